@@ -1,0 +1,202 @@
+"""Tables. Money is integer fen; times are naive court-local datetimes (one court, one time zone:
+stored as DATETIME without zone, so a date typed at the window reads back unchanged); every editable table has ``version``.
+
+Enum values are stored as their English codes (see GLOSSARY.md); screens show the Chinese labels.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy.orm import declared_attr
+from sqlmodel import Field, SQLModel
+
+
+class Versioned(SQLModel):
+    """Optimistic locking: SQLAlchemy bumps ``version`` on every UPDATE and refuses a stale one,
+    so a clerk whose save lost a race is told instead of silently overwriting (R-Q-2)."""
+
+    version: int = Field(default=1, nullable=False)
+
+    @declared_attr  # type: ignore[misc]
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}
+
+
+class Staff(Versioned, table=True):
+    """A staff account (R-USER-1). Identity comes from login, never from ``$USER``."""
+
+    __tablename__ = "staff"
+    id: int | None = Field(default=None, primary_key=True)
+    login: str = Field(max_length=32, unique=True, index=True)
+    name: str = Field(max_length=50)
+    password_hash: str = Field(max_length=200)
+    team: str | None = Field(default=None, max_length=16)
+    title: str | None = Field(default=None, max_length=32)
+    office_phone: str | None = Field(default=None, max_length=32)
+    mobile: str | None = Field(default=None, max_length=16)
+    work_card_no: str | None = Field(default=None, max_length=32)
+    official_card_no: str | None = Field(default=None, max_length=32)
+    active: bool = Field(default=True)
+    failed_logins: int = Field(default=0)
+    locked_until: datetime | None = Field(default=None, sa_type=DateTime)
+    last_login_at: datetime | None = Field(default=None, sa_type=DateTime)
+    created_at: datetime = Field(sa_type=DateTime)
+
+
+class StaffRole(SQLModel, table=True):
+    __tablename__ = "staff_role"
+
+    staff_id: int = Field(foreign_key="staff.id", primary_key=True)
+    role: str = Field(max_length=32, primary_key=True)
+
+
+class Party(Versioned, table=True):
+    """A natural person (居民身份证) or an organisation (统一社会信用代码); shared across cases."""
+
+    __tablename__ = "party"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)  # person / organisation
+    name: str = Field(max_length=100, index=True)
+    id_number: str | None = Field(default=None, max_length=18, unique=True)
+    phone: str | None = Field(default=None, max_length=32)
+    address: str | None = Field(default=None, max_length=200)
+
+
+class Case(Versioned, table=True):
+    __tablename__ = "enforcement_case"  # "case" is an SQL keyword
+    __table_args__ = (
+        UniqueConstraint("court_code", "year", "case_type", "sequence", name="uq_case_sequence"),
+        Index("ix_case_stage", "stage"),
+        Index("ix_case_handler_stage", "handler_id", "stage"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_number: str | None = Field(default=None, max_length=40, unique=True)
+    court_code: str | None = Field(default=None, max_length=8)
+    year: int | None = None
+    case_type: str = Field(max_length=8)
+    sequence: int | None = None
+    filing_category: str = Field(max_length=16)
+    stage: str = Field(max_length=16)
+    received_at: datetime = Field(sa_type=DateTime)
+    filed_at: datetime | None = Field(default=None, sa_type=DateTime)
+    target_amount_fen: int = Field(default=0, sa_type=BigInteger)
+    consumption_restriction_requested: bool = Field(default=False)
+    dishonest_list_requested: bool = Field(default=False)
+    disputed: bool = Field(default=False)
+    handler_id: int | None = Field(default=None, foreign_key="staff.id")
+    first_assignee_id: int | None = Field(default=None, foreign_key="staff.id")
+    team: str | None = Field(default=None, max_length=16)
+    original_case_id: int | None = Field(default=None, foreign_key="enforcement_case.id")
+    closed_at: datetime | None = Field(default=None, sa_type=DateTime)
+    closure: str | None = Field(default=None, max_length=32)
+    created_at: datetime = Field(sa_type=DateTime)
+
+
+class CaseParty(Versioned, table=True):
+    """A party's place in a case: applicant or respondent, in the order the filing lists them."""
+
+    __tablename__ = "case_party"
+    __table_args__ = (Index("ix_case_party_party", "party_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="enforcement_case.id", index=True)
+    party_id: int = Field(foreign_key="party.id")
+    role: str = Field(max_length=16)  # applicant / respondent
+    position: int = Field(default=0)
+    whereabouts_unknown: bool = Field(default=False)
+    service_address: str | None = Field(default=None, max_length=200)
+    address_confirmed: bool = Field(default=False)
+
+
+class Agent(Versioned, table=True):
+    """A registered agent (代理人) of one party in one case; reception checks visitors against it."""
+
+    __tablename__ = "agent"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="enforcement_case.id", index=True)
+    party_id: int = Field(foreign_key="party.id")
+    name: str = Field(max_length=50)
+    id_number: str = Field(max_length=18, index=True)
+    kind: str = Field(default="lawyer", max_length=16)  # lawyer / relative / other
+    phone: str | None = Field(default=None, max_length=32)
+
+
+class EnforcementBasis(Versioned, table=True):
+    """执行依据: the judgment, award or deed being enforced."""
+
+    __tablename__ = "enforcement_basis"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="enforcement_case.id", unique=True)
+    issuing_court: str = Field(max_length=100)
+    document_number: str = Field(max_length=100, index=True)
+    effective_date: date | None = None
+
+
+class StageChange(SQLModel, table=True):
+    """Stage history: append-only, one row per transition."""
+
+    __tablename__ = "stage_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="enforcement_case.id", index=True)
+    from_stage: str | None = Field(default=None, max_length=16)
+    to_stage: str = Field(max_length=16)
+    at: datetime = Field(sa_type=DateTime)
+    actor_id: int = Field(foreign_key="staff.id")
+    note: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class Deadline(Versioned, table=True):
+    """An open or done step with its owner (责任倒查) and due date (R-TIME-1)."""
+
+    __tablename__ = "deadline"
+    __table_args__ = (
+        Index("ix_deadline_owner_open", "owner_id", "done_at", "due_date"),
+        Index("ix_deadline_open_due", "done_at", "due_date"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="enforcement_case.id", index=True)
+    step: str = Field(max_length=32)
+    owner_id: int | None = Field(default=None, foreign_key="staff.id")
+    owner_role: str = Field(max_length=32)
+    triggered_at: datetime = Field(sa_type=DateTime)
+    due_date: date
+    done_at: datetime | None = Field(default=None, sa_type=DateTime)
+    done_by_id: int | None = Field(default=None, foreign_key="staff.id")
+
+
+class CaseSequence(SQLModel, table=True):
+    """Last sequence number handed out per court, year and type; bumped inside the filing transaction."""
+
+    __tablename__ = "case_sequence"
+
+    court_code: str = Field(max_length=8, primary_key=True)
+    year: int = Field(primary_key=True)
+    case_type: str = Field(max_length=8, primary_key=True)
+    last: int = Field(default=0)
+
+
+class AuditRecord(SQLModel, table=True):
+    """全程留痕: append-only (database triggers) and hash-chained; ``id`` is the chain position."""
+
+    __tablename__ = "audit_record"
+
+    id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    recorded_at: datetime = Field(sa_type=DateTime)
+    as_of: datetime = Field(sa_type=DateTime)
+    actor_login: str = Field(max_length=32)
+    action: str = Field(max_length=100)
+    entity: str = Field(max_length=32)
+    entity_id: str | None = Field(default=None, max_length=64)
+    before: str | None = Field(default=None, sa_column=Column(Text))
+    after: str | None = Field(default=None, sa_column=Column(Text))
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)

@@ -1,0 +1,41 @@
+"""Case numbers in the national format ``（2026）内2221执123号`` (R-CASE-2)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from zhihui_tui.domain.errors import FieldError
+from zhihui_tui.domain.lifecycle import CaseType
+
+DEFAULT_COURT_CODE = "内2221"
+
+# Longest type codes first so 执恢 is not read as 执 followed by garbage.
+_TYPES = "|".join(sorted((t.value for t in CaseType), key=len, reverse=True))
+_PATTERN = re.compile(
+    rf"^[（(](?P<year>\d{{4}})[）)](?P<court>[\u4e00-\u9fff]\d{{4}})(?P<type>{_TYPES})(?P<seq>[1-9]\d{{0,5}})号$"
+)
+
+
+@dataclass(frozen=True, order=True)
+class CaseNumber:
+    year: int
+    court_code: str
+    case_type: CaseType
+    sequence: int
+
+    def __str__(self) -> str:
+        return f"（{self.year}）{self.court_code}{self.case_type.value}{self.sequence}号"
+
+
+def parse_case_number(text: str, *, field: str = "案号") -> CaseNumber:
+    """Parse a full case number; half-width brackets are accepted and normalised."""
+    match = _PATTERN.match(text.strip())
+    if match is None:
+        raise FieldError(field, f"“{text}”不是有效的案号，格式如（2026）内2221执123号")
+    return CaseNumber(
+        year=int(match["year"]),
+        court_code=match["court"],
+        case_type=CaseType(match["type"]),
+        sequence=int(match["seq"]),
+    )

@@ -1,0 +1,41 @@
+"""Where the court's files live. Read from the environment once, at the edge (CLI/TUI start)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from zhihui_tui.domain.case_number import DEFAULT_COURT_CODE
+
+DEFAULT_COURT_NAME = "科尔沁右翼前旗人民法院"
+
+
+def data_dir() -> Path:
+    """``$ZHIHUI_DATA_DIR`` or ``./data`` (the court-editable calendar files and the SQLite file live here)."""
+    return Path(os.environ.get("ZHIHUI_DATA_DIR", "data")).resolve()
+
+
+def default_database_url() -> str:
+    """``$ZHIHUI_DATABASE_URL``, else the embedded SQLite file under the data folder."""
+    url = os.environ.get("ZHIHUI_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{data_dir() / 'zhihui.db'}"
+
+
+@dataclass(frozen=True)
+class CourtSettings:
+    """Court identity shown in the header and used in case numbers (R-CASE-2: court code configurable)."""
+
+    court_name: str = DEFAULT_COURT_NAME
+    court_code: str = DEFAULT_COURT_CODE
+    idle_lock_minutes: int = 10
+
+    @classmethod
+    def from_env(cls) -> CourtSettings:
+        return cls(
+            court_name=os.environ.get("ZHIHUI_COURT_NAME", DEFAULT_COURT_NAME),
+            court_code=os.environ.get("ZHIHUI_COURT_CODE", DEFAULT_COURT_CODE),
+            idle_lock_minutes=int(os.environ.get("ZHIHUI_IDLE_LOCK_MINUTES", "10")),
+        )
