@@ -1,5 +1,5 @@
 """Tables. Money is integer fen; times are naive court-local datetimes (one court, one time zone:
-stored as DATETIME without zone, so a date typed at the window reads back unchanged); every editable table has ``version``.
+stored without a zone, so a date typed at the window reads back unchanged); editable tables have ``version``.
 
 Enum values are stored as their English codes (see GLOSSARY.md); screens show the Chinese labels.
 """

@@ -231,9 +231,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("case_id"),
     )
     with op.batch_alter_table("enforcement_basis", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_enforcement_basis_document_number"), ["document_number"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_enforcement_basis_document_number"), ["document_number"], unique=False)
 
     op.create_table(
         "stage_change",
@@ -310,9 +308,7 @@ def _add_service_account() -> None:
             }
         ],
     )
-    op.execute(
-        "INSERT INTO staff_role (staff_id, role) SELECT id, 'system' FROM staff WHERE login = 'system'"
-    )
+    op.execute("INSERT INTO staff_role (staff_id, role) SELECT id, 'system' FROM staff WHERE login = 'system'")
 
 
 def downgrade() -> None:

@@ -1,0 +1,72 @@
+"""Steps with deadlines (SPEC §3): who owns each, how many days it has, and how far along it is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from zhihui_tui.domain.roles import Role
+
+
+class Step(StrEnum):
+    FILING = "filing"
+    SERVICE_PACK = "service_pack"
+    OBJECTION_TRANSFER = "objection_transfer"
+    NETWORK_INQUIRY = "network_inquiry"
+    TRIAGE = "triage"
+    DOSSIER_TO_HANDLER = "dossier_to_handler"
+    DOSSIER_TRANSFER = "dossier_transfer"
+    ARCHIVE = "archive"
+
+    @property
+    def rule(self) -> StepRule:
+        return STEP_RULES[self]
+
+    @property
+    def label(self) -> str:
+        return STEP_RULES[self].label
+
+
+@dataclass(frozen=True)
+class StepRule:
+    label: str
+    days: int
+    owner_role: Role
+    source: str  # the requirement id, so a clerk and an auditor can trace the limit
+
+
+STEP_RULES: dict[Step, StepRule] = {
+    Step.FILING: StepRule("立案", 2, Role.FILING_REVIEW, "R-FIL-2"),
+    Step.SERVICE_PACK: StepRule("生成文书并邮寄", 5, Role.SERVICE, "R-SRV-1"),
+    Step.OBJECTION_TRANSFER: StepRule("异议案件移送承办人", 2, Role.FILING_REVIEW, "R-FIL-2"),
+    Step.NETWORK_INQUIRY: StepRule("提起网络查控", 2, Role.NETWORK_INQUIRY, "R-NET-1"),
+    Step.TRIAGE: StepRule("繁简分流", 2, Role.DIRECTOR, "R-TRI-1"),
+    Step.DOSSIER_TO_HANDLER: StepRule("卷宗交承办人", 2, Role.DIRECTOR, "R-TRI-1"),
+    Step.DOSSIER_TRANSFER: StepRule("结案卷宗移交", 20, Role.HANDLER, "R-ARC-1"),
+    Step.ARCHIVE: StepRule("归档", 90, Role.DOSSIER, "R-ARC-1"),
+}
+
+
+class DeadlineState(StrEnum):
+    OVERDUE = "overdue"
+    DUE_TODAY = "due_today"
+    DUE_SOON = "due_soon"
+    OPEN = "open"
+
+    @property
+    def label(self) -> str:
+        return {"overdue": "已超期", "due_today": "今日到期", "due_soon": "临近到期", "open": "未到期"}[self.value]
+
+
+DUE_SOON_DAYS = 2
+
+
+def deadline_state(due: date, today: date) -> DeadlineState:
+    if due < today:
+        return DeadlineState.OVERDUE
+    if due == today:
+        return DeadlineState.DUE_TODAY
+    if (due - today).days <= DUE_SOON_DAYS:
+        return DeadlineState.DUE_SOON
+    return DeadlineState.OPEN

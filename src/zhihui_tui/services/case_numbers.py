@@ -1,0 +1,46 @@
+"""Case number allocation (R-CASE-2): per court, year and type, no gap and no duplicate.
+
+The counter row is bumped inside the filing transaction, so a filing that rolls back gives its number back,
+and concurrent filings queue on the row (SQLite: BEGIN IMMEDIATE; PostgreSQL: the UPDATE's row lock).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
+
+from zhihui_tui.db.models import CaseSequence
+from zhihui_tui.domain.case_number import CaseNumber
+from zhihui_tui.domain.lifecycle import CaseType
+
+_table = CaseSequence.__table__  # type: ignore[attr-defined]
+
+
+def _ensure_counter(session: Session, court_code: str, year: int, case_type: CaseType) -> None:
+    dialect = postgresql if session.connection().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(_table).values(court_code=court_code, year=year, case_type=case_type.value, last=0)
+    session.connection().execute(statement.on_conflict_do_nothing())
+
+
+def allocate_case_number(session: Session, *, court_code: str, year: int, case_type: CaseType) -> CaseNumber:
+    _ensure_counter(session, court_code, year, case_type)
+    key = (_table.c.court_code == court_code) & (_table.c.year == year) & (_table.c.case_type == case_type.value)
+    sequence = (
+        session.connection()
+        .execute(update(_table).where(key).values(last=_table.c.last + 1).returning(_table.c.last))
+        .scalar_one()
+    )
+    return CaseNumber(year=year, court_code=court_code, case_type=case_type, sequence=sequence)
+
+
+def reserve_case_number(session: Session, number: CaseNumber) -> None:
+    """An imported case keeps its number; the counter moves past it so new filings never collide."""
+    _ensure_counter(session, number.court_code, number.year, number.case_type)
+    key = (
+        (_table.c.court_code == number.court_code)
+        & (_table.c.year == number.year)
+        & (_table.c.case_type == number.case_type.value)
+        & (_table.c.last < number.sequence)
+    )
+    session.connection().execute(update(_table).where(key).values(last=number.sequence))

@@ -1,0 +1,125 @@
+"""Open and close step deadlines; list a person's own open steps (home screen, ``zhihui supervise``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Engine, case, func
+from sqlmodel import Session, col, select
+
+from zhihui_tui.db.engine import read_session
+from zhihui_tui.db.models import Case, Deadline, Staff
+from zhihui_tui.domain.calendar import WorkCalendar
+from zhihui_tui.domain.steps import DeadlineState, Step, deadline_state
+from zhihui_tui.services.context import Actor
+
+
+def open_deadline(
+    session: Session,
+    *,
+    case_id: int,
+    step: Step,
+    triggered_at: datetime,
+    calendar: WorkCalendar,
+    owner_id: int | None = None,
+) -> Deadline:
+    """Start a step's clock (R-TIME-1); ``owner_id`` None means the post's queue owns it."""
+    deadline = Deadline(
+        case_id=case_id,
+        step=step.value,
+        owner_id=owner_id,
+        owner_role=step.rule.owner_role.value,
+        triggered_at=triggered_at,
+        due_date=calendar.due_date(triggered_at, step.rule.days),
+    )
+    session.add(deadline)
+    return deadline
+
+
+def close_deadline(session: Session, *, case_id: int, step: Step, actor: Actor, at: datetime) -> bool:
+    """Mark the case's open step done; returns False when there was none open."""
+    deadline = session.exec(
+        select(Deadline).where(
+            Deadline.case_id == case_id, Deadline.step == step.value, col(Deadline.done_at).is_(None)
+        )
+    ).first()
+    if deadline is None:
+        return False
+    deadline.done_at, deadline.done_by_id = at, actor.id
+    return True
+
+
+@dataclass(frozen=True)
+class OpenStep:
+    deadline_id: int
+    case_id: int
+    case_number: str
+    step: Step
+    owner_login: str | None
+    owner_name: str | None
+    due: date
+    state: DeadlineState
+    overdue_days: int
+
+
+def _open_steps_query(limit: int):  # type: ignore[no-untyped-def]
+    # Overdue first, then by due date: the oldest debt is what a clerk must see first.
+    return (
+        select(Deadline, Case.case_number, Staff.login, Staff.name)
+        .join(Case, col(Case.id) == Deadline.case_id)
+        .join(Staff, col(Staff.id) == Deadline.owner_id, isouter=True)
+        .where(col(Deadline.done_at).is_(None))
+        .order_by(Deadline.due_date, Deadline.id)
+        .limit(limit)
+    )
+
+
+def _to_open_step(row: tuple, today: date, calendar: WorkCalendar) -> OpenStep:  # type: ignore[type-arg]
+    deadline, case_number, login, name = row
+    state = deadline_state(deadline.due_date, today)
+    overdue = calendar.working_days_between(deadline.due_date, today) if state is DeadlineState.OVERDUE else 0
+    return OpenStep(
+        deadline_id=deadline.id,
+        case_id=deadline.case_id,
+        case_number=case_number or "（未立案）",
+        step=Step(deadline.step),
+        owner_login=login,
+        owner_name=name,
+        due=deadline.due_date,
+        state=state,
+        overdue_days=overdue,
+    )
+
+
+def my_open_steps(
+    engine: Engine, *, actor: Actor, today: date, calendar: WorkCalendar, limit: int = 200
+) -> list[OpenStep]:
+    """The signed-in person's own open steps, plus unowned steps of the posts they hold."""
+    roles = [role.value for role in actor.roles]
+    mine = (col(Deadline.owner_id) == actor.id) | (
+        col(Deadline.owner_id).is_(None) & col(Deadline.owner_role).in_(roles)
+    )
+    with read_session(engine) as session:
+        rows = session.exec(_open_steps_query(limit).where(mine)).all()
+    return [_to_open_step(row, today, calendar) for row in rows]
+
+
+def all_open_steps(engine: Engine, *, today: date, calendar: WorkCalendar, limit: int = 100_000) -> list[OpenStep]:
+    with read_session(engine) as session:
+        rows = session.exec(_open_steps_query(limit)).all()
+    return [_to_open_step(row, today, calendar) for row in rows]
+
+
+def count_open_steps(engine: Engine, *, actor: Actor, today: date) -> tuple[int, int]:
+    """(open, overdue) for the signed-in person: the header's one-line summary."""
+    roles = [role.value for role in actor.roles]
+    mine = (col(Deadline.owner_id) == actor.id) | (
+        col(Deadline.owner_id).is_(None) & col(Deadline.owner_role).in_(roles)
+    )
+    overdue = func.sum(case((col(Deadline.due_date) < today, 1), else_=0))
+    with read_session(engine) as session:
+        total, late = session.exec(
+            select(func.count(), overdue).select_from(Deadline).where(col(Deadline.done_at).is_(None), mine)
+        ).one()
+    return int(total or 0), int(late or 0)
