@@ -95,7 +95,7 @@ class WorkCalendar:
     def _build_table(self) -> None:
         if not self._years:
             self._base, self._size = 1, 0
-            self._state = bytes()
+            self._state = b""
             self._next: list[int] = []
             self._work_cum: list[int] = [0]
             self._missing_cum: list[int] = [0]
@@ -140,6 +140,7 @@ class WorkCalendar:
         return year in self._years
 
     def _missing(self, ordinal: int) -> CalendarYearMissing:
+        """The error for an uncovered day (a day past ``date.max`` is a bad limit, not a missing year)."""
         if ordinal > date.max.toordinal():
             raise DomainError("期限天数过大，超出可计算的日期范围")
         return CalendarYearMissing(date.fromordinal(ordinal).year)
@@ -154,12 +155,10 @@ class WorkCalendar:
     def _require_range(self, first: int, last: int) -> None:
         """Every day with ordinal in [first, last] must be covered; name the earliest year that is not."""
         lo, hi = first - self._base, last - self._base
-        if lo < 0:
+        if lo < 0 or lo >= self._size:
             raise self._missing(first)
-        if hi >= self._size:
-            gap = self._missing_cum[self._size] - self._missing_cum[lo]
-            raise self._missing(first if gap == 0 and lo >= self._size else self._first_missing_from(lo))
-        if self._missing_cum[hi + 1] != self._missing_cum[lo]:
+        end = min(hi, self._size - 1)
+        if hi >= self._size or self._missing_cum[end + 1] != self._missing_cum[lo]:
             raise self._missing(self._first_missing_from(lo))
 
     def _first_missing_from(self, i: int) -> int:
@@ -192,12 +191,16 @@ class WorkCalendar:
         """
         if days < 0:
             raise DomainError(f"期限天数不能为负数：{days}")
-        start = _as_date(trigger).toordinal()
-        if days == 0:
-            return self._roll_forward(start)
-        if (policy or self.default_policy) is CountingPolicy.WORKING_DAYS:
+        start = (trigger.date() if isinstance(trigger, datetime) else trigger).toordinal()
+        if days and (policy or self.default_policy) == CountingPolicy.WORKING_DAYS:
             return self._nth_workday_after(start, days)
-        return self._roll_forward(start + days)
+        # Hot path (called for every open step on every screen refresh): inline index and roll-forward.
+        i = start + days - self._base
+        if 0 <= i < self._size:
+            stop = self._next[i]
+            if stop < self._size and self._state[stop] == _WORK:
+                return date.fromordinal(self._base + stop)
+        return self._roll_forward(start + days)  # raises the precise CalendarYearMissing
 
     def _nth_workday_after(self, start: int, n: int) -> date:
         """The n-th working day strictly after the day with ordinal ``start`` (n >= 1)."""
