@@ -10,6 +10,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Engine
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -43,10 +44,16 @@ def check_schema(engine: Engine) -> None:
     if current is None:
         raise SchemaBehind("数据库尚未初始化，请先运行：zhihui db upgrade（或 zhihui demo 载入演示数据）")
     if current != head:
-        script = ScriptDirectory.from_config(_config())
-        if script.get_revision(current) is None:
+        if not _known_revision(current):
             raise SchemaBehind(f"数据库结构版本 {current} 比本程序新，请升级本程序后再使用")
         raise SchemaBehind(f"数据库结构版本落后（当前 {current}，需要 {head}），请运行：zhihui db upgrade")
+
+
+def _known_revision(revision: str) -> bool:
+    try:
+        return ScriptDirectory.from_config(_config()).get_revision(revision) is not None
+    except CommandError:
+        return False
 
 
 @dataclass(frozen=True)

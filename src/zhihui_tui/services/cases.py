@@ -176,6 +176,8 @@ def register_case(
         step = Step.OBJECTION_TRANSFER
     if step is not None:
         owner = new.handler_id if step is Step.DOSSIER_TRANSFER else None
+        if owner is None and actor.has(step.rule.owner_role):
+            owner = actor.id  # the clerk who received the materials owns the filing step
         open_deadline(
             session, case_id=case.id, step=step, triggered_at=history[-1][1], calendar=calendar, owner_id=owner
         )

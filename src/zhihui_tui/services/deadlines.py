@@ -9,8 +9,9 @@ from sqlalchemy import Engine, case, func
 from sqlmodel import Session, col, select
 
 from zhihui_tui.db.engine import read_session
-from zhihui_tui.db.models import Case, Deadline, Staff
+from zhihui_tui.db.models import Case, Deadline, Staff, StaffRole
 from zhihui_tui.domain.calendar import WorkCalendar
+from zhihui_tui.domain.roles import Role
 from zhihui_tui.domain.steps import DeadlineState, Step, deadline_state
 from zhihui_tui.services.context import Actor
 
@@ -24,17 +25,28 @@ def open_deadline(
     calendar: WorkCalendar,
     owner_id: int | None = None,
 ) -> Deadline:
-    """Start a step's clock (R-TIME-1); ``owner_id`` None means the post's queue owns it."""
+    """Start a step's clock (R-TIME-1). Every step should name a responsible person (责任倒查): without an
+    explicit owner, a post held by one person gives it to them; otherwise the post's queue owns it."""
     deadline = Deadline(
         case_id=case_id,
         step=step.value,
-        owner_id=owner_id,
+        owner_id=owner_id if owner_id is not None else _sole_member(session, step.rule.owner_role),
         owner_role=step.rule.owner_role.value,
         triggered_at=triggered_at,
         due_date=calendar.due_date(triggered_at, step.rule.days),
     )
     session.add(deadline)
     return deadline
+
+
+def _sole_member(session: Session, role: Role) -> int | None:
+    members = session.exec(
+        select(StaffRole.staff_id)
+        .join(Staff, col(Staff.id) == StaffRole.staff_id)
+        .where(StaffRole.role == role.value, col(Staff.active).is_(True))
+        .limit(2)
+    ).all()
+    return members[0] if len(members) == 1 else None
 
 
 def close_deadline(session: Session, *, case_id: int, step: Step, actor: Actor, at: datetime) -> bool:

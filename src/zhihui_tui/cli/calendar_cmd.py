@@ -1,0 +1,54 @@
+"""``zhihui calendar``: deadlines and the state of the holiday data (R-TIME-1)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from zhihui_tui.cli.common import one_line_errors, print_json, runtime
+
+app = typer.Typer(help="节假日与期限", no_args_is_help=True)
+
+
+@app.command("due")
+@one_line_errors
+def due(
+    ctx: typer.Context,
+    trigger: Annotated[str, typer.Argument(metavar="DATE", help="起算日（触发日），如 2026-10-08")],
+    days: Annotated[int, typer.Argument(metavar="DAYS", help="期限天数")],
+    policy: Annotated[
+        str | None, typer.Option("--policy", help="calendar（自然日顺延，默认）或 working（工作日）")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """打印期限届满日：自起算日次日计算，末日为节假日的顺延至下一工作日。"""
+    from zhihui_tui.domain.calendar import CountingPolicy
+    from zhihui_tui.domain.errors import FieldError
+    from zhihui_tui.domain.validators import parse_date
+
+    start = parse_date(trigger, field="起算日")
+    if days < 0:
+        raise FieldError("期限天数", "不能为负数")
+    try:
+        counting = CountingPolicy(policy) if policy else None
+    except ValueError:
+        raise FieldError("--policy", "只能是 calendar 或 working") from None
+    result = runtime(ctx).calendar.due_date(start, days, counting)
+    if as_json:
+        print_json({"trigger": start.isoformat(), "days": days, "due": result.isoformat()})
+    else:
+        typer.echo(result.isoformat())
+
+
+@app.command("status")
+@one_line_errors
+def status(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """列出节假日数据覆盖的年份、每年的数据来源，以及是否为暂定数据。"""
+    from zhihui_tui.services.calendar_data import calendar_status
+
+    report = calendar_status(runtime(ctx).data_dir)
+    if as_json:
+        print_json(report.as_json())
+        return
+    typer.echo(report.as_text())

@@ -1,0 +1,117 @@
+"""Shared fixtures: real database files (SQLite) and a real server (PostgreSQL), a fixed clock, accounts.
+
+Service tests take ``engine``, which runs each test on SQLite and — when ``ZHIHUI_TEST_PG_URL`` is set, as
+``.ci/run`` does — on PostgreSQL too, each in a fresh, migrated schema.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
+
+from zhihui_tui.db.engine import make_engine
+from zhihui_tui.db.migrate import upgrade
+from zhihui_tui.domain.clock import FixedClock
+from zhihui_tui.domain.roles import Role, Team, Title
+from zhihui_tui.services.accounts import NewStaff, actor_for, add_staff, system_actor
+from zhihui_tui.services.context import Actor
+
+# The demo court and every snapshot live on this moment: a Friday morning.
+FIXED_NOW = datetime(2026, 11, 27, 9, 30)
+PG_URL = os.environ.get("ZHIHUI_TEST_PG_URL")
+PASSWORD = "correct-horse-42"
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(FIXED_NOW)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'zhihui.db'}"
+
+
+def _worker_database(base_url: str, worker: str) -> str:
+    """One PostgreSQL database per xdist worker so parallel tests never share a schema."""
+    url = make_url(base_url)
+    name = f"zhihui_test_{worker}"
+    admin = make_engine(base_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first()
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def pg_url(worker_id: str) -> str:
+    if not PG_URL:
+        pytest.skip("ZHIHUI_TEST_PG_URL not set")
+    return _worker_database(PG_URL, worker_id)
+
+
+def reset_postgres(url: str) -> None:
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A URL to an empty database of each engine."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'zhihui.db'}"
+    url: str = request.getfixturevalue("pg_url")
+    reset_postgres(url)
+    return url
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    """A migrated database of each engine."""
+    engine = make_engine(db_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def sqlite_engine(sqlite_url: str) -> Iterator[Engine]:
+    engine = make_engine(sqlite_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def system(engine: Engine) -> Actor:
+    return system_actor(engine)
+
+
+def make_staff(
+    engine: Engine,
+    clock: FixedClock,
+    login: str,
+    *roles: Role,
+    name: str = "测试人员",
+    team: Team | None = None,
+    title: Title | None = None,
+) -> Actor:
+    """Create an account through the service (as the batch account) and return its Actor."""
+    add_staff(
+        engine,
+        NewStaff(login=login, name=name, roles=roles, password=PASSWORD, team=team, title=title),
+        actor=system_actor(engine),
+        clock=clock,
+    )
+    return actor_for(engine, login)
