@@ -58,8 +58,9 @@ def test_schema_behind_names_the_fix(engine: Engine, monkeypatch: pytest.MonkeyP
     """A program one migration ahead of the database refuses to run and says which command fixes it."""
     import zhihui_tui.db.migrate as migrate
 
-    monkeypatch.setattr(migrate, "head_revision", lambda: "0002")
-    with pytest.raises(SchemaBehind, match=r"当前 0001，需要 0002.*zhihui db upgrade"):
+    current = migrate.head_revision()
+    monkeypatch.setattr(migrate, "head_revision", lambda: "9999")
+    with pytest.raises(SchemaBehind, match=rf"当前 {current}，需要 9999.*zhihui db upgrade"):
         check_schema(engine)
 
 
