@@ -1,0 +1,27 @@
+"""``zhihui backup DEST``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from zhihui_tui.cli.common import one_line_errors, print_json, ready
+
+
+@one_line_errors
+def backup(
+    ctx: typer.Context,
+    destination: Annotated[Path, typer.Argument(metavar="DEST", help="备份文件路径")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """对数据库做一致的在线备份（SQLite 用备份 API，PostgreSQL 用 pg_dump）。"""
+    from zhihui_tui.services.backup import backup as run_backup
+
+    with ready(ctx) as rt:
+        result = run_backup(rt.engine, destination)
+    if as_json:
+        print_json({"path": str(result.path), "size_bytes": result.size_bytes, "method": result.method})
+    else:
+        typer.echo(f"已备份到 {result.path}（{result.size_bytes:,} 字节，{result.method}）")
