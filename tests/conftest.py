@@ -38,24 +38,24 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'zhihui.db'}"
 
 
-def _worker_database(base_url: str, worker: str) -> str:
-    """One PostgreSQL database per xdist worker so parallel tests never share a schema."""
-    url = make_url(base_url)
-    name = f"zhihui_test_{worker}"
-    admin = make_engine(base_url, isolation_level="AUTOCOMMIT")
+def _admin(statement: str) -> None:
+    assert PG_URL
+    admin = make_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first()
-        if not exists:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        connection.execute(text(statement))
     admin.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
-def pg_url(worker_id: str) -> str:
+def pg_url(worker_id: str) -> Iterator[str]:
+    """One PostgreSQL database per test run and xdist worker, so parallel runs never share a schema."""
     if not PG_URL:
         pytest.skip("ZHIHUI_TEST_PG_URL not set")
-    return _worker_database(PG_URL, worker_id)
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID", str(os.getpid()))[:8]
+    name = f"zhihui_test_{run}_{worker_id}"
+    _admin(f'CREATE DATABASE "{name}"')
+    yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def reset_postgres(url: str) -> None:

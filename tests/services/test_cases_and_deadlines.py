@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
+from tests.conftest import make_staff
 from zhihui_tui.db.engine import read_session
-from zhihui_tui.db.models import Case, CaseParty, Deadline, Party, StageChange
+from zhihui_tui.db.models import Case, CaseParty, Party, StageChange
 from zhihui_tui.domain.clock import FixedClock
 from zhihui_tui.domain.errors import FieldError
 from zhihui_tui.domain.lifecycle import FilingCategory, Stage
@@ -21,7 +22,6 @@ from zhihui_tui.services.context import Actor
 from zhihui_tui.services.deadlines import close_deadline, count_open_steps, my_open_steps
 from zhihui_tui.services.errors import ConcurrentEdit
 from zhihui_tui.services.uow import unit_of_work
-from tests.conftest import make_staff
 
 CALENDAR = load_calendar(None)
 APPLICANT = NewParty(PartyKind.PERSON, "张三", "152221199003070013")

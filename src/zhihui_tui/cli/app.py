@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from zhihui_tui.cli import audit_cmd, backup_cmd, calendar_cmd, db_cmd, supervise_cmd, user_cmd
+from zhihui_tui.cli import audit_cmd, backup_cmd, calendar_cmd, db_cmd, ledger_cmd, supervise_cmd, user_cmd
 from zhihui_tui.cli.common import fail
 from zhihui_tui.domain.errors import DomainError
 from zhihui_tui.runtime import Runtime
@@ -22,6 +22,7 @@ app.add_typer(db_cmd.app, name="db")
 app.add_typer(user_cmd.app, name="user")
 app.add_typer(calendar_cmd.app, name="calendar")
 app.add_typer(audit_cmd.app, name="audit")
+app.add_typer(ledger_cmd.app, name="ledger")
 app.command("supervise")(supervise_cmd.supervise)
 app.command("backup")(backup_cmd.backup)
 

@@ -11,7 +11,6 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-
 revision = "0002"
 down_revision = "0001"
 branch_labels = None
@@ -155,7 +154,6 @@ def upgrade() -> None:
     with op.batch_alter_table("appointment", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_appointment_case_id"), ["case_id"], unique=False)
         batch_op.create_index("ix_appointment_handler_time", ["handler_id", "scheduled_at"], unique=False)
-
 
 
 def downgrade() -> None:
