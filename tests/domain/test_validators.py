@@ -531,3 +531,9 @@ def test_parse_date_empty() -> None:
 def test_parse_date_round_trip(day: date) -> None:
     assert parse_date(day.isoformat(), field="日期") == day
     assert parse_date(f"{day.year}年{day.month}月{day.day}日", field="日期") == day
+
+
+@pytest.mark.parametrize("value", ["138\n0013 8000", "138\t00138000", "0482\r\n8123456"])
+def test_phone_with_pasted_line_break_or_tab_is_refused(value: str) -> None:
+    with pytest.raises(FieldError):
+        normalize_phone(value)

@@ -180,7 +180,8 @@ _LANDLINE = re.compile(
 def _compact_phone(value: str) -> str:
     """Fold widths, unify dashes and drop spaces and brackets, which people type freely."""
     text = unicodedata.normalize("NFKC", value).translate(_DASHES)
-    return re.sub(r"[\s()]", "", text)
+    # Only plain spaces are typing slack; a pasted line break or tab means two values ran together.
+    return re.sub(r"[ ()]", "", text)
 
 
 def _strip_country_code(text: str) -> tuple[str, bool]:
