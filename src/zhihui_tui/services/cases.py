@@ -184,6 +184,15 @@ def register_case(
     return case
 
 
+def replace_parties(session: Session, case_id: int, new: NewCase) -> None:
+    """Swap a case's parties, agents and basis for ``new``'s: a draft corrected before filing."""
+    for model in (Agent, CaseParty, EnforcementBasis):
+        for row in session.exec(select(model).where(model.case_id == case_id)).all():
+            session.delete(row)
+    session.flush()  # the basis is unique per case: the old row must be gone before the new one
+    _add_parties(session, case_id, new)
+
+
 def _add_parties(session: Session, case_id: int, new: NewCase) -> None:
     applicant_rows: list[Party] = []
     for role, parties in ((PartyRole.APPLICANT, new.applicants), (PartyRole.RESPONDENT, new.respondents)):

@@ -1,0 +1,570 @@
+"""Filing review services (SPEC §3.1): receive → file, refusals, objections, resumptions, duplicates, 不予立案."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import col, select
+
+from tests.conftest import make_staff
+from zhihui_tui.db.engine import read_session
+from zhihui_tui.db.models import AuditRecord, Case, CaseMaterial, Deadline, FilingRejection, Party, StageChange
+from zhihui_tui.domain.case_number import parse_case_number
+from zhihui_tui.domain.clock import FixedClock
+from zhihui_tui.domain.errors import DomainError, FieldError
+from zhihui_tui.domain.filing import AgentForm, DraftInvalid, FilingDraft, PartyForm, validate_draft
+from zhihui_tui.domain.lifecycle import FilingCategory, Stage
+from zhihui_tui.domain.roles import Role
+from zhihui_tui.domain.steps import DeadlineState, Step
+from zhihui_tui.services.calendar_data import load_calendar
+from zhihui_tui.services.cases import NewCase, NewParty, PartyKind, register_case
+from zhihui_tui.services.context import Actor
+from zhihui_tui.services.errors import ConcurrentEdit, PermissionDenied, ServiceError
+from zhihui_tui.services.filing import (
+    MaterialsMissing,
+    case_draft,
+    file_case,
+    filing_queue,
+    first_assignment_options,
+    likely_duplicates,
+    pending_rejections,
+    propose_rejection,
+    receive_materials,
+    resumption_draft,
+    rule_on_rejection,
+    update_draft,
+    update_materials,
+)
+from zhihui_tui.services.uow import unit_of_work
+
+CALENDAR = load_calendar(None)
+COURT = "内2221"
+PERSON_A = "152221199003070011"
+PERSON_B = "152221198512120027"
+PERSON_C = "11010519491231002X"
+AGENT_ID = "152221198808080044"
+ORG_A = "91152221MA0N2X3Y4Q"
+ORG_B = "91152221MA0N123456"
+APPLICATION_ITEMS = {"app.1", "app.2", "app.3", "app.4", "app.5.identity", "app.5.agent", "app.6"}
+OBJECTION_ITEMS = {"obj.1", "obj.2", "obj.3"}
+RESUMPTION_ITEMS = {f"res.{n}" for n in range(1, 8)}
+
+DRAFT = FilingDraft(
+    category=FilingCategory.APPLICATION,
+    applicants=(PartyForm("张三", PERSON_A, phone="13948201234", address="科右前旗大坝沟镇"),),
+    respondents=(PartyForm("科右前旗某某商贸有限公司", ORG_A, address="科右前旗科尔沁镇"), PartyForm("李四", PERSON_B)),
+    agents=(AgentForm("王律师", AGENT_ID, "律师"),),
+    basis_court="科尔沁右翼前旗人民法院",
+    basis_number="（2026）内2221民初1234号",
+    basis_effective_date="2026-09-01",
+    target_amount="152000.50",
+    consumption_restriction_requested=True,
+    dishonest_list_requested=True,
+)
+
+
+@pytest.fixture
+def clerk(engine: Engine, clock: FixedClock) -> Actor:
+    return make_staff(engine, clock, "lian1", Role.FILING_REVIEW, name="王立案")
+
+
+@pytest.fixture
+def server(engine: Engine, clock: FixedClock) -> Actor:
+    return make_staff(engine, clock, "songda1", Role.SERVICE, name="其木格")
+
+
+@pytest.fixture
+def director(engine: Engine, clock: FixedClock) -> Actor:
+    return make_staff(engine, clock, "zhuren", Role.DIRECTOR, name="包主任")
+
+
+def _receive(
+    engine: Engine, actor: Actor, clock: FixedClock, draft: FilingDraft = DRAFT, provided: set[str] | None = None
+) -> int:
+    items = APPLICATION_ITEMS if provided is None else provided
+    return receive_materials(engine, draft, items, actor=actor, clock=clock, calendar=CALENDAR, court_code=COURT)
+
+
+def _file(engine: Engine, actor: Actor, clock: FixedClock, case_id: int, **extra: object):  # type: ignore[no-untyped-def]
+    version = extra.pop("expected_version", None) or _version(engine, case_id)
+    return file_case(
+        engine,
+        case_id,
+        actor=actor,
+        clock=clock,
+        calendar=CALENDAR,
+        court_code=COURT,
+        expected_version=version,  # type: ignore[arg-type]
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def _version(engine: Engine, case_id: int) -> int:
+    with read_session(engine) as session:
+        case = session.get(Case, case_id)
+        assert case is not None
+        return case.version
+
+
+def _case(engine: Engine, case_id: int) -> Case:
+    with read_session(engine) as session:
+        case = session.get(Case, case_id)
+        assert case is not None
+        return case
+
+
+def _deadlines(engine: Engine, case_id: int) -> list[tuple[str, date, int | None, bool]]:
+    with read_session(engine) as session:
+        rows = session.exec(select(Deadline).where(Deadline.case_id == case_id).order_by(Deadline.id)).all()
+    return [(row.step, row.due_date, row.owner_id, row.done_at is not None) for row in rows]
+
+
+def _history(engine: Engine, case_id: int) -> list[tuple[str | None, str, str | None]]:
+    with read_session(engine) as session:
+        rows = session.exec(select(StageChange).where(StageChange.case_id == case_id).order_by(StageChange.id)).all()
+    return [(row.from_stage, row.to_stage, row.note) for row in rows]
+
+
+def _closed_original(engine: Engine, actor: Actor, clock: FixedClock, closure: str | None, stage: Stage) -> int:
+    """A 2025 case at ``stage`` with ``closure``, as an import would have left it."""
+    new = NewCase(
+        category=FilingCategory.APPLICATION,
+        received_at=datetime(2025, 3, 3, 9),
+        applicants=(NewParty(PartyKind.PERSON, "张三", PERSON_A),),
+        respondents=(NewParty(PartyKind.PERSON, "李四", PERSON_B),),
+        target_amount_fen=5_000_000,
+        stage=stage,
+        filed_at=datetime(2025, 3, 4, 9),
+        case_number=parse_case_number("（2025）内2221执88号"),
+    )
+    with unit_of_work(engine, actor=actor, action="导入", clock=clock) as session:
+        case = register_case(session, new, actor=actor, calendar=CALENDAR, court_code=COURT)
+        case.closure = closure
+        session.flush()
+        assert case.id is not None
+        return case.id
+
+
+# -- receive → file --------------------------------------------------------------------------------
+
+
+def test_receipt_opens_the_two_day_filing_step_and_the_checklist(
+    engine: Engine, clock: FixedClock, clerk: Actor
+) -> None:
+    case_id = _receive(engine, clerk, clock, provided={"app.1", "app.2"})
+    case = _case(engine, case_id)
+    assert (case.stage, case.case_number, case.received_at) == ("received", None, clock.now())
+    # Received Friday 11-27: two days end on Sunday 11-29, which rolls to Monday (R-TIME-1).
+    assert _deadlines(engine, case_id) == [("filing", date(2026, 11, 30), clerk.id, False)]
+    with read_session(engine) as session:
+        rows = session.exec(select(CaseMaterial).where(CaseMaterial.case_id == case_id)).all()
+    assert sorted((r.item, r.provided) for r in rows) == sorted(
+        (code, code in {"app.1", "app.2"}) for code in APPLICATION_ITEMS
+    )
+    [row] = filing_queue(engine, actor=clerk, today=clock.now().date(), calendar=CALENDAR)
+    assert (row.case_id, row.due, row.state, row.owner_name) == (
+        case_id,
+        date(2026, 11, 30),
+        DeadlineState.OPEN,
+        "王立案",
+    )
+    assert (row.applicants, row.respondents) == ("张三", "科右前旗某某商贸有限公司、李四")
+    assert [item.code for item in row.missing] == ["app.3", "app.4", "app.5.identity", "app.5.agent", "app.6"]
+
+
+def test_filing_numbers_the_case_and_hands_it_to_batch_service(
+    engine: Engine, clock: FixedClock, clerk: Actor, server: Actor
+) -> None:
+    case_id = _receive(engine, clerk, clock)
+    clock.at = datetime(2026, 11, 30, 10, 15)  # filed on the last day of the filing step
+    filed = _file(engine, clerk, clock, case_id)
+    assert (filed.case_number, filed.first_assignee_id, filed.first_assignee_name) == (
+        "（2026）内2221执1号",
+        server.id,
+        "其木格",
+    )
+    # R-SRV-1: 5 days from the receipt of the materials (11-27), not from filing.
+    assert (filed.next_step, filed.next_due) == (Step.SERVICE_PACK, date(2026, 12, 2))
+    case = _case(engine, case_id)
+    assert (case.stage, case.case_number, case.filed_at, case.first_assignee_id) == (
+        "filed",
+        "（2026）内2221执1号",
+        datetime(2026, 11, 30, 10, 15),
+        server.id,
+    )
+    assert (case.year, case.sequence, case.case_type, case.version) == (2026, 1, "执", filed.version)
+    assert _history(engine, case_id) == [(None, "received", None), ("received", "filed", "初次分案：其木格")]
+    assert _deadlines(engine, case_id) == [
+        ("filing", date(2026, 11, 30), clerk.id, True),
+        ("service_pack", date(2026, 12, 2), server.id, False),
+    ]
+    with read_session(engine) as session:
+        actions = session.exec(select(AuditRecord.action).where(AuditRecord.entity == "enforcement_case")).all()
+    assert list(actions) == ["接收立案材料", "立案"]
+
+
+def test_the_case_reads_back_as_the_same_draft(engine: Engine, clock: FixedClock, clerk: Actor) -> None:
+    case_id = _receive(engine, clerk, clock)
+    shown = case_draft(engine, case_id, actor=clerk)
+    today = clock.now().date()
+    assert validate_draft(shown.draft, today=today) == validate_draft(DRAFT, today=today)
+    assert (shown.stage, shown.filing_due, shown.missing, shown.pending_rejection) == (
+        Stage.RECEIVED,
+        date(2026, 11, 30),
+        (),
+        None,
+    )
+    assert [(m.item.code, m.required, m.checked_by) for m in shown.materials][4:6] == [
+        ("app.5.identity", True, "王立案"),
+        ("app.5.agent", True, "王立案"),
+    ]
+
+
+def test_filing_with_a_missing_item_is_refused_and_nothing_changes(
+    engine: Engine, clock: FixedClock, clerk: Actor, server: Actor
+) -> None:
+    case_id = _receive(engine, clerk, clock, provided=APPLICATION_ITEMS - {"app.4", "app.5.agent"})
+    with pytest.raises(MaterialsMissing) as refused:
+        _file(engine, clerk, clock, case_id)
+    assert refused.value.message == "缺少必备材料，不能立案：（4）诉讼费收据；（5）授权委托书"
+    case = _case(engine, case_id)
+    assert (case.stage, case.case_number, case.version) == ("received", None, 1)
+    assert _history(engine, case_id) == [(None, "received", None)]
+    assert _deadlines(engine, case_id) == [("filing", date(2026, 11, 30), clerk.id, False)]
+    version = update_materials(engine, case_id, APPLICATION_ITEMS, actor=clerk, clock=clock, expected_version=1)
+    assert version == 2
+    # The refused filing gave no number away: this one is still 执1号.
+    assert _file(engine, clerk, clock, case_id).case_number == "（2026）内2221执1号"
+
+
+def test_the_power_of_attorney_is_needed_only_when_an_agent_acts(
+    engine: Engine, clock: FixedClock, clerk: Actor, server: Actor
+) -> None:
+    without_agent = replace(DRAFT, agents=())
+    case_id = _receive(engine, clerk, clock, without_agent, provided=APPLICATION_ITEMS - {"app.5.agent"})
+    assert _file(engine, clerk, clock, case_id).case_number == "（2026）内2221执1号"
+
+
+def test_two_service_clerks_mean_the_first_assignment_is_chosen(
+    engine: Engine, clock: FixedClock, clerk: Actor, server: Actor
+) -> None:
+    other = make_staff(engine, clock, "songda2", Role.SERVICE, name="萨仁")
+    busy = _receive(engine, clerk, clock)
+    _file(engine, clerk, clock, busy, first_assignee_id=server.id)
+    case_id = _receive(engine, clerk, clock, replace(DRAFT, basis_number="（2026）内2221民初999号"))
+    with pytest.raises(FieldError, match="集约送达组有 2 人，请选择"):
+        _file(engine, clerk, clock, case_id)
+    assert [(o.login, o.open_steps) for o in first_assignment_options(engine)] == [("songda2", 0), ("songda1", 1)]
+    with pytest.raises(FieldError, match="不是在岗的集约送达组人员"):
+        _file(engine, clerk, clock, case_id, first_assignee_id=clerk.id)
+    filed = _file(engine, clerk, clock, case_id, first_assignee_id=other.id)
+    assert (filed.case_number, filed.first_assignee_name) == ("（2026）内2221执2号", "萨仁")
+
+
+# -- objection and resumption ----------------------------------------------------------------------
+
+
+def test_an_objection_goes_to_its_handler_within_two_days_of_filing(
+    engine: Engine, clock: FixedClock, clerk: Actor, server: Actor
+) -> None:
+    objection = replace(
+        DRAFT,
+        category=FilingCategory.OBJECTION,
+        agents=(),
+        basis_court="",
+        basis_number="",
+        basis_effective_date="",
+        target_amount="",
+    )
+    case_id = _receive(engine, clerk, clock, objection, provided=OBJECTION_ITEMS)
+    clock.at = datetime(2026, 11, 30, 9)  # filed Monday; two days → Wednesday 12-02
+    filed = _file(engine, clerk, clock, case_id)
+    assert (filed.case_number, filed.next_step, filed.next_due, filed.first_assignee_id) == (
+        "（2026）内2221执异1号",
+        Step.OBJECTION_TRANSFER,
+        date(2026, 12, 2),
+        None,
+    )
+    assert _deadlines(engine, case_id) == [
+        ("filing", date(2026, 11, 30), clerk.id, True),
+        ("objection_transfer", date(2026, 12, 2), clerk.id, False),
+    ]
+
+
+def test_a_resumption_links_its_original_and_is_numbered_zhihui(
+    engine: Engine, clock: FixedClock, clerk: Actor, server: Actor
+) -> None:
+    original = _closed_original(engine, clerk, clock, "procedure_terminated", Stage.ARCHIVED)
+    resumption = replace(DRAFT, category=FilingCategory.RESUMPTION, original_case_number="(2025)内2221执88号")
+    case_id = _receive(engine, clerk, clock, resumption, provided=RESUMPTION_ITEMS)
+    assert _case(engine, case_id).original_case_id == original
+    filed = _file(engine, clerk, clock, case_id)
+    assert filed.case_number == "（2026）内2221执恢1号"
+    assert case_draft(engine, case_id, actor=clerk).draft.original_case_number == "（2025）内2221执88号"
+
+
+def test_a_resumption_form_is_prefilled_from_its_original(engine: Engine, clock: FixedClock, clerk: Actor) -> None:
+    _closed_original(engine, clerk, clock, "procedure_terminated", Stage.CLOSED)
+    draft = resumption_draft(engine, "（2025）内2221执88号", actor=clerk)
+    assert (draft.category, draft.original_case_number, draft.target_amount) == (
+        FilingCategory.RESUMPTION,
+        "（2025）内2221执88号",
+        "50000.00",
+    )
+    assert [(p.name, p.id_number) for p in (*draft.applicants, *draft.respondents)] == [
+        ("张三", PERSON_A),
+        ("李四", PERSON_B),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("number", "closure", "stage", "message"),
+    [
+        ("（2025）内2221执77号", None, Stage.CLOSED, "本院没有案号为（2025）内2221执77号的案件"),
+        ("（2025）内2221执88号", None, Stage.ASSIGNED, "尚未结案（承办中）"),
+        ("（2025）内2221执88号", "fulfilled", Stage.CLOSED, "不是以终本或终结方式结案"),
+    ],
+)
+def test_a_resumption_needs_a_closed_original(
+    engine: Engine, clock: FixedClock, clerk: Actor, number: str, closure: str | None, stage: Stage, message: str
+) -> None:
+    _closed_original(engine, clerk, clock, closure, stage)
+    resumption = replace(DRAFT, category=FilingCategory.RESUMPTION, original_case_number=number)
+    with pytest.raises(DraftInvalid) as refused:
+        _receive(engine, clerk, clock, resumption, provided=RESUMPTION_ITEMS)
+    [error] = refused.value.errors
+    assert error.field == "原案号" and message in error.reason
+    with read_session(engine) as session:
+        assert len(session.exec(select(Case)).all()) == 1
+
+
+# -- duplicates ------------------------------------------------------------------------------------
+
+
+def test_duplicate_hints_for_the_same_basis_and_for_the_same_parties(
+    engine: Engine, clock: FixedClock, clerk: Actor
+) -> None:
+    first = _receive(engine, clerk, clock)
+    same_basis = replace(
+        DRAFT, applicants=(PartyForm("王五", PERSON_C),), respondents=(PartyForm("另一公司", ORG_B),), agents=()
+    )
+    [hint] = likely_duplicates(engine, same_basis, actor=clerk)
+    assert (hint.case_id, hint.reasons) == (first, ("执行依据文书号相同（（2026）内2221民初1234号），该案材料接收",))
+    same_parties = replace(DRAFT, basis_number="(2026)内2221民初 5678号", respondents=(PartyForm("李四", PERSON_B),))
+    [hint] = likely_duplicates(engine, same_parties, actor=clerk)
+    assert hint.reasons == ("申请执行人（张三）与被执行人（李四）相同，且该案尚未结案（材料接收）",)
+    second = _receive(engine, clerk, clock, same_parties)
+    [hint] = likely_duplicates(engine, second, actor=clerk)  # a stored case is checked the same way, not against itself
+    assert hint.case_id == first
+    unrelated = replace(same_basis, basis_number="（2026）内2221民初1号")
+    assert likely_duplicates(engine, unrelated, actor=clerk) == []
+
+
+# -- 不予立案 ----------------------------------------------------------------------------------------
+
+
+def test_rejection_is_proposed_by_review_and_ruled_by_the_director(
+    engine: Engine, clock: FixedClock, clerk: Actor, director: Actor
+) -> None:
+    case_id = _receive(engine, clerk, clock)
+    proposal = propose_rejection(engine, case_id, "执行依据文书号与原件不符", actor=clerk, clock=clock)
+    with pytest.raises(ServiceError, match="待指挥中心主任裁定"):
+        _file(engine, clerk, clock, case_id)
+    [pending] = pending_rejections(engine, actor=director)
+    assert (pending.rejection_id, pending.case_id, pending.proposed_by, pending.reasons) == (
+        proposal,
+        case_id,
+        "王立案",
+        "执行依据文书号与原件不符",
+    )
+    assert filing_queue(engine, actor=clerk, today=clock.now().date(), calendar=CALENDAR)[0].pending_rejection
+    other_reviewer = make_staff(engine, clock, "lian2", Role.FILING_REVIEW, name="乌日娜")
+    for who in (clerk, other_reviewer):
+        with pytest.raises(PermissionDenied, match="需要指挥中心主任的权限"):
+            rule_on_rejection(engine, proposal, "reject", "", actor=who, clock=clock)
+        with pytest.raises(PermissionDenied):
+            pending_rejections(engine, actor=who)
+    clock.advance(hours=2)
+    rule_on_rejection(engine, proposal, "reject", "信息有误", actor=director, clock=clock)
+    assert _case(engine, case_id).stage == "rejected"
+    assert _history(engine, case_id)[-1] == (
+        "received",
+        "rejected",
+        "不予立案。理由：执行依据文书号与原件不符；主任意见：信息有误",
+    )
+    assert _deadlines(engine, case_id) == [("filing", date(2026, 11, 30), clerk.id, True)]
+    with read_session(engine) as session:
+        ruling = session.get(FilingRejection, proposal)
+    assert ruling is not None
+    assert (ruling.status, ruling.ruled_by_id, ruling.ruled_at, ruling.ruling_note) == (
+        "rejected",
+        director.id,
+        datetime(2026, 11, 27, 11, 30),
+        "信息有误",
+    )
+    assert pending_rejections(engine, actor=director) == []
+    assert filing_queue(engine, actor=clerk, today=clock.now().date(), calendar=CALENDAR) == []
+    with pytest.raises(ServiceError, match="已裁定"):
+        rule_on_rejection(engine, proposal, "return", "再看看", actor=director, clock=clock)
+
+
+def test_the_director_may_return_the_file_to_the_reviewer(
+    engine: Engine, clock: FixedClock, clerk: Actor, director: Actor, server: Actor
+) -> None:
+    case_id = _receive(engine, clerk, clock)
+    proposal = propose_rejection(engine, case_id, "申请人姓名疑有误", actor=clerk, clock=clock)
+    with pytest.raises(FieldError, match="主任意见：不能为空"):
+        rule_on_rejection(engine, proposal, "return", "  ", actor=director, clock=clock)
+    rule_on_rejection(engine, proposal, "return", "已核对身份证原件，姓名无误，请立案", actor=director, clock=clock)
+    [row] = filing_queue(engine, actor=clerk, today=clock.now().date(), calendar=CALENDAR)
+    assert (row.pending_rejection, row.returned_note) == (False, "已核对身份证原件，姓名无误，请立案")
+    assert [r.status_label for r in case_draft(engine, case_id, actor=clerk).rejections] == ["主任退回"]
+    assert _case(engine, case_id).stage == "received"
+    assert _file(engine, clerk, clock, case_id).case_number == "（2026）内2221执1号"
+
+
+# -- refusals --------------------------------------------------------------------------------------
+
+
+def test_illegal_transitions_are_refused_with_the_lifecycle_message(
+    engine: Engine, clock: FixedClock, clerk: Actor, director: Actor, server: Actor
+) -> None:
+    filed = _file(engine, clerk, clock, _receive(engine, clerk, clock))
+    with pytest.raises(DomainError, match="案件状态不能从“已立案”变为“已立案”"):
+        _file(engine, clerk, clock, filed.case_id, expected_version=filed.version)
+    with pytest.raises(DomainError, match="案件状态不能从“已立案”变为“不予立案”"):
+        propose_rejection(engine, filed.case_id, "重复", actor=clerk, clock=clock)
+    rejected = _receive(engine, clerk, clock, replace(DRAFT, basis_number="（2026）内2221民初2号"))
+    rule_on_rejection(
+        engine,
+        propose_rejection(engine, rejected, "重复", actor=clerk, clock=clock),
+        "reject",
+        "",
+        actor=director,
+        clock=clock,
+    )
+    with pytest.raises(DomainError, match="案件状态不能从“不予立案”变为“已立案”"):
+        _file(engine, clerk, clock, rejected)
+    with pytest.raises(ServiceError, match="只有“材料接收”的案件可以修改材料清单"):
+        update_materials(engine, rejected, set(), actor=clerk, clock=clock, expected_version=_version(engine, rejected))
+    # Nothing moved: one number handed out, the rejected case has none.
+    assert _case(engine, rejected).case_number is None
+    assert _file(engine, clerk, clock, _receive(engine, clerk, clock)).case_number == "（2026）内2221执2号"
+
+
+def test_a_stale_version_is_refused_and_names_who_saved_first(
+    engine: Engine, clock: FixedClock, clerk: Actor, server: Actor
+) -> None:
+    other = make_staff(engine, clock, "lian2", Role.FILING_REVIEW, name="乌日娜")
+    case_id = _receive(engine, clerk, clock)
+    assert (
+        update_materials(engine, case_id, APPLICATION_ITEMS - {"app.3"}, actor=other, clock=clock, expected_version=1)
+        == 2
+    )
+    with pytest.raises(ConcurrentEdit, match=r"lian2.*修改立案材料清单"):
+        _file(engine, clerk, clock, case_id, expected_version=1)
+    with pytest.raises(ConcurrentEdit):
+        update_draft(engine, case_id, DRAFT, actor=clerk, clock=clock, expected_version=1)
+    with pytest.raises(ConcurrentEdit):
+        update_materials(engine, case_id, APPLICATION_ITEMS, actor=clerk, clock=clock, expected_version=1)
+    case = _case(engine, case_id)
+    assert (case.stage, case.version) == ("received", 2)
+
+
+def test_only_filing_review_receives_and_files(
+    engine: Engine, clock: FixedClock, clerk: Actor, director: Actor, server: Actor
+) -> None:
+    with pytest.raises(PermissionDenied, match="无权接收立案材料"):
+        _receive(engine, director, clock)
+    case_id = _receive(engine, clerk, clock)
+    for who in (director, server):
+        with pytest.raises(PermissionDenied, match="无权立案"):
+            _file(engine, who, clock, case_id)
+    with pytest.raises(PermissionDenied):
+        propose_rejection(engine, case_id, "理由", actor=server, clock=clock)
+
+
+def test_bad_input_saves_nothing_and_marks_every_field(engine: Engine, clock: FixedClock, clerk: Actor) -> None:
+    bad = replace(
+        DRAFT,
+        respondents=(PartyForm("某公司", ORG_A), PartyForm("李\n四", "152221198512120028")),
+        basis_effective_date="2026-02-30",
+        target_amount="1.234",
+    )
+    with pytest.raises(DraftInvalid) as refused:
+        _receive(engine, clerk, clock, bad)
+    assert [e.field for e in refused.value.errors] == [
+        "被执行人2 证件号",
+        "被执行人2 姓名/名称",
+        "执行依据 生效日期",
+        "执行标的",
+    ]
+    with pytest.raises(FieldError, match="材料清单"):
+        _receive(engine, clerk, clock, provided={"obj.1"})
+    with read_session(engine) as session:
+        assert session.exec(select(Case)).all() == []
+        assert session.exec(select(Party)).all() == []
+
+
+def test_a_known_id_number_under_another_name_is_refused_at_its_row(
+    engine: Engine, clock: FixedClock, clerk: Actor
+) -> None:
+    _receive(engine, clerk, clock)
+    impostor = replace(
+        DRAFT,
+        basis_number="（2026）内2221民初3号",
+        respondents=(PartyForm("科右前旗某某商贸有限公司", ORG_A), PartyForm("李斯", PERSON_B)),
+    )
+    with pytest.raises(DraftInvalid) as refused:
+        _receive(engine, clerk, clock, impostor)
+    assert [(e.field, e.reason) for e in refused.value.errors] == [
+        ("被执行人2 证件号", f"{PERSON_B} 已登记为“李四”，与“李斯”不符")
+    ]
+
+
+# -- corrections before filing ---------------------------------------------------------------------
+
+
+def test_the_draft_can_be_corrected_before_filing(
+    engine: Engine, clock: FixedClock, clerk: Actor, server: Actor
+) -> None:
+    typo = replace(DRAFT, respondents=(PartyForm("某公司", ORG_A), PartyForm("李思", "152221198512120019")))
+    case_id = _receive(engine, clerk, clock, typo)
+    fixed = replace(
+        DRAFT, target_amount="160000", respondents=(PartyForm("某公司", ORG_A), PartyForm("李四", PERSON_B))
+    )
+    assert update_draft(engine, case_id, fixed, actor=clerk, clock=clock, expected_version=1) == 2
+    shown = case_draft(engine, case_id, actor=clerk)
+    assert [(p.name, p.id_number) for p in shown.draft.respondents] == [("某公司", ORG_A), ("李四", PERSON_B)]
+    assert shown.draft.target_amount == "160000.00"
+    assert shown.missing == ()  # the checklist survived the correction
+    with read_session(engine) as session:  # the mistyped party is gone, not left as a stray record
+        ids = set(session.exec(select(Party.id_number)).all())
+    assert ids == {PERSON_A, ORG_A, PERSON_B}
+    assert _file(engine, clerk, clock, case_id).version == 3
+
+
+def test_a_wrong_category_is_corrected_with_a_fresh_checklist(engine: Engine, clock: FixedClock, clerk: Actor) -> None:
+    case_id = _receive(engine, clerk, clock)
+    transfer = replace(DRAFT, category=FilingCategory.TRANSFER, applicants=(), agents=())
+    update_draft(engine, case_id, transfer, actor=clerk, clock=clock, expected_version=1)
+    shown = case_draft(engine, case_id, actor=clerk)
+    assert [m.item.code for m in shown.materials] == ["trf.1", "trf.2", "trf.3"]
+    assert [item.code for item in shown.missing] == ["trf.1", "trf.2", "trf.3"]
+    with read_session(engine) as session:
+        codes = session.exec(select(CaseMaterial.item).where(col(CaseMaterial.case_id) == case_id)).all()
+    assert sorted(codes) == ["trf.1", "trf.2", "trf.3"]
+    update_materials(
+        engine,
+        case_id,
+        {"trf.1", "trf.2"},
+        actor=clerk,
+        clock=clock,
+        expected_version=shown.version,
+        notes={"trf.3": "待审判庭补送"},
+    )
+    notes = {m.item.code: m.note for m in case_draft(engine, case_id, actor=clerk).materials}
+    assert notes["trf.3"] == "待审判庭补送"
