@@ -120,6 +120,8 @@ class CaseType(StrEnum):
 
 def check_transition(current: Stage, target: Stage, *, category: FilingCategory | None = None) -> None:
     """Refuse a move the lifecycle does not allow (R-CASE-4), with a message a clerk understands."""
+    if target is current:
+        raise DomainError(f"该案已是“{current.label}”状态，不能重复办理")
     if target not in TRANSITIONS[current]:
         raise DomainError(f"案件状态不能从“{current.label}”变为“{target.label}”")
     if current is Stage.FILED and target is Stage.ASSIGNED and category is not FilingCategory.OBJECTION:
