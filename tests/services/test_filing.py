@@ -433,7 +433,7 @@ def test_illegal_transitions_are_refused_with_the_lifecycle_message(
     engine: Engine, clock: FixedClock, clerk: Actor, director: Actor, server: Actor
 ) -> None:
     filed = _file(engine, clerk, clock, _receive(engine, clerk, clock))
-    with pytest.raises(DomainError, match="案件状态不能从“已立案”变为“已立案”"):
+    with pytest.raises(DomainError, match="该案已是“已立案”状态，不能重复办理"):
         _file(engine, clerk, clock, filed.case_id, expected_version=filed.version)
     with pytest.raises(DomainError, match="案件状态不能从“已立案”变为“不予立案”"):
         propose_rejection(engine, filed.case_id, "重复", actor=clerk, clock=clock)
