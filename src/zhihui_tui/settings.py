@@ -37,5 +37,14 @@ class CourtSettings:
         return cls(
             court_name=os.environ.get("ZHIHUI_COURT_NAME", DEFAULT_COURT_NAME),
             court_code=os.environ.get("ZHIHUI_COURT_CODE", DEFAULT_COURT_CODE),
-            idle_lock_minutes=int(os.environ.get("ZHIHUI_IDLE_LOCK_MINUTES", "10")),
+            idle_lock_minutes=_positive_int("ZHIHUI_IDLE_LOCK_MINUTES", "10"),
         )
+
+
+def _positive_int(name: str, default: str) -> int:
+    from zhihui_tui.domain.errors import FieldError
+
+    text = os.environ.get(name, default)
+    if not text.strip().isdigit() or int(text) < 1:
+        raise FieldError(name, f"应为正整数，实际为“{text}”")
+    return int(text)

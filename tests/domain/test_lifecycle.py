@@ -7,8 +7,11 @@ import pytest
 from zhihui_tui.domain.errors import DomainError
 from zhihui_tui.domain.lifecycle import TRANSITIONS, FilingCategory, Stage, check_transition
 
+# Sorted: xdist workers must collect the same parameters in the same order.
+ALLOWED = [(c, t) for c, targets in TRANSITIONS.items() for t in sorted(targets)]
 
-@pytest.mark.parametrize(("current", "target"), [(c, t) for c, targets in TRANSITIONS.items() for t in targets])
+
+@pytest.mark.parametrize(("current", "target"), ALLOWED)
 def test_allowed_transitions_pass(current: Stage, target: Stage) -> None:
     category = FilingCategory.OBJECTION if (current, target) == (Stage.FILED, Stage.ASSIGNED) else None
     check_transition(current, target, category=category)

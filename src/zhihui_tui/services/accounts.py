@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -131,7 +132,7 @@ def authenticate(engine: Engine, login: str, password: str, *, clock: Clock) -> 
 
 
 def _locked_message(until: datetime, now: datetime) -> str:
-    minutes = max(1, int((until - now).total_seconds() // 60) + 1)
+    minutes = max(1, math.ceil((until - now).total_seconds() / 60))
     return f"连续输错密码 {MAX_FAILED_LOGINS} 次，账号已锁定，约 {minutes} 分钟后（{until:%H:%M}）可再试"
 
 
