@@ -6,7 +6,17 @@ from typing import Annotated
 
 import typer
 
-from zhihui_tui.cli import audit_cmd, backup_cmd, calendar_cmd, db_cmd, ledger_cmd, supervise_cmd, user_cmd
+from zhihui_tui.cli import (
+    audit_cmd,
+    backup_cmd,
+    calendar_cmd,
+    db_cmd,
+    demo_cmd,
+    import_cmd,
+    ledger_cmd,
+    supervise_cmd,
+    user_cmd,
+)
 from zhihui_tui.cli.common import fail
 from zhihui_tui.domain.errors import DomainError
 from zhihui_tui.runtime import Runtime
@@ -24,6 +34,8 @@ app.add_typer(calendar_cmd.app, name="calendar")
 app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(ledger_cmd.app, name="ledger")
 app.command("supervise")(supervise_cmd.supervise)
+app.command("demo")(demo_cmd.demo)
+app.add_typer(import_cmd.app, name="import")
 app.command("backup")(backup_cmd.backup)
 
 

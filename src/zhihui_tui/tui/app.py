@@ -1,0 +1,275 @@
+"""The terminal app: the login screen, then modes (home, one per post); global keys, palette, idle lock, hang-up.
+
+Nothing here imports SQLAlchemy, SQLModel, argon2 or the holiday data: the login screen is drawn first, then a
+thread worker opens the database (:mod:`zhihui_tui.tui.connect`) and reports back with a message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterable
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import events, on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from zhihui_tui.tui.connect import (
+    LATER_MODULES,
+    DatabaseReady,
+    DatabaseState,
+    DatabaseUnavailable,
+    open_database,
+    warm_imports,
+)
+from zhihui_tui.tui.idle import IdleWatch
+from zhihui_tui.tui.posts import NOT_ALLOWED, NOT_OPEN_YET, POSTS, post_for_key
+from zhihui_tui.tui.screens.confirm import ConfirmScreen
+from zhihui_tui.tui.screens.help import HelpScreen
+from zhihui_tui.tui.screens.lock import LockScreen
+from zhihui_tui.tui.screens.login import LoginScreen
+
+if TYPE_CHECKING:
+    from zhihui_tui.runtime import Runtime
+    from zhihui_tui.services.context import Actor
+
+QUIT_QUESTION = "确定退出系统吗？"
+EXIT_DATABASE_UNAVAILABLE = 1
+EXIT_HANGUP = 128 + 1  # the shell convention for "ended by SIGHUP"
+TERMINAL_CHECK_SECONDS = 2.0
+
+
+def _home_screen() -> Screen:
+    from zhihui_tui.tui.screens.home import HomeScreen
+
+    return HomeScreen()
+
+
+def announce_first_frame(path: str) -> None:
+    """Tell a benchmark (``ZHIHUI_READY_FILE``) that the login screen is on the terminal, and what was imported."""
+    record = {"shown_at": time.time(), "sqlalchemy_imported": "sqlalchemy" in sys.modules}
+    target = Path(path)
+    partial_file = target.with_name(target.name + ".part")
+    partial_file.write_text(json.dumps(record), encoding="utf-8")
+    partial_file.replace(target)  # appears whole: a reader never sees half a record
+
+
+class ZhihuiApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "执行指挥中心"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "帮助", key_display="F1", id="app.help"),
+        Binding("ctrl+l", "lock", "锁定", id="app.lock"),
+        Binding("ctrl+q", "request_quit", "退出", priority=True, id="app.quit"),
+        Binding("ctrl+p", "command_palette", "命令面板", show=False, priority=True, id="app.palette"),
+    ]
+
+    db_state: reactive[DatabaseState] = reactive(DatabaseState.CONNECTING)
+
+    def __init__(
+        self,
+        runtime: Runtime,
+        *,
+        idle_lock_seconds: float | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+        ready_file: str | None = None,
+        handle_hangup: bool = False,
+        terminal_fd: int | None = None,
+    ) -> None:
+        super().__init__()
+        self.runtime = runtime
+        self.actor: Actor | None = None
+        self.db_error = ""
+        self.ready_file = ready_file
+        self.handle_hangup = handle_hangup
+        self.terminal_fd = terminal_fd  # the tty to watch for a hang-up that sends no signal
+        self.hung_up = False
+        self._hangup_pending = False
+        self.locked = False
+        timeout = idle_lock_seconds if idle_lock_seconds is not None else runtime.court.idle_lock_minutes * 60
+        self.idle = IdleWatch(timeout, monotonic=monotonic)
+        self.add_mode("home", _home_screen)
+        for post in POSTS:
+            if post.screen is not None:
+                self.add_mode(post.mode, post.screen)
+
+    # -- start-up ---------------------------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen:
+        """The login screen is the default mode's base screen (not a mode of its own: installing a mode makes
+        Textual re-parse every stylesheet, which costs the first frame ~40 ms)."""
+        return LoginScreen()
+
+    def on_mount(self) -> None:
+        self._install_hangup_handler()
+        self.set_interval(self.idle.check_every, self.check_idle_lock, name="idle-lock")
+        self.call_after_refresh(self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        if self.ready_file:
+            announce_first_frame(self.ready_file)
+        self.connect_database()
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="database")
+    def connect_database(self) -> None:
+        reason = open_database(self.runtime)
+        self.post_message(DatabaseReady() if reason is None else DatabaseUnavailable(reason))
+        if reason is None:
+            warm_imports(LATER_MODULES)
+
+    @on(DatabaseReady)
+    def _database_ready(self) -> None:
+        self.db_state = DatabaseState.READY
+
+    @on(DatabaseUnavailable)
+    def _database_unavailable(self, message: DatabaseUnavailable) -> None:
+        self.db_error = message.reason
+        self.db_state = DatabaseState.FAILED
+
+    def signed_in(self, actor: Actor) -> None:
+        self.actor = actor
+        self.idle.touch()
+        self.switch_mode("home")
+
+    # -- global keys ------------------------------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.Paste):
+            self.idle.touch()
+        await super().on_event(event)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "lock":
+            return self.actor is not None and not self.locked
+        if action in ("command_palette", "open_post", "go_home"):
+            return not self.locked
+        return True
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        title = getattr(self.screen, "SCREEN_NAME", "") or "当前界面"
+        self.push_screen(HelpScreen(self.screen, title))
+
+    def action_request_quit(self) -> None:
+        if self.actor is None:
+            self.exit(return_code=self.quit_code())
+        elif not isinstance(self.screen, ConfirmScreen):
+            self.push_screen(ConfirmScreen(QUIT_QUESTION), callback=self._quit_answered)
+
+    def _quit_answered(self, yes: bool | None) -> None:
+        if yes:
+            self.exit(return_code=self.quit_code())
+
+    def quit_code(self) -> int:
+        return EXIT_DATABASE_UNAVAILABLE if self.db_state is DatabaseState.FAILED else 0
+
+    def action_help_quit(self) -> None:
+        self.notify("按 Ctrl+Q 退出系统", title="退出")
+
+    def action_open_post(self, key: str) -> None:
+        post = post_for_key(key)
+        if self.actor is None:
+            return
+        if not post.allows(self.actor.roles):
+            self.notify(f"{post.label}：{NOT_ALLOWED}", severity="warning")
+        elif post.screen is None:
+            self.notify(f"{post.label}：{NOT_OPEN_YET}")
+        else:
+            self.switch_mode(post.mode)
+
+    def action_go_home(self) -> None:
+        if self.actor is not None:
+            self.switch_mode("home")
+
+    # -- command palette --------------------------------------------------------------------------------------
+
+    def action_command_palette(self) -> None:
+        if not self.locked and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder="输入命令，如“跳转”“锁定”“退出”", id="--command-palette"))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        if self.actor is not None and not self.locked:
+            yield SystemCommand("跳转: 我的待办", "首页：本人的待办期限", self.action_go_home)
+            for post in POSTS:
+                yield SystemCommand(
+                    f"跳转: {post.label}", f"{post.key_display} {post.label}", partial(self.action_open_post, post.key)
+                )
+            yield SystemCommand("系统: 锁定终端", "Ctrl+L 离开座位时锁定终端", self.lock)
+        yield SystemCommand("系统: 退出", "Ctrl+Q 退出执行指挥中心系统", self.action_request_quit)
+        yield SystemCommand("帮助: 快捷键", "F1 本界面的快捷键", self.action_help)
+
+    # -- idle lock --------------------------------------------------------------------------------------------
+
+    def check_idle_lock(self) -> None:
+        """Runs on a timer: lock a signed-in terminal that has had no key for the configured time."""
+        if self.actor is not None and not self.locked and self.idle.expired():
+            self.lock()
+
+    def action_lock(self) -> None:
+        self.lock()
+
+    def lock(self) -> None:
+        if self.actor is None or self.locked:
+            return
+        self.locked = True
+        court_name = self.runtime.court.court_name
+        self.push_screen(LockScreen(self.runtime, self.actor, court_name=court_name), callback=self._unlocked)
+
+    def _unlocked(self, _result: None) -> None:
+        self.locked = False
+        self.idle.touch()
+
+    # -- dropped terminal (SSH link gone) ----------------------------------------------------------------------
+
+    def _install_hangup_handler(self) -> None:
+        """From mount on, SIGHUP goes through the event loop (its wake-up fd: handled at once, on any thread).
+
+        Some wrappers (``nohup``, a session leader that ignores SIGHUP) never pass the signal on; Textual then
+        polls the dead terminal for ever. So the app also checks that its terminal is still one."""
+        if self.handle_hangup and hasattr(signal, "SIGHUP"):
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.hang_up)
+        if self.terminal_fd is not None:
+            self.set_interval(TERMINAL_CHECK_SECONDS, self._check_terminal)
+            self._check_terminal()
+        if self._hangup_pending:
+            self.hang_up()
+
+    def _check_terminal(self) -> None:
+        # A hung-up tty answers every ioctl with EIO, so isatty() turns False.
+        if self.terminal_fd is not None and not os.isatty(self.terminal_fd):
+            self.hang_up()
+
+    def note_hangup(self) -> None:
+        """SIGHUP before the app is mounted (``run.py`` installs this early): hang up as soon as it is."""
+        self._hangup_pending = True
+
+    def on_unmount(self) -> None:
+        if self.handle_hangup and hasattr(signal, "SIGHUP"):
+            asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
+
+    def hang_up(self) -> None:
+        """The terminal is gone (SIGHUP, or a tty that hung up): let open screens keep a draft of the form in
+        progress (``save_draft()``), then leave in order: workers cancelled, screens unmounted, the engine
+        disposed by the caller."""
+        if self.hung_up:
+            return
+        self.hung_up = True
+        for screen in self.screen_stack:
+            save_draft = getattr(screen, "save_draft", None)
+            if callable(save_draft):
+                try:
+                    save_draft()
+                except Exception as error:  # one failing draft must not keep the app from ending
+                    self.log.error(f"draft of {screen!r} not kept: {error!r}")
+        self.exit(return_code=EXIT_HANGUP)

@@ -1,0 +1,61 @@
+"""The posts (岗位) reachable by function keys: one table, so each later post screen is wired in one place.
+
+A post whose ``screen`` is ``None`` is not built yet; its key still exists and says so. To open a post, set
+``screen`` to a zero-argument callable returning the screen (import inside it, so the login screen stays light):
+the app installs it once as a mode named ``post.mode`` and switches to it (ARCHITECTURE: install post screens once).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from zhihui_tui.domain.roles import Role
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+NOT_OPEN_YET = "该岗位界面尚未开通"
+NOT_ALLOWED = "无权访问该岗位"
+
+
+@dataclass(frozen=True)
+class Post:
+    key: str  # Textual key name, e.g. "f2"
+    label: str  # shown in the footer/help/palette
+    roles: frozenset[Role]  # any of these may open the post
+    screen: Callable[[], Screen] | None = None
+
+    @property
+    def mode(self) -> str:
+        return f"post-{self.key}"
+
+    @property
+    def key_display(self) -> str:
+        return self.key.upper()
+
+    def allows(self, roles: frozenset[Role]) -> bool:
+        return bool(self.roles & roles)
+
+
+def _roles(*roles: Role) -> frozenset[Role]:
+    return frozenset(roles)
+
+
+POSTS: tuple[Post, ...] = (
+    Post("f2", "接待台账", _roles(Role.FILING_REVIEW, Role.DIRECTOR)),
+    Post("f3", "立案审查", _roles(Role.FILING_REVIEW, Role.DIRECTOR)),
+    Post("f4", "网络查控", _roles(Role.NETWORK_INQUIRY, Role.DIRECTOR)),
+    Post("f5", "分流看板", _roles(Role.DIRECTOR, Role.BUREAU_CHIEF, Role.DEPUTY_CHIEF)),
+    Post("f6", "承办人工作台", _roles(Role.HANDLER)),
+    Post("f7", "查人找物", _roles(Role.FIELD_SEARCH)),
+    Post("f8", "临柜业务", _roles(Role.COUNTER_CONTROL)),
+)
+
+
+def post_for_key(key: str) -> Post:
+    for post in POSTS:
+        if post.key == key:
+            return post
+    raise KeyError(key)

@@ -1,0 +1,76 @@
+"""F1: the keys of the screen underneath, in Chinese. Esc (or F1 again) closes it."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+ALWAYS = (("Tab / Shift+Tab", "在输入项之间移动"),)
+
+
+def key_name(key: str) -> str:
+    """How a key is printed on the keyboard: ``ctrl+q`` → ``Ctrl+Q``, ``f2`` → ``F2``, ``escape`` → ``Esc``;
+    a bare letter stays as typed (``q``)."""
+    names = {"escape": "Esc", "enter": "Enter", "tab": "Tab"}
+    *modifiers, last = key.split("+")
+    if last in names:
+        last = names[last]
+    elif modifiers or last[0] == "f":
+        last = last.upper()
+    return "+".join([*(m.capitalize() for m in modifiers), last])
+
+
+def key_rows(screen: Screen) -> list[tuple[str, str]]:
+    """(keys, description) for the screen's and the app's own bindings (Chinese descriptions only), one row per
+    action: ``q`` and ``Ctrl+Q`` both quitting are one row."""
+    app = screen.app
+    by_action: dict[str, tuple[list[str], str]] = {}
+    for key, active in screen.active_bindings.items():
+        binding = active.binding
+        if active.node not in (screen, app) or binding.system:
+            continue
+        if not binding.description or binding.description.isascii():
+            continue  # Textual's own keys (English); Tab is described below
+        action = binding.action.removeprefix("app.")
+        keys, _ = by_action.setdefault(action, ([], binding.description))
+        keys.append(key_name(key))
+    return [(" / ".join(keys), description) for keys, description in by_action.values()]
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "关闭"),
+        Binding("f1", "close", "关闭", show=False),
+    ]
+
+    def __init__(self, underneath: Screen, title: str) -> None:
+        super().__init__()
+        self.rows = key_rows(underneath)
+        self.title_text = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-box", classes="dialog"):
+            yield Static(f"快捷键 · {self.title_text}", id="help-title", classes="dialog-title")
+            with VerticalScroll(id="help-keys"):
+                yield Static(self._table())
+            yield Static("Esc 关闭", classes="dialog-keys")
+
+    def _table(self) -> Table:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        for key, description in self.rows:
+            table.add_row(Text(key), Text(description))
+        for key, description in ALWAYS:
+            table.add_row(Text(key), Text(description))
+        return table
+
+    def action_close(self) -> None:
+        self.dismiss(None)

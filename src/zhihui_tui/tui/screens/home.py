@@ -1,0 +1,134 @@
+"""Home: "我的待办" — the signed-in person's own open steps, overdue first (R-SUP-1, R-TIME-1)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Static
+from textual.worker import get_current_worker
+
+from zhihui_tui.domain.steps import DeadlineState
+from zhihui_tui.tui.posts import POSTS
+from zhihui_tui.tui.screens.base import SignedInScreen
+
+if TYPE_CHECKING:
+    from zhihui_tui.services.deadlines import OpenStep
+
+EMPTY_TEXT = "目前没有待办事项。"
+COLUMNS = ("状态", "案号", "节点", "期限")
+STATE_STYLES = {
+    DeadlineState.OVERDUE: "bold red",
+    DeadlineState.DUE_TODAY: "bold yellow",
+    DeadlineState.DUE_SOON: "yellow",
+    DeadlineState.OPEN: "",
+}
+
+
+def state_label(step: OpenStep) -> str:
+    if step.state is DeadlineState.OVERDUE and step.overdue_days:
+        return f"{step.state.label} {step.overdue_days} 个工作日"
+    return step.state.label
+
+
+def summary_text(total: int, overdue: int, shown: int) -> str:
+    text = f"共 {total} 项，超期 {overdue} 项"
+    if shown < total:
+        text += f"（显示最早的 {shown} 项）"
+    return text
+
+
+def overdue_first(steps: list[OpenStep]) -> list[OpenStep]:
+    return sorted(steps, key=lambda s: (s.state is not DeadlineState.OVERDUE, s.due, s.deadline_id))
+
+
+class HomeScreen(SignedInScreen):
+    SCREEN_NAME = "我的待办"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "reload", "刷新", id="home.reload"),
+        Binding("q", "app.request_quit", "退出", show=False, id="home.quit"),
+    ]
+    AUTO_FOCUS = "#todo-table"
+
+    class StepsLoaded(Message):
+        def __init__(self, steps: list[OpenStep], total: int, overdue: int) -> None:
+            super().__init__()
+            self.steps = steps
+            self.total = total
+            self.overdue = overdue
+
+    class StepsFailed(Message):
+        def __init__(self, reason: str) -> None:
+            super().__init__()
+            self.reason = reason
+
+    def compose(self) -> ComposeResult:
+        yield self.make_header()
+        with Vertical(id="home-body"):
+            with Horizontal(id="todo-bar"):
+                yield Static("我的待办", id="todo-title")
+                yield Static("正在读取…", id="todo-summary", markup=False)
+            table: DataTable[Text | str] = DataTable(id="todo-table", cursor_type="row", zebra_stripes=True)
+            table.add_columns(*COLUMNS)
+            yield table
+            yield Static(EMPTY_TEXT, id="todo-empty")
+            yield Static(self._posts_text(), id="post-strip", markup=False)
+        yield self.make_footer()
+
+    def _posts_text(self) -> str:
+        actor = self.shell.actor
+        mine = [p for p in POSTS if actor is not None and p.allows(actor.roles)]
+        if not mine:
+            return "本人岗位：暂无对应的功能键界面（F1 查看全部快捷键）"
+        return "本人岗位：" + "  ".join(f"{p.key_display} {p.label}" for p in mine)
+
+    def on_screen_resume(self) -> None:
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        self.query_one("#todo-summary", Static).update("正在读取…")
+        self.load_steps()
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="todo")
+    def load_steps(self) -> None:
+        from zhihui_tui.services.deadlines import count_open_steps, my_open_steps
+
+        runtime, actor = self.shell.runtime, self.shell.actor
+        assert actor is not None
+        try:
+            today = runtime.clock.now().date()
+            steps = my_open_steps(runtime.engine, actor=actor, today=today, calendar=runtime.calendar)
+            total, overdue = count_open_steps(runtime.engine, actor=actor, today=today)
+        except Exception as error:  # shown on screen; the clerk can press r to retry
+            message: Message = self.StepsFailed(f"待办读取失败：{error}（按 r 重试）")
+        else:
+            message = self.StepsLoaded(overdue_first(steps), total, overdue)
+        if not get_current_worker().is_cancelled:
+            self.post_message(message)
+
+    @on(StepsLoaded)
+    def show_steps(self, message: StepsLoaded) -> None:
+        table = self.query_one("#todo-table", DataTable)
+        table.clear()
+        for step in message.steps:
+            table.add_row(
+                Text(state_label(step), style=STATE_STYLES[step.state]),
+                step.case_number,
+                step.step.label,
+                f"{step.due:%Y-%m-%d}",
+                key=str(step.deadline_id),
+            )
+        empty = not message.steps
+        table.display = not empty
+        self.query_one("#todo-empty", Static).display = empty
+        summary = summary_text(message.total, message.overdue, len(message.steps))
+        self.query_one("#todo-summary", Static).update(summary)
+
+    @on(StepsFailed)
+    def show_failure(self, message: StepsFailed) -> None:
+        self.query_one("#todo-summary", Static).update(message.reason)
