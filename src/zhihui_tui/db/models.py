@@ -290,3 +290,28 @@ class FilingRejection(Versioned, table=True):
     ruled_by_id: int | None = Field(default=None, foreign_key="staff.id")
     ruled_at: datetime | None = Field(default=None, sa_type=DateTime)
     ruling_note: str | None = Field(default=None, sa_column=Column(Text))
+
+
+# -- Case search (issue 3) -----------------------------------------------------------------------------------
+
+
+class SearchTerm(SQLModel, table=True):
+    """One search key of one case, derived from the case, its parties and agents (services/search.py).
+
+    The primary key is the lookup path: ``kind, term`` pick the key, and ``sort_key, case_id`` (the case's
+    filing — else receipt — time as YYYYMMDDHHMMSS, then its id) come out of the index already in result
+    order, so the first page of a key that matches 100,000 cases reads 21 index entries and no table rows.
+    Derived data: rewritten by ``index_case``/``rebuild_search_index``, never edited, not audited.
+    On SQLite the table is the index (WITHOUT ROWID).
+    """
+
+    __tablename__ = "search_term"
+    __table_args__ = (
+        Index("ix_search_term_case", "case_id", "kind", "term"),
+        {"sqlite_with_rowid": False},
+    )
+
+    kind: str = Field(max_length=1, primary_key=True)
+    term: str = Field(max_length=100, primary_key=True)
+    sort_key: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    case_id: int = Field(foreign_key="enforcement_case.id", primary_key=True, sa_column_kwargs={"autoincrement": False})

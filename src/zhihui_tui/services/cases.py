@@ -22,6 +22,7 @@ from zhihui_tui.domain.steps import Step
 from zhihui_tui.services.case_numbers import allocate_case_number, reserve_case_number
 from zhihui_tui.services.context import Actor
 from zhihui_tui.services.deadlines import open_deadline
+from zhihui_tui.services.search import index_case
 
 
 class PartyKind(StrEnum):
@@ -181,6 +182,7 @@ def register_case(
         open_deadline(
             session, case_id=case.id, step=step, triggered_at=history[-1][1], calendar=calendar, owner_id=owner
         )
+    index_case(session, case.id)
     return case
 
 
