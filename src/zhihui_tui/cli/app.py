@@ -15,6 +15,7 @@ from zhihui_tui.cli import (
     import_cmd,
     ledger_cmd,
     supervise_cmd,
+    triage_cmd,
     user_cmd,
 )
 from zhihui_tui.cli.common import fail
@@ -37,6 +38,7 @@ app.command("supervise")(supervise_cmd.supervise)
 app.command("demo")(demo_cmd.demo)
 app.add_typer(import_cmd.app, name="import")
 app.command("backup")(backup_cmd.backup)
+app.add_typer(triage_cmd.app, name="triage")
 
 
 @app.callback(invoke_without_command=True)

@@ -64,3 +64,41 @@ def cases(
     if not as_json:
         allocated = f"，其中 {result.allocated} 件新分配案号" if result.allocated else ""
         typer.echo(f"已导入 {result.imported} 件案件{allocated}")
+
+
+@app.command("findings")
+@one_line_errors
+def findings(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help=".csv（UTF-8，可带 BOM）或 .xlsx 文件")],
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出结果")] = False,
+) -> None:
+    """导入网络查控结果（查控结果反馈信息表）。表头（中文）：案号、被执行人、证件号、财产类型、机构、金额、数量、
+    冻结、备注。任何一行有误（含未知案件、非本案被执行人）则整份不导入，并逐行列出“第 N 行：字段：原因”。"""
+    from zhihui_tui.services.accounts import system_actor
+    from zhihui_tui.services.findings_import import import_findings
+
+    with ready(ctx) as rt:
+        result = import_findings(rt.engine, file, actor=system_actor(rt.engine), clock=rt.clock)
+    if result.ignored_columns:
+        typer.echo(f"提示：已忽略不认识的列：{'、'.join(result.ignored_columns)}", err=True)
+    if as_json:
+        print_json(
+            {
+                "rows": result.rows,
+                "imported": result.imported,
+                "skipped": result.skipped,
+                "cases": result.cases,
+                "ignored_columns": list(result.ignored_columns),
+                "errors": [{"line": e.line, "field": e.field, "reason": e.reason} for e in result.errors],
+            }
+        )
+    if result.errors:
+        if not as_json:
+            for error in result.errors:
+                typer.echo(str(error), err=True)
+        total = f"（文件共 {result.rows} 行数据）"
+        fail(f"共 {result.bad_lines} 行有误（{len(result.errors)} 处），未导入任何查控结果{total}")
+    if not as_json:
+        skipped = f"，{result.skipped} 条此前已导入、已跳过" if result.skipped else ""
+        typer.echo(f"已导入 {result.imported} 条查控结果（{result.cases} 件案件）{skipped}")

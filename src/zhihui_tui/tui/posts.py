@@ -43,11 +43,23 @@ def _roles(*roles: Role) -> frozenset[Role]:
     return frozenset(roles)
 
 
+def _inquiry_screen() -> Screen:
+    from zhihui_tui.tui.screens.inquiry import InquiryScreen
+
+    return InquiryScreen()
+
+
+def _triage_screen() -> Screen:
+    from zhihui_tui.tui.screens.triage_board import TriageBoardScreen
+
+    return TriageBoardScreen()
+
+
 POSTS: tuple[Post, ...] = (
     Post("f2", "接待台账", _roles(Role.FILING_REVIEW, Role.DIRECTOR)),
     Post("f3", "立案审查", _roles(Role.FILING_REVIEW, Role.DIRECTOR)),
-    Post("f4", "网络查控", _roles(Role.NETWORK_INQUIRY, Role.DIRECTOR)),
-    Post("f5", "分流看板", _roles(Role.DIRECTOR, Role.BUREAU_CHIEF, Role.DEPUTY_CHIEF)),
+    Post("f4", "网络查控", _roles(Role.NETWORK_INQUIRY, Role.DIRECTOR), screen=_inquiry_screen),
+    Post("f5", "分流看板", _roles(Role.DIRECTOR, Role.BUREAU_CHIEF, Role.DEPUTY_CHIEF), screen=_triage_screen),
     Post("f6", "承办人工作台", _roles(Role.HANDLER)),
     Post("f7", "查人找物", _roles(Role.FIELD_SEARCH)),
     Post("f8", "临柜业务", _roles(Role.COUNTER_CONTROL)),

@@ -1,0 +1,261 @@
+"""``zhihui import findings FILE`` (SPEC §5.1): network-inquiry results from the national system, all or nothing.
+
+Columns: 案号 被执行人 证件号 财产类型 机构 金额 数量 冻结 备注 (案号, 被执行人, 财产类型 required; others may be left
+out). Every row is checked — the row itself (:func:`services.inquiry.validate_finding`), its case (known, and still
+已送达: a submitted feedback table is closed) and its respondent (on that case, matched by 证件号 when given, else
+by name) — and every problem is reported with its line number; one bad row and nothing is written.
+
+A row identical to one imported before (same case, respondent, type, institution, amount, quantity, frozen) is
+skipped and counted, so running the same file twice does not double the table. Rows go in as ``source=import``;
+the clerk reviews the table on the 网络查控 screen and submits it there.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from zhihui_tui.db.engine import read_session
+from zhihui_tui.db.models import AssetFinding, Case, CaseParty, Party
+from zhihui_tui.domain.clock import Clock
+from zhihui_tui.domain.errors import DomainError, FieldError
+from zhihui_tui.domain.lifecycle import Stage
+from zhihui_tui.domain.roles import Role
+from zhihui_tui.services.context import Actor, require_role
+from zhihui_tui.services.importing import Cell, ImportFileError, RowError, cell_text, open_table
+from zhihui_tui.services.inquiry import FindingInput, ValidFinding, ensure_inquiry, new_finding, validate_finding
+from zhihui_tui.services.uow import unit_of_work
+
+IMPORT_ACTION = "导入查控结果"
+COLUMNS = ("案号", "被执行人", "证件号", "财产类型", "机构", "金额", "数量", "冻结", "备注")
+REQUIRED_COLUMNS = ("案号", "被执行人", "财产类型")
+_YES_NO = {"是": True, "否": False, "": False}
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class FindingsImportResult:
+    rows: int
+    imported: int
+    skipped: int  # identical to a row imported before
+    cases: int
+    errors: tuple[RowError, ...] = ()
+    ignored_columns: tuple[str, ...] = ()
+
+    @property
+    def bad_lines(self) -> int:
+        return len({e.line for e in self.errors})
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    line: int
+    case_number: str
+    name: str
+    id_number: str
+    row: FindingInput  # party_id is 0 until the respondent is resolved
+
+
+@dataclass(frozen=True)
+class _Respondent:
+    party_id: int
+    name: str
+    id_number: str | None
+
+
+def _header(rows: Iterator[tuple[int, list[Cell]]]) -> tuple[dict[str, int], tuple[str, ...]]:
+    for line, cells in rows:
+        names = [unicodedata.normalize("NFKC", cell_text(c)).strip().lstrip("\ufeff") for c in cells]
+        if not any(names):
+            continue
+        positions: dict[str, int] = {}
+        ignored = []
+        for index, name in enumerate(names):
+            if not name:
+                continue
+            if name in positions:
+                raise ImportFileError(f"第 {line} 行（表头）：列“{name}”出现了两次")
+            if name in COLUMNS:
+                positions[name] = index
+            else:
+                ignored.append(name)
+        missing = [c for c in REQUIRED_COLUMNS if c not in positions]
+        if missing:
+            raise ImportFileError(
+                f"第 {line} 行（表头）缺少必需的列：{'、'.join(missing)}（表头应为：{'、'.join(COLUMNS)}）"
+            )
+        return positions, tuple(ignored)
+    raise ImportFileError("文件中没有表头和数据")
+
+
+def _text(cells: list[Cell], positions: dict[str, int], column: str) -> str:
+    index = positions.get(column)
+    return cell_text(cells[index]).strip() if index is not None and index < len(cells) else ""
+
+
+def _raw_amount(cells: list[Cell], positions: dict[str, int]) -> str:
+    index = positions.get("金额")
+    value = cells[index] if index is not None and index < len(cells) else None
+    if isinstance(value, float):  # an Excel number: its shortest repr is what the clerk typed
+        return repr(value).removesuffix(".0") if value.is_integer() else repr(value)
+    return cell_text(value).strip()
+
+
+def _parse(line: int, cells: list[Cell], positions: dict[str, int]) -> tuple[_Parsed | None, list[RowError]]:
+    errors: list[RowError] = []
+    values = {c: _text(cells, positions, c) for c in COLUMNS}
+    for column in REQUIRED_COLUMNS:
+        if not values[column]:
+            errors.append(RowError(line, column, "不能为空"))
+    frozen = _YES_NO.get(values["冻结"])
+    if frozen is None:
+        errors.append(RowError(line, "冻结", f"应填“是”或“否”（收到“{values['冻结']}”）"))
+    row = FindingInput(
+        party_id=0,
+        asset_type=values["财产类型"],
+        institution=values["机构"],
+        amount=_raw_amount(cells, positions),
+        quantity=values["数量"],
+        frozen=bool(frozen),
+        note=values["备注"],
+    )
+    if values["财产类型"]:
+        try:
+            validate_finding(row)
+        except FieldError as error:
+            errors.append(RowError(line, error.field, error.reason))
+    if errors:
+        return None, errors
+    id_number = unicodedata.normalize("NFKC", values["证件号"]).strip().upper()
+    return _Parsed(line, values["案号"], values["被执行人"], id_number, row), []
+
+
+def _cases(session: Session, numbers: list[str]) -> dict[str, tuple[int, str]]:
+    found: dict[str, tuple[int, str]] = {}
+    for start in range(0, len(numbers), _CHUNK):
+        chunk = numbers[start : start + _CHUNK]
+        for cid, number, stage in session.exec(
+            select(Case.id, Case.case_number, Case.stage).where(col(Case.case_number).in_(chunk))
+        ):
+            assert cid is not None and number is not None
+            found[number] = (cid, stage)
+    return found
+
+
+def _respondents(session: Session, case_ids: list[int]) -> dict[int, list[_Respondent]]:
+    result: dict[int, list[_Respondent]] = {}
+    for start in range(0, len(case_ids), _CHUNK):
+        query = (
+            select(CaseParty.case_id, Party.id, Party.name, Party.id_number)
+            .join(Party, col(Party.id) == CaseParty.party_id)
+            .where(col(CaseParty.case_id).in_(case_ids[start : start + _CHUNK]), CaseParty.role == "respondent")
+        )
+        for cid, pid, name, number in session.exec(query):
+            assert pid is not None
+            result.setdefault(cid, []).append(_Respondent(pid, name, number))
+    return result
+
+
+def _match(parsed: _Parsed, respondents: list[_Respondent]) -> int | str:
+    """The party id, or the reason the row names no respondent of the case."""
+    if parsed.id_number:
+        by_number = [r for r in respondents if (r.id_number or "").upper() == parsed.id_number]
+        if not by_number:
+            return f"证件号 {parsed.id_number} 不是本案被执行人"
+        if by_number[0].name != parsed.name:
+            return f"证件号 {parsed.id_number} 在本案登记为“{by_number[0].name}”，与“{parsed.name}”不符"
+        return by_number[0].party_id
+    by_name = [r for r in respondents if r.name == parsed.name]
+    if not by_name:
+        return f"“{parsed.name}”不是本案被执行人"
+    if len(by_name) > 1:
+        return f"本案有 {len(by_name)} 个被执行人名为“{parsed.name}”，请填写证件号"
+    return by_name[0].party_id
+
+
+def _resolve(session: Session, parsed: list[_Parsed]) -> tuple[list[tuple[int, ValidFinding, int]], list[RowError]]:
+    cases = _cases(session, sorted({p.case_number for p in parsed}))
+    respondents = _respondents(session, sorted({cid for cid, _ in cases.values()}))
+    resolved: list[tuple[int, ValidFinding, int]] = []
+    errors: list[RowError] = []
+    for p in parsed:
+        known = cases.get(p.case_number)
+        if known is None:
+            errors.append(RowError(p.line, "案号", f"没有案号为 {p.case_number} 的案件"))
+            continue
+        case_id, stage = known
+        if stage != Stage.SERVED.value:
+            errors.append(RowError(p.line, "案号", f"{p.case_number} 状态为“{Stage(stage).label}”，不在网络查控阶段"))
+            continue
+        party = _match(p, respondents.get(case_id, []))
+        if isinstance(party, str):
+            errors.append(RowError(p.line, "证件号" if p.id_number else "被执行人", party))
+            continue
+        valid = validate_finding(FindingInput(**{**p.row.__dict__, "party_id": party}))
+        resolved.append((case_id, valid, p.line))
+    return resolved, errors
+
+
+def _fingerprint(case_id: int, f: ValidFinding | AssetFinding) -> tuple[object, ...]:
+    kind = f.asset_type.value if isinstance(f, ValidFinding) else f.asset_type
+    return (case_id, f.party_id, kind, f.institution, f.amount_fen, f.quantity, bool(f.frozen))
+
+
+def _already_imported(session: Session, case_ids: list[int]) -> set[tuple[object, ...]]:
+    seen: set[tuple[object, ...]] = set()
+    for start in range(0, len(case_ids), _CHUNK):
+        query = select(AssetFinding).where(
+            col(AssetFinding.case_id).in_(case_ids[start : start + _CHUNK]), AssetFinding.source == "import"
+        )
+        seen |= {_fingerprint(f.case_id, f) for f in session.exec(query)}
+    return seen
+
+
+def import_findings(engine: Engine, path: Path, *, actor: Actor, clock: Clock) -> FindingsImportResult:
+    """Check every row; write all of them in one unit of work, or none and return every problem."""
+    require_role(actor, (Role.NETWORK_INQUIRY, Role.ADMIN, Role.SYSTEM), IMPORT_ACTION)
+    parsed: list[_Parsed] = []
+    errors: list[RowError] = []
+    count = 0
+    with open_table(Path(path)) as rows:
+        positions, ignored = _header(rows)
+        for line, cells in rows:
+            if all(cell_text(c).strip() == "" for c in cells):
+                continue
+            count += 1
+            row, row_errors = _parse(line, cells, positions)
+            errors += row_errors
+            if row is not None:
+                parsed.append(row)
+    if count == 0:
+        raise ImportFileError("文件中只有表头，没有查控结果")
+    with read_session(engine) as session:
+        resolved, db_errors = _resolve(session, parsed)
+        seen = _already_imported(session, sorted({cid for cid, _, _ in resolved}))
+    errors += db_errors
+    if errors:
+        ordered = tuple(sorted(errors, key=lambda e: e.line))
+        return FindingsImportResult(count, 0, 0, 0, ordered, ignored)
+    fresh = [(cid, f, line) for cid, f, line in resolved if _fingerprint(cid, f) not in seen]
+    _write(engine, fresh, actor=actor, clock=clock)
+    cases = len({cid for cid, _, _ in fresh})
+    return FindingsImportResult(count, len(fresh), len(resolved) - len(fresh), cases, (), ignored)
+
+
+def _write(engine: Engine, rows: list[tuple[int, ValidFinding, int]], *, actor: Actor, clock: Clock) -> None:
+    if not rows:
+        return
+    now = clock.now()
+    with unit_of_work(engine, actor=actor, action=IMPORT_ACTION, clock=clock) as session:
+        for case_id in sorted({cid for cid, _, _ in rows}):
+            stage = session.exec(select(Case.stage).where(Case.id == case_id)).one()
+            if stage != Stage.SERVED.value:  # another terminal submitted the table between check and write
+                raise DomainError(f"案件状态已变为“{Stage(stage).label}”，未导入任何查控结果")
+            ensure_inquiry(session, case_id, actor=actor, now=now)
+        for case_id, valid, _line in rows:
+            session.add(new_finding(case_id, valid, actor=actor, now=now, source="import"))

@@ -1,0 +1,252 @@
+"""网络查控 services (SPEC §3.4): the queue, the feedback table, its validation, submission and 每日清零."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import col, select
+
+from tests.conftest import make_staff
+from zhihui_tui.db.engine import read_session
+from zhihui_tui.db.models import AssetFinding, AuditRecord, Case, Deadline, NetworkInquiry, StageChange, TriageFlags
+from zhihui_tui.domain.clock import FixedClock
+from zhihui_tui.domain.errors import DomainError, FieldError
+from zhihui_tui.domain.lifecycle import FilingCategory, Stage
+from zhihui_tui.domain.roles import Role
+from zhihui_tui.domain.steps import DeadlineState, Step
+from zhihui_tui.services.calendar_data import load_calendar
+from zhihui_tui.services.cases import NewCase, NewParty, PartyKind, register_case
+from zhihui_tui.services.context import Actor
+from zhihui_tui.services.errors import ConcurrentEdit, PermissionDenied
+from zhihui_tui.services.inquiry import (
+    AssetType,
+    FindingInput,
+    add_finding,
+    feedback_table,
+    inquiry_queue,
+    remove_finding,
+    set_triage_flags,
+    start_inquiry,
+    submit_feedback,
+    today_pending,
+    update_finding,
+    validate_finding,
+)
+from zhihui_tui.services.uow import unit_of_work
+
+CALENDAR = load_calendar(None)
+COURT = "内2221"
+APPLICANT = "152221199003070011"
+PERSON_B = "152221198512120027"
+PERSON_C = "11010519491231002X"
+ORG_A = "91152221MA0N2X3Y4Q"
+
+
+def served_case(
+    engine: Engine,
+    clock: FixedClock,
+    *,
+    target_fen: int = 15_000_000,
+    respondents: tuple[tuple[str, str | None, bool], ...] = (("李四", PERSON_B, False),),
+    filed: datetime = datetime(2026, 11, 25, 9),
+    stage: Stage = Stage.SERVED,
+    disputed: bool = False,
+) -> int:
+    """A filed and served case (its NETWORK_INQUIRY step open from ``filed``); returns its id."""
+    system = make_staff_once(engine, clock)
+    new = NewCase(
+        category=FilingCategory.APPLICATION,
+        received_at=datetime(2026, 11, 20, 9),
+        filed_at=filed,
+        stage=stage,
+        applicants=(NewParty(PartyKind.PERSON, "张三", APPLICANT),),
+        respondents=tuple(
+            NewParty(_kind(number), name, number, whereabouts_unknown=unknown) for name, number, unknown in respondents
+        ),
+        target_amount_fen=target_fen,
+        disputed=disputed,
+    )
+    with unit_of_work(engine, actor=system, action="登记案件", clock=clock) as session:
+        case = register_case(session, new, actor=system, calendar=CALENDAR, court_code=COURT)
+        assert case.id is not None
+        return case.id
+
+
+def _kind(number: str | None) -> PartyKind:
+    return PartyKind.ORGANISATION if number and number.startswith("91") else PartyKind.PERSON
+
+
+def make_staff_once(engine: Engine, clock: FixedClock) -> Actor:
+    from zhihui_tui.services.accounts import system_actor
+
+    return system_actor(engine)
+
+
+@pytest.fixture
+def clerk(engine: Engine, clock: FixedClock) -> Actor:
+    return make_staff(engine, clock, "chakong", Role.NETWORK_INQUIRY, name="周查控")
+
+
+@pytest.fixture
+def director(engine: Engine, clock: FixedClock) -> Actor:
+    return make_staff(engine, clock, "zhuren", Role.DIRECTOR, name="高主任")
+
+
+def respondent_id(engine: Engine, case_id: int, clerk: Actor, index: int = 0) -> int:
+    return feedback_table(engine, case_id, actor=clerk).respondents[index].party_id
+
+
+def deposit(party_id: int, amount: str = "50000.00", frozen: bool = True) -> FindingInput:
+    return FindingInput(party_id, AssetType.DEPOSIT, "中国农业银行科右前旗支行", amount, "", frozen, "")
+
+
+# -- validation ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("row", "field"),
+    [
+        (FindingInput(1, "存款", "农行", "-1"), "金额"),
+        (FindingInput(1, "存款", "农行", "1.234"), "金额"),
+        (FindingInput(1, "存款", "农行", "1e9"), "金额"),
+        (FindingInput(1, "存款", "农行", "99999999999"), "金额"),  # over 100 亿元: absurd for one account
+        (FindingInput(1, "存款", "农行", ""), "金额"),  # money needs an amount
+        (FindingInput(1, "网络资金", "", "10"), "机构"),  # and where it is
+        (FindingInput(1, "车辆", "", "", "-2"), "数量"),
+        (FindingInput(1, "车辆", "", "", "1.5"), "数量"),
+        (FindingInput(1, "车辆", "", "", "0"), "数量"),
+        (FindingInput(1, "车辆", "", "", "100000"), "数量"),
+        (FindingInput(1, "飞机", "", ""), "财产类型"),
+        (FindingInput(1, "其他", "x" * 101), "机构"),
+        (FindingInput(1, "其他", "", "", "", False, "a\u202eb"), "备注"),
+    ],
+)
+def test_bad_rows_are_refused_at_their_field(row: FindingInput, field: str) -> None:
+    with pytest.raises(FieldError) as refused:
+        validate_finding(row)
+    assert refused.value.field == field
+
+
+def test_good_rows_are_normalised() -> None:
+    money = validate_finding(FindingInput(7, "网络资金", "支付宝", "1,234.5", "", True))
+    assert (money.asset_type, money.amount_fen, money.frozen) == (AssetType.ONLINE_FUNDS, 123_450, True)
+    car = validate_finding(FindingInput(7, "车辆", "", "", "2", False, "蒙G·12345"))
+    assert (car.asset_type, car.amount_fen, car.quantity, car.note) == (AssetType.VEHICLE, None, 2, "蒙G·12345")
+
+
+# -- queue, table, submission ---------------------------------------------------------------------------------
+
+
+def test_queue_lists_served_cases_with_the_two_day_deadline(engine: Engine, clock: FixedClock, clerk: Actor) -> None:
+    case_id = served_case(engine, clock)
+    served_case(engine, clock, stage=Stage.FILED)  # not yet at the post
+    rows = inquiry_queue(engine, actor=clerk, today=clock.now().date())
+    assert [r.case_id for r in rows] == [case_id]
+    assert rows[0].due == date(2026, 11, 27) and rows[0].state is DeadlineState.DUE_TODAY
+    assert rows[0].respondents == "李四" and not rows[0].started
+
+
+def test_add_edit_remove_and_submit_moves_the_case_to_triage(engine: Engine, clock: FixedClock, clerk: Actor) -> None:
+    case_id = served_case(engine, clock)
+    party = respondent_id(engine, case_id, clerk)
+    first = add_finding(engine, case_id, deposit(party), actor=clerk, clock=clock)
+    car = add_finding(engine, case_id, FindingInput(party, "车辆", "", "80000", "1"), actor=clerk, clock=clock)
+    table = feedback_table(engine, case_id, actor=clerk)
+    assert [f.asset_type for f in table.findings] == [AssetType.DEPOSIT, AssetType.VEHICLE]
+    assert table.started_at == clock.now()  # entering the first row starts the inquiry
+    version = table.findings[0].version
+    update_finding(engine, first, deposit(party, "60000"), expected_version=version, actor=clerk, clock=clock)
+    with pytest.raises(ConcurrentEdit):
+        update_finding(engine, first, deposit(party, "70000"), expected_version=version, actor=clerk, clock=clock)
+    remove_finding(engine, car, expected_version=table.findings[1].version, actor=clerk, clock=clock)
+    table = feedback_table(engine, case_id, actor=clerk)
+    assert [(f.asset_type, f.amount_fen) for f in table.findings] == [(AssetType.DEPOSIT, 6_000_000)]
+
+    clock.advance(hours=1)
+    submit_feedback(engine, case_id, actor=clerk, clock=clock, calendar=CALENDAR)
+    with read_session(engine) as session:
+        case = session.get(Case, case_id)
+        assert case is not None and case.stage == Stage.INQUIRED.value
+        steps = {d.step: d for d in session.exec(select(Deadline).where(Deadline.case_id == case_id))}
+        history = session.exec(select(StageChange).where(StageChange.case_id == case_id)).all()
+        inquiry = session.exec(select(NetworkInquiry).where(NetworkInquiry.case_id == case_id)).one()
+        audited = session.exec(select(AuditRecord.action).where(col(AuditRecord.action).like("%查控%"))).all()
+    assert steps[Step.NETWORK_INQUIRY.value].done_at is not None
+    triage = steps[Step.TRIAGE.value]
+    assert triage.done_at is None and triage.owner_role == Role.DIRECTOR.value
+    assert triage.due_date == date(2026, 11, 30)  # Fri + 2 days is a Sunday → the next working day
+    assert history[-1].from_stage == Stage.SERVED.value and history[-1].to_stage == Stage.INQUIRED.value
+    assert inquiry.submitted_by_id == clerk.id
+    assert "提交查控结果反馈信息表" in audited
+    # the table is closed once submitted
+    with pytest.raises(DomainError):
+        add_finding(engine, case_id, deposit(party), actor=clerk, clock=clock)
+    with pytest.raises(DomainError):
+        submit_feedback(engine, case_id, actor=clerk, clock=clock, calendar=CALENDAR)
+
+
+def test_finding_for_a_respondent_not_on_the_case_is_refused(engine: Engine, clock: FixedClock, clerk: Actor) -> None:
+    case_id = served_case(engine, clock)
+    other = served_case(engine, clock, respondents=(("王五", PERSON_C, False),))
+    stranger = respondent_id(engine, other, clerk)
+    applicant_party = None
+    with read_session(engine) as session:
+        from zhihui_tui.db.models import CaseParty
+
+        applicant_party = session.exec(
+            select(CaseParty.party_id).where(CaseParty.case_id == case_id, CaseParty.role == "applicant")
+        ).one()
+    for party in (stranger, applicant_party, 999_999):
+        with pytest.raises(FieldError) as refused:
+            add_finding(engine, case_id, deposit(party), actor=clerk, clock=clock)
+        assert refused.value.field == "被执行人"
+    with read_session(engine) as session:
+        assert session.exec(select(AssetFinding)).all() == []
+        assert session.exec(select(NetworkInquiry)).all() == []  # nothing half-saved
+
+
+def test_bad_amount_saves_nothing(engine: Engine, clock: FixedClock, clerk: Actor) -> None:
+    case_id = served_case(engine, clock)
+    party = respondent_id(engine, case_id, clerk)
+    with pytest.raises(FieldError):
+        add_finding(engine, case_id, deposit(party, "-5"), actor=clerk, clock=clock)
+    with read_session(engine) as session:
+        assert session.exec(select(AssetFinding)).all() == []
+
+
+def test_only_the_inquiry_post_writes_the_table(
+    engine: Engine, clock: FixedClock, clerk: Actor, director: Actor
+) -> None:
+    case_id = served_case(engine, clock)
+    party = respondent_id(engine, case_id, clerk)
+    handler = make_staff(engine, clock, "ban1", Role.HANDLER)
+    with pytest.raises(PermissionDenied):
+        add_finding(engine, case_id, deposit(party), actor=director, clock=clock)
+    with pytest.raises(PermissionDenied):
+        submit_feedback(engine, case_id, actor=director, clock=clock, calendar=CALENDAR)
+    with pytest.raises(PermissionDenied):
+        inquiry_queue(engine, actor=handler, today=clock.now().date())
+
+
+def test_today_view_clears_when_the_days_work_is_done(engine: Engine, clock: FixedClock, clerk: Actor) -> None:
+    due_today = served_case(engine, clock)  # filed Wed 11-25 → due Fri 11-27
+    served_case(engine, clock, filed=datetime(2026, 11, 27, 8))  # due next week: not today's work
+    today = clock.now().date()
+    assert [r.case_id for r in today_pending(engine, actor=clerk, today=today)] == [due_today]
+    start_inquiry(engine, due_today, actor=clerk, clock=clock)
+    assert [r.case_id for r in today_pending(engine, actor=clerk, today=today)] == [due_today]  # started, not sent
+    submit_feedback(engine, due_today, actor=clerk, clock=clock, calendar=CALENDAR)
+    assert today_pending(engine, actor=clerk, today=today) == []
+
+
+def test_triage_flags_are_recorded(engine: Engine, clock: FixedClock, clerk: Actor) -> None:
+    case_id = served_case(engine, clock)
+    set_triage_flags(engine, case_id, {"coercive_measures", "major"}, actor=clerk, clock=clock)
+    set_triage_flags(engine, case_id, {"coercive_measures"}, actor=clerk, clock=clock)
+    with read_session(engine) as session:
+        flags = session.get(TriageFlags, case_id)
+    assert flags is not None and flags.coercive_measures and not flags.major
+    with pytest.raises(FieldError):
+        set_triage_flags(engine, case_id, {"nonsense"}, actor=clerk, clock=clock)

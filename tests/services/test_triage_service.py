@@ -1,0 +1,237 @@
+"""繁简分流 services (SPEC §3.5): board proposals from the database, rulings, designation, 二次分案, permissions."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import select
+
+from tests.conftest import make_staff
+from tests.services.test_inquiry import CALENDAR, ORG_A, PERSON_C, deposit, served_case
+from zhihui_tui.db.engine import read_session
+from zhihui_tui.db.models import Case, Deadline, StageChange, TriageDecision
+from zhihui_tui.domain.clock import FixedClock
+from zhihui_tui.domain.errors import DomainError, FieldError
+from zhihui_tui.domain.lifecycle import Stage
+from zhihui_tui.domain.roles import Role, Team, Title
+from zhihui_tui.domain.steps import Step
+from zhihui_tui.domain.triage import Track
+from zhihui_tui.services.context import Actor
+from zhihui_tui.services.errors import PermissionDenied
+from zhihui_tui.services.inquiry import FindingInput, add_finding, feedback_table, set_triage_flags, submit_feedback
+from zhihui_tui.services.triage import (
+    accept,
+    accept_many,
+    all_proposals,
+    assign,
+    board_page,
+    designate,
+    escalate,
+    handler_options,
+    override,
+)
+
+
+@pytest.fixture
+def clerk(engine: Engine, clock: FixedClock) -> Actor:
+    return make_staff(engine, clock, "chakong", Role.NETWORK_INQUIRY, name="周查控")
+
+
+@pytest.fixture
+def director(engine: Engine, clock: FixedClock) -> Actor:
+    return make_staff(engine, clock, "zhuren", Role.DIRECTOR, name="高主任")
+
+
+@pytest.fixture
+def chief(engine: Engine, clock: FixedClock) -> Actor:
+    return make_staff(engine, clock, "juzhang", Role.BUREAU_CHIEF, name="包局长")
+
+
+def inquired(engine: Engine, clock: FixedClock, clerk: Actor, *findings: FindingInput, **case: object) -> int:
+    """A case through the inquiry post: its findings entered (party_id 0 = the first respondent) and submitted."""
+    case_id = served_case(engine, clock, **case)  # type: ignore[arg-type]
+    party = feedback_table(engine, case_id, actor=clerk).respondents[0].party_id
+    for row in findings:
+        add_finding(engine, case_id, FindingInput(**{**row.__dict__, "party_id": party}), actor=clerk, clock=clock)
+    submit_feedback(engine, case_id, actor=clerk, clock=clock, calendar=CALENDAR)
+    return case_id
+
+
+def stage_of(engine: Engine, case_id: int) -> Case:
+    with read_session(engine) as session:
+        case = session.get(Case, case_id)
+        assert case is not None
+        return case
+
+
+def open_steps(engine: Engine, case_id: int) -> set[str]:
+    with read_session(engine) as session:
+        rows = session.exec(select(Deadline).where(Deadline.case_id == case_id, Deadline.done_at == None)).all()  # noqa: E711
+    return {d.step for d in rows}
+
+
+# -- proposals from the database -------------------------------------------------------------------------------
+
+
+def test_board_proposes_from_case_respondents_flags_and_frozen_money(
+    engine: Engine, clock: FixedClock, clerk: Actor, director: Actor
+) -> None:
+    small = inquired(engine, clock, clerk, target_fen=15_000_000)
+    covered = inquired(engine, clock, clerk, deposit(0, "300000", frozen=True), target_fen=30_000_000)
+    not_frozen = inquired(engine, clock, clerk, deposit(0, "300000", frozen=False), target_fen=30_000_000)
+    missing = inquired(engine, clock, clerk, respondents=(("王五", PERSON_C, True),))
+    disputed = inquired(engine, clock, clerk, disputed=True)
+    flagged = served_case(engine, clock)
+    set_triage_flags(engine, flagged, {"coercive_measures"}, actor=clerk, clock=clock)
+    submit_feedback(engine, flagged, actor=clerk, clock=clock, calendar=CALENDAR)
+    many = inquired(
+        engine, clock, clerk, respondents=(*((f"某{i}", None, False) for i in range(5)), ("公司", ORG_A, False))
+    )
+    page = board_page(engine, actor=director)
+    by_id = {r.case_id: r.proposal for r in page.rows}
+    assert page.total == 7 and not page.has_more
+    assert by_id[small].track is Track.FAST
+    assert by_id[covered].track is Track.FAST and "足额" in by_id[covered].reasons[0]
+    assert by_id[not_frozen].track is Track.INTENSIVE
+    assert by_id[missing].track is Track.INTENSIVE and by_id[missing].blocking
+    assert by_id[disputed].track is Track.ESCALATE
+    assert by_id[flagged].track is Track.INTENSIVE
+    assert by_id[many].track is Track.INTENSIVE and "6 人" in by_id[many].blocking[0]
+
+
+def test_board_pages_by_keyset(engine: Engine, clock: FixedClock, clerk: Actor, director: Actor) -> None:
+    ids = [inquired(engine, clock, clerk) for _ in range(5)]
+    first = board_page(engine, actor=director, limit=2)
+    second = board_page(engine, actor=director, limit=2, after=first.rows[-1].key)
+    third = board_page(engine, actor=director, limit=2, after=second.rows[-1].key)
+    assert [r.case_id for r in (*first.rows, *second.rows, *third.rows)] == ids
+    assert first.has_more and second.has_more and not third.has_more
+    assert [p.case_number for p in all_proposals(engine, actor=director)] == [r.case_number for r in first.rows] + [
+        r.case_number for r in (*second.rows, *third.rows)
+    ]
+
+
+# -- rulings ------------------------------------------------------------------------------------------------------
+
+
+def test_accept_moves_to_triaged_and_opens_the_dossier_step(
+    engine: Engine, clock: FixedClock, clerk: Actor, director: Actor
+) -> None:
+    case_id = inquired(engine, clock, clerk)
+    assert accept(engine, case_id, actor=director, clock=clock, calendar=CALENDAR) is Track.FAST
+    case = stage_of(engine, case_id)
+    assert (case.stage, case.team) == (Stage.TRIAGED.value, Team.FAST.value)
+    assert open_steps(engine, case_id) == {Step.DOSSIER_TO_HANDLER.value}
+    with read_session(engine) as session:
+        decision = session.exec(select(TriageDecision).where(TriageDecision.case_id == case_id)).one()
+        due = session.exec(select(Deadline.due_date).where(Deadline.step == Step.DOSSIER_TO_HANDLER.value)).one()
+    assert (decision.status, decision.track, decision.proposed_track) == ("accepted", "快执", "快执")
+    assert json.loads(decision.proposal_reasons)[0].startswith("标的")
+    assert due == date(2026, 11, 30)
+    with pytest.raises(DomainError):  # twice is refused with a clear message
+        accept(engine, case_id, actor=director, clock=clock, calendar=CALENDAR)
+
+
+def test_accept_many_reports_each_case(engine: Engine, clock: FixedClock, clerk: Actor, director: Actor) -> None:
+    first, second = inquired(engine, clock, clerk), inquired(engine, clock, clerk)
+    accept(engine, second, actor=director, clock=clock, calendar=CALENDAR)
+    outcomes = accept_many(engine, [first, second], actor=director, clock=clock, calendar=CALENDAR)
+    assert outcomes[0].track is Track.FAST and outcomes[0].error is None
+    assert outcomes[1].track is None and "已分流" in (outcomes[1].error or "")
+
+
+def test_override_needs_a_reason_and_saves_nothing_without(
+    engine: Engine, clock: FixedClock, clerk: Actor, director: Actor
+) -> None:
+    case_id = inquired(engine, clock, clerk)
+    for reason in ("", "   "):
+        with pytest.raises(FieldError) as refused:
+            override(engine, case_id, Track.INTENSIVE, reason, actor=director, clock=clock, calendar=CALENDAR)
+        assert refused.value.field == "理由"
+    assert stage_of(engine, case_id).stage == Stage.INQUIRED.value
+    with read_session(engine) as session:
+        assert session.exec(select(TriageDecision)).all() == []
+    override(engine, case_id, Track.INTENSIVE, "涉案房产需评估拍卖", actor=director, clock=clock, calendar=CALENDAR)
+    case = stage_of(engine, case_id)
+    assert (case.stage, case.team) == (Stage.TRIAGED.value, Team.INTENSIVE.value)
+    with read_session(engine) as session:
+        decision = session.exec(select(TriageDecision)).one()
+        note = session.exec(select(StageChange.note).where(StageChange.to_stage == "triaged")).one()
+    assert (decision.status, decision.override_reason) == ("overridden", "涉案房产需评估拍卖")
+    assert note == "精执：涉案房产需评估拍卖"
+
+
+def test_escalate_then_the_chief_designates(
+    engine: Engine, clock: FixedClock, clerk: Actor, director: Actor, chief: Actor
+) -> None:
+    case_id = inquired(engine, clock, clerk, disputed=True)
+    with pytest.raises(PermissionDenied):
+        escalate(engine, case_id, actor=chief, clock=clock, calendar=CALENDAR)
+    escalate(engine, case_id, reason="双方对执行依据有争议", actor=director, clock=clock, calendar=CALENDAR)
+    assert stage_of(engine, case_id).stage == Stage.ESCALATED.value
+    assert open_steps(engine, case_id) == set()
+    assert [r.case_id for r in board_page(engine, actor=chief, stage=Stage.ESCALATED).rows] == [case_id]
+    with pytest.raises(PermissionDenied):
+        designate(engine, case_id, Team.FAST, actor=director, clock=clock, calendar=CALENDAR)
+    designate(engine, case_id, Team.INTENSIVE, note="重大案件", actor=chief, clock=clock, calendar=CALENDAR)
+    case = stage_of(engine, case_id)
+    assert (case.stage, case.team) == (Stage.TRIAGED.value, Team.INTENSIVE.value)
+    assert open_steps(engine, case_id) == {Step.DOSSIER_TO_HANDLER.value}
+    with read_session(engine) as session:
+        decision = session.exec(select(TriageDecision)).one()
+    assert (decision.status, decision.track, decision.designated_by_id) == ("designated", "精执", chief.id)
+
+
+def test_only_the_director_triages(engine: Engine, clock: FixedClock, clerk: Actor, chief: Actor) -> None:
+    case_id = inquired(engine, clock, clerk)
+    for actor in (clerk, chief):
+        with pytest.raises(PermissionDenied):
+            accept(engine, case_id, actor=actor, clock=clock, calendar=CALENDAR)
+        with pytest.raises(PermissionDenied):
+            override(engine, case_id, Track.INTENSIVE, "理由", actor=actor, clock=clock, calendar=CALENDAR)
+        with pytest.raises(PermissionDenied):
+            escalate(engine, case_id, actor=actor, clock=clock, calendar=CALENDAR)
+    with pytest.raises(PermissionDenied):
+        board_page(engine, actor=clerk)
+    assert stage_of(engine, case_id).stage == Stage.INQUIRED.value
+
+
+# -- 二次分案 --------------------------------------------------------------------------------------------------------
+
+
+def test_assign_suggests_the_lightest_caseload_first(
+    engine: Engine, clock: FixedClock, clerk: Actor, director: Actor
+) -> None:
+    busy = make_staff(engine, clock, "kuai1", Role.HANDLER, name="甲法官", team=Team.FAST, title=Title.JUDGE)
+    light = make_staff(engine, clock, "kuai2", Role.HANDLER, name="乙法官", team=Team.FAST, title=Title.JUDGE)
+    make_staff(engine, clock, "kuai3", Role.HANDLER, name="丙书记员", team=Team.FAST, title=Title.CLERK)
+    make_staff(engine, clock, "jing1", Role.HANDLER, name="丁法官", team=Team.INTENSIVE, title=Title.JUDGE)
+    first, second = inquired(engine, clock, clerk), inquired(engine, clock, clerk)
+    for case_id in (first, second):
+        accept(engine, case_id, actor=director, clock=clock, calendar=CALENDAR)
+    assert [h.login for h in handler_options(engine, Team.FAST)] == ["kuai1", "kuai2"]  # equal load: by login
+    assign(engine, first, busy.id, actor=director, clock=clock)
+    options = handler_options(engine, Team.FAST)
+    assert [(h.login, h.open_cases) for h in options] == [("kuai2", 0), ("kuai1", 1)]
+    case = stage_of(engine, first)
+    assert (case.stage, case.handler_id, case.team) == (Stage.ASSIGNED.value, busy.id, Team.FAST.value)
+    assert open_steps(engine, first) == set()
+    jing = handler_options(engine, Team.INTENSIVE)[0]
+    with pytest.raises(FieldError):  # not in the case's team
+        assign(engine, second, jing.staff_id, actor=director, clock=clock)
+    with pytest.raises(PermissionDenied):
+        assign(engine, second, light.id, actor=clerk, clock=clock)
+    assign(engine, second, light.id, actor=director, clock=clock)
+    with read_session(engine) as session:
+        decision = session.exec(select(TriageDecision).where(TriageDecision.case_id == second)).one()
+    assert (decision.handler_id, decision.assigned_by_id) == (light.id, director.id)
+
+
+def test_assign_before_triage_is_refused(engine: Engine, clock: FixedClock, clerk: Actor, director: Actor) -> None:
+    handler = make_staff(engine, clock, "kuai1", Role.HANDLER, team=Team.FAST, title=Title.JUDGE)
+    case_id = inquired(engine, clock, clerk)
+    with pytest.raises(DomainError):
+        assign(engine, case_id, handler.id, actor=director, clock=clock)

@@ -1,0 +1,228 @@
+"""F4 网络查控 driven with real keys: the queue, adding a finding row, submitting; today's view; snapshots."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Static
+from tui_court import COURT, FIXED_NOW, settle, sign_in, steady_cursors, type_text
+
+from tests.conftest import make_staff
+from zhihui_tui.db.engine import make_engine, read_session
+from zhihui_tui.db.migrate import upgrade
+from zhihui_tui.db.models import AssetFinding, Case
+from zhihui_tui.domain.clock import FixedClock
+from zhihui_tui.domain.lifecycle import FilingCategory, Stage
+from zhihui_tui.domain.roles import Role, Team, Title
+from zhihui_tui.runtime import Runtime
+from zhihui_tui.services.calendar_data import load_calendar
+from zhihui_tui.services.cases import NewCase, NewParty, PartyKind, register_case
+from zhihui_tui.services.uow import unit_of_work
+from zhihui_tui.tui.app import ZhihuiApp
+from zhihui_tui.tui.screens.inquiry import EMPTY_TODAY, FeedbackScreen, FindingForm, InquiryScreen
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 36), id="120x36")]
+INQUIRY_CLERK, DIRECTOR, CHIEF = "chakong", "zhuren", "juzhang"
+SnapCompare = Callable[..., bool]
+
+
+def _case(
+    stage: Stage, filed: datetime, respondents: tuple[tuple[str, bool], ...], target_fen: int, **extra
+) -> NewCase:  # type: ignore[no-untyped-def]
+    return NewCase(
+        category=FilingCategory.APPLICATION,
+        received_at=datetime(2026, 11, 16, 9),
+        filed_at=filed,
+        stage=stage,
+        applicants=(NewParty(PartyKind.ORGANISATION, "兴安盟农村信用合作联社", None),),
+        respondents=tuple(NewParty(PartyKind.PERSON, n, None, whereabouts_unknown=u) for n, u in respondents),
+        target_amount_fen=target_fen,
+        **extra,
+    )
+
+
+def build_post_court(url: str) -> None:
+    """Staff of the inquiry post, the director, the chief and handlers; cases at the post and awaiting triage."""
+    clock = FixedClock(FIXED_NOW)
+    engine = make_engine(url)
+    upgrade(engine)
+    clerk = make_staff(engine, clock, INQUIRY_CLERK, Role.NETWORK_INQUIRY, name="周晓梅")
+    make_staff(engine, clock, DIRECTOR, Role.DIRECTOR, name="高振华")
+    make_staff(engine, clock, CHIEF, Role.BUREAU_CHIEF, name="包文斌")
+    for login, name, team in (
+        ("kuai1", "王建国", Team.FAST),
+        ("kuai2", "李春梅", Team.FAST),
+        ("jing1", "赵刚", Team.INTENSIVE),
+    ):
+        make_staff(engine, clock, login, Role.HANDLER, name=name, team=team, title=Title.JUDGE)
+    calendar = load_calendar(None)
+    cases = [
+        _case(Stage.SERVED, datetime(2026, 11, 25, 9), (("王建军", False),), 8_500_000),  # due today
+        _case(Stage.SERVED, datetime(2026, 11, 23, 9), (("刘桂芝", False), ("刘海", False)), 35_000_000),  # overdue
+        _case(Stage.SERVED, datetime(2026, 11, 27, 8), (("孙丽", False),), 1_200_000),  # due next week
+        _case(Stage.INQUIRED, datetime(2026, 11, 24, 9), (("张海军", False),), 12_345_678),  # 快执
+        _case(Stage.INQUIRED, datetime(2026, 11, 24, 9), (("陈志强", True),), 5_000_000),  # 精执: whereabouts
+        _case(Stage.INQUIRED, datetime(2026, 11, 25, 9), (("周立波", False),), 80_000_000),  # 精执: over 20 万
+        _case(Stage.INQUIRED, datetime(2026, 11, 25, 9), (("吴某某", False),), 3_000_000, disputed=True),  # 局长
+        _case(Stage.ESCALATED, datetime(2026, 11, 20, 9), (("郑大勇", False),), 90_000_000, disputed=True),
+        _case(Stage.TRIAGED, datetime(2026, 11, 20, 9), (("冯小刚", False),), 6_000_000, team=Team.FAST),
+    ]
+    with unit_of_work(engine, actor=clerk, action="登记案件", clock=clock) as session:
+        for new in cases:
+            register_case(session, new, actor=clerk, calendar=calendar, court_code=COURT.court_code)
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def post_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("posts") / "posts.db"
+    build_post_court(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def post_runtime(post_template: Path, tmp_path: Path) -> Runtime:
+    import shutil
+
+    copy = tmp_path / "posts.db"
+    shutil.copyfile(post_template, copy)
+    return Runtime(database_url=f"sqlite:///{copy}", clock=FixedClock(FIXED_NOW), court=COURT, data_dir=tmp_path)
+
+
+def drive(app: ZhihuiApp, scenario: Callable[[Pilot], Awaitable[None]], size: tuple[int, int] = (80, 24)) -> None:
+    async def main() -> None:
+        async with app.run_test(size=size) as pilot:
+            await scenario(pilot)
+
+    asyncio.run(main())
+
+
+def rows(app: ZhihuiApp, selector: str) -> list[list[str]]:
+    table = app.screen.query_one(selector, DataTable)
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def open_post(login: str, key: str) -> Callable[[Pilot], Awaitable[None]]:
+    async def run_before(pilot: Pilot) -> None:
+        await sign_in(pilot, login=login)
+        await pilot.press(key)
+        await settle(pilot)
+        await steady_cursors(pilot)
+
+    return run_before
+
+
+def test_queue_shows_served_cases_overdue_first(post_runtime: Runtime) -> None:
+    app = ZhihuiApp(post_runtime)
+
+    async def scenario(pilot: Pilot) -> None:
+        await open_post(INQUIRY_CLERK, "f4")(pilot)
+        assert isinstance(app.screen, InquiryScreen)
+        queue = rows(app, "#inquiry-queue")
+        assert [r[0] for r in queue] == ["已超期", "今日到期", "未到期"]
+        assert queue[0][2] == "刘桂芝、刘海" and queue[0][5] == "未启动"
+
+    drive(app, scenario)
+
+
+def test_add_a_finding_row_and_submit(post_runtime: Runtime) -> None:
+    app = ZhihuiApp(post_runtime)
+
+    async def scenario(pilot: Pilot) -> None:
+        await open_post(INQUIRY_CLERK, "f4")(pilot)
+        await pilot.press("down", "enter")  # 王建军, due today
+        await settle(pilot)
+        assert isinstance(app.screen, FeedbackScreen)
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, FindingForm)
+        await type_text(pilot, "农业银行")
+        await pilot.press("tab")
+        await type_text(pilot, "-5")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, FindingForm)  # refused at the field, nothing saved
+        assert "不能为负数" in str(app.screen.query_one("#finding-error", Static).render())
+        await pilot.press("backspace", "backspace")  # the cursor is back in the amount field
+        await type_text(pilot, "90000")
+        await pilot.press("tab", "tab", "space")  # quantity, then tick 冻结
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, FeedbackScreen)
+        assert rows(app, "#findings") == [["王建军", "存款", "农业银行", "90,000.00", "", "是", ""]]
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, InquiryScreen)
+        assert len(rows(app, "#inquiry-queue")) == 2
+
+    drive(app, scenario)
+    engine = make_engine(post_runtime.database_url)
+    with read_session(engine) as session:
+        (finding,) = session.exec(select(AssetFinding)).all()
+        stage = session.get(Case, finding.case_id).stage  # type: ignore[union-attr]
+    engine.dispose()
+    assert (finding.amount_fen, finding.frozen, stage) == (9_000_000, True, Stage.INQUIRED.value)
+
+
+def test_triage_facts_are_ticked_on_the_table(post_runtime: Runtime) -> None:
+    app = ZhihuiApp(post_runtime)
+
+    async def scenario(pilot: Pilot) -> None:
+        await open_post(INQUIRY_CLERK, "f4")(pilot)
+        await pilot.press("enter", "f")
+        await settle(pilot)
+        await pilot.press("space", "tab", "space", "ctrl+s")  # 重大疑难复杂, 需强制措施
+        await settle(pilot)
+        summary = str(app.screen.query_one("#feedback-summary", Static).render())
+        assert summary.endswith("重大疑难复杂、需强制措施")
+
+    drive(app, scenario, size=(120, 36))
+
+
+def test_today_view_empties_when_the_work_is_done(post_runtime: Runtime) -> None:
+    app = ZhihuiApp(post_runtime)
+
+    async def scenario(pilot: Pilot) -> None:
+        await open_post(INQUIRY_CLERK, "f4")(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        assert len(rows(app, "#inquiry-queue")) == 2  # overdue + due today; next week's case is not today's work
+        for _ in range(2):
+            await pilot.press("enter")
+            await settle(pilot)
+            await pilot.press("s")
+            await settle(pilot)
+            await pilot.press("y")
+            await settle(pilot)
+        assert str(app.screen.query_one("#inquiry-empty", Static).render()) == EMPTY_TODAY
+
+    drive(app, scenario)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_inquiry_queue_snapshot(snap_compare: SnapCompare, post_runtime: Runtime, size: tuple[int, int]) -> None:
+    assert snap_compare(ZhihuiApp(post_runtime), terminal_size=size, run_before=open_post(INQUIRY_CLERK, "f4"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_feedback_table_snapshot(snap_compare: SnapCompare, post_runtime: Runtime, size: tuple[int, int]) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await open_post(INQUIRY_CLERK, "f4")(pilot)
+        await pilot.press("enter", "a")
+        await settle(pilot)
+        await type_text(pilot, "农业银行")
+        await pilot.press("tab")
+        await type_text(pilot, "1234.5")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await steady_cursors(pilot)
+
+    assert snap_compare(ZhihuiApp(post_runtime), terminal_size=size, run_before=run_before)

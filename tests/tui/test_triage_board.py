@@ -1,0 +1,164 @@
+"""F5 分流看板 driven with real keys: accept (one and a marked batch), override, escalate, designate, assign."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from sqlmodel import select
+from test_inquiry_screen import CHIEF, DIRECTOR, SIZES, drive, open_post, post_runtime, post_template, rows
+from textual.pilot import Pilot
+from textual.widgets import Static
+from tui_court import settle, type_text
+
+from zhihui_tui.db.engine import make_engine, read_session
+from zhihui_tui.db.models import Case, Staff, TriageDecision
+from zhihui_tui.domain.lifecycle import Stage
+from zhihui_tui.runtime import Runtime
+from zhihui_tui.tui.app import ZhihuiApp
+from zhihui_tui.tui.screens.triage_board import HandlerPicker, RulingForm, TriageBoardScreen
+
+__all__ = ["post_runtime", "post_template"]  # fixtures shared with the inquiry screen's tests
+SnapCompare = Callable[..., bool]
+
+
+def cases_by_respondent(url: str) -> dict[str, tuple[str, str | None, int | None]]:
+    """respondent name → (stage, team, handler id), read straight from the database."""
+    from zhihui_tui.db.models import CaseParty, Party
+
+    engine = make_engine(url)
+    with read_session(engine) as session:
+        query = (
+            select(Party.name, Case.stage, Case.team, Case.handler_id)
+            .join(CaseParty, CaseParty.party_id == Party.id)
+            .join(Case, Case.id == CaseParty.case_id)
+            .where(CaseParty.role == "respondent")
+        )
+        result = {name: (stage, team, handler) for name, stage, team, handler in session.exec(query)}
+    engine.dispose()
+    return result
+
+
+def decisions(url: str) -> list[TriageDecision]:
+    engine = make_engine(url)
+    with read_session(engine) as session:
+        found = list(session.exec(select(TriageDecision).order_by(TriageDecision.id)).all())
+    engine.dispose()
+    return found
+
+
+def test_board_lists_proposals_with_reasons(post_runtime: Runtime) -> None:
+    app = ZhihuiApp(post_runtime)
+
+    async def scenario(pilot: Pilot) -> None:
+        await open_post(DIRECTOR, "f5")(pilot)
+        assert isinstance(app.screen, TriageBoardScreen)
+        board = rows(app, "#board")
+        assert [(r[2], r[5]) for r in board] == [
+            ("张海军", "快执"), ("陈志强", "精执"), ("周立波", "精执"), ("吴某某", "局长指定"),
+        ]  # fmt: skip
+        assert board[1][6] == "被执行人下落不明：不适用快执"
+        detail = str(app.screen.query_one("#board-detail", Static).render())
+        assert detail.endswith("标的 12.3 万余元 ≤ 20 万元")
+
+    drive(app, scenario, size=(120, 36))
+
+
+def test_accept_one_then_a_marked_batch(post_runtime: Runtime) -> None:
+    app = ZhihuiApp(post_runtime)
+
+    async def scenario(pilot: Pilot) -> None:
+        await open_post(DIRECTOR, "f5")(pilot)
+        await pilot.press("a")  # 张海军: accepted, shown at once
+        assert rows(app, "#board")[0][5] == "✔ 已采纳 快执"
+        await pilot.press("space", "space")  # mark 陈志强 and 周立波
+        assert [r[0] for r in rows(app, "#board")] == ["", "✓", "✓", ""]
+        await pilot.press("A")
+        assert [r[5] for r in rows(app, "#board")[1:3]] == ["✔ 已采纳 精执", "✔ 已采纳 精执"]
+        await settle(pilot)
+
+    drive(app, scenario)
+    cases = cases_by_respondent(post_runtime.database_url)
+    assert cases["张海军"][:2] == (Stage.TRIAGED.value, "fast")
+    assert cases["陈志强"][:2] == cases["周立波"][:2] == (Stage.TRIAGED.value, "intensive")
+    assert cases["吴某某"][0] == Stage.INQUIRED.value
+
+
+def test_override_requires_a_reason_and_escalate(post_runtime: Runtime) -> None:
+    app = ZhihuiApp(post_runtime)
+
+    async def scenario(pilot: Pilot) -> None:
+        await open_post(DIRECTOR, "f5")(pilot)
+        await pilot.press("down", "o")  # 陈志强: proposed 精执
+        await settle(pilot)
+        assert isinstance(app.screen, RulingForm)
+        await pilot.press("enter")
+        assert isinstance(app.screen, RulingForm)  # no reason: refused at the field
+        assert str(app.screen.query_one("#ruling-error", Static).render()) == "改变系统建议须填写理由"
+        await type_text(pilot, "已联系到本人愿意即时履行")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert rows(app, "#board")[1][5] == "✔ 改判 快执"
+        await pilot.press("down", "down", "e")  # 吴某某: disputed
+        await settle(pilot)
+        await type_text(pilot, "对执行依据有争议")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert rows(app, "#board")[3][5] == "✔ 已提请 局长指定"
+
+    drive(app, scenario)
+    cases = cases_by_respondent(post_runtime.database_url)
+    assert cases["陈志强"][:2] == (Stage.TRIAGED.value, "fast")
+    assert cases["吴某某"][0] == Stage.ESCALATED.value
+    overridden, escalated = decisions(post_runtime.database_url)
+    assert (overridden.status, overridden.override_reason) == ("overridden", "已联系到本人愿意即时履行")
+    assert (escalated.status, escalated.override_reason) == ("escalated", "对执行依据有争议")
+
+
+def test_the_chief_designates_a_team(post_runtime: Runtime) -> None:
+    app = ZhihuiApp(post_runtime)
+
+    async def scenario(pilot: Pilot) -> None:
+        await open_post(CHIEF, "f5")(pilot)
+        assert [r[2] for r in rows(app, "#board")] == ["郑大勇"]  # the chief's board opens on 局长指定
+        await pilot.press("a")  # only the director accepts proposals
+        await settle(pilot)
+        assert rows(app, "#board")[0][5] == "局长指定"
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, RulingForm)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert rows(app, "#board")[0][5] == "✔ 指定 快执"
+
+    drive(app, scenario)
+    assert cases_by_respondent(post_runtime.database_url)["郑大勇"][:2] == (Stage.TRIAGED.value, "fast")
+
+
+def test_assign_suggests_the_lightest_caseload(post_runtime: Runtime) -> None:
+    app = ZhihuiApp(post_runtime)
+
+    async def scenario(pilot: Pilot) -> None:
+        await open_post(DIRECTOR, "f5")(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        assert [r[2] for r in rows(app, "#board")] == ["冯小刚"]
+        await pilot.press("h")
+        await settle(pilot)
+        assert isinstance(app.screen, HandlerPicker)
+        assert [h.login for h in app.screen.options] == ["kuai1", "kuai2"]
+        await pilot.press("enter")  # the suggestion
+        await settle(pilot)
+        assert rows(app, "#board")[0][5] == "✔ 分案 王建国"
+
+    drive(app, scenario)
+    engine = make_engine(post_runtime.database_url)
+    with read_session(engine) as session:
+        kuai1 = session.exec(select(Staff.id).where(Staff.login == "kuai1")).one()
+    engine.dispose()
+    assert cases_by_respondent(post_runtime.database_url)["冯小刚"] == (Stage.ASSIGNED.value, "fast", kuai1)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_triage_board_snapshot(snap_compare: SnapCompare, post_runtime: Runtime, size: tuple[int, int]) -> None:
+    assert snap_compare(ZhihuiApp(post_runtime), terminal_size=size, run_before=open_post(DIRECTOR, "f5"))
