@@ -43,6 +43,12 @@ def _roles(*roles: Role) -> frozenset[Role]:
     return frozenset(roles)
 
 
+def _filing_screen() -> Screen:
+    from zhihui_tui.tui.screens.filing import FilingScreen
+
+    return FilingScreen()
+
+
 def _inquiry_screen() -> Screen:
     from zhihui_tui.tui.screens.inquiry import InquiryScreen
 
@@ -55,14 +61,33 @@ def _triage_screen() -> Screen:
     return TriageBoardScreen()
 
 
+def _workbench() -> Screen:
+    from zhihui_tui.tui.screens.workbench import WorkbenchScreen
+
+    return WorkbenchScreen()
+
+
+def _field_search() -> Screen:
+    from zhihui_tui.tui.screens.field_search import FieldSearchScreen
+
+    return FieldSearchScreen()
+
+
+def _counter() -> Screen:
+    from zhihui_tui.tui.screens.counter import CounterScreen
+
+    return CounterScreen()
+
+
 POSTS: tuple[Post, ...] = (
     Post("f2", "接待台账", _roles(Role.FILING_REVIEW, Role.DIRECTOR)),
-    Post("f3", "立案审查", _roles(Role.FILING_REVIEW, Role.DIRECTOR)),
+    Post("f3", "立案审查", _roles(Role.FILING_REVIEW, Role.DIRECTOR), screen=_filing_screen),
     Post("f4", "网络查控", _roles(Role.NETWORK_INQUIRY, Role.DIRECTOR), screen=_inquiry_screen),
     Post("f5", "分流看板", _roles(Role.DIRECTOR, Role.BUREAU_CHIEF, Role.DEPUTY_CHIEF), screen=_triage_screen),
-    Post("f6", "承办人工作台", _roles(Role.HANDLER)),
-    Post("f7", "查人找物", _roles(Role.FIELD_SEARCH)),
-    Post("f8", "临柜业务", _roles(Role.COUNTER_CONTROL)),
+    # The bureau chief opens F6 too: urgent 拘传 requests wait there for approval (R-DEL-2).
+    Post("f6", "承办人工作台", _roles(Role.HANDLER, Role.BUREAU_CHIEF), screen=_workbench),
+    Post("f7", "查人找物", _roles(Role.FIELD_SEARCH), screen=_field_search),
+    Post("f8", "临柜业务", _roles(Role.COUNTER_CONTROL), screen=_counter),
 )
 
 

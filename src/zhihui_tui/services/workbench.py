@@ -1,0 +1,232 @@
+"""承办人工作台: a handler's cases with stage and next deadline, what is waiting on them (results back from the
+centre, booked meetings and call-backs), and one case's whole history (stage changes and audit trail)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Engine, and_, or_
+from sqlmodel import Session, col, select
+
+from zhihui_tui.db.engine import read_session
+from zhihui_tui.db.models import AuditRecord, Case, CounterTask, Deadline, DelegatedMatter, Staff, StageChange
+from zhihui_tui.domain.field_work import MatterKind, MatterStatus
+from zhihui_tui.domain.lifecycle import Stage
+from zhihui_tui.domain.roles import Role
+from zhihui_tui.services.context import Actor, require_role
+from zhihui_tui.services.delegation import PAGE_SIZE
+from zhihui_tui.services.errors import NotFound, PermissionDenied
+from zhihui_tui.services.reception import handler_appointments
+
+OVERSIGHT_ROLES = (Role.DIRECTOR, Role.BUREAU_CHIEF, Role.DEPUTY_CHIEF, Role.GENERAL_AFFAIRS)
+CLOSED_STAGES = (Stage.ARCHIVED.value, Stage.REJECTED.value)
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    id: int
+    case_number: str
+    stage: Stage
+    next_due: date | None
+    open_matters: int
+
+
+@dataclass(frozen=True)
+class WaitingItem:
+    """Something waiting on the handler: ``kind`` is 委托结果 / 临柜结果 / 约见 / 回电 / 待审批."""
+
+    kind: str
+    case_id: int
+    case_number: str
+    at: datetime
+    text: str
+    matter_id: int | None = None
+    task_id: int | None = None
+    appointment_id: int | None = None
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    who: str
+    what: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class CaseHistory:
+    case_id: int
+    case_number: str
+    stage: Stage
+    entries: list[HistoryEntry]
+
+
+def my_cases(engine: Engine, *, actor: Actor, after_id: int | None = None, limit: int = PAGE_SIZE) -> list[CaseRow]:
+    """The handler's cases (not archived or rejected), newest first, one keyset page (``after_id``: the last id
+    of the previous page), with the earliest open deadline and the number of open delegated matters.
+
+    Two steps on purpose: the page of cases first, then the figures for just those ids. A correlated subquery
+    per row let SQLite pick the open-deadlines index and scan every open step for each case (seconds)."""
+    require_role(actor, (Role.HANDLER,), "查看承办案件")
+    query = (
+        select(Case.id, Case.case_number, Case.stage)
+        .where(Case.handler_id == actor.id, col(Case.stage).not_in(CLOSED_STAGES))
+        .order_by(col(Case.id).desc())
+        .limit(limit)
+    )
+    if after_id is not None:
+        query = query.where(col(Case.id) < after_id)
+    with read_session(engine) as session:
+        rows = session.exec(query).all()
+        ids = [case_id for case_id, _number, _stage in rows]
+        due: dict[int, date] = {}
+        for case_id, due_date, done_at in _for_cases(session, Deadline, Deadline.due_date, Deadline.done_at, ids):
+            if done_at is None and (case_id not in due or due_date < due[case_id]):
+                due[case_id] = due_date
+        matters: dict[int, int] = {}
+        for case_id, _id, closed_at in _for_cases(
+            session, DelegatedMatter, DelegatedMatter.id, DelegatedMatter.closed_at, ids
+        ):
+            if closed_at is None:
+                matters[case_id] = matters.get(case_id, 0) + 1
+    return [
+        CaseRow(case_id, number or "（未立案）", Stage(stage), due.get(case_id), matters.get(case_id, 0))
+        for case_id, number, stage in rows
+    ]
+
+
+def _for_cases(session: Session, model: Any, value: Any, done: Any, ids: list[int]) -> list[tuple[int, Any, Any]]:
+    """(case_id, value, done marker) of every row of ``model`` for the given cases, read through the case_id
+    index; the open/closed filter is applied by the caller (in SQL it lets SQLite pick the done-column index and
+    scan every open row)."""
+    if not ids:
+        return []
+    return list(session.exec(select(model.case_id, value, done).where(col(model.case_id).in_(ids))).all())
+
+
+def waiting_on_me(engine: Engine, *, actor: Actor, today: date, limit: int = PAGE_SIZE) -> list[WaitingItem]:
+    """Unread results of the handler's requests, counter results for their cases, and booked appointments."""
+    require_role(actor, (Role.HANDLER,), "查看待办事项")
+    items = _matter_results(engine, actor, limit) + _counter_results(engine, actor, limit)
+    for appointment in handler_appointments(engine, actor=actor, today=today, limit=limit):
+        items.append(
+            WaitingItem(
+                kind=appointment.kind.label,
+                case_id=appointment.case_id,
+                case_number=appointment.case_number or "（未立案）",
+                at=appointment.scheduled_at,
+                text=f"{appointment.party_name}（{appointment.channel.label}）",
+                appointment_id=appointment.id,
+            )
+        )
+    return sorted(items, key=lambda item: (item.at, item.kind))[:limit]
+
+
+def _matter_results(engine: Engine, actor: Actor, limit: int) -> list[WaitingItem]:
+    unread = and_(col(DelegatedMatter.closed_at).is_not(None), col(DelegatedMatter.seen_at).is_(None))
+    pending = DelegatedMatter.status == MatterStatus.PENDING_APPROVAL.value
+    with read_session(engine) as session:
+        rows = session.exec(
+            select(DelegatedMatter, Case.case_number)
+            .join(Case, col(Case.id) == DelegatedMatter.case_id)
+            .where(DelegatedMatter.requested_by_id == actor.id, or_(unread, pending))
+            .order_by(col(DelegatedMatter.id))
+            .limit(limit)
+        ).all()
+    items = []
+    for matter, number in rows:
+        kind = MatterKind(matter.kind).label
+        if matter.status == MatterStatus.PENDING_APPROVAL.value:
+            item = WaitingItem("待审批", matter.case_id, number or "", matter.requested_at, f"临时{kind}：待局长审批")
+        else:
+            assert matter.closed_at is not None
+            text = f"{kind}：{matter.result or ''}"
+            item = WaitingItem("委托结果", matter.case_id, number or "", matter.closed_at, text, matter_id=matter.id)
+        items.append(item)
+    return items
+
+
+def _counter_results(engine: Engine, actor: Actor, limit: int) -> list[WaitingItem]:
+    """Counter results for tasks the centre opened itself (a request's result comes back through its matter)."""
+    with read_session(engine) as session:
+        rows = session.exec(
+            select(CounterTask, Case.case_number)
+            .join(Case, col(Case.id) == CounterTask.case_id)
+            .where(
+                CounterTask.handler_id == actor.id,
+                col(CounterTask.matter_id).is_(None),
+                col(CounterTask.closed_at).is_not(None),
+                col(CounterTask.seen_at).is_(None),
+            )
+            .order_by(col(CounterTask.id))
+            .limit(limit)
+        ).all()
+    return [
+        WaitingItem(
+            "临柜结果",
+            task.case_id,
+            number or "",
+            task.closed_at or task.created_at,
+            f"{task.institution_name}：{task.result or ''}",
+            task_id=task.id,
+        )
+        for task, number in rows
+    ]
+
+
+# -- one case's history ----------------------------------------------------------------------------------------
+
+
+def case_history(engine: Engine, case_id: int, *, actor: Actor, limit: int = 500) -> CaseHistory:
+    """Stage changes and every audit record of the case and of its delegated matters and counter tasks."""
+    with read_session(engine) as session:
+        case = session.get(Case, case_id)
+        if case is None:
+            raise NotFound(f"案件 {case_id} 不存在")
+        if case.handler_id != actor.id and not actor.has(*OVERSIGHT_ROLES):
+            raise PermissionDenied("只能查看本人承办案件的全程记录")
+        stages = session.exec(
+            select(StageChange, Staff.name)
+            .join(Staff, col(Staff.id) == StageChange.actor_id)
+            .where(StageChange.case_id == case_id)
+            .order_by(col(StageChange.at), col(StageChange.id))
+        ).all()
+        matter_ids = [
+            str(i) for i in session.exec(select(DelegatedMatter.id).where(DelegatedMatter.case_id == case_id))
+        ]
+        task_ids = [str(i) for i in session.exec(select(CounterTask.id).where(CounterTask.case_id == case_id))]
+        audits = session.exec(
+            select(AuditRecord)
+            .where(
+                or_(
+                    and_(AuditRecord.entity == "enforcement_case", AuditRecord.entity_id == str(case_id)),
+                    and_(AuditRecord.entity == "delegated_matter", col(AuditRecord.entity_id).in_(matter_ids)),
+                    and_(AuditRecord.entity == "counter_task", col(AuditRecord.entity_id).in_(task_ids)),
+                )
+            )
+            .order_by(col(AuditRecord.id))
+            .limit(limit)
+        ).all()
+    entries = [_stage_entry(change, name) for change, name in stages]
+    entries += [HistoryEntry(a.as_of, a.actor_login, a.action, _audit_detail(a)) for a in audits]
+    entries.sort(key=lambda entry: entry.at)
+    return CaseHistory(case_id, case.case_number or "（未立案）", Stage(case.stage), entries)
+
+
+def _stage_entry(change: StageChange, name: str) -> HistoryEntry:
+    start = Stage(change.from_stage).label if change.from_stage else "—"
+    detail = f"{start} → {Stage(change.to_stage).label}"
+    if change.note:
+        detail += f"（{change.note}）"
+    return HistoryEntry(change.at, name, "阶段变更", detail)
+
+
+_ENTITY_LABELS = {"enforcement_case": "案件", "delegated_matter": "委托事项", "counter_task": "临柜业务"}
+
+
+def _audit_detail(record: AuditRecord) -> str:
+    label = _ENTITY_LABELS.get(record.entity, record.entity)
+    change = "新建" if record.before is None else ("删除" if record.after is None else "修改")
+    return f"{label} {record.entity_id} {change}"

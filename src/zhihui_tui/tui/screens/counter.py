@@ -1,0 +1,206 @@
+"""临柜业务 (F8, R-CTR-1): counter tasks by institution (keys 1–4), taking one (both cards required — the service
+checks the account), and handover with a complete, signed receipt; the result goes back to the handler."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Input, Static
+from textual.worker import get_current_worker
+
+from zhihui_tui.domain.field_work import Institution, Receipt
+from zhihui_tui.tui.screens.base import SignedInScreen
+from zhihui_tui.tui.screens.workbench import PAGE, FormScreen, LoadFailed, TableLoaded, short
+from zhihui_tui.tui.shell import shell_of
+
+if TYPE_CHECKING:
+    from zhihui_tui.services.counter import CounterRow
+
+INSTITUTIONS = list(Institution)
+
+
+class HandoverScreen(FormScreen):
+    """交接：回执编号、协执单位经办人、办理结果、经办人签字 — all required; the signature is the officer's name."""
+
+    def __init__(self, row: CounterRow) -> None:
+        super().__init__()
+        self.task_id = row.id
+        self.TITLE = f"临柜交接 · {row.case_number} · {row.institution_name}"
+
+    def form_fields(self) -> ComposeResult:
+        yield self.row("回执编号", Input(id="receipt-no", compact=True, max_length=64))
+        yield self.row("协执单位经办人", Input(id="officer", compact=True, max_length=50))
+        yield self.row("办理结果", Input(id="result", compact=True, max_length=4000))
+        yield self.row("经办人签字", Input(id="signed", compact=True, max_length=50, placeholder="本人姓名"))
+
+    def read_form(self) -> Receipt:
+        return Receipt(self.value("#receipt-no"), self.value("#officer"), self.value("#result"), self.value("#signed"))
+
+    def submit(self, form: Receipt) -> bool:
+        from zhihui_tui.services.counter import hand_over
+
+        shell = shell_of(self)
+        assert shell.actor is not None
+        hand_over(shell.runtime.engine, self.task_id, form, actor=shell.actor, clock=shell.runtime.clock)
+        return True
+
+
+class CounterScreen(SignedInScreen):
+    SCREEN_NAME = "临柜业务"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(
+            Binding(str(i + 1), f"institution({i})", inst.label, show=False, id=f"counter.inst{i + 1}")
+            for i, inst in enumerate(INSTITUTIONS)
+        ),
+        Binding("t", "take", "领取", id="counter.take"),
+        Binding("h", "handover", "交接", id="counter.handover"),
+        Binding("right_square_bracket", "next_page", "下一页", key_display="]", show=False, id="counter.next"),
+        Binding("left_square_bracket", "first_page", "首页", key_display="[", show=False, id="counter.first"),
+        Binding("r", "reload", "刷新", id="counter.reload"),
+    ]
+    AUTO_FOCUS = "#tasks"
+    DEFAULT_CSS = """
+    #ct-body { height: 1fr; padding: 0 1; }
+    #ct-tabs { height: 1; }
+    #tasks { height: 1fr; }
+    #ct-detail { height: auto; max-height: 3; color: $text-muted; }
+    #ct-status { height: 1; color: $text-muted; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.institution = Institution.BANK
+        self._rows: dict[str, CounterRow] = {}
+        self._pages: list[int | None] = [None]
+        self._counts: dict[Institution, int] = {}
+
+    def compose(self) -> ComposeResult:
+        yield self.make_header()
+        with Vertical(id="ct-body"):
+            yield Static("", id="ct-tabs")
+            table: DataTable[str] = DataTable(id="tasks", cursor_type="row", zebra_stripes=True)
+            table.add_columns("案号", "来源", "单位", "状态", "经办人", "期限", "要求")
+            yield table
+            yield Static("", id="ct-detail", markup=False)
+            yield Static("正在读取…", id="ct-status", markup=False)
+        yield self.make_footer()
+
+    def tabs_text(self) -> str:
+        parts = []
+        for i, inst in enumerate(INSTITUTIONS):
+            label = f"{i + 1} {inst.label} {self._counts.get(inst, 0)}"
+            parts.append(f"[reverse]{label}[/]" if inst is self.institution else label)
+        return "  ".join(parts)
+
+    def on_screen_resume(self) -> None:
+        self.action_reload()
+
+    def action_institution(self, index: int) -> None:
+        self.institution = INSTITUTIONS[index]
+        self._pages = [None]
+        self.load(None)
+
+    def action_reload(self) -> None:
+        self.load(self._pages[-1])
+
+    def action_next_page(self) -> None:
+        if len(self._rows) >= PAGE:
+            last = max(row.id for row in self._rows.values())
+            self._pages.append(last)
+            self.load(last)
+
+    def action_first_page(self) -> None:
+        self._pages = [None]
+        self.load(None)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="counter")
+    def load(self, after_id: int | None) -> None:
+        from zhihui_tui.services.counter import counter_queue, open_counts
+
+        runtime, actor = self.shell.runtime, self.shell.actor
+        assert actor is not None
+        try:
+            rows = counter_queue(
+                runtime.engine, institution=self.institution, actor=actor, after_id=after_id, limit=PAGE
+            )
+            self._counts = open_counts(runtime.engine)
+            message: Message = TableLoaded("tasks", rows, f"{self.institution.label}：第 {len(self._pages)} 页")
+        except Exception as error:
+            message = LoadFailed(f"读取失败：{error}（按 r 重试）")
+        if not get_current_worker().is_cancelled:
+            self.post_message(message)
+
+    @on(TableLoaded)
+    def show_rows(self, message: TableLoaded) -> None:
+        table = self.query_one("#tasks", DataTable)
+        table.clear()
+        self._rows = {}
+        for row in message.rows:
+            due = f"{row.deadline:%m-%d}" if row.deadline else "—"
+            table.add_row(
+                row.case_number,
+                row.source.label,
+                short(row.institution_name, 12),
+                row.status.label,
+                row.taken_by or "—",
+                due,
+                short(row.requirements, 24),
+                key=str(row.id),
+            )
+            self._rows[str(row.id)] = row
+        self.query_one("#ct-tabs", Static).update(self.tabs_text())
+        self.query_one("#ct-status", Static).update(message.note or "")
+        self.show_detail()
+
+    @on(LoadFailed)
+    def show_failure(self, message: LoadFailed) -> None:
+        self.query_one("#ct-status", Static).update(message.reason)
+
+    def current(self) -> CounterRow | None:
+        table = self.query_one("#tasks", DataTable)
+        if not table.row_count:
+            return None
+        return self._rows.get(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or "")
+
+    @on(DataTable.RowHighlighted, "#tasks")
+    def show_detail(self) -> None:
+        row = self.current()
+        text = f"要求：{short(row.requirements, 70)}" if row else ""
+        self.query_one("#ct-detail", Static).update(text)
+
+    def action_take(self) -> None:
+        row = self.current()
+        if row is not None:
+            self.take(row.id)
+
+    @work(thread=True, exit_on_error=False, group="take")
+    def take(self, task_id: int) -> None:
+        from zhihui_tui.services.counter import take_task
+
+        runtime, actor = self.shell.runtime, self.shell.actor
+        assert actor is not None
+        try:
+            take_task(runtime.engine, task_id, actor=actor, clock=runtime.clock)
+        except Exception as error:
+            reason = getattr(error, "message", str(error))
+            self.post_message(LoadFailed(reason))
+            self.app.call_from_thread(self.notify, reason, severity="error")
+            return
+        self.app.call_from_thread(self.notify, "已领取")
+        self.app.call_from_thread(self.action_reload)
+
+    def action_handover(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+        self.app.push_screen(HandoverScreen(row), callback=self._handed_over)
+
+    def _handed_over(self, value: Any) -> None:
+        if value:
+            self.notify("已交接，结果已反馈承办人")
+            self.action_reload()

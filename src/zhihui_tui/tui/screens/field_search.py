@@ -1,0 +1,322 @@
+"""查人找物登记 (F7, R-CLU-1..2): the queue of site investigations and 拘传, registration with the
+investigators (the roster rule checked by the service), attachments copied and hashed in a worker with
+progress, and the outcome that goes back to the handler."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Input, ProgressBar, Select, SelectionList, Static
+from textual.worker import get_current_worker
+
+from zhihui_tui.domain.field_work import AttachmentKind, SearchRegistration
+from zhihui_tui.tui.screens.base import SignedInScreen
+from zhihui_tui.tui.screens.workbench import PAGE, FormScreen, LoadFailed, TableLoaded, short
+from zhihui_tui.tui.shell import shell_of
+
+if TYPE_CHECKING:
+    from zhihui_tui.services.attachments import AttachmentView
+    from zhihui_tui.services.field_search import SearchRow
+
+OWNER_KIND = "field_search"
+
+
+def attachment_lines(items: list[AttachmentView]) -> str:
+    if not items:
+        return "附件：无"
+    lines = [f"附件 {len(items)} 个："]
+    lines += [f"· {a.kind.label} {a.original_name}  {a.size_text}  SHA-256 {a.sha256[:16]}…" for a in items]
+    return "\n".join(lines)
+
+
+class RegisterSearchScreen(FormScreen):
+    """登记查人找物: time, place, category, quantity, names sought, investigators (Space ticks a name)."""
+
+    def __init__(self, row: SearchRow, team: dict[int, str], at_bureau: str) -> None:
+        super().__init__()
+        self.matter_id = row.matter_id
+        self.team = team
+        self.at_bureau = at_bureau
+        self.TITLE = f"登记查人找物 · {row.case_number} · {row.kind.label}"
+        self._requirements = row.requirements
+
+    def form_fields(self) -> ComposeResult:
+        now = shell_of(self).runtime.clock.now()
+        yield Static(f"要求：{short(self._requirements, 60)}", markup=False)
+        yield self.row("查找时间", Input(f"{now:%Y-%m-%d %H:%M}", id="planned-at", compact=True, max_length=16))
+        yield self.row("地点", Input(id="place", compact=True, max_length=200))
+        yield self.row("类别（人/物）", Input(id="category", compact=True, max_length=8, placeholder="人 或 物"))
+        yield self.row("数量", Input(id="quantity", compact=True, max_length=3))
+        yield self.row("查找对象名称", Input(id="targets", compact=True, max_length=500))
+        people = SelectionList[int](*((name, staff_id) for staff_id, name in self.team.items()), id="people")
+        yield self.row("办理人员", people)
+        yield Static(self.at_bureau, classes="ff-note", markup=False)
+
+    def read_form(self) -> SearchRegistration:
+        return SearchRegistration(
+            matter_id=self.matter_id,
+            planned_at=self.value("#planned-at"),
+            place=self.value("#place"),
+            category=self.value("#category"),
+            quantity=self.value("#quantity"),
+            target_names=self.value("#targets"),
+            investigator_ids=tuple(self.query_one("#people", SelectionList).selected),
+        )
+
+    def submit(self, form: SearchRegistration) -> int:
+        from zhihui_tui.services.field_search import register_search
+
+        shell = shell_of(self)
+        assert shell.actor is not None
+        return register_search(shell.runtime.engine, form, actor=shell.actor, clock=shell.runtime.clock)
+
+
+@dataclass(frozen=True)
+class Upload:
+    path: str
+    kind: AttachmentKind | None
+
+
+class AttachScreen(FormScreen):
+    """上传附件: the file is copied and hashed in a worker (chunked), with a progress bar; the screen stays live."""
+
+    def __init__(self, search_id: int, case_number: str) -> None:
+        super().__init__()
+        self.search_id = search_id
+        self.TITLE = f"上传附件 · {case_number}"
+
+    class Progressed(Message):
+        def __init__(self, done: int, total: int) -> None:
+            super().__init__()
+            self.done = done
+            self.total = total
+
+    def form_fields(self) -> ComposeResult:
+        kinds = [(kind.label, kind) for kind in AttachmentKind if kind is not AttachmentKind.RECEIPT]
+        yield self.row("附件类别", Select(kinds, id="kind", compact=True, prompt="请选择（Enter 展开）"))
+        yield self.row("文件路径", Input(id="path", compact=True, placeholder="/media/u盘/笔录.pdf"))
+        yield ProgressBar(id="progress", show_eta=False)
+
+    def read_form(self) -> Upload:
+        kind = self.query_one("#kind", Select).value
+        return Upload(self.value("#path").strip(), kind if isinstance(kind, AttachmentKind) else None)
+
+    def submit(self, form: Upload) -> str:
+        from zhihui_tui.domain.errors import FieldError
+        from zhihui_tui.services.attachments import store_file
+        from zhihui_tui.services.field_search import attach_files
+
+        if form.kind is None:
+            raise FieldError("附件类别", "请选择附件类别")
+        if not form.path:
+            raise FieldError("文件路径", "不能为空")
+        shell = shell_of(self)
+        assert shell.actor is not None
+        worker = get_current_worker()
+        stored = store_file(
+            Path(form.path).expanduser(),
+            shell.runtime.data_dir / "attachments",
+            form.kind,
+            progress=lambda done, total: self.post_message(self.Progressed(done, total)),
+            cancelled=lambda: worker.is_cancelled,
+        )
+        attach_files(shell.runtime.engine, self.search_id, [stored], actor=shell.actor, clock=shell.runtime.clock)
+        return f"已上传 {stored.original_name}（SHA-256 {stored.sha256[:16]}…）"
+
+    @on(Progressed)
+    def show_progress(self, message: Progressed) -> None:
+        self.query_one("#progress", ProgressBar).update(total=message.total, progress=message.done)
+
+
+class OutcomeScreen(FormScreen):
+    def __init__(self, search_id: int, case_number: str) -> None:
+        super().__init__()
+        self.search_id = search_id
+        self.TITLE = f"登记查找结果 · {case_number}（结果将反馈承办人）"
+
+    def form_fields(self) -> ComposeResult:
+        yield self.row("办理结果", Input(id="result", compact=True, max_length=4000))
+
+    def read_form(self) -> str:
+        return self.value("#result")
+
+    def submit(self, form: str) -> bool:
+        from zhihui_tui.services.field_search import record_outcome
+
+        shell = shell_of(self)
+        assert shell.actor is not None
+        record_outcome(shell.runtime.engine, self.search_id, form, actor=shell.actor, clock=shell.runtime.clock)
+        return True
+
+
+class FieldSearchScreen(SignedInScreen):
+    SCREEN_NAME = "查人找物"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("g", "register", "登记", id="search.register"),
+        Binding("u", "attach", "上传附件", id="search.attach"),
+        Binding("o", "outcome", "登记结果", id="search.outcome"),
+        Binding("right_square_bracket", "next_page", "下一页", key_display="]", show=False, id="search.next"),
+        Binding("left_square_bracket", "first_page", "首页", key_display="[", show=False, id="search.first"),
+        Binding("r", "reload", "刷新", show=False, id="search.reload"),
+    ]
+    AUTO_FOCUS = "#queue"
+    DEFAULT_CSS = """
+    #fs-body { height: 1fr; padding: 0 1; }
+    #fs-roster { height: auto; max-height: 2; color: $text-accent; }
+    #queue { height: 1fr; }
+    #fs-detail { height: auto; max-height: 6; color: $text-muted; }
+    #fs-status { height: 1; color: $text-muted; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: dict[str, SearchRow] = {}
+        self._pages: list[int | None] = [None]
+        self._team: dict[int, str] = {}
+        self._roster_text = ""
+
+    def compose(self) -> ComposeResult:
+        yield self.make_header()
+        with Vertical(id="fs-body"):
+            yield Static("", id="fs-roster", markup=False)
+            table: DataTable[str] = DataTable(id="queue", cursor_type="row", zebra_stripes=True)
+            table.add_columns("案号", "事项", "期限", "状态", "办理人员", "要求")
+            yield table
+            yield Static("", id="fs-detail", markup=False)
+            yield Static("正在读取…", id="fs-status", markup=False)
+        yield self.make_footer()
+
+    def on_screen_resume(self) -> None:
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        self.load(self._pages[-1])
+
+    def action_next_page(self) -> None:
+        if len(self._rows) >= PAGE:
+            last = max(row.matter_id for row in self._rows.values())
+            self._pages.append(last)
+            self.load(last)
+
+    def action_first_page(self) -> None:
+        self._pages = [None]
+        self.load(None)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="queue")
+    def load(self, after_id: int | None) -> None:
+        from zhihui_tui.services.field_search import investigators, roster, search_queue
+
+        runtime, actor = self.shell.runtime, self.shell.actor
+        assert actor is not None
+        try:
+            rows = search_queue(runtime.engine, actor=actor, after_id=after_id, limit=PAGE)
+            self._team = investigators(runtime.engine)
+            check = roster(runtime.engine, runtime.clock.now().date())
+            stay = "、".join(check.at_bureau) or "无"
+            out = "、".join(check.out) or "无"
+            self._roster_text = f"今日在局留守：{stay}（外出：{out}；须至少 2 人留守）"
+            message: Message = TableLoaded("queue", rows, f"第 {len(self._pages)} 页，{len(rows)} 项")
+        except Exception as error:
+            message = LoadFailed(f"读取失败：{error}（按 r 重试）")
+        if not get_current_worker().is_cancelled:
+            self.post_message(message)
+
+    @on(TableLoaded)
+    def show_rows(self, message: TableLoaded) -> None:
+        table = self.query_one("#queue", DataTable)
+        table.clear()
+        self._rows = {}
+        for row in message.rows:
+            kind = ("临时" if row.urgent else "") + row.kind.label
+            people = "、".join(row.investigators) or "—"
+            due = f"{row.deadline:%m-%d}"
+            table.add_row(
+                row.case_number,
+                kind,
+                due,
+                row.status.label,
+                people,
+                short(row.requirements, 30),
+                key=str(row.matter_id),
+            )
+            self._rows[str(row.matter_id)] = row
+        self.query_one("#fs-roster", Static).update(self._roster_text)
+        self.query_one("#fs-status", Static).update(message.note or "队列为空")
+        self.show_detail()
+
+    @on(LoadFailed)
+    def show_failure(self, message: LoadFailed) -> None:
+        self.query_one("#fs-status", Static).update(message.reason)
+
+    def current(self) -> SearchRow | None:
+        table = self.query_one("#queue", DataTable)
+        if not table.row_count:
+            return None
+        return self._rows.get(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or "")
+
+    @on(DataTable.RowHighlighted, "#queue")
+    def show_detail(self) -> None:
+        row = self.current()
+        detail = self.query_one("#fs-detail", Static)
+        if row is None:
+            detail.update("")
+            return
+        text = f"要求：{short(row.requirements, 70)}"
+        if row.search_id is not None:
+            assert row.category is not None and row.planned_at is not None
+            text += (
+                f"\n{row.planned_at:%Y-%m-%d %H:%M} {row.place}；查{row.category.label} {row.quantity}："
+                f"{row.target_names}"
+            )
+            self.load_attachments(row.search_id, text)
+        detail.update(text)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="attachments")
+    def load_attachments(self, search_id: int, head: str) -> None:
+        from zhihui_tui.services.attachments import list_attachments
+
+        try:
+            items = list_attachments(self.shell.runtime.engine, owner_kind=OWNER_KIND, owner_id=search_id)
+        except Exception:
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.query_one("#fs-detail", Static).update, f"{head}\n{attachment_lines(items)}")
+
+    def action_register(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+        if row.search_id is not None:
+            self.notify("该事项已登记")
+            return
+        screen = RegisterSearchScreen(row, self._team, self._roster_text)
+        self.app.push_screen(screen, callback=self._after("已登记，人员已派出"))
+
+    def action_attach(self) -> None:
+        row = self.current()
+        if row is None or row.search_id is None:
+            self.notify("请先登记该事项（G）")
+            return
+        self.app.push_screen(AttachScreen(row.search_id, row.case_number), callback=self._after(None))
+
+    def action_outcome(self) -> None:
+        row = self.current()
+        if row is None or row.search_id is None:
+            self.notify("请先登记该事项（G）")
+            return
+        self.app.push_screen(OutcomeScreen(row.search_id, row.case_number), callback=self._after("结果已反馈承办人"))
+
+    def _after(self, note: str | None) -> Any:
+        def done(value: Any) -> None:
+            if value:
+                self.notify(value if isinstance(value, str) else (note or "已保存"))
+                self.action_reload()
+
+        return done

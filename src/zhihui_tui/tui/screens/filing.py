@@ -1,0 +1,850 @@
+"""立案审查 (F3, R-FIL-1..3): the filing queue, the receive-materials form, filing with a duplicate warning, and
+不予立案 — proposed by the filing clerk, ruled by the director.
+
+Every database call runs in a thread worker and reports back with a message. Field checks use
+``draft_errors``; each ``FieldError`` is shown under the field its label names, and nothing is saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Checkbox, DataTable, Input, OptionList, Select, Static
+from textual.worker import get_current_worker
+
+from zhihui_tui.domain.errors import DomainError, FieldError
+from zhihui_tui.domain.filing import (
+    AgentForm,
+    ChecklistItem,
+    DraftInvalid,
+    FilingDraft,
+    PartyForm,
+    checklist_units,
+    draft_errors,
+    party_labels,
+)
+from zhihui_tui.domain.lifecycle import FilingCategory
+from zhihui_tui.domain.roles import Role
+from zhihui_tui.domain.steps import DeadlineState
+from zhihui_tui.tui.screens.base import SignedInScreen
+
+if TYPE_CHECKING:
+    from zhihui_tui.domain.filing import DuplicateHint
+    from zhihui_tui.services.filing import CaseDraft, FiledCase, FilingQueueRow, PendingRejection, StaffLoad
+
+QUEUE_COLUMNS = ("状态", "期限", "类别", "申请人", "被执行人", "缺少材料", "收案")
+PENDING_COLUMNS = ("收案", "类别", "申请人", "被执行人", "提请人", "理由")
+PARTY_FIELDS = (("name", "姓名/名称"), ("id", "证件号"), ("phone", "电话"), ("addr", "地址"))
+AGENT_KINDS = ("律师", "近亲属", "其他")
+STATE_STYLES = {
+    DeadlineState.OVERDUE: "bold red",
+    DeadlineState.DUE_TODAY: "bold yellow",
+    DeadlineState.DUE_SOON: "yellow",
+    DeadlineState.OPEN: "",
+}
+NEW_FORM_TEXT = "新收案：填写后按 Ctrl+S 保存"
+EMPTY_QUEUE = "材料接收中没有待立案的案件。"
+
+
+def short(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def queue_state(row: FilingQueueRow) -> Text:
+    if row.pending_rejection:
+        return Text("待裁定", style="magenta")
+    if row.state is None:
+        return Text("—")
+    label = row.state.label
+    if row.state is DeadlineState.OVERDUE and row.overdue_days:
+        label = f"超期{row.overdue_days}日"
+    return Text(label, style=STATE_STYLES[row.state])
+
+
+def filed_text(filed: FiledCase) -> str:
+    text = f"已立案：{filed.case_number}；下一步 {filed.next_step.label}，期限 {filed.next_due:%Y-%m-%d}"
+    if filed.first_assignee_name:
+        text += f"；初次分案：{filed.first_assignee_name}"
+    return text
+
+
+def field_targets(category: FilingCategory, applicants: int, respondents: int) -> dict[str, str]:
+    """FieldError labels (``被执行人2 证件号``) → the id of the input they belong to."""
+    targets: dict[str, str] = {}
+    for prefix, role, count in zip("ar", party_labels(category), (applicants, respondents), strict=True):
+        targets[role] = f"{prefix}1-name"
+        for n in range(1, count + 1):
+            for key, label in PARTY_FIELDS:
+                targets[f"{role}{n} {label}"] = f"{prefix}{n}-{key}"
+            targets[f"{role}{n} 类型"] = f"{prefix}{n}-id"
+    for key, label in (("name", "姓名"), ("id", "证件号"), ("kind", "类型"), ("phone", "电话"), ("name", "代理对象")):
+        targets[f"代理人1 {label}"] = f"g-{key}"
+    targets.update(
+        {
+            "代理人": "g-name",
+            "执行依据 出具法院": "b-court",
+            "执行依据 文书号": "b-number",
+            "执行依据 生效日期": "b-date",
+            "执行标的": "amount",
+            "原案号": "original",
+        }
+    )
+    return targets
+
+
+# -- messages -----------------------------------------------------------------------------------------------
+
+
+class QueueLoaded(Message):
+    def __init__(self, rows: list[FilingQueueRow], pending: list[PendingRejection] | None) -> None:
+        super().__init__()
+        self.rows = rows
+        self.pending = pending
+
+
+class Saved(Message):
+    def __init__(self, case_id: int, version: int, created: bool) -> None:
+        super().__init__()
+        self.case_id = case_id
+        self.version = version
+        self.created = created
+
+
+class FormRefused(Message):
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__()
+        self.errors = errors
+
+
+class ActionFailed(Message):
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
+
+
+class FilePrepared(Message):
+    def __init__(self, case_id: int, hints: list[DuplicateHint], options: list[StaffLoad] | None) -> None:
+        super().__init__()
+        self.case_id = case_id
+        self.hints = hints
+        self.options = options
+
+
+class Filed(Message):
+    def __init__(self, filed: FiledCase) -> None:
+        super().__init__()
+        self.filed = filed
+
+
+class DraftLoaded(Message):
+    def __init__(self, draft: CaseDraft) -> None:
+        super().__init__()
+        self.draft = draft
+
+
+class Done(Message):
+    """An action finished; ``text`` goes to the status line and the queue is read again."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+# -- dialogs ------------------------------------------------------------------------------------------------
+
+
+class TextDialog(ModalScreen[str | None]):
+    """One line of text (不予立案理由, 主任意见): Enter sends, Esc cancels; a required text may not be empty."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "取消")]
+    DEFAULT_CSS = """
+    TextDialog { align: center middle; }
+    TextDialog > Vertical { width: 100%; max-width: 72; height: auto; border: thick $primary;
+        background: $surface; padding: 0 1; }
+    TextDialog .dlg-title { text-style: bold; }
+    TextDialog .dlg-message { color: $text-error; height: auto; }
+    TextDialog .dlg-keys { color: $text-muted; }
+    """
+
+    def __init__(self, title: str, label: str, *, required: bool) -> None:
+        super().__init__()
+        self.title_text = title
+        self.label = label
+        self.required = required
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.title_text, classes="dlg-title", markup=False)
+            yield Static(self.label + ("（必填）" if self.required else "（可不填）"), markup=False)
+            yield Input(id="dlg-text", max_length=1000)
+            yield Static("", id="dlg-message", classes="dlg-message", markup=False)
+            yield Static("Enter 提交    Esc 取消", classes="dlg-keys")
+
+    @on(Input.Submitted, "#dlg-text")
+    def send(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if self.required and not text:
+            self.query_one("#dlg-message", Static).update(f"请填写{self.label}")
+            return
+        self.dismiss(text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class FileDialog(ModalScreen[int | None]):
+    """Before 立案: likely duplicates to acknowledge (Y) and the batch-service clerk who receives the case."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "confirm", "确认立案"),
+        Binding("escape", "cancel", "取消"),
+    ]
+    DEFAULT_CSS = """
+    FileDialog { align: center middle; }
+    FileDialog > VerticalScroll { width: 100%; max-width: 90; height: auto; max-height: 100%;
+        border: thick $primary; background: $surface; padding: 0 1; }
+    FileDialog .dlg-title { text-style: bold; }
+    FileDialog #dup-warning { color: $text-warning; height: auto; }
+    FileDialog #assignees { height: auto; max-height: 6; border: none; padding: 0; }
+    FileDialog .dlg-keys { color: $text-muted; }
+    """
+
+    def __init__(self, hints: list[DuplicateHint], options: list[StaffLoad] | None) -> None:
+        super().__init__()
+        self.hints = hints
+        self.options = options or []
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static("立案确认", classes="dlg-title")
+            if self.hints:
+                lines = ["发现疑似重复案件，请核对后再立案："] + [f"· {hint.message}" for hint in self.hints]
+                yield Static("\n".join(lines), id="dup-warning", markup=False)
+            else:
+                yield Static("未发现疑似重复案件。", id="dup-none")
+            if self.options:
+                yield Static("初次分案（集约送达组，↑↓ 选择）：")
+                labels = [f"{o.name}（{o.login}） 在办送达 {o.open_steps} 件" for o in self.options]
+                yield OptionList(*labels, id="assignees")
+            keys = "Y 已核对疑似重复并立案" if self.hints else "Y 立案"
+            yield Static(f"{keys}    Esc 取消", classes="dlg-keys")
+
+    def on_mount(self) -> None:
+        if self.options:
+            options = self.query_one("#assignees", OptionList)
+            options.highlighted = 0
+            options.focus()
+
+    def action_confirm(self) -> None:
+        if not self.options:
+            self.dismiss(0)
+            return
+        index = self.query_one("#assignees", OptionList).highlighted or 0
+        self.dismiss(self.options[index].staff_id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+# -- the form's building blocks -----------------------------------------------------------------------------
+
+
+def field(label: str, widget: Widget) -> Vertical:
+    """A labelled input with its own error line below (hidden while empty)."""
+    row = Horizontal(Static(label, classes="f-label", markup=False), widget, classes="f-row")
+    return Vertical(row, Static("", id=f"err-{widget.id}", classes="f-err", markup=False), classes="f-field")
+
+
+def text_input(widget_id: str, *, placeholder: str = "", max_length: int = 200) -> Input:
+    return Input(id=widget_id, compact=True, placeholder=placeholder, max_length=max_length)
+
+
+def party_block(prefix: str, n: int, role: str) -> Vertical:
+    hints = {"id": "居民身份证号或统一社会信用代码", "phone": "可不填", "addr": "送达地址，可不填"}
+    fields = [
+        field(label, text_input(f"{prefix}{n}-{key}", placeholder=hints.get(key, ""))) for key, label in PARTY_FIELDS
+    ]
+    title = Static(f"{role}{n}", id=f"{prefix}{n}-title", classes="f-party-title", markup=False)
+    return Vertical(title, *fields, id=f"{prefix}{n}", classes="f-party")
+
+
+class FilingScreen(SignedInScreen):
+    SCREEN_NAME = "立案审查"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "保存", id="filing.save"),
+        Binding("f9", "file", "立案", key_display="F9", id="filing.file"),
+        Binding("ctrl+r", "reject", "不予立案", id="filing.reject"),
+        Binding("ctrl+t", "add_respondent", "加被执行人", id="filing.add"),
+        Binding("ctrl+n", "new_form", "新收案", show=False, id="filing.new"),
+        Binding("x", "rule('reject')", "裁定不予立案", id="filing.rule_reject"),
+        Binding("b", "rule('return')", "退回", id="filing.rule_return"),
+        Binding("escape", "back", "返回", id="filing.back"),
+    ]
+    AUTO_FOCUS = "#queue"
+    DEFAULT_CSS = """
+    #fil-body { height: 1fr; padding: 0 1; }
+    #queue { height: 7; }
+    #queue-empty { height: auto; color: $text-muted; display: none; }
+    #pending-title { text-style: bold; height: 1; }
+    #pending { height: 1fr; }
+    #fil-status { height: auto; max-height: 3; color: $text-accent; }
+    #form { height: 1fr; border-top: solid $primary; }
+    #form-title { text-style: bold; height: 1; }
+    .f-section { text-style: bold; color: $text-primary; height: 1; margin-top: 1; }
+    .f-party-title { color: $text-muted; height: 1; }
+    .f-field, .f-party, #applicants, #respondents, #checklist { height: auto; }
+    .f-row { height: auto; min-height: 1; }
+    .f-label { width: 12; height: 1; color: $text-muted; }
+    .f-row > Input, .f-row > Select { width: 1fr; }
+    .f-err { color: $text-error; height: auto; padding-left: 12; display: none; }
+    .f-err.-shown { display: block; }
+    #checklist Checkbox, #flags Checkbox { border: none; padding: 0; height: auto; }
+    #flags { height: auto; }
+    #flags Checkbox { width: auto; margin-right: 2; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.case_id: int | None = None
+        self.version = 0
+        self.category = FilingCategory.APPLICATION
+        self.units: tuple[ChecklistItem, ...] = checklist_units(self.category)
+        self.applicants = 1
+        self.respondents = 1
+        self._queue: dict[str, FilingQueueRow] = {}
+        self._pending: dict[str, PendingRejection] = {}
+
+    # -- who may do what ----------------------------------------------------------------------------------
+
+    @property
+    def is_clerk(self) -> bool:
+        actor = self.shell.actor
+        return actor is not None and actor.has(Role.FILING_REVIEW)
+
+    @property
+    def is_director(self) -> bool:
+        actor = self.shell.actor
+        return actor is not None and actor.has(Role.DIRECTOR)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("save", "file", "reject", "add_respondent", "new_form"):
+            return self.is_clerk
+        if action == "rule":
+            return self.is_director
+        return True
+
+    # -- layout -------------------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield self.make_header()
+        with Vertical(id="fil-body"):
+            queue: DataTable[Text | str] = DataTable(id="queue", cursor_type="row", zebra_stripes=True)
+            queue.add_columns(*QUEUE_COLUMNS)
+            yield queue
+            yield Static(EMPTY_QUEUE, id="queue-empty")
+            yield Static("正在读取…", id="fil-status", markup=False)
+            if self.is_director:
+                yield Static("待裁定的不予立案提请（X 不予立案  B 退回）", id="pending-title")
+                pending: DataTable[str] = DataTable(id="pending", cursor_type="row", zebra_stripes=True)
+                pending.add_columns(*PENDING_COLUMNS)
+                yield pending
+            if self.is_clerk:
+                with VerticalScroll(id="form"):
+                    yield from self.form_widgets()
+        yield self.make_footer()
+
+    def form_widgets(self) -> Iterator[Widget]:
+        applicant, respondent = party_labels(self.category)
+        yield Static(NEW_FORM_TEXT, id="form-title", markup=False)
+        options = [(category.label, category) for category in FilingCategory]
+        yield field("类别", Select(options, value=self.category, allow_blank=False, id="f-category", compact=True))
+        yield Static("材料清单（空格勾选）", classes="f-section")
+        yield Vertical(*self.checkboxes(), id="checklist")
+        yield Static("当事人", classes="f-section")
+        yield Vertical(party_block("a", 1, applicant), id="applicants")
+        yield Vertical(party_block("r", 1, respondent), id="respondents")
+        yield Static("代理人（可不填）", classes="f-section")
+        yield field("姓名", text_input("g-name"))
+        yield field("证件号", text_input("g-id", placeholder="居民身份证号"))
+        kinds = [(kind, kind) for kind in AGENT_KINDS]
+        yield field("类型", Select(kinds, value=AGENT_KINDS[0], allow_blank=False, id="g-kind", compact=True))
+        yield field("电话", text_input("g-phone"))
+        yield Static("执行依据", classes="f-section")
+        yield field("出具法院", text_input("b-court"))
+        yield field("文书号", text_input("b-number", placeholder="（2025）内2221民初1234号"))
+        yield field("生效日期", text_input("b-date", placeholder="2026-01-31"))
+        yield field("执行标的", text_input("amount", placeholder="元，最多两位小数", max_length=30))
+        yield Horizontal(
+            Checkbox("申请限制高消费", id="limit", compact=True),
+            Checkbox("申请纳入失信名单", id="dishonest", compact=True),
+            id="flags",
+        )
+        yield field("原案号", text_input("original", placeholder="仅恢复执行填写", max_length=40))
+        yield Static("", id="form-message", classes="f-err", markup=False)
+
+    def checkboxes(self) -> list[Checkbox]:
+        return [
+            Checkbox(unit.label, id=f"chk-{i}", compact=True) for i, unit in enumerate(checklist_units(self.category))
+        ]
+
+    # -- reading the queue --------------------------------------------------------------------------------
+
+    def on_screen_resume(self) -> None:
+        self.load_queue()
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="filing-queue")
+    def load_queue(self) -> None:
+        from zhihui_tui.services.filing import filing_queue, pending_rejections
+
+        runtime, actor = self.shell.runtime, self.shell.actor
+        assert actor is not None
+        try:
+            today = runtime.clock.now().date()
+            rows = filing_queue(runtime.engine, actor=actor, today=today, calendar=runtime.calendar)
+            pending = pending_rejections(runtime.engine, actor=actor) if actor.has(Role.DIRECTOR) else None
+            message: Message = QueueLoaded(rows, pending)
+        except Exception as error:
+            message = ActionFailed(f"立案队列读取失败：{getattr(error, 'message', error)}")
+        if not get_current_worker().is_cancelled:
+            self.post_message(message)
+
+    @on(QueueLoaded)
+    def show_queue(self, message: QueueLoaded) -> None:
+        table = self.query_one("#queue", DataTable)
+        table.clear()
+        self._queue = {}
+        for row in message.rows:
+            key = str(row.case_id)
+            self._queue[key] = row
+            missing = "、".join(item.short for item in row.missing) or "齐全"
+            table.add_row(
+                queue_state(row),
+                f"{row.due:%m-%d}" if row.due else "—",
+                short(row.category.label, 4),
+                short(row.applicants, 8),
+                short(row.respondents, 6),
+                short(missing, 40),
+                f"{row.received_at:%m-%d %H:%M}",
+                key=key,
+            )
+        self.query_one("#queue-empty", Static).display = not message.rows
+        if self.query_one("#fil-status", Static).render() == "正在读取…":
+            self.set_status(f"材料接收中 {len(message.rows)} 件（Enter 打开所选案件）")
+        if message.pending is not None:
+            self.show_pending(message.pending)
+
+    def show_pending(self, rows: list[PendingRejection]) -> None:
+        table = self.query_one("#pending", DataTable)
+        table.clear()
+        self._pending = {}
+        for row in rows:
+            key = str(row.rejection_id)
+            self._pending[key] = row
+            table.add_row(
+                f"{row.received_at:%m-%d}",
+                row.category.label,
+                short(row.applicants, 10),
+                short(row.respondents, 8),
+                row.proposed_by,
+                short(row.reasons, 30),
+                key=key,
+            )
+
+    def set_status(self, text: str) -> None:
+        self.query_one("#fil-status", Static).update(text)
+
+    # -- running services ---------------------------------------------------------------------------------
+
+    @work(thread=True, exit_on_error=False, group="filing-action")
+    def run_job(self, job: Callable[[], Message]) -> None:
+        """Run one service call off the event loop; refusals come back as messages, never as crashes."""
+        try:
+            message = job()
+        except DraftInvalid as invalid:
+            message = FormRefused(invalid.errors)
+        except FieldError as error:
+            message = FormRefused([error])
+        except DomainError as error:
+            message = ActionFailed(error.message)
+        except Exception as error:
+            message = ActionFailed(f"操作失败：{error}")
+        if not get_current_worker().is_cancelled:
+            self.post_message(message)
+
+    @on(ActionFailed)
+    def show_failure(self, message: ActionFailed) -> None:
+        self.set_status(message.reason)
+        self.notify(message.reason, severity="error")
+
+    @on(Done)
+    def show_done(self, message: Done) -> None:
+        self.set_status(message.text)
+        self.load_queue()
+
+    # -- the form: reading, errors ------------------------------------------------------------------------
+
+    def value(self, widget_id: str) -> str:
+        return self.query_one(f"#{widget_id}", Input).value
+
+    def party(self, prefix: str, n: int) -> PartyForm:
+        base = f"{prefix}{n}"
+        return PartyForm(
+            name=self.value(f"{base}-name"),
+            id_number=self.value(f"{base}-id"),
+            phone=self.value(f"{base}-phone"),
+            address=self.value(f"{base}-addr"),
+        )
+
+    def agent(self) -> tuple[AgentForm, ...]:
+        typed = [self.value(widget_id) for widget_id in ("g-name", "g-id", "g-phone")]
+        if not any(text.strip() for text in typed):
+            return ()
+        kind = self.query_one("#g-kind", Select).value
+        return (AgentForm(name=typed[0], id_number=typed[1], kind=str(kind), phone=typed[2]),)
+
+    def read_draft(self) -> FilingDraft:
+        return FilingDraft(
+            category=self.category,
+            applicants=tuple(self.party("a", n) for n in range(1, self.applicants + 1)),
+            respondents=tuple(self.party("r", n) for n in range(1, self.respondents + 1)),
+            agents=self.agent(),
+            basis_court=self.value("b-court"),
+            basis_number=self.value("b-number"),
+            basis_effective_date=self.value("b-date"),
+            target_amount=self.value("amount"),
+            consumption_restriction_requested=self.query_one("#limit", Checkbox).value,
+            dishonest_list_requested=self.query_one("#dishonest", Checkbox).value,
+            original_case_number=self.value("original"),
+        )
+
+    def ticked(self) -> list[str]:
+        return [unit.code for i, unit in enumerate(self.units) if self.query_one(f"#chk-{i}", Checkbox).value]
+
+    def clear_errors(self) -> None:
+        for error in self.query(".f-err"):
+            if isinstance(error, Static):
+                error.update("")
+                error.remove_class("-shown")
+
+    def show_errors(self, errors: list[FieldError]) -> None:
+        self.clear_errors()
+        targets = field_targets(self.category, self.applicants, self.respondents)
+        placed: dict[str, list[str]] = {}
+        general: list[str] = []
+        for error in errors:
+            target = targets.get(error.field)
+            if target is None:
+                general.append(error.message)
+            else:
+                placed.setdefault(target, []).append(error.reason)
+        for target, reasons in placed.items():
+            line = self.query_one(f"#err-{target}", Static)
+            line.update("；".join(reasons))
+            line.add_class("-shown")
+        if general:
+            message = self.query_one("#form-message", Static)
+            message.update("；".join(general))
+            message.add_class("-shown")
+        first = next(iter(placed), None)
+        if first is not None:
+            widget = self.query_one(f"#{first}")
+            widget.focus()
+            self.query_one("#form", VerticalScroll).scroll_to_widget(widget, animate=False)
+
+    @on(FormRefused)
+    def refused(self, message: FormRefused) -> None:
+        self.show_errors(message.errors)
+        self.set_status(f"有 {len(message.errors)} 处填写有误，未保存：{message.errors[0].message}")
+
+    # -- saving ----------------------------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        draft, ticked = self.read_draft(), self.ticked()
+        errors = draft_errors(draft, today=self.shell.runtime.clock.now().date())
+        if errors:
+            self.post_message(FormRefused(errors))
+            return
+        self.clear_errors()
+        self.set_status("正在保存…")
+        case_id, version = self.case_id, self.version
+        self.run_job(lambda: self.save_job(draft, ticked, case_id, version))
+
+    def save_job(self, draft: FilingDraft, ticked: list[str], case_id: int | None, version: int) -> Message:
+        from zhihui_tui.services.filing import receive_materials, update_draft, update_materials
+
+        runtime, actor = self.shell.runtime, self.shell.actor
+        assert actor is not None
+        engine, clock = runtime.engine, runtime.clock
+        if case_id is None:
+            new_id = receive_materials(
+                engine,
+                draft,
+                ticked,
+                actor=actor,
+                clock=clock,
+                calendar=runtime.calendar,
+                court_code=runtime.court.court_code,
+            )
+            return Saved(new_id, 0, created=True)
+        version = update_draft(engine, case_id, draft, actor=actor, clock=clock, expected_version=version)
+        version = update_materials(engine, case_id, ticked, actor=actor, clock=clock, expected_version=version)
+        return Saved(case_id, version, created=False)
+
+    @on(Saved)
+    def saved(self, message: Saved) -> None:
+        self.case_id = message.case_id
+        if message.created:
+            self.run_job(lambda: self.draft_job(message.case_id, "已接收材料"))
+        else:
+            self.version = message.version
+            self.show_done(Done(f"已保存修改（收案序号 {message.case_id}），按 F9 立案"))
+
+    # -- opening a case from the queue ------------------------------------------------------------------------
+
+    @on(DataTable.RowSelected, "#queue")
+    def open_case(self, event: DataTable.RowSelected) -> None:
+        if not self.is_clerk or event.row_key.value is None:
+            return
+        case_id = int(event.row_key.value)
+        self.set_status("正在读取案件…")
+        self.run_job(lambda: self.draft_job(case_id, "已打开"))
+
+    def draft_job(self, case_id: int, verb: str) -> Message:
+        from zhihui_tui.services.filing import case_draft
+
+        actor = self.shell.actor
+        assert actor is not None
+        draft = case_draft(self.shell.runtime.engine, case_id, actor=actor)
+        self.app.call_from_thread(self.set_status, f"{verb}（收案序号 {case_id}），按 F9 立案")
+        return DraftLoaded(draft)
+
+    @on(DraftLoaded)
+    async def fill_form(self, message: DraftLoaded) -> None:
+        loaded = message.draft
+        self.case_id, self.version = loaded.case_id, loaded.version
+        draft = loaded.draft
+        await self.set_category(draft.category)
+        self.query_one("#f-category", Select).value = draft.category
+        await self.set_party_rows("a", len(draft.applicants) or 1)
+        await self.set_party_rows("r", len(draft.respondents) or 1)
+        for prefix, parties in (("a", draft.applicants), ("r", draft.respondents)):
+            for n, party in enumerate(parties, start=1):
+                values = {"name": party.name, "id": party.id_number, "phone": party.phone, "addr": party.address}
+                for key, text in values.items():
+                    self.query_one(f"#{prefix}{n}-{key}", Input).value = text
+        self.fill_rest(draft, {row.item.code for row in loaded.materials if row.provided})
+        self.query_one("#form-title", Static).update(f"收案序号 {loaded.case_id} · {loaded.stage.label}")
+        self.clear_errors()
+        self.load_queue()
+
+    def fill_rest(self, draft: FilingDraft, provided: set[str]) -> None:
+        agent = draft.agents[0] if draft.agents else AgentForm(kind=AGENT_KINDS[0])
+        values = {
+            "g-name": agent.name,
+            "g-id": agent.id_number,
+            "g-phone": agent.phone,
+            "b-court": draft.basis_court,
+            "b-number": draft.basis_number,
+            "b-date": draft.basis_effective_date,
+            "amount": draft.target_amount,
+            "original": draft.original_case_number,
+        }
+        for widget_id, text in values.items():
+            self.query_one(f"#{widget_id}", Input).value = text
+        if agent.kind in AGENT_KINDS:
+            self.query_one("#g-kind", Select).value = agent.kind
+        self.query_one("#limit", Checkbox).value = draft.consumption_restriction_requested
+        self.query_one("#dishonest", Checkbox).value = draft.dishonest_list_requested
+        for i, unit in enumerate(self.units):
+            self.query_one(f"#chk-{i}", Checkbox).value = unit.code in provided
+
+    # -- category, party rows -----------------------------------------------------------------------------------
+
+    @on(Select.Changed, "#f-category")
+    async def category_changed(self, event: Select.Changed) -> None:
+        if isinstance(event.value, FilingCategory) and event.value is not self.category:
+            await self.set_category(event.value)
+
+    async def set_category(self, category: FilingCategory) -> None:
+        """The checklist of exactly that category (nothing ticked), and the sides' names on the form."""
+        if category is self.category and self.query("#chk-0"):
+            return
+        self.category = category
+        self.units = checklist_units(category)
+        checklist = self.query_one("#checklist", Vertical)
+        await checklist.remove_children()
+        await checklist.mount_all(self.checkboxes())
+        for prefix, role in zip("ar", party_labels(category), strict=True):
+            for n in range(1, self.rows_of(prefix) + 1):
+                self.query_one(f"#{prefix}{n}-title", Static).update(f"{role}{n}")
+
+    def rows_of(self, prefix: str) -> int:
+        return self.applicants if prefix == "a" else self.respondents
+
+    async def set_party_rows(self, prefix: str, count: int) -> None:
+        box = self.query_one("#applicants" if prefix == "a" else "#respondents", Vertical)
+        await box.remove_children()
+        role = party_labels(self.category)[0 if prefix == "a" else 1]
+        await box.mount_all([party_block(prefix, n, role) for n in range(1, count + 1)])
+        if prefix == "a":
+            self.applicants = count
+        else:
+            self.respondents = count
+
+    async def action_add_respondent(self) -> None:
+        self.respondents += 1
+        n = self.respondents
+        block = party_block("r", n, party_labels(self.category)[1])
+        await self.query_one("#respondents", Vertical).mount(block)
+        name = self.query_one(f"#r{n}-name", Input)
+        name.focus()
+        self.query_one("#form", VerticalScroll).scroll_to_widget(block, animate=False)
+
+    async def action_new_form(self) -> None:
+        self.case_id, self.version = None, 0
+        await self.set_party_rows("a", 1)
+        await self.set_party_rows("r", 1)
+        self.fill_rest(FilingDraft(category=self.category), set())
+        self.query_one("#form-title", Static).update(NEW_FORM_TEXT)
+        self.clear_errors()
+        self.query_one("#f-category", Select).focus()
+
+    # -- filing -------------------------------------------------------------------------------------------------
+
+    def action_file(self) -> None:
+        case_id = self.case_id
+        if case_id is None:
+            self.set_status("请先保存（Ctrl+S）或在队列中选择案件（Enter），再按 F9 立案")
+            return
+        self.set_status("正在核对疑似重复案件…")
+        self.run_job(lambda: self.prepare_job(case_id))
+
+    def prepare_job(self, case_id: int) -> Message:
+        from zhihui_tui.services.filing import first_assignment_options, likely_duplicates
+
+        actor, engine = self.shell.actor, self.shell.runtime.engine
+        assert actor is not None
+        hints = likely_duplicates(engine, case_id, actor=actor)
+        options = None if self.category is FilingCategory.OBJECTION else first_assignment_options(engine)
+        return FilePrepared(case_id, hints, options)
+
+    @on(FilePrepared)
+    def confirm_filing(self, message: FilePrepared) -> None:
+        self.set_status("请在对话框中确认立案")
+        self.app.push_screen(
+            FileDialog(message.hints, message.options),
+            callback=lambda assignee: self.filing_confirmed(message.case_id, assignee),
+        )
+
+    def filing_confirmed(self, case_id: int, assignee: int | None) -> None:
+        if assignee is None:
+            self.set_status("已取消立案")
+            return
+        version = self.version
+        self.set_status("正在立案…")
+        self.run_job(lambda: self.file_job(case_id, assignee or None, version))
+
+    def file_job(self, case_id: int, assignee: int | None, version: int) -> Message:
+        from zhihui_tui.services.filing import file_case
+
+        runtime, actor = self.shell.runtime, self.shell.actor
+        assert actor is not None
+        filed = file_case(
+            runtime.engine,
+            case_id,
+            actor=actor,
+            clock=runtime.clock,
+            calendar=runtime.calendar,
+            court_code=runtime.court.court_code,
+            first_assignee_id=assignee,
+            expected_version=version,
+        )
+        return Filed(filed)
+
+    @on(Filed)
+    def filed(self, message: Filed) -> None:
+        self.case_id = None
+        self.query_one("#form-title", Static).update(f"{message.filed.case_number} 已立案（Ctrl+N 新收案）")
+        self.show_done(Done(filed_text(message.filed)))
+        self.notify(filed_text(message.filed), title="立案")
+
+    # -- 不予立案 -------------------------------------------------------------------------------------------------
+
+    def action_reject(self) -> None:
+        case_id = self.case_id
+        if case_id is None:
+            self.set_status("请先在队列中选择案件（Enter），再提请不予立案")
+            return
+        dialog = TextDialog("提请不予立案（由指挥中心主任裁定）", "不予立案理由", required=True)
+        self.app.push_screen(dialog, callback=lambda reasons: self.propose(case_id, reasons))
+
+    def propose(self, case_id: int, reasons: str | None) -> None:
+        if not reasons:
+            return
+        version = self.version
+
+        def job() -> Message:
+            from zhihui_tui.services.filing import propose_rejection
+
+            runtime, actor = self.shell.runtime, self.shell.actor
+            assert actor is not None
+            engine, clock = runtime.engine, runtime.clock
+            propose_rejection(engine, case_id, reasons, actor=actor, clock=clock, expected_version=version)
+            return Done(f"已提请不予立案（收案序号 {case_id}），待主任裁定")
+
+        self.run_job(job)
+
+    def action_rule(self, decision: str) -> None:
+        table = self.query_one("#pending", DataTable)
+        if not table.row_count:
+            self.set_status("没有待裁定的提请")
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
+        row = self._pending.get(key)
+        if row is None:
+            return
+        title = "裁定不予立案" if decision == "reject" else "退回立案审查"
+        dialog = TextDialog(
+            f"{title}：{row.applicants} 申请执行 {row.respondents}", "主任意见", required=decision == "return"
+        )
+        self.app.push_screen(dialog, callback=lambda note: self.rule(row, decision, note))
+
+    def rule(self, row: PendingRejection, decision: str, note: str | None) -> None:
+        if note is None:
+            return
+
+        def job() -> Message:
+            from zhihui_tui.services.filing import rule_on_rejection
+
+            runtime, actor = self.shell.runtime, self.shell.actor
+            assert actor is not None
+            rule_on_rejection(
+                runtime.engine,
+                row.rejection_id,
+                "reject" if decision == "reject" else "return",
+                note,
+                actor=actor,
+                clock=runtime.clock,
+                expected_version=row.version,
+            )
+            return Done("已裁定不予立案" if decision == "reject" else "已退回立案审查")
+
+        self.run_job(job)
+
+    # -- leaving ----------------------------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        form = self.query("#form")
+        if form and self.focused is not None and form.first() in self.focused.ancestors:
+            self.query_one("#queue", DataTable).focus()
+            return
+        self.app.action_go_home()  # type: ignore[attr-defined]

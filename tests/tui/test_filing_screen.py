@@ -1,0 +1,265 @@
+"""F3 立案审查 driven with real keys on the demo court: receive a whole application, file it (number, next step),
+field errors shown where they belong with nothing saved, 不予立案 proposed and ruled; snapshots at 80×24 and
+120×36 on the fixed clock."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Awaitable, Callable
+
+import pytest
+from sqlmodel import Session, func, select
+from stdnum.cn import ric
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, Static
+from tui_court import settle, sign_in, steady_cursors, type_text
+
+from zhihui_tui.db.engine import make_engine
+from zhihui_tui.db.models import Case, FilingRejection
+from zhihui_tui.domain.filing import CHECKLISTS, checklist_units
+from zhihui_tui.domain.lifecycle import FilingCategory, Stage
+from zhihui_tui.runtime import Runtime
+from zhihui_tui.services.demo import DEMO_PASSWORD
+from zhihui_tui.tui.app import ZhihuiApp
+from zhihui_tui.tui.screens.filing import FileDialog, FilingScreen, TextDialog
+from zhihui_tui.tui.screens.home import HomeScreen
+
+CLERK, DIRECTOR = "lian1", "zhuren"
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 36), id="120x36")]
+CASE_NUMBER = re.compile(r"（2026）内2221执\d+号")
+SnapCompare = Callable[..., bool]
+
+
+def resident_id(body: str) -> str:
+    """A valid 居民身份证号 (GB 11643 check digit) from its first 17 digits."""
+    return body + ric.calc_check_digit(body + "0")
+
+
+APPLICANT_ID = resident_id("15222119800101123")
+RESPONDENT_ID = resident_id("15222119850505456")
+
+
+def drive(runtime: Runtime, scenario: Callable[[Pilot], Awaitable[None]], size: tuple[int, int] = (80, 24)) -> None:
+    async def main() -> None:
+        async with ZhihuiApp(runtime).run_test(size=size) as pilot:
+            await scenario(pilot)
+
+    asyncio.run(main())
+
+
+def text_of(pilot: Pilot, selector: str) -> str:
+    return str(pilot.app.screen.query_one(selector, Static).render())
+
+
+async def open_filing(pilot: Pilot, login: str = CLERK) -> None:
+    await sign_in(pilot, login=login, password=DEMO_PASSWORD)
+    await pilot.press("f3")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, FilingScreen)
+
+
+async def tab_to(pilot: Pilot, widget_id: str, *, key: str = "tab") -> None:
+    """Press Tab (or ``key``) until ``widget_id`` has the focus (bounded: the form is a fixed sequence)."""
+    for _ in range(120):
+        focused = pilot.app.focused
+        if focused is not None and focused.id == widget_id:
+            return
+        await pilot.press(key)
+    raise AssertionError(f"Tab never reached #{widget_id}")
+
+
+async def fill(pilot: Pilot, widget_id: str, text: str) -> None:
+    await tab_to(pilot, widget_id)
+    await type_text(pilot, text)
+
+
+async def fill_application(pilot: Pilot, *, skip_item: int | None = None) -> None:
+    for i in range(len(checklist_units(FilingCategory.APPLICATION))):
+        if i != skip_item:
+            await tab_to(pilot, f"chk-{i}")
+            await pilot.press("space")
+    await fill(pilot, "a1-name", "王晓明")
+    await fill(pilot, "a1-id", APPLICANT_ID)
+    await fill(pilot, "a1-phone", "13904821234")
+    await fill(pilot, "r1-name", "李大山")
+    await fill(pilot, "r1-id", RESPONDENT_ID)
+    await fill(pilot, "r1-addr", "科右前旗居力很镇")
+    await fill(pilot, "b-court", "科尔沁右翼前旗人民法院")
+    await fill(pilot, "b-number", "(2026)内2221民初987号")
+    await fill(pilot, "b-date", "2026-06-30")
+    await fill(pilot, "amount", "12345.67")
+
+
+def case_count(runtime: Runtime) -> int:
+    engine = make_engine(runtime.database_url)
+    with Session(engine) as session:
+        count = session.exec(select(func.count()).select_from(Case)).one()
+    engine.dispose()
+    return count
+
+
+def newest_case(runtime: Runtime) -> Case:
+    engine = make_engine(runtime.database_url)
+    with Session(engine) as session:
+        case = session.exec(select(Case).order_by(Case.id.desc())).first()  # type: ignore[union-attr]
+    engine.dispose()
+    assert case is not None
+    return case
+
+
+def test_a_whole_application_is_received_and_filed_with_real_keys(demo_runtime: Runtime) -> None:
+    """Saved with （4） unticked, filing is refused with the service's message; ticked and saved again, it files."""
+    before = case_count(demo_runtime)
+
+    async def scenario(pilot: Pilot) -> None:
+        await open_filing(pilot)
+        await fill_application(pilot, skip_item=3)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "已接收材料" in text_of(pilot, "#fil-status")
+        received = newest_case(demo_runtime)
+        assert (received.stage, received.target_amount_fen, received.case_number) == ("received", 1_234_567, None)
+
+        await file_it(pilot)
+        assert text_of(pilot, "#fil-status") == "缺少必备材料，不能立案：（4）诉讼费收据"
+        assert newest_case(demo_runtime).stage == Stage.RECEIVED.value
+
+        await tab_to(pilot, "chk-3")
+        await pilot.press("space", "ctrl+s")
+        await settle(pilot)
+        assert "已保存修改" in text_of(pilot, "#fil-status")
+        await file_it(pilot)
+        status = text_of(pilot, "#fil-status")
+        assert CASE_NUMBER.search(status), status
+        assert "下一步 生成文书并邮寄，期限 2026-" in status
+
+    drive(demo_runtime, scenario)
+    filed = newest_case(demo_runtime)
+    assert case_count(demo_runtime) == before + 1
+    assert filed.stage == Stage.FILED.value
+    assert filed.case_number is not None and CASE_NUMBER.fullmatch(filed.case_number)
+    assert filed.first_assignee_id is not None
+
+
+async def file_it(pilot: Pilot) -> None:
+    """F9, acknowledge the duplicate check (Y) with the lightest-loaded batch-service clerk chosen."""
+    await pilot.press("f9")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, FileDialog))
+    await pilot.press("y")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, FilingScreen)
+
+
+def test_a_bad_id_number_and_a_three_decimal_amount_show_at_their_fields_and_save_nothing(
+    demo_runtime: Runtime,
+) -> None:
+    before = case_count(demo_runtime)
+    bad_id = APPLICANT_ID[:-1] + ("0" if APPLICANT_ID[-1] != "0" else "1")
+
+    async def scenario(pilot: Pilot) -> None:
+        await open_filing(pilot)
+        await fill(pilot, "a1-name", "王晓明")
+        await fill(pilot, "a1-id", bad_id)
+        await fill(pilot, "amount", "100.123")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "校验位错误" in text_of(pilot, "#err-a1-id")
+        assert "两位小数" in text_of(pilot, "#err-amount")
+        assert text_of(pilot, "#err-a1-name") == ""
+        assert text_of(pilot, "#err-r1-name")  # the empty respondent is named at its own field
+        assert "未保存" in text_of(pilot, "#fil-status")
+        assert pilot.app.screen.query_one("#amount", Input).value == "100.123"  # the form is kept
+
+    drive(demo_runtime, scenario)
+    assert case_count(demo_runtime) == before
+
+
+def test_a_second_respondent_row_and_the_checklist_follow_the_category(demo_runtime: Runtime) -> None:
+    async def scenario(pilot: Pilot) -> None:
+        await open_filing(pilot)
+        await tab_to(pilot, "a1-name")
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert pilot.app.focused is not None and pilot.app.focused.id == "r2-name"
+        assert text_of(pilot, "#r2-title") == "被执行人2"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert text_of(pilot, "#err-r2-name")  # 被执行人2 姓名/名称 is required like the first
+
+        await tab_to(pilot, "f-category", key="shift+tab")
+        await pilot.press("enter", "down", "down", "enter")  # 执行异议
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, FilingScreen)
+        labels = [str(box.label) for box in screen.query("#checklist Checkbox")]  # type: ignore[attr-defined]
+        assert labels == [item.label for item in CHECKLISTS[screen.category]]
+        assert screen.category is FilingCategory.OBJECTION
+        assert text_of(pilot, "#r1-title") == "相对人1"
+
+        await pilot.press("escape")  # out of the form, to the queue
+        assert pilot.app.focused is not None and pilot.app.focused.id == "queue"
+        await pilot.press("escape")  # and back home
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, HomeScreen)
+
+    drive(demo_runtime, scenario)
+
+
+def test_the_clerk_proposes_rejection_and_the_director_rules_it(demo_runtime: Runtime) -> None:
+    case_id = 0
+
+    async def propose(pilot: Pilot) -> None:
+        nonlocal case_id
+        await open_filing(pilot)
+        queue = pilot.app.screen.query_one("#queue", DataTable)
+        case_id = int(queue.coordinate_to_cell_key(queue.cursor_coordinate).row_key.value or 0)
+        await pilot.press("enter")  # open the first case of the queue
+        await settle(pilot)
+        assert f"已打开（收案序号 {case_id}）" in text_of(pilot, "#fil-status")
+        await pilot.press("ctrl+r")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, TextDialog))
+        await pilot.press("enter")  # reasons are required
+        assert text_of(pilot, "#dlg-message") == "请填写不予立案理由"
+        await type_text(pilot, "执行依据尚未生效")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "已提请不予立案" in text_of(pilot, "#fil-status")
+
+    drive(demo_runtime, propose)
+
+    async def rule(pilot: Pilot) -> None:
+        await open_filing(pilot, login=DIRECTOR)
+        screen = pilot.app.screen
+        assert isinstance(screen, FilingScreen)
+        assert not screen.query("#form")
+        pending = screen.query_one("#pending")
+        keys = [row.value for row in pending.rows]  # type: ignore[attr-defined]
+        pending.focus()
+        target = next(i for i, key in enumerate(keys) if screen._pending[key].case_id == case_id)
+        for _ in range(target):
+            await pilot.press("down")
+        await pilot.press("x")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, TextDialog))
+        await pilot.press("enter")  # the director's note may stay empty when rejecting
+        await settle(pilot)
+        assert text_of(pilot, "#fil-status") == "已裁定不予立案"
+
+    drive(demo_runtime, rule)
+    engine = make_engine(demo_runtime.database_url)
+    with Session(engine) as session:
+        proposal = session.exec(select(FilingRejection).where(FilingRejection.case_id == case_id)).one()
+        case = session.get(Case, case_id)
+    engine.dispose()
+    assert case is not None and case.stage == Stage.REJECTED.value
+    assert proposal.status == "rejected"
+
+
+async def filing_screen_ready(pilot: Pilot) -> None:
+    await open_filing(pilot)
+    await steady_cursors(pilot)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_filing_screen_snapshot(snap_compare: SnapCompare, demo_runtime: Runtime, size: tuple[int, int]) -> None:
+    assert snap_compare(ZhihuiApp(demo_runtime), terminal_size=size, run_before=filing_screen_ready)
