@@ -217,17 +217,21 @@ def test_home_without_open_steps_says_so(court_url: str, runtime: Runtime) -> No
     drive(app, scenario)
 
 
-def test_post_keys_say_not_open_yet_or_not_allowed(runtime: Runtime) -> None:
+def test_post_keys_refuse_other_posts_and_open_her_own(runtime: Runtime) -> None:
+    from zhihui_tui.tui.screens.reception import ReceptionScreen
+
     app = ZhihuiApp(runtime)
     notes = record_notifications(app)
 
     async def scenario(pilot: Pilot) -> None:
         await sign_in(pilot)
-        await pilot.press("f2")  # 接待台账: her post, screen not built yet
         await pilot.press("f4")  # 网络查控: not her post
         await pilot.pause()
-        assert notes == ["接待台账：该岗位界面尚未开通", "网络查控：无权访问该岗位"]
+        assert notes == ["网络查控：无权访问该岗位"]
         assert isinstance(app.screen, HomeScreen)
+        await pilot.press("f2")  # 接待台账: her post
+        await pilot.pause()
+        assert isinstance(app.screen, ReceptionScreen)
 
     drive(app, scenario)
 

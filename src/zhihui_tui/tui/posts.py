@@ -43,6 +43,12 @@ def _roles(*roles: Role) -> frozenset[Role]:
     return frozenset(roles)
 
 
+def _reception_screen() -> Screen:
+    from zhihui_tui.tui.screens.reception import ReceptionScreen
+
+    return ReceptionScreen()
+
+
 def _filing_screen() -> Screen:
     from zhihui_tui.tui.screens.filing import FilingScreen
 
@@ -80,7 +86,7 @@ def _counter() -> Screen:
 
 
 POSTS: tuple[Post, ...] = (
-    Post("f2", "接待台账", _roles(Role.FILING_REVIEW, Role.DIRECTOR)),
+    Post("f2", "接待台账", _roles(Role.FILING_REVIEW, Role.DIRECTOR), screen=_reception_screen),
     Post("f3", "立案审查", _roles(Role.FILING_REVIEW, Role.DIRECTOR), screen=_filing_screen),
     Post("f4", "网络查控", _roles(Role.NETWORK_INQUIRY, Role.DIRECTOR), screen=_inquiry_screen),
     Post("f5", "分流看板", _roles(Role.DIRECTOR, Role.BUREAU_CHIEF, Role.DEPUTY_CHIEF), screen=_triage_screen),
