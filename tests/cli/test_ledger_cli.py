@@ -11,9 +11,9 @@ import openpyxl
 import pytest
 from sqlalchemy import func
 from sqlmodel import select
-from tests.conftest import make_staff
 from typer.testing import CliRunner
 
+from tests.conftest import make_staff
 from zhihui_tui.__main__ import hoist_global_options
 from zhihui_tui.cli.app import app
 from zhihui_tui.db.engine import make_engine, read_session

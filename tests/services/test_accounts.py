@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import Engine
-from tests.conftest import PASSWORD, make_staff
 
+from tests.conftest import PASSWORD, make_staff
 from zhihui_tui.db.engine import read_session
 from zhihui_tui.db.models import Staff
 from zhihui_tui.domain.clock import FixedClock

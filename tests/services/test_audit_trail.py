@@ -8,8 +8,8 @@ from datetime import datetime
 import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
-from tests.conftest import make_staff
 
+from tests.conftest import make_staff
 from zhihui_tui.db.engine import read_session
 from zhihui_tui.db.models import AuditRecord, Staff
 from zhihui_tui.domain.clock import FixedClock

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, event, func
 from sqlmodel import select
-from tests.conftest import PASSWORD, make_staff
 
+from tests.conftest import PASSWORD, make_staff
 from zhihui_tui.db.engine import read_session
 from zhihui_tui.db.models import Appointment, AuditRecord, LedgerReport, Visit
 from zhihui_tui.domain.clock import FixedClock
