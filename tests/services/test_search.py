@@ -213,11 +213,12 @@ def test_a_long_name_walk_is_bounded_but_pages_stay_complete(
     """Every bigram of 金鼎商贸 is common, most cases with 金鼎 are not 金鼎商贸: pages may come back short (with a
     cursor and a hint) but walking them finds every match exactly once."""
     monkeypatch.setattr(search_module, "DRIVER_PROBE", 2)
+    monkeypatch.setattr(search_module, "REPROBE_CAP", 3)
     monkeypatch.setattr(search_module, "FIRST_WINDOW", 2)
     monkeypatch.setattr(search_module, "SCAN_BUDGET", 3)
     matches = []
     for n in range(12):
-        name = "科右前旗金鼎商贸有限公司" if n % 4 == 0 else "金鼎建材商贸部"
+        name = "科右前旗金鼎商贸有限公司" if n % 4 == 0 else "金鼎鼎商商贸部"  # every bigram, not the whole
         case_id = register(engine, clerk, clock, [ZHANG_SAN], [org(name, f"91152221MA0N2X{n:03d}")])
         if n % 4 == 0:
             matches.append(case_id)

@@ -74,7 +74,8 @@ __all__ = [
 ]
 
 MAX_PAGE_SIZE = 100
-DRIVER_PROBE = 1_000  # a bigram's count is probed up to this many entries
+DRIVER_PROBE = 1_000  # a bigram's count is probed up to this many entries…
+REPROBE_CAP = 5_000  # …and up to this many when every bigram of the query reached DRIVER_PROBE
 MAX_PROBED_BIGRAMS = 8
 FIRST_WINDOW = 2_000  # candidates a 3+-character name query checks first…
 SCAN_BUDGET = 20_000  # …and at most, for one page
@@ -248,22 +249,25 @@ def _name_stream(connection: Connection, name: str) -> _Stream | None:
     if len(windows) > MAX_PROBED_BIGRAMS:
         step = len(windows) / MAX_PROBED_BIGRAMS
         windows = [windows[int(i * step)] for i in range(MAX_PROBED_BIGRAMS)]
-    counts = _bounded_counts(connection, TermKind.NAME_BIGRAM, windows)
+    counts = _bounded_counts(connection, TermKind.NAME_BIGRAM, windows, cap=DRIVER_PROBE)
+    if len(windows) > 1 and min(counts) >= DRIVER_PROBE:
+        # Every bigram is common (张芳 and 芳静 of 张芳静): count further to walk the least common one.
+        counts = _bounded_counts(connection, TermKind.NAME_BIGRAM, windows, cap=REPROBE_CAP)
     term, count = min(zip(windows, counts, strict=True), key=lambda pair: pair[1])
     if count == 0:
         return None  # some part of the name occurs nowhere
     return _Stream(TermKind.NAME_BIGRAM, term, contains=name, driver_count=count)
 
 
-def _bounded_counts(connection: Connection, kind: TermKind, terms: Sequence[str]) -> list[int]:
-    """How many cases each key has, counting no further than DRIVER_PROBE (one statement)."""
+def _bounded_counts(connection: Connection, kind: TermKind, terms: Sequence[str], *, cap: int) -> list[int]:
+    """How many cases each key has, counting no further than ``cap`` (one statement, index only)."""
     probes = [
         select(
             select(func.count())
             .select_from(
                 select(_TERM.c.case_id)
                 .where(_TERM.c.kind == kind.value, _TERM.c.term == term[:MAX_TERM_LENGTH])
-                .limit(DRIVER_PROBE)
+                .limit(cap)
                 .subquery()
             )
             .scalar_subquery()
@@ -311,7 +315,7 @@ def _unique_cases(keys: list[Key]) -> list[Key]:
 def _has_few_cases(connection: Connection, id_number: str) -> bool:
     """A visitor has a handful of cases: walk those and check the query on each, rather than walk every case
     named 张伟 (or every company) and check the visitor on each."""
-    return _bounded_counts(connection, TermKind.ID_NUMBER, [id_number])[0] < DRIVER_PROBE
+    return _bounded_counts(connection, TermKind.ID_NUMBER, [id_number], cap=DRIVER_PROBE)[0] < DRIVER_PROBE
 
 
 def _fetch(
