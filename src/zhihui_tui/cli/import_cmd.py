@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -44,23 +44,7 @@ def cases(
         )
     if sys.stderr.isatty():
         typer.echo("\r\033[K", err=True, nl=False)
-    if result.ignored_columns:
-        typer.echo(f"提示：已忽略不认识的列：{'、'.join(result.ignored_columns)}", err=True)
-    if as_json:
-        print_json(
-            {
-                "rows": result.rows,
-                "imported": result.imported,
-                "allocated": result.allocated,
-                "ignored_columns": list(result.ignored_columns),
-                "errors": [{"line": e.line, "field": e.field, "reason": e.reason} for e in result.errors],
-            }
-        )
-    if result.errors:
-        if not as_json:
-            for error in result.errors:
-                typer.echo(str(error), err=True)
-        fail(f"共 {result.bad_lines} 行有误（{len(result.errors)} 处），未导入任何案件（文件共 {result.rows} 行数据）")
+    _report(result, as_json, what="案件", extra={"allocated": result.allocated})
     if not as_json:
         allocated = f"，其中 {result.allocated} 件新分配案号" if result.allocated else ""
         typer.echo(f"已导入 {result.imported} 件案件{allocated}")
@@ -80,6 +64,14 @@ def findings(
 
     with ready(ctx) as rt:
         result = import_findings(rt.engine, file, actor=system_actor(rt.engine), clock=rt.clock)
+    _report(result, as_json, what="查控结果", extra={"skipped": result.skipped, "cases": result.cases})
+    if not as_json:
+        skipped = f"，{result.skipped} 条此前已导入、已跳过" if result.skipped else ""
+        typer.echo(f"已导入 {result.imported} 条查控结果（{result.cases} 件案件）{skipped}")
+
+
+def _report(result: Any, as_json: bool, *, what: str, extra: dict[str, Any]) -> None:
+    """What both imports say: ignored columns, the JSON document, and every bad row before a one-line failure."""
     if result.ignored_columns:
         typer.echo(f"提示：已忽略不认识的列：{'、'.join(result.ignored_columns)}", err=True)
     if as_json:
@@ -87,8 +79,7 @@ def findings(
             {
                 "rows": result.rows,
                 "imported": result.imported,
-                "skipped": result.skipped,
-                "cases": result.cases,
+                **extra,
                 "ignored_columns": list(result.ignored_columns),
                 "errors": [{"line": e.line, "field": e.field, "reason": e.reason} for e in result.errors],
             }
@@ -97,8 +88,6 @@ def findings(
         if not as_json:
             for error in result.errors:
                 typer.echo(str(error), err=True)
-        total = f"（文件共 {result.rows} 行数据）"
-        fail(f"共 {result.bad_lines} 行有误（{len(result.errors)} 处），未导入任何查控结果{total}")
-    if not as_json:
-        skipped = f"，{result.skipped} 条此前已导入、已跳过" if result.skipped else ""
-        typer.echo(f"已导入 {result.imported} 条查控结果（{result.cases} 件案件）{skipped}")
+        fail(
+            f"共 {result.bad_lines} 行有误（{len(result.errors)} 处），未导入任何{what}（文件共 {result.rows} 行数据）"
+        )
