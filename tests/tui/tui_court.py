@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -79,13 +80,27 @@ def build_court(url: str, clock: FixedClock) -> None:
     engine.dispose()
 
 
+def _quiet(app: App) -> bool:
+    """No worker pending or running and no message waiting in the app, the screen or any of its widgets."""
+    if any(not worker.is_finished for worker in app.workers):
+        return False
+    nodes = [app, *app.screen.walk_children(with_self=True)]
+    return all(node._message_queue.empty() for node in nodes)
+
+
 async def settle(pilot: Pilot, until: Callable[[], bool] = lambda: True, *, timeout: float = 15.0) -> None:
-    """Let workers finish and their messages land, repeating until ``until()`` holds (bounded, no blind sleep)."""
+    """Let workers finish and their messages land, repeating until ``until()`` holds (bounded, no blind sleep).
+
+    Pilot.pause() judges "idle" by CPU time, which a loaded CI machine fools (the process is simply not
+    scheduled), so the app must also be quiet twice running: no worker left and no message queued anywhere.
+    """
     deadline = time.monotonic() + timeout
+    quiet_rounds = 0
     while True:
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-        if until() and not any(w.is_running for w in pilot.app.workers):
+        quiet_rounds = quiet_rounds + 1 if _quiet(pilot.app) else 0
+        if until() and quiet_rounds >= 2:
             return
         if time.monotonic() > deadline:
             raise AssertionError("the app did not settle in time")
@@ -125,4 +140,4 @@ async def steady_cursors(pilot: Pilot) -> None:
     """Stop the text cursors blinking: a snapshot taken under load could otherwise catch either phase."""
     for field in pilot.app.screen.query(Input):
         field.cursor_blink = False
-    await pilot.pause()
+    await settle(pilot)
