@@ -1,0 +1,111 @@
+"""A one-line key bar: the screen's shown bindings drawn as text, in place of Textual's ``Footer``.
+
+``Footer`` recomposes itself (one widget per key, each styled by the CSS engine) every time the bindings change,
+and they change on every focus move and screen switch. Measured on the triage board, that was 80–90 % of the CPU
+spent opening a post screen (230–660 ms; 37–66 ms without it). Keyboard-only terminals need the hints, not
+clickable keys, so this widget renders the same hints as one ``Text`` and only repaints when they change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import groupby
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.widget import Widget
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+Hint = tuple[Binding, bool]  # a shown binding and whether its action is enabled now
+
+
+class KeyBar(Widget, can_focus=False):
+    """Key hints for the current screen: ``F1 帮助 ^l 锁定 F2…F8 岗位 …``, dimmed where the action is disabled."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"keybar--key", "keybar--description"}
+    DEFAULT_CSS = """
+    KeyBar {
+        dock: bottom;
+        height: 1;
+        width: 1fr;
+        color: $footer-foreground;
+        background: $footer-background;
+        text-wrap: nowrap;
+        text-overflow: clip;
+        .keybar--key { color: $footer-key-foreground; background: $footer-key-background; text-style: bold; }
+        .keybar--description { color: $footer-description-foreground; background: $footer-description-background; }
+    }
+    """
+
+    def __init__(self, *, show_command_palette: bool = True, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.show_command_palette = show_command_palette
+        self._hints: list[Hint] = []
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
+        self.bindings_changed(self.screen)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def bindings_changed(self, screen: Screen) -> None:
+        if screen is not self.screen:
+            return
+        hints = self.shown_hints()
+        if hints != self._hints:  # a focus move that keeps the same keys costs nothing
+            self._hints = hints
+            self.refresh()
+
+    def shown_hints(self) -> list[Hint]:
+        """The bindings a ``Footer`` would show, first binding per action, in the screen's order."""
+        seen: set[str] = set()
+        hints: list[Hint] = []
+        for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
+            if binding.show and binding.action not in seen:
+                seen.add(binding.action)
+                hints.append((binding, enabled))
+        return hints
+
+    def render(self) -> Text:
+        key_style = self.get_component_rich_style("keybar--key")
+        description_style = self.get_component_rich_style("keybar--description")
+        parts = list(self.segments(key_style, description_style))
+        text = Text(" ").join(parts)
+        text.no_wrap = True
+        return text
+
+    def segments(self, key_style: Style, description_style: Style) -> Iterator[Text]:
+        """The hints in the screen's order; a group of keys (the posts) takes one hint."""
+        for group, members in groupby(self._hints, key=lambda hint: hint[0].group):
+            hints = list(members)
+            if group is not None and len(hints) > 1:
+                yield self.group_text(hints, group.description, key_style, description_style)
+                continue
+            for binding, enabled in hints:
+                yield self.hint_text(binding, enabled, key_style, description_style)
+        if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
+            palette = self.screen.active_bindings.get(self.app.COMMAND_PALETTE_BINDING)
+            if palette is not None:
+                yield self.hint_text(palette[1], palette[2], key_style, description_style)
+
+    def group_text(self, hints: list[Hint], description: str, key_style: Style, description_style: Style) -> Text:
+        """``F2…F8 岗位``: the first and last key of a run (F1 help lists each), which saves 80-column space."""
+        first, last = hints[0], hints[-1]
+        keys = [self.key_text(*first, key_style), Text("…", style=key_style), self.key_text(*last, key_style)]
+        return Text.assemble(*keys, " ", (description, description_style))
+
+    def key_text(self, binding: Binding, enabled: bool, key_style: Style) -> Text:
+        style = key_style if enabled else key_style + Style(dim=True)
+        return Text(self.app.get_key_display(binding), style=style)
+
+    def hint_text(self, binding: Binding, enabled: bool, key_style: Style, description_style: Style) -> Text:
+        text = Text.assemble(self.key_text(binding, enabled, key_style))
+        if binding.description:
+            style = description_style if enabled else description_style + Style(dim=True)
+            text.append(" " + binding.description, style=style)
+        return text
