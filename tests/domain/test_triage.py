@@ -6,7 +6,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zhihui_tui.domain.triage import Track, TriageFacts, propose_track
+from zhihui_tui.domain.errors import FieldError
+from zhihui_tui.domain.roles import Role
+from zhihui_tui.domain.steps import Step, step_label
+from zhihui_tui.domain.triage import (
+    FLAG_LABELS,
+    Track,
+    TriageFacts,
+    check_flags,
+    flag_text,
+    flags_of,
+    propose_track,
+    with_flags,
+)
 
 YUAN = 100
 
@@ -97,3 +109,23 @@ def test_every_case_gets_exactly_one_explained_proposal(
         assert proposal.track is Track.INTENSIVE and proposal.blocking
     if proposal.track is Track.FAST:
         assert not proposal.blocking
+
+
+def test_flags_are_facts_fields_with_labels_in_screen_order() -> None:
+    assert set(FLAG_LABELS) <= set(TriageFacts.__dataclass_fields__)
+    flagged = with_flags(facts(), ["coercive_measures", "major"])
+    assert flags_of(flagged) == {"major", "coercive_measures"}
+    assert propose_track(flagged).track is Track.ESCALATE  # major outranks the intensive ground
+    assert propose_track(with_flags(flagged, {"coercive_measures"})).track is Track.INTENSIVE
+    assert flags_of(with_flags(flagged, ())) == frozenset()
+    assert flag_text({"coercive_measures", "major"}) == "重大疑难复杂、需强制措施"
+    assert flag_text(()) == "无"
+    with pytest.raises(FieldError) as unknown:
+        check_flags({"major", "nonsense"})
+    assert unknown.value.message == "分流事实：未知的标注：nonsense"
+
+
+def test_an_escalated_triage_step_is_named_for_the_chief() -> None:
+    assert step_label(Step.TRIAGE, Role.BUREAU_CHIEF) == "局长指定分案"
+    assert step_label(Step.TRIAGE, Role.DIRECTOR) == "繁简分流"
+    assert step_label(Step.FILING, Role.BUREAU_CHIEF) == "立案"

@@ -3,24 +3,26 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import select
+from sqlmodel import col, select
 
 from tests.conftest import make_staff
 from tests.services.test_inquiry import CALENDAR, ORG_A, PERSON_C, deposit, served_case
 from zhihui_tui.db.engine import read_session
-from zhihui_tui.db.models import Case, Deadline, StageChange, TriageDecision
+from zhihui_tui.db.models import AuditRecord, Case, Deadline, StageChange, TriageDecision, TriageFlags
 from zhihui_tui.domain.clock import FixedClock
 from zhihui_tui.domain.errors import DomainError, FieldError
-from zhihui_tui.domain.lifecycle import Stage
+from zhihui_tui.domain.lifecycle import FilingCategory, Stage
 from zhihui_tui.domain.roles import Role, Team, Title
 from zhihui_tui.domain.steps import Step
 from zhihui_tui.domain.triage import Track
+from zhihui_tui.services.cases import NewCase, NewParty, PartyKind, register_case
 from zhihui_tui.services.context import Actor
-from zhihui_tui.services.errors import PermissionDenied
+from zhihui_tui.services.deadlines import count_open_steps, my_open_steps
+from zhihui_tui.services.errors import ConcurrentEdit, PermissionDenied
 from zhihui_tui.services.inquiry import FindingInput, add_finding, feedback_table, set_triage_flags, submit_feedback
 from zhihui_tui.services.triage import (
     accept,
@@ -32,7 +34,9 @@ from zhihui_tui.services.triage import (
     escalate,
     handler_options,
     override,
+    set_flags,
 )
+from zhihui_tui.services.uow import unit_of_work
 
 
 @pytest.fixture
@@ -172,7 +176,7 @@ def test_escalate_then_the_chief_designates(
         escalate(engine, case_id, actor=chief, clock=clock, calendar=CALENDAR)
     escalate(engine, case_id, reason="双方对执行依据有争议", actor=director, clock=clock, calendar=CALENDAR)
     assert stage_of(engine, case_id).stage == Stage.ESCALATED.value
-    assert open_steps(engine, case_id) == set()
+    assert open_steps(engine, case_id) == {Step.TRIAGE.value}  # the triage clock waits on the chief now
     assert [r.case_id for r in board_page(engine, actor=chief, stage=Stage.ESCALATED).rows] == [case_id]
     with pytest.raises(PermissionDenied):
         designate(engine, case_id, Team.FAST, actor=director, clock=clock, calendar=CALENDAR)
@@ -183,6 +187,144 @@ def test_escalate_then_the_chief_designates(
     with read_session(engine) as session:
         decision = session.exec(select(TriageDecision)).one()
     assert (decision.status, decision.track, decision.designated_by_id) == ("designated", "精执", chief.id)
+
+
+def test_escalation_hands_the_triage_clock_to_the_chief(
+    engine: Engine, clock: FixedClock, clerk: Actor, director: Actor, chief: Actor
+) -> None:
+    """R-TRI-1's 2 days run from the feedback table; 局长指定 is part of triage (seed §四.4), so the step moves to
+    the chief with its due date, shows on his home, and closes when he designates."""
+    case_id = inquired(engine, clock, clerk, disputed=True)
+    today = clock.now().date()
+    (before,) = my_open_steps(engine, actor=director, today=today, calendar=CALENDAR)
+    assert (before.case_id, before.label, before.owner_role) == (case_id, "繁简分流", Role.DIRECTOR)
+    escalate(engine, case_id, actor=director, clock=clock, calendar=CALENDAR)
+    assert my_open_steps(engine, actor=director, today=today, calendar=CALENDAR) == []
+    (waiting,) = my_open_steps(engine, actor=chief, today=today, calendar=CALENDAR)
+    assert (waiting.case_id, waiting.step, waiting.label) == (case_id, Step.TRIAGE, "局长指定分案")
+    assert (waiting.owner_login, waiting.owner_role, waiting.due) == ("juzhang", Role.BUREAU_CHIEF, before.due)
+    assert count_open_steps(engine, actor=chief, today=today) == (1, 0)
+    page = board_page(engine, actor=chief, stage=Stage.ESCALATED)
+    assert [(r.case_id, r.due) for r in page.rows] == [(case_id, before.due)]  # the chief's board shows the clock
+    designate(engine, case_id, Team.FAST, actor=chief, clock=clock, calendar=CALENDAR)
+    assert my_open_steps(engine, actor=chief, today=today, calendar=CALENDAR) == []
+    with read_session(engine) as session:
+        triage = session.exec(select(Deadline).where(Deadline.step == Step.TRIAGE.value)).one()
+        moved = session.exec(
+            select(AuditRecord).where(AuditRecord.entity == "deadline", AuditRecord.action == "繁简分流：提请局长指定")
+        ).one()
+    assert (triage.done_at, triage.done_by_id) == (clock.now(), chief.id)
+    assert json.loads(moved.after or "{}") == {"owner_id": chief.id, "owner_role": "bureau_chief"}
+
+
+def test_a_case_imported_as_escalated_waits_on_the_chief(engine: Engine, clock: FixedClock, chief: Actor) -> None:
+    """Imports and the demo register 局长指定 cases with the same clock: the chief's, from the feedback table."""
+    inquired_at, escalated_at = datetime(2026, 11, 24, 10), datetime(2026, 11, 25, 15)
+    system = make_staff(engine, clock, "daoru", Role.ADMIN)
+    new = NewCase(
+        category=FilingCategory.APPLICATION,
+        received_at=datetime(2026, 11, 16, 9),
+        filed_at=datetime(2026, 11, 17, 9),
+        stage=Stage.ESCALATED,
+        applicants=(NewParty(PartyKind.PERSON, "张三", None),),
+        respondents=(NewParty(PartyKind.PERSON, "李四", None),),
+        target_amount_fen=90_000_000,
+        disputed=True,
+        stage_times={Stage.INQUIRED: inquired_at, Stage.ESCALATED: escalated_at},
+    )
+    with unit_of_work(engine, actor=system, action="登记案件", clock=clock) as session:
+        case_id = register_case(session, new, actor=system, calendar=CALENDAR, court_code="内2221").id
+    (waiting,) = my_open_steps(engine, actor=chief, today=clock.now().date(), calendar=CALENDAR)
+    with read_session(engine) as session:
+        deadline = session.exec(select(Deadline).where(Deadline.case_id == case_id)).one()
+    assert (waiting.case_id, waiting.label, deadline.triggered_at) == (case_id, "局长指定分案", inquired_at)
+    assert deadline.due_date == CALENDAR.due_date(inquired_at, 2)
+
+
+def test_escalating_against_the_proposal_needs_a_reason(
+    engine: Engine, clock: FixedClock, clerk: Actor, director: Actor
+) -> None:
+    case_id = inquired(engine, clock, clerk)  # proposed 快执
+    with pytest.raises(FieldError) as refused:
+        escalate(engine, case_id, reason="  ", actor=director, clock=clock, calendar=CALENDAR)
+    assert refused.value.message == "理由：改变系统建议须填写理由"
+    assert stage_of(engine, case_id).stage == Stage.INQUIRED.value
+    escalate(engine, case_id, reason="涉及群体性纠纷", actor=director, clock=clock, calendar=CALENDAR)
+    with read_session(engine) as session:
+        decision = session.exec(select(TriageDecision)).one()
+    assert (decision.status, decision.proposed_track) == ("escalated", "快执")
+    assert decision.override_reason == "涉及群体性纠纷"
+
+
+# -- flags set by the director on the board ------------------------------------------------------------------------
+
+
+def test_director_sets_flags_and_the_proposal_is_recomputed(
+    engine: Engine, clock: FixedClock, clerk: Actor, director: Actor
+) -> None:
+    case_id = inquired(engine, clock, clerk)
+    (row,) = board_page(engine, actor=director).rows
+    assert (row.flags, row.flags_version, row.proposal.track) == (frozenset(), None, Track.FAST)
+    saved = set_flags(engine, case_id, {"major"}, expected_version=None, actor=director, clock=clock)
+    assert (saved.flags, saved.version, saved.proposal.track) == ({"major"}, 1, Track.ESCALATE)
+    assert saved.proposal.reasons == ("重大疑难复杂", "提请局长指定分案")
+    saved = set_flags(engine, case_id, ["coercive_measures"], expected_version=1, actor=director, clock=clock)
+    assert (saved.version, saved.proposal.track) == (2, Track.INTENSIVE)
+    (row,) = board_page(engine, actor=director).rows
+    assert (row.flags, row.flags_version, row.proposal) == ({"coercive_measures"}, 2, saved.proposal)
+    with read_session(engine) as session:
+        trail = session.exec(
+            select(AuditRecord).where(AuditRecord.entity == "triage_flags").order_by(col(AuditRecord.id))
+        ).all()
+    expected = ("zhuren", "繁简分流：修改分流事实", str(case_id))
+    assert [(a.actor_login, a.action, a.entity_id) for a in trail] == [expected, expected]
+    assert json.loads(trail[1].after or "{}") == {"coercive_measures": True, "major": False}
+
+
+def test_set_flags_refuses_a_stale_version_and_names_who_saved(
+    engine: Engine, clock: FixedClock, clerk: Actor, director: Actor
+) -> None:
+    case_id = inquired(engine, clock, clerk)
+    set_triage_flags(engine, case_id, {"social_conflict"}, actor=clerk, clock=clock)  # the clerk's path stays open
+    with pytest.raises(ConcurrentEdit) as refused:
+        set_flags(engine, case_id, {"major"}, expected_version=None, actor=director, clock=clock)
+    assert "chakong" in refused.value.message and "标注分流事实" in refused.value.message
+    (row,) = board_page(engine, actor=director).rows
+    assert (row.flags, row.flags_version) == ({"social_conflict"}, 1)  # nothing overwritten
+
+
+def test_only_the_director_sets_flags_and_only_before_triage(
+    engine: Engine, clock: FixedClock, clerk: Actor, director: Actor, chief: Actor
+) -> None:
+    case_id = inquired(engine, clock, clerk)
+    for actor in (clerk, chief):
+        with pytest.raises(PermissionDenied):
+            set_flags(engine, case_id, {"major"}, expected_version=None, actor=actor, clock=clock)
+    with pytest.raises(FieldError) as unknown:
+        set_flags(engine, case_id, {"nonsense"}, expected_version=None, actor=director, clock=clock)
+    assert unknown.value.field == "分流事实"
+    accept(engine, case_id, actor=director, clock=clock, calendar=CALENDAR)
+    with pytest.raises(DomainError) as ruled:
+        set_flags(engine, case_id, {"major"}, expected_version=None, actor=director, clock=clock)
+    assert "不是待分流" in ruled.value.message
+    with read_session(engine) as session:
+        assert session.exec(select(TriageFlags)).all() == []
+
+
+def test_accept_refuses_a_proposal_changed_since_it_was_read(
+    engine: Engine, clock: FixedClock, clerk: Actor, director: Actor
+) -> None:
+    case_id = inquired(engine, clock, clerk)
+    (row,) = board_page(engine, actor=director).rows
+    set_triage_flags(engine, case_id, {"coercive_measures"}, actor=clerk, clock=clock)  # now 精执
+    with pytest.raises(DomainError) as refused:
+        accept(engine, case_id, expected=row.proposal.track, actor=director, clock=clock, calendar=CALENDAR)
+    assert "已变为“精执”" in refused.value.message
+    assert stage_of(engine, case_id).stage == Stage.INQUIRED.value
+    (outcome,) = accept_many(
+        engine, [case_id], expected={case_id: Track.INTENSIVE}, actor=director, clock=clock, calendar=CALENDAR
+    )
+    assert (outcome.track, outcome.error) == (Track.INTENSIVE, None)
 
 
 def test_only_the_director_triages(engine: Engine, clock: FixedClock, clerk: Actor, chief: Actor) -> None:

@@ -1,4 +1,5 @@
-"""F5 分流看板 driven with real keys: accept (one and a marked batch), override, escalate, designate, assign."""
+"""F5 分流看板 driven with real keys: accept (one and a marked batch), override, escalate, designate, assign,
+the director's 分流事实 (flags) with the proposal recomputed, and the chief's 局长指定 clock on his home."""
 
 from __future__ import annotations
 
@@ -9,14 +10,15 @@ from sqlmodel import select
 from test_inquiry_screen import CHIEF, DIRECTOR, SIZES, drive, open_post, post_runtime, post_template, rows
 from textual.pilot import Pilot
 from textual.widgets import Static
-from tui_court import settle, type_text
+from tui_court import settle, steady_cursors, type_text
 
 from zhihui_tui.db.engine import make_engine, read_session
-from zhihui_tui.db.models import Case, Staff, TriageDecision
+from zhihui_tui.db.models import AuditRecord, Case, Staff, TriageDecision, TriageFlags
 from zhihui_tui.domain.lifecycle import Stage
 from zhihui_tui.runtime import Runtime
 from zhihui_tui.tui.app import ZhihuiApp
-from zhihui_tui.tui.screens.triage_board import HandlerPicker, RulingForm, TriageBoardScreen
+from zhihui_tui.tui.screens.home import HomeScreen
+from zhihui_tui.tui.screens.triage_board import FlagsDialog, HandlerPicker, RulingForm, TriageBoardScreen
 
 __all__ = ["post_runtime", "post_template"]  # fixtures shared with the inquiry screen's tests
 SnapCompare = Callable[..., bool]
@@ -47,6 +49,10 @@ def decisions(url: str) -> list[TriageDecision]:
     return found
 
 
+def static_text(app: ZhihuiApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
 def test_board_lists_proposals_with_reasons(post_runtime: Runtime) -> None:
     app = ZhihuiApp(post_runtime)
 
@@ -60,6 +66,7 @@ def test_board_lists_proposals_with_reasons(post_runtime: Runtime) -> None:
         assert board[1][6] == "被执行人下落不明：不适用快执"
         detail = str(app.screen.query_one("#board-detail", Static).render())
         assert detail.endswith("标的 12.3 万余元 ≤ 20 万元")
+        assert static_text(app, "#board-flags") == "分流事实：无  （f 修改）"
 
     drive(app, scenario, size=(120, 36))
 
@@ -162,3 +169,102 @@ def test_assign_suggests_the_lightest_caseload(post_runtime: Runtime) -> None:
 @pytest.mark.parametrize("size", SIZES)
 def test_triage_board_snapshot(snap_compare: SnapCompare, post_runtime: Runtime, size: tuple[int, int]) -> None:
     assert snap_compare(ZhihuiApp(post_runtime), terminal_size=size, run_before=open_post(DIRECTOR, "f5"))
+
+
+def test_director_ticks_flags_and_the_proposal_follows(post_runtime: Runtime) -> None:
+    app = ZhihuiApp(post_runtime)
+
+    async def scenario(pilot: Pilot) -> None:
+        await open_post(DIRECTOR, "f5")(pilot)
+        await pilot.press("f")  # 张海军: proposed 快执, no flags
+        await settle(pilot)
+        assert isinstance(app.screen, FlagsDialog)
+        assert static_text(app, "#flags-proposal") == "建议快执：标的 12.3 万余元 ≤ 20 万元"
+        await pilot.press("space")  # 重大疑难复杂: previewed before saving
+        assert static_text(app, "#flags-proposal") == "建议局长指定：重大疑难复杂；提请局长指定分案"
+        await pilot.press("space", "down", "space")  # untick it, tick 需强制措施
+        assert static_text(app, "#flags-proposal") == "建议精执：需采取拘留、罚款等强制措施"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TriageBoardScreen)
+        assert rows(app, "#board")[0][5:] == ["精执", "需采取拘留、罚款等强制措施"]
+        assert static_text(app, "#board-flags") == "分流事实：需强制措施  （f 修改）"
+        assert static_text(app, "#board-detail").endswith("建议精执：需采取拘留、罚款等强制措施")
+        await pilot.press("a")  # accepts what is shown now
+        await settle(pilot)
+        assert rows(app, "#board")[0][5] == "✔ 已采纳 精执"
+        await pilot.press("up")
+        assert static_text(app, "#board-flags") == "分流事实：需强制措施"  # ruled: no longer editable here
+        await pilot.press("f")
+        await settle(pilot)
+        assert isinstance(app.screen, TriageBoardScreen)  # refused: already ruled on in this session
+
+    drive(app, scenario)
+    assert cases_by_respondent(post_runtime.database_url)["张海军"][:2] == (Stage.TRIAGED.value, "intensive")
+    engine = make_engine(post_runtime.database_url)
+    with read_session(engine) as session:
+        flags = session.exec(select(TriageFlags)).one()
+        audited = session.exec(select(AuditRecord.actor_login).where(AuditRecord.entity == "triage_flags")).all()
+    engine.dispose()
+    assert (flags.coercive_measures, flags.major) == (True, False)
+    assert audited == ["zhuren"]
+
+
+def test_escalating_against_a_team_proposal_without_reason_saves_nothing(post_runtime: Runtime) -> None:
+    app = ZhihuiApp(post_runtime)
+
+    async def scenario(pilot: Pilot) -> None:
+        await open_post(DIRECTOR, "f5")(pilot)
+        await pilot.press("e")  # 张海军: proposed 快执, so escalating overrides it
+        await settle(pilot)
+        assert isinstance(app.screen, RulingForm)
+        await pilot.press("enter")
+        assert static_text(app, "#ruling-error") == "改变系统建议须填写理由"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert rows(app, "#board")[0][5] == "快执"
+
+    drive(app, scenario)
+    assert cases_by_respondent(post_runtime.database_url)["张海军"][0] == Stage.INQUIRED.value
+    assert decisions(post_runtime.database_url) == []
+
+
+def test_the_chief_sees_the_designation_clock_on_home_until_he_designates(post_runtime: Runtime) -> None:
+    app = ZhihuiApp(post_runtime)
+
+    async def scenario(pilot: Pilot) -> None:
+        await open_post(CHIEF, "f5")(pilot)
+        assert rows(app, "#board")[0][4] == "11-23"  # R-TRI-1 counted from the feedback table (11-20), not escalation
+        app.action_go_home()
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert [r[1:3] for r in rows(app, "#todo-table")] == [["（2026）内2221执8号", "局长指定分案"]]
+        await pilot.press("f5", "d")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        app.action_go_home()
+        await settle(pilot)
+        assert not app.screen.query_one("#todo-table").display  # designated: nothing left to do
+
+    drive(app, scenario)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_chief_board_snapshot(snap_compare: SnapCompare, post_runtime: Runtime, size: tuple[int, int]) -> None:
+    assert snap_compare(ZhihuiApp(post_runtime), terminal_size=size, run_before=open_post(CHIEF, "f5"))
+
+
+def test_flags_dialog_snapshot(snap_compare: SnapCompare, post_runtime: Runtime) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await open_post(DIRECTOR, "f5")(pilot)
+        await pilot.press("down", "f", "down", "space")
+        await steady_cursors(pilot)
+
+    assert snap_compare(ZhihuiApp(post_runtime), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_help_prints_the_flags_key_as_typed() -> None:
+    from zhihui_tui.tui.screens.help import key_name
+
+    assert [key_name(k) for k in ("f", "f5", "ctrl+s")] == ["f", "F5", "Ctrl+S"]  # f is a letter, F5 a function key

@@ -21,9 +21,9 @@ def supervise(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json"
             [
                 {
                     "case_number": s.case_number,
-                    "step": s.step.label,
+                    "step": s.label,
                     "owner": s.owner_login,
-                    "owner_post": s.step.rule.owner_role.label,
+                    "owner_post": s.owner_role.label,
                     "due": s.due.isoformat(),
                     "state": s.state.value,
                     "overdue_days": s.overdue_days,
@@ -33,7 +33,7 @@ def supervise(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json"
         )
         return
     for s in steps:
-        owner = s.owner_name or s.step.rule.owner_role.label
+        owner = s.owner_name or s.owner_role.label
         late = f"（超期 {s.overdue_days} 个工作日）" if s.overdue_days else ""
-        typer.echo(f"{s.due.isoformat()}  {s.state.label:<4}  {s.case_number}  {s.step.label}  {owner}{late}")
+        typer.echo(f"{s.due.isoformat()}  {s.state.label:<4}  {s.case_number}  {s.label}  {owner}{late}")
     typer.echo(f"共 {len(steps)} 个未完成节点", err=True)

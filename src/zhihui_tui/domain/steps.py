@@ -48,6 +48,18 @@ STEP_RULES: dict[Step, StepRule] = {
 }
 
 
+# A step handed to another post keeps its clock and takes this name on that post's screens.
+# 局长指定: R-TRI-1 gives triage 2 days from the feedback table, and seed §四.4 makes 提请局长指定分案 part of the
+# same 繁简分流 duty. So escalating neither stops nor restarts the clock: the open TRIAGE step passes to the
+# bureau chief with its due date and closes when he designates a team.
+HANDED_OVER_LABELS: dict[tuple[Step, Role], str] = {(Step.TRIAGE, Role.BUREAU_CHIEF): "局长指定分案"}
+
+
+def step_label(step: Step, owner_role: Role) -> str:
+    """The step's name as its current owner's post knows it."""
+    return HANDED_OVER_LABELS.get((step, owner_role), step.label)
+
+
 class DeadlineState(StrEnum):
     OVERDUE = "overdue"
     DUE_TODAY = "due_today"

@@ -13,9 +13,11 @@ Precedence, so every case gets exactly one proposal:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from zhihui_tui.domain.errors import FieldError
 from zhihui_tui.domain.money import format_wan
 
 FAST_TRACK_LIMIT_FEN = 200_000 * 100
@@ -44,6 +46,43 @@ class TriageFacts:
     bankruptcy_referral: bool = False
     quick_preservation: bool = False
     voluntary_performance: bool = False
+
+
+# The facts no table holds (db.models.TriageFlags): the inquiry clerk or the director ticks them. The names are
+# TriageFacts fields; the labels are what both posts read on screen.
+FLAG_LABELS: dict[str, str] = {
+    "major": "重大疑难复杂",
+    "coercive_measures": "需强制措施",
+    "social_conflict": "社会矛盾较大",
+    "bankruptcy_referral": "需移送破产审查",
+    "quick_preservation": "保全/行为类可快速办结",
+    "voluntary_performance": "自愿履行或和解",
+}
+
+
+def check_flags(flags: Iterable[str]) -> frozenset[str]:
+    """The flag names as a set; an unknown name is refused with the field named."""
+    wanted = frozenset(flags)
+    unknown = wanted - set(FLAG_LABELS)
+    if unknown:
+        raise FieldError("分流事实", f"未知的标注：{'、'.join(sorted(unknown))}")
+    return wanted
+
+
+def flags_of(facts: TriageFacts) -> frozenset[str]:
+    return frozenset(name for name in FLAG_LABELS if getattr(facts, name))
+
+
+def with_flags(facts: TriageFacts, flags: Iterable[str]) -> TriageFacts:
+    """The same case with exactly ``flags`` set: what the proposal would become if they were saved."""
+    wanted = check_flags(flags)
+    return replace(facts, **{name: name in wanted for name in FLAG_LABELS})
+
+
+def flag_text(flags: Iterable[str]) -> str:
+    """The ticked facts in the screen's order, e.g. "重大疑难复杂、需强制措施"; "无" when none."""
+    wanted = set(flags)
+    return "、".join(label for name, label in FLAG_LABELS.items() if name in wanted) or "无"
 
 
 @dataclass(frozen=True)

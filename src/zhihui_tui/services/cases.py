@@ -17,7 +17,7 @@ from zhihui_tui.domain.calendar import WorkCalendar
 from zhihui_tui.domain.case_number import CaseNumber
 from zhihui_tui.domain.errors import FieldError
 from zhihui_tui.domain.lifecycle import STAGE_ORDER, FilingCategory, Stage
-from zhihui_tui.domain.roles import Team
+from zhihui_tui.domain.roles import Role, Team
 from zhihui_tui.domain.steps import Step
 from zhihui_tui.services.case_numbers import allocate_case_number, reserve_case_number
 from zhihui_tui.services.context import Actor
@@ -89,9 +89,13 @@ STAGE_STEP: dict[Stage, Step] = {
     Stage.FILED: Step.SERVICE_PACK,
     Stage.SERVED: Step.NETWORK_INQUIRY,
     Stage.INQUIRED: Step.TRIAGE,
+    Stage.ESCALATED: Step.TRIAGE,
     Stage.TRIAGED: Step.DOSSIER_TO_HANDLER,
     Stage.CLOSED: Step.DOSSIER_TRANSFER,
 }
+# Stages whose running step is held by another post than the step's own: an escalated case's triage step
+# waits on the bureau chief, with the clock started by the feedback table (domain.steps.HANDED_OVER_LABELS).
+STAGE_STEP_OWNER: dict[Stage, Role] = {Stage.ESCALATED: Role.BUREAU_CHIEF}
 
 
 def _upsert_party(session: Session, new: NewParty) -> Party:
@@ -176,11 +180,19 @@ def register_case(
     if new.category is FilingCategory.OBJECTION and new.stage is Stage.FILED:
         step = Step.OBJECTION_TRANSFER
     if step is not None:
+        role = STAGE_STEP_OWNER.get(new.stage, step.rule.owner_role)
         owner = new.handler_id if step is Step.DOSSIER_TRANSFER else None
-        if owner is None and actor.has(step.rule.owner_role):
+        if owner is None and actor.has(role):
             owner = actor.id  # the clerk who received the materials owns the filing step
+        started = dict(history).get(Stage.INQUIRED) if new.stage is Stage.ESCALATED else history[-1][1]
         open_deadline(
-            session, case_id=case.id, step=step, triggered_at=history[-1][1], calendar=calendar, owner_id=owner
+            session,
+            case_id=case.id,
+            step=step,
+            triggered_at=started or history[-1][1],
+            calendar=calendar,
+            owner_id=owner,
+            owner_role=role,
         )
     index_case(session, case.id)
     return case

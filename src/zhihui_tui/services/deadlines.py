@@ -12,7 +12,7 @@ from zhihui_tui.db.engine import read_session
 from zhihui_tui.db.models import Case, Deadline, Staff, StaffRole
 from zhihui_tui.domain.calendar import WorkCalendar
 from zhihui_tui.domain.roles import Role
-from zhihui_tui.domain.steps import DeadlineState, Step, deadline_state
+from zhihui_tui.domain.steps import DeadlineState, Step, deadline_state, step_label
 from zhihui_tui.services.context import Actor
 
 
@@ -24,14 +24,17 @@ def open_deadline(
     triggered_at: datetime,
     calendar: WorkCalendar,
     owner_id: int | None = None,
+    owner_role: Role | None = None,
 ) -> Deadline:
     """Start a step's clock (R-TIME-1). Every step should name a responsible person (责任倒查): without an
-    explicit owner, a post held by one person gives it to them; otherwise the post's queue owns it."""
+    explicit owner, a post held by one person gives it to them; otherwise the post's queue owns it.
+    ``owner_role`` defaults to the step's post (STEP_RULES); a step already handed over names its new post."""
+    role = owner_role or step.rule.owner_role
     deadline = Deadline(
         case_id=case_id,
         step=step.value,
-        owner_id=owner_id if owner_id is not None else _sole_member(session, step.rule.owner_role),
-        owner_role=step.rule.owner_role.value,
+        owner_id=owner_id if owner_id is not None else _sole_member(session, role),
+        owner_role=role.value,
         triggered_at=triggered_at,
         due_date=calendar.due_date(triggered_at, step.rule.days),
     )
@@ -49,13 +52,26 @@ def _sole_member(session: Session, role: Role) -> int | None:
     return members[0] if len(members) == 1 else None
 
 
-def close_deadline(session: Session, *, case_id: int, step: Step, actor: Actor, at: datetime) -> bool:
-    """Mark the case's open step done; returns False when there was none open."""
-    deadline = session.exec(
+def _open_deadline_of(session: Session, case_id: int, step: Step) -> Deadline | None:
+    return session.exec(
         select(Deadline).where(
             Deadline.case_id == case_id, Deadline.step == step.value, col(Deadline.done_at).is_(None)
         )
     ).first()
+
+
+def hand_over_deadline(session: Session, *, case_id: int, step: Step, to_role: Role) -> Deadline | None:
+    """Pass the case's open step to another post with its due date unchanged (the clock keeps running);
+    the post's sole member owns it, else its queue. Returns None when no such step is open."""
+    deadline = _open_deadline_of(session, case_id, step)
+    if deadline is not None:
+        deadline.owner_role, deadline.owner_id = to_role.value, _sole_member(session, to_role)
+    return deadline
+
+
+def close_deadline(session: Session, *, case_id: int, step: Step, actor: Actor, at: datetime) -> bool:
+    """Mark the case's open step done; returns False when there was none open."""
+    deadline = _open_deadline_of(session, case_id, step)
     if deadline is None:
         return False
     deadline.done_at, deadline.done_by_id = at, actor.id
@@ -68,11 +84,17 @@ class OpenStep:
     case_id: int
     case_number: str
     step: Step
+    owner_role: Role
     owner_login: str | None
     owner_name: str | None
     due: date
     state: DeadlineState
     overdue_days: int
+
+    @property
+    def label(self) -> str:
+        """The step's name for its current post (a triage step held by the chief reads 局长指定分案)."""
+        return step_label(self.step, self.owner_role)
 
 
 def _open_steps_query(limit: int):  # type: ignore[no-untyped-def]
@@ -96,6 +118,7 @@ def _to_open_step(row: tuple, today: date, calendar: WorkCalendar) -> OpenStep: 
         case_id=deadline.case_id,
         case_number=case_number or "（未立案）",
         step=Step(deadline.step),
+        owner_role=Role(deadline.owner_role),
         owner_login=login,
         owner_name=name,
         due=deadline.due_date,

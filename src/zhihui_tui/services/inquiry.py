@@ -40,6 +40,7 @@ from zhihui_tui.domain.lifecycle import Stage, check_transition
 from zhihui_tui.domain.money import parse_yuan
 from zhihui_tui.domain.roles import Role
 from zhihui_tui.domain.steps import DeadlineState, Step, deadline_state
+from zhihui_tui.domain.triage import FLAG_LABELS, check_flags
 from zhihui_tui.domain.validators import clean_text
 from zhihui_tui.services.context import Actor, require_role
 from zhihui_tui.services.deadlines import close_deadline, open_deadline
@@ -487,31 +488,25 @@ def move_stage(
 
 
 # ------------------------------------------------------------------------------------------------
-# Triage flags (facts the proposal reads)
+# Triage flags (facts the proposal reads; names and labels in domain.triage)
 # ------------------------------------------------------------------------------------------------
-
-FLAG_LABELS: dict[str, str] = {
-    "major": "重大疑难复杂",
-    "coercive_measures": "需强制措施",
-    "social_conflict": "社会矛盾较大",
-    "bankruptcy_referral": "需移送破产审查",
-    "quick_preservation": "保全/行为类可快速办结",
-    "voluntary_performance": "自愿履行或和解",
-}
 
 
 def set_triage_flags(engine: Engine, case_id: int, flags: Iterable[str], *, actor: Actor, clock: Clock) -> None:
     """Record the facts of R-TRI-2 that no table holds (exactly ``flags`` set, the others cleared)."""
     require_role(actor, FLAG_ROLES, "标注分流事实")
-    wanted = set(flags)
-    unknown = wanted - set(FLAG_LABELS)
-    if unknown:
-        raise FieldError("分流事实", f"未知的标注：{'、'.join(sorted(unknown))}")
+    wanted = check_flags(flags)
     with unit_of_work(engine, actor=actor, action="标注分流事实", clock=clock) as session:
         case = _get_case(session, case_id)
         if case.stage not in (Stage.SERVED.value, Stage.INQUIRED.value):
             raise DomainError(f"该案状态为“{Stage(case.stage).label}”，已分流，不能再修改分流事实")
-        row = session.get(TriageFlags, case_id) or TriageFlags(case_id=case_id)
-        for name in FLAG_LABELS:
-            setattr(row, name, name in wanted)
-        session.add(row)
+        write_flags(session, case_id, wanted)
+
+
+def write_flags(session: Session, case_id: int, wanted: frozenset[str]) -> TriageFlags:
+    """Set exactly ``wanted`` on the case's flag row (created on first use); the caller checks who and when."""
+    row = session.get(TriageFlags, case_id) or TriageFlags(case_id=case_id)
+    for name in FLAG_LABELS:
+        setattr(row, name, name in wanted)
+    session.add(row)
+    return row

@@ -4,8 +4,12 @@ Lifecycle decisions (domain.lifecycle.TRANSITIONS):
 
 * accept or override: 已查控 → 已分流; the case's ``team`` is set, the ``TRIAGE`` step closes and the 2-day
   ``DOSSIER_TO_HANDLER`` step opens (R-TRI-1: "within 2 days of triage the dossier goes to the handler").
-* escalate: 已查控 → 局长指定; the ``TRIAGE`` step closes (the director has ruled; the chief owns the case now).
-* designate (bureau chief only): 局长指定 → 已分流 with the chosen team, and ``DOSSIER_TO_HANDLER`` opens.
+* escalate: 已查控 → 局长指定; the open ``TRIAGE`` step passes to the bureau chief with its due date (R-TRI-1's
+  2 days run from the feedback table, and seed §四.4 makes 提请局长指定分案 part of 繁简分流: the case is not
+  triaged until the chief designates), so it shows on his home as 局长指定分案.
+* designate (bureau chief only): 局长指定 → 已分流 with the chosen team; the ``TRIAGE`` step closes and
+  ``DOSSIER_TO_HANDLER`` opens.
+* set_flags (director only, while 已查控): the facts of R-TRI-2 no table holds; the proposal is recomputed.
 * assign (二次分案): 已分流 → 承办中; ``Case.handler_id`` and ``Case.team`` are recorded and, as the dossier is
   handed to the handler with the assignment, the ``DOSSIER_TO_HANDLER`` step closes.
 
@@ -17,7 +21,7 @@ whole board.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -25,19 +29,30 @@ from sqlalchemy import Engine, and_, case, func, or_
 from sqlmodel import Session, col, select
 
 from zhihui_tui.db.engine import read_session
-from zhihui_tui.db.models import AssetFinding, Case, CaseParty, Deadline, Staff, StaffRole, TriageDecision, TriageFlags
+from zhihui_tui.db.models import (
+    AssetFinding,
+    AuditRecord,
+    Case,
+    CaseParty,
+    Deadline,
+    Staff,
+    StaffRole,
+    TriageDecision,
+    TriageFlags,
+)
 from zhihui_tui.domain.calendar import WorkCalendar
 from zhihui_tui.domain.clock import Clock
 from zhihui_tui.domain.errors import DomainError, FieldError
 from zhihui_tui.domain.lifecycle import Stage, check_transition
 from zhihui_tui.domain.roles import Role, Team, Title
 from zhihui_tui.domain.steps import Step
-from zhihui_tui.domain.triage import Proposal, Track, TriageFacts, propose_track
+from zhihui_tui.domain.triage import Proposal, Track, TriageFacts, check_flags, flags_of, propose_track
 from zhihui_tui.domain.validators import clean_text
+from zhihui_tui.services.cases import STAGE_STEP_OWNER
 from zhihui_tui.services.context import Actor, require_role
-from zhihui_tui.services.deadlines import close_deadline, open_deadline
-from zhihui_tui.services.errors import NotFound
-from zhihui_tui.services.inquiry import MONEY_TYPES, join_names, move_stage, respondent_names
+from zhihui_tui.services.deadlines import close_deadline, hand_over_deadline, open_deadline
+from zhihui_tui.services.errors import ConcurrentEdit, NotFound
+from zhihui_tui.services.inquiry import MONEY_TYPES, join_names, move_stage, respondent_names, write_flags
 from zhihui_tui.services.uow import unit_of_work
 
 TRIAGE_ROLES = (Role.DIRECTOR,)
@@ -51,7 +66,7 @@ _CHUNK = 500
 # The board's views: the stage listed and the step whose deadline orders it.
 VIEW_STEPS: dict[Stage, Step | None] = {
     Stage.INQUIRED: Step.TRIAGE,
-    Stage.ESCALATED: None,
+    Stage.ESCALATED: Step.TRIAGE,  # held by the chief while escalated
     Stage.TRIAGED: Step.DOSSIER_TO_HANDLER,
 }
 
@@ -66,6 +81,12 @@ class BoardRow:
     stage: Stage
     proposal: Proposal
     team: Team | None
+    facts: TriageFacts
+    flags_version: int | None = None  # the TriageFlags row's version as read (None: no row yet)
+
+    @property
+    def flags(self) -> frozenset[str]:
+        return flags_of(self.facts)
 
     @property
     def key(self) -> tuple[str, int]:
@@ -182,6 +203,7 @@ def board_page(
         ids = [r[0] for r in shown]
         facts = facts_for(session, ids)
         names = _names(session, ids)
+        versions = _flag_versions(session, ids)
     board = tuple(
         BoardRow(
             case_id=cid,
@@ -192,6 +214,8 @@ def board_page(
             stage=stage,
             proposal=propose_track(facts[cid]),
             team=Team(team) if team else None,
+            facts=facts[cid],
+            flags_version=versions.get(cid),
         )
         for cid, number, target, team, due in shown
     )
@@ -226,6 +250,11 @@ def _page_rows(
 
 def _names(session: Session, ids: list[int]) -> dict[int, list[str]]:
     return respondent_names(session, ids)
+
+
+def _flag_versions(session: Session, ids: list[int]) -> dict[int, int]:
+    query = select(TriageFlags.case_id, TriageFlags.version).where(col(TriageFlags.case_id).in_(ids))
+    return {cid: version for cid, version in session.exec(query)}
 
 
 @dataclass(frozen=True)
@@ -296,7 +325,7 @@ def _rule(
     found = _case_in(session, case_id, Stage.INQUIRED, target)
     proposal = proposal or proposal_for(session, case_id)
     status = "escalated" if track is Track.ESCALATE else ("accepted" if track is proposal.track else "overridden")
-    if status == "overridden" and not reason:
+    if track is not proposal.track and not reason:  # overriding, or escalating a case proposed for a team
         raise FieldError("理由", "改变系统建议须填写理由")
     session.add(
         TriageDecision(
@@ -310,20 +339,35 @@ def _rule(
             decided_at=now,
         )
     )
-    close_deadline(session, case_id=case_id, step=Step.TRIAGE, actor=actor, at=now)
     note = f"{track.value}" + (f"：{reason}" if reason else "")
     if track is Track.ESCALATE:
+        # The 2-day triage clock keeps running and waits on the chief (R-TRI-1, seed §四.4; module docstring).
+        hand_over_deadline(session, case_id=case_id, step=Step.TRIAGE, to_role=STAGE_STEP_OWNER[Stage.ESCALATED])
         move_stage(session, found, Stage.ESCALATED, actor=actor, now=now, note=note)
     else:
+        close_deadline(session, case_id=case_id, step=Step.TRIAGE, actor=actor, at=now)
         _to_triaged(session, found, TRACK_TEAM[track], actor=actor, now=now, calendar=calendar, note=note)
 
 
-def accept(engine: Engine, case_id: int, *, actor: Actor, clock: Clock, calendar: WorkCalendar) -> Track:
-    """Accept the system's proposal as it stands now (recomputed inside the transaction)."""
+def accept(
+    engine: Engine,
+    case_id: int,
+    *,
+    expected: Track | None = None,
+    actor: Actor,
+    clock: Clock,
+    calendar: WorkCalendar,
+) -> Track:
+    """Accept the system's proposal as it stands now (recomputed inside the transaction).
+
+    ``expected`` is the track the director saw: if the facts changed since (flags re-ticked by someone else),
+    the proposal may differ, and accepting what he did not read is refused."""
     require_role(actor, TRIAGE_ROLES, "繁简分流")
     with unit_of_work(engine, actor=actor, action="繁简分流：采纳建议", clock=clock) as session:
         proposal = proposal_for(session, case_id)
         track = proposal.track
+        if expected is not None and track is not expected:
+            raise DomainError(f"系统建议已变为“{track.value}”（分流事实已修改），请看过理由后再采纳")
         _rule(
             session,
             case_id,
@@ -345,14 +389,21 @@ class BatchOutcome:
 
 
 def accept_many(
-    engine: Engine, case_ids: Sequence[int], *, actor: Actor, clock: Clock, calendar: WorkCalendar
+    engine: Engine,
+    case_ids: Sequence[int],
+    *,
+    expected: Mapping[int, Track] | None = None,
+    actor: Actor,
+    clock: Clock,
+    calendar: WorkCalendar,
 ) -> list[BatchOutcome]:
     """Accept each marked case in its own transaction: one refused case does not hold back the others."""
     require_role(actor, TRIAGE_ROLES, "繁简分流")
+    seen = expected or {}
     outcomes = []
     for case_id in case_ids:
         try:
-            track = accept(engine, case_id, actor=actor, clock=clock, calendar=calendar)
+            track = accept(engine, case_id, expected=seen.get(case_id), actor=actor, clock=clock, calendar=calendar)
         except DomainError as error:
             outcomes.append(BatchOutcome(case_id, None, error.message))
         else:
@@ -373,7 +424,7 @@ def override(
 def escalate(
     engine: Engine, case_id: int, *, reason: str = "", actor: Actor, clock: Clock, calendar: WorkCalendar
 ) -> None:
-    """提请局长指定 (disputed or major/complex cases)."""
+    """提请局长指定 (disputed or major/complex cases); against a proposed team it is an override and needs a reason."""
     require_role(actor, TRIAGE_ROLES, "提请局长指定")
     clean = _reason(reason, required=False)
     with unit_of_work(engine, actor=actor, action="繁简分流：提请局长指定", clock=clock) as session:
@@ -401,6 +452,7 @@ def designate(
         decision.designated_by_id, decision.designated_at = actor.id, now
         if clean:
             decision.override_reason = "\n".join(filter(None, (decision.override_reason, f"局长意见：{clean}")))
+        close_deadline(session, case_id=case_id, step=Step.TRIAGE, actor=actor, at=now)  # triage is done now
         _to_triaged(session, found, team, actor=actor, now=now, calendar=calendar, note=f"局长指定 {team.label}")
 
 
@@ -417,6 +469,61 @@ def _escalated_without_ruling(session: Session, case_id: int, *, actor: Actor, n
     )
     session.add(decision)
     return decision
+
+
+# ------------------------------------------------------------------------------------------------
+# Flags (R-TRI-2 facts no table holds), corrected by the director on the board
+# ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FlagsSaved:
+    flags: frozenset[str]
+    version: int  # the flag row's version now: the next save expects it
+    proposal: Proposal  # recomputed from the saved facts
+
+
+def set_flags(
+    engine: Engine,
+    case_id: int,
+    flags: Iterable[str],
+    *,
+    expected_version: int | None,
+    actor: Actor,
+    clock: Clock,
+) -> FlagsSaved:
+    """The director sets exactly ``flags`` on a case awaiting triage and gets the recomputed proposal.
+
+    ``expected_version`` is the flag row's version the director saw (None: no row yet): a save by someone else
+    in between (the inquiry clerk ticks the same facts) is refused with who and when, never overwritten.
+    After the ruling the facts are part of the record and stay as they were ruled on."""
+    require_role(actor, TRIAGE_ROLES, "修改分流事实")
+    wanted = check_flags(flags)
+    with unit_of_work(engine, actor=actor, action="繁简分流：修改分流事实", clock=clock) as session:
+        found = session.get(Case, case_id)
+        if found is None:
+            raise NotFound("没有该案件")
+        if found.stage != Stage.INQUIRED.value:
+            raise DomainError(f"该案状态为“{Stage(found.stage).label}”，不是待分流，分流事实不能再修改")
+        current = session.get(TriageFlags, case_id)
+        if (current.version if current else None) != expected_version:
+            raise ConcurrentEdit(_flags_changed_by(session, case_id))
+        row = write_flags(session, case_id, wanted)
+        session.flush()  # bumps the version and makes the new facts visible to the proposal's queries
+        proposal = proposal_for(session, case_id)
+    return FlagsSaved(wanted, row.version, proposal)
+
+
+def _flags_changed_by(session: Session, case_id: int) -> str:
+    last = session.exec(
+        select(AuditRecord)
+        .where(AuditRecord.entity == TriageFlags.__tablename__, AuditRecord.entity_id == str(case_id))
+        .order_by(col(AuditRecord.id).desc())
+        .limit(1)
+    ).first()
+    if last is None:
+        return "分流事实已被他人修改，请刷新后重新标注"
+    return f"分流事实已被 {last.actor_login} 于 {last.recorded_at:%H:%M}（{last.action}）修改，请刷新后重新标注"
 
 
 # ------------------------------------------------------------------------------------------------

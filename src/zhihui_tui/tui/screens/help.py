@@ -17,12 +17,12 @@ ALWAYS = (("Tab / Shift+Tab", "在输入项之间移动"),)
 
 def key_name(key: str) -> str:
     """How a key is printed on the keyboard: ``ctrl+q`` → ``Ctrl+Q``, ``f2`` → ``F2``, ``escape`` → ``Esc``;
-    a bare letter stays as typed (``q``)."""
+    a bare letter stays as typed (``q``, ``f``)."""
     names = {"escape": "Esc", "enter": "Enter", "tab": "Tab"}
     *modifiers, last = key.split("+")
     if last in names:
         last = names[last]
-    elif modifiers or last[0] == "f":
+    elif modifiers or (last[0] == "f" and last[1:].isdigit()):  # F5 is a function key, f a letter
         last = last.upper()
     return "+".join([*(m.capitalize() for m in modifiers), last])
 

@@ -119,7 +119,7 @@ class HomeScreen(SignedInScreen):
             table.add_row(
                 Text(state_label(step), style=STATE_STYLES[step.state]),
                 step.case_number,
-                step.step.label,
+                step.label,
                 f"{step.due:%Y-%m-%d}",
                 key=str(step.deadline_id),
             )

@@ -1,6 +1,8 @@
 """F5 分流看板 (R-TRI-1..3): the director's board with the system's proposal and reasons per case.
 
 Views: 1 待分流 (已查控), 2 局长指定 (the chief designates the team), 3 待分案 (已分流: 二次分案).
+The highlighted case's 分流事实 (TriageFlags) are shown under its reasons; the director re-ticks them with f and
+the proposal is recomputed (previewed in the dialog, then saved and shown on the row).
 The board is paged from SQL (a page plus what the cursor reaches, never the whole stage): moving past the last
 loaded row loads the next page. Rulings are written in a thread worker; the row shows the outcome at once
 (optimistically) and is put back with the reason if the service refuses.
@@ -11,6 +13,8 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -20,19 +24,22 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Input, Label, OptionList, Select, Static
+from textual.widgets import DataTable, Input, Label, OptionList, Select, SelectionList, Static
 from textual.widgets.option_list import Option
+from textual.widgets.selection_list import Selection
 
 from zhihui_tui.domain.lifecycle import Stage
 from zhihui_tui.domain.money import format_wan
 from zhihui_tui.domain.roles import Role, Team
-from zhihui_tui.domain.triage import Track
+from zhihui_tui.domain.triage import FLAG_LABELS, Proposal, Track, flag_text, propose_track, with_flags
 from zhihui_tui.tui.screens.base import SignedInScreen
 
 if TYPE_CHECKING:
-    from zhihui_tui.services.triage import BoardPage, BoardRow, HandlerLoad
+    from zhihui_tui.services.triage import BoardPage, BoardRow, FlagsSaved, HandlerLoad
 
 PAGE_SIZE = 40
+# Respondent cells are clipped: two company names would otherwise push 期限 and 建议 off an 80-column screen.
+RESPONDENTS_WIDTH = 14
 COLUMNS = ("✓", "案号", "被执行人", "标的", "期限", "建议", "理由")
 VIEWS: dict[str, tuple[Stage, str]] = {
     "1": (Stage.INQUIRED, "待分流"),
@@ -41,6 +48,18 @@ VIEWS: dict[str, tuple[Stage, str]] = {
 }
 TRACK_STYLES = {Track.FAST: "green", Track.INTENSIVE: "cyan", Track.ESCALATE: "bold magenta"}
 MARK = "✓"
+# Which view each ruling key belongs to and who may press it: the footer shows only the keys that work here,
+# so at 80 columns the chief sees d 局长指定 instead of the director's keys.
+ACTION_SCOPE: dict[str, tuple[Stage, tuple[Role, ...]]] = {
+    "accept": (Stage.INQUIRED, (Role.DIRECTOR,)),
+    "mark": (Stage.INQUIRED, (Role.DIRECTOR,)),
+    "accept_marked": (Stage.INQUIRED, (Role.DIRECTOR,)),
+    "override": (Stage.INQUIRED, (Role.DIRECTOR,)),
+    "escalate": (Stage.INQUIRED, (Role.DIRECTOR,)),
+    "flags": (Stage.INQUIRED, (Role.DIRECTOR,)),
+    "designate": (Stage.ESCALATED, (Role.BUREAU_CHIEF,)),
+    "assign": (Stage.TRIAGED, (Role.DIRECTOR, Role.BUREAU_CHIEF)),
+}
 EMPTY = {
     Stage.INQUIRED: "没有待分流的案件。",
     Stage.ESCALATED: "没有待局长指定的案件。",
@@ -55,8 +74,11 @@ CSS = """
 #board { height: 1fr; }
 #board-empty { height: 1fr; content-align: center middle; color: $text-muted; display: none; }
 #board-detail { height: 2; color: $text-muted; }
-RulingForm, HandlerPicker { align: center middle; }
-#ruling-form, #handler-picker { width: 100%; max-width: 70; height: auto; }
+#board-flags { height: 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
+RulingForm, HandlerPicker, FlagsDialog { align: center middle; }
+#ruling-form, #handler-picker, #flags-dialog { width: 100%; max-width: 70; height: auto; }
+#flags-list { height: auto; border: none; padding: 0; }
+#flags-proposal { height: auto; margin-top: 1; }
 #ruling-form .field-row { height: auto; }
 #ruling-form .field-label { width: 8; height: 3; content-align: left middle; }
 #ruling-form Input, #ruling-form Select { width: 1fr; }
@@ -73,6 +95,25 @@ def reasons_text(row: BoardRow) -> str:
     return "；".join(row.proposal.reasons)
 
 
+def clipped(text: str, width: int) -> Text:
+    """``text`` cut to ``width`` terminal cells (CJK characters take two) with an ellipsis."""
+    cell = Text(text)
+    cell.truncate(width, overflow="ellipsis")
+    return cell
+
+
+def proposal_line(proposal: Proposal) -> str:
+    return f"建议{proposal.track.value}：{'；'.join(proposal.reasons)}"
+
+
+def due_text(due: date | None, today: date) -> Text:
+    """The triage clock at a glance (R-TRI-1): overdue red, due today yellow."""
+    if due is None:
+        return Text("")
+    style = "bold red" if due < today else ("yellow" if due == today else "")
+    return Text(f"{due:%m-%d}", style=style)
+
+
 class TriageBoardScreen(SignedInScreen):
     SCREEN_NAME = "分流看板"
     DEFAULT_CSS = CSS
@@ -84,6 +125,7 @@ class TriageBoardScreen(SignedInScreen):
         Binding("e", "escalate", "提请局长", id="triage.escalate"),
         Binding("d", "designate", "局长指定", id="triage.designate"),
         Binding("h", "assign", "分案", id="triage.assign"),
+        Binding("f", "flags", "分流事实", id="triage.flags"),
         Binding("1", "view('1')", "待分流", show=False, id="triage.view1"),
         Binding("2", "view('2')", "局长指定", show=False, id="triage.view2"),
         Binding("3", "view('3')", "待分案", show=False, id="triage.view3"),
@@ -99,11 +141,12 @@ class TriageBoardScreen(SignedInScreen):
             self.stage = stage
 
     class Written(Message):
-        def __init__(self, case_id: int, error: str | None, success: str = "") -> None:
+        def __init__(self, case_id: int, error: str | None, success: str = "", saved: FlagsSaved | None = None) -> None:
             super().__init__()
             self.case_id = case_id
             self.error = error
             self.success = success
+            self.saved = saved  # flags written: the row takes the new facts and proposal
 
     def __init__(self) -> None:
         super().__init__()
@@ -132,6 +175,7 @@ class TriageBoardScreen(SignedInScreen):
             yield table
             yield Static(EMPTY[Stage.INQUIRED], id="board-empty")
             yield Static("1 待分流  2 局长指定  3 待分案  Space 标记", id="board-detail", markup=False)
+            yield Static("", id="board-flags", markup=False)
         yield self.make_footer()
 
     def on_screen_resume(self) -> None:
@@ -143,6 +187,7 @@ class TriageBoardScreen(SignedInScreen):
             self._view_chosen = True
             if actor.has(Role.BUREAU_CHIEF) and not actor.has(Role.DIRECTOR):
                 self.stage = Stage.ESCALATED
+                self.refresh_bindings()
         self.action_reload()
 
     # -- loading --------------------------------------------------------------------------------------------
@@ -159,7 +204,17 @@ class TriageBoardScreen(SignedInScreen):
 
     def action_view(self, key: str) -> None:
         self.stage = VIEWS[key][0]
+        self.refresh_bindings()
         self.action_reload()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide (and ignore) ruling keys outside their view or the signed-in person's posts."""
+        scope = ACTION_SCOPE.get(action)
+        if scope is None:
+            return True
+        stage, roles = scope
+        actor = self.shell.actor
+        return stage is self.stage and actor is not None and actor.has(*roles)
 
     @work(thread=True, exit_on_error=False, group="board-read")
     def load_page(self, after: tuple[str, int] | None, stage: Stage) -> None:
@@ -208,9 +263,9 @@ class TriageBoardScreen(SignedInScreen):
         return (
             MARK if row.case_id in self.marked else "",
             row.case_number,
-            row.respondents,
+            clipped(row.respondents, RESPONDENTS_WIDTH),
             format_wan(row.target_fen),
-            f"{row.due:%m-%d}" if row.due else "",
+            due_text(row.due, self.shell.runtime.clock.now().date()),
             shown,
             reasons_text(row),
         )
@@ -230,7 +285,7 @@ class TriageBoardScreen(SignedInScreen):
             return
         table = self.query_one("#board", DataTable)
         for column, value in zip(table.columns, self._cells(row), strict=True):
-            table.update_cell(str(case_id), column, value)
+            table.update_cell(str(case_id), column, value, update_width=True)  # "✔ 指定 快执" is wider
 
     @on(DataTable.RowHighlighted, "#board")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -244,10 +299,12 @@ class TriageBoardScreen(SignedInScreen):
         row = self._current()
         if row is None:
             return
-        blocking = f"  排除快执：{'；'.join(row.proposal.blocking)}" if row.proposal.blocking else ""
-        self.query_one("#board-detail", Static).update(
-            f"{row.case_number} 建议{row.proposal.track.value}：{reasons_text(row)}{blocking}"
-        )
+        extra = [rule for rule in row.proposal.blocking if rule not in row.proposal.reasons]  # 2 lines: no repeats
+        blocking = f"  排除快执：{'；'.join(extra)}" if extra else ""
+        self.query_one("#board-detail", Static).update(f"{row.case_number} {proposal_line(row.proposal)}{blocking}")
+        editable = row.stage is Stage.INQUIRED and row.case_id not in self.done
+        hint = "  （f 修改）" if editable else ""
+        self.query_one("#board-flags", Static).update(f"分流事实：{flag_text(row.flags)}{hint}")
 
     def _current(self) -> BoardRow | None:
         table = self.query_one("#board", DataTable)
@@ -306,7 +363,7 @@ class TriageBoardScreen(SignedInScreen):
     def _accept(self, row: BoardRow) -> None:
         track = row.proposal.track
         self._optimistic(row.case_id, track_text(track, "✔ 已采纳 "))
-        self.write("accept", row.case_id)
+        self.write("accept", row.case_id, track=track)  # the track read: refused if the facts changed since
 
     def action_accept_marked(self) -> None:
         if not self._allowed(Role.DIRECTOR):
@@ -344,6 +401,22 @@ class TriageBoardScreen(SignedInScreen):
         else:
             self._optimistic(case_id, track_text(track, "✔ 改判 "))
             self.write("override", case_id, track=track, reason=reason)
+
+    def action_flags(self) -> None:
+        row = self._current()
+        if self._pending(row, Stage.INQUIRED) and self._allowed(Role.DIRECTOR):
+            assert row is not None
+            self._dialog(FlagsDialog(row), self._flags_chosen)
+
+    def _flags_chosen(self, result: tuple[int, frozenset[str]] | None) -> None:
+        if result is None:
+            return
+        case_id, flags = result
+        row = self.rows.get(case_id)
+        if row is None or flags == row.flags:
+            self.app.notify("分流事实未改变")
+            return
+        self.write("flags", case_id, flags=flags, version=row.flags_version)
 
     def action_designate(self) -> None:
         row = self._current()
@@ -410,6 +483,8 @@ class TriageBoardScreen(SignedInScreen):
         reason: str = "",
         handler_id: int | None = None,
         success: str = "",
+        flags: frozenset[str] = frozenset(),
+        version: int | None = None,
     ) -> Written:
         from zhihui_tui.domain.errors import DomainError
         from zhihui_tui.services import triage
@@ -418,8 +493,11 @@ class TriageBoardScreen(SignedInScreen):
         assert actor is not None
         engine, clock, calendar = runtime.engine, runtime.clock, runtime.calendar
         try:
+            if kind == "flags":
+                saved = triage.set_flags(engine, case_id, flags, expected_version=version, actor=actor, clock=clock)
+                return self.Written(case_id, None, f"分流事实已保存，{proposal_line(saved.proposal)}", saved)
             if kind == "accept":
-                triage.accept(engine, case_id, actor=actor, clock=clock, calendar=calendar)
+                triage.accept(engine, case_id, expected=track, actor=actor, clock=clock, calendar=calendar)
             elif kind == "override":
                 assert track is not None
                 triage.override(engine, case_id, track, reason, actor=actor, clock=clock, calendar=calendar)
@@ -440,6 +518,8 @@ class TriageBoardScreen(SignedInScreen):
     @on(Written)
     def written(self, message: Written) -> None:
         if message.error is None:
+            if message.saved is not None:
+                self._flags_saved(message.case_id, message.saved)
             if message.success:
                 self.app.notify(message.success)
             return
@@ -448,9 +528,21 @@ class TriageBoardScreen(SignedInScreen):
         self._summary()
         self.app.notify(message.error, severity="error")
 
+    def _flags_saved(self, case_id: int, saved: FlagsSaved) -> None:
+        row = self.rows.get(case_id)
+        if row is None:
+            return
+        facts = with_flags(row.facts, saved.flags)
+        self.rows[case_id] = replace(row, facts=facts, proposal=saved.proposal, flags_version=saved.version)
+        self._refresh_row(case_id)
+        current = self._current()
+        if current is not None and current.case_id == case_id:
+            self._detail()
+
 
 class RulingForm(ModalScreen["tuple[int, Track, str] | None"]):
-    """Override (track + required reason), escalate (optional reason) or designate (team + optional note)."""
+    """Override (track + required reason), escalate (reason required unless the system proposed 局长指定) or
+    designate (team + optional note)."""
 
     DEFAULT_CSS = CSS
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -463,11 +555,15 @@ class RulingForm(ModalScreen["tuple[int, Track, str] | None"]):
         self.row = row
         self.escalate = escalate
         self.designate = designate
+        # R-TRI-3: going against the proposal needs a reason; escalating a case the system would send to a
+        # team goes against it as much as picking the other team does.
+        self.required = not designate and (not escalate or row.proposal.track is not Track.ESCALATE)
 
     def compose(self) -> ComposeResult:
         row = self.row
         if self.escalate:
-            title, label = f"提请局长指定 · {row.case_number}", "理由（可空）"
+            label = "理由（必填）" if self.required else "理由（可空）"
+            title = f"提请局长指定 · {row.case_number}（建议{row.proposal.track.value}）"
         elif self.designate:
             title, label = f"局长指定团队 · {row.case_number}", "意见（可空）"
         else:
@@ -503,7 +599,7 @@ class RulingForm(ModalScreen["tuple[int, Track, str] | None"]):
         from zhihui_tui.domain.validators import clean_text
 
         reason = self.query_one("#ruling-reason", Input).value
-        required = not self.escalate and not self.designate
+        required = self.required
         try:
             clean = clean_text(reason, field="理由", max_length=500, required=required)
         except FieldError as error:
@@ -554,6 +650,47 @@ class HandlerPicker(ModalScreen["tuple[int, HandlerLoad] | None"]):
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         self.dismiss((self.row.case_id, self.options[int(event.option.id or 0)]))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class FlagsDialog(ModalScreen["tuple[int, frozenset[str]] | None"]):
+    """The director re-ticks a case's 分流事实 (R-TRI-2); the proposal they would give is previewed as he ticks."""
+
+    DEFAULT_CSS = CSS
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "保存", id="flags.save"),
+        Binding("escape", "cancel", "取消", id="flags.cancel"),
+    ]
+
+    def __init__(self, row: BoardRow) -> None:
+        super().__init__()
+        self.row = row
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="flags-dialog", classes="dialog"):
+            yield Static(f"分流事实 · {self.row.case_number}", classes="dialog-title")
+            choices = [Selection(label, name, name in self.row.flags) for name, label in FLAG_LABELS.items()]
+            yield SelectionList[str](*choices, id="flags-list")
+            yield Static(self._preview(self.row.flags), id="flags-proposal", markup=False)
+            yield Static("Space 勾选    Ctrl+S 保存    Esc 取消", classes="dialog-keys")
+
+    def on_mount(self) -> None:
+        self.query_one("#flags-list", SelectionList).focus()
+
+    def _chosen(self) -> frozenset[str]:
+        return frozenset(self.query_one("#flags-list", SelectionList).selected)
+
+    def _preview(self, flags: frozenset[str]) -> str:
+        return proposal_line(propose_track(with_flags(self.row.facts, flags)))
+
+    @on(SelectionList.SelectedChanged)
+    def _changed(self) -> None:
+        self.query_one("#flags-proposal", Static).update(self._preview(self._chosen()))
+
+    def action_save(self) -> None:
+        self.dismiss((self.row.case_id, self._chosen()))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
