@@ -205,6 +205,9 @@ class ZhihuiApp(App[None]):
                 yield SystemCommand(
                     f"跳转: {post.label}", f"{post.key_display} {post.label}", partial(self.action_open_post, post.key)
                 )
+            find_case = getattr(screen, "action_find_case", None)  # signed-in screens (SignedInScreen)
+            if callable(find_case):
+                yield SystemCommand("查找: 案件", "Ctrl+F 按案号、当事人、证件号或拼音首字母查找案件", find_case)
             yield SystemCommand("系统: 锁定终端", "Ctrl+L 离开座位时锁定终端", self.lock)
         yield SystemCommand("系统: 退出", "Ctrl+Q 退出执行指挥中心系统", self.action_request_quit)
         yield SystemCommand("帮助: 快捷键", "F1 本界面的快捷键", self.action_help)

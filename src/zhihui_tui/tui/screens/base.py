@@ -1,18 +1,25 @@
-"""The base of every signed-in screen: the court header, the post keys F2–F8 and a footer."""
+"""The base of every signed-in screen: the court header, the post keys F2–F8, Ctrl+F 查找案件 and a footer."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
+from textual import work
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from zhihui_tui.domain.errors import DomainError
 from zhihui_tui.tui.posts import POSTS
 from zhihui_tui.tui.shell import Shell, shell_of
 from zhihui_tui.tui.widgets.header import CourtHeader
 
+if TYPE_CHECKING:
+    from zhihui_tui.services.search import CaseHit
+
 POST_GROUP = Binding.Group("岗位")
+# Not in the footer (the 80-column footers are full); F1 and the command palette list it.
+FIND_CASE = Binding("ctrl+f", "find_case", "查找案件", show=False, id="find_case")
 
 
 def post_bindings() -> list[Binding]:
@@ -30,9 +37,13 @@ def post_bindings() -> list[Binding]:
     ]
 
 
+def case_label(hit: CaseHit) -> str:
+    return hit.case_number or f"收案序号 {hit.case_id}（未立案）"
+
+
 class SignedInScreen(Screen[None]):
     SCREEN_NAME = ""  # shown in the F1 help title
-    BINDINGS: ClassVar[list[BindingType]] = post_bindings()
+    BINDINGS: ClassVar[list[BindingType]] = [*post_bindings(), FIND_CASE]
 
     @property
     def shell(self) -> Shell:
@@ -44,3 +55,32 @@ class SignedInScreen(Screen[None]):
 
     def make_footer(self) -> Footer:
         return Footer(compact=True)
+
+    # -- Ctrl+F: find a case ----------------------------------------------------------------------------------
+
+    def action_find_case(self) -> None:
+        """Find a case and open its history; a post screen overrides this to pick a case for one of its fields."""
+        from zhihui_tui.tui.screens.case_search import CaseSearchScreen
+
+        self.app.push_screen(CaseSearchScreen(), callback=self.found_case)
+
+    def found_case(self, hit: CaseHit | None) -> None:
+        if hit is not None:
+            self.open_case_history(hit)
+
+    @work(thread=True, exit_on_error=False, group="find-case-history")
+    def open_case_history(self, hit: CaseHit) -> None:
+        from zhihui_tui.services.workbench import case_history
+        from zhihui_tui.tui.screens.workbench import CaseHistoryScreen
+
+        actor = self.shell.actor
+        assert actor is not None
+        try:
+            history = case_history(self.shell.runtime.engine, hit.case_id, actor=actor)
+        except DomainError as error:  # not this person's case (R-USER-1): say so, the app carries on
+            self.app.call_from_thread(self.notify, error.message, title=case_label(hit), severity="warning")
+            return
+        except Exception as error:
+            self.app.call_from_thread(self.notify, f"全程记录读取失败：{error}", severity="error")
+            return
+        self.app.call_from_thread(self.app.push_screen, CaseHistoryScreen(history))

@@ -1,5 +1,6 @@
 """立案审查 (F3, R-FIL-1..3): the filing queue, the receive-materials form, filing with a duplicate warning, and
-不予立案 — proposed by the filing clerk, ruled by the director.
+不予立案 — proposed by the filing clerk, ruled by the director. A resumption's 原案号 is picked with Ctrl+F (or
+typed and confirmed with Enter) and the form is then prefilled from the original case (R-ZB-2).
 
 Every database call runs in a thread worker and reports back with a message. Field checks use
 ``draft_errors``; each ``FieldError`` is shown under the field its label names, and nothing is saved.
@@ -40,6 +41,7 @@ from zhihui_tui.tui.screens.base import SignedInScreen
 if TYPE_CHECKING:
     from zhihui_tui.domain.filing import DuplicateHint
     from zhihui_tui.services.filing import CaseDraft, FiledCase, FilingQueueRow, PendingRejection, StaffLoad
+    from zhihui_tui.services.search import CaseHit
 
 QUEUE_COLUMNS = ("状态", "期限", "类别", "申请人", "被执行人", "缺少材料", "收案")
 PENDING_COLUMNS = ("收案", "类别", "申请人", "被执行人", "提请人", "理由")
@@ -53,6 +55,8 @@ STATE_STYLES = {
 }
 NEW_FORM_TEXT = "新收案：填写后按 Ctrl+S 保存"
 EMPTY_QUEUE = "材料接收中没有待立案的案件。"
+ORIGINAL_HINT = "仅恢复执行填写；Ctrl+F 查找，Enter 按原案预填"
+ORIGINAL_FIELD = "原案号"
 
 
 def short(text: str, width: int) -> str:
@@ -149,6 +153,22 @@ class DraftLoaded(Message):
     def __init__(self, draft: CaseDraft) -> None:
         super().__init__()
         self.draft = draft
+
+
+class OriginalLoaded(Message):
+    """A resumption form drafted from its original case (``services.filing.resumption_draft``)."""
+
+    def __init__(self, draft: FilingDraft) -> None:
+        super().__init__()
+        self.draft = draft
+
+
+class OriginalRefused(Message):
+    """The 原案号 cannot be resumed (unknown, malformed, not closed by 终本/终结): shown at the field."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__()
+        self.errors = errors
 
 
 class Done(Message):
@@ -388,7 +408,7 @@ class FilingScreen(SignedInScreen):
             Checkbox("申请纳入失信名单", id="dishonest", compact=True),
             id="flags",
         )
-        yield field("原案号", text_input("original", placeholder="仅恢复执行填写", max_length=40))
+        yield field("原案号", text_input("original", placeholder=ORIGINAL_HINT, max_length=40))
         yield Static("", id="form-message", classes="f-err", markup=False)
 
     def checkboxes(self) -> list[Checkbox]:
@@ -558,7 +578,12 @@ class FilingScreen(SignedInScreen):
         if first is not None:
             widget = self.query_one(f"#{first}")
             widget.focus()
-            self.query_one("#form", VerticalScroll).scroll_to_widget(widget, animate=False)
+            # The whole field, so its error line under the input shows too (the last fields end the form).
+            shown = next((a for a in widget.ancestors if isinstance(a, Widget) and a.has_class("f-field")), widget)
+            # Measured only once the error lines (and a status grown to two lines) are laid out: the first
+            # refresh lays them out, the scroll goes after the next (measured at 80×24; one refresh is too early).
+            form = self.query_one("#form", VerticalScroll)
+            self.call_after_refresh(self.call_after_refresh, form.scroll_to_widget, shown, animate=False)
 
     @on(FormRefused)
     def refused(self, message: FormRefused) -> None:
@@ -634,6 +659,13 @@ class FilingScreen(SignedInScreen):
         draft = loaded.draft
         await self.set_category(draft.category)
         self.query_one("#f-category", Select).value = draft.category
+        await self.fill_parties(draft)
+        self.fill_rest(draft, {row.item.code for row in loaded.materials if row.provided})
+        self.query_one("#form-title", Static).update(f"收案序号 {loaded.case_id} · {loaded.stage.label}")
+        self.clear_errors()
+        self.load_queue()
+
+    async def fill_parties(self, draft: FilingDraft) -> None:
         await self.set_party_rows("a", len(draft.applicants) or 1)
         await self.set_party_rows("r", len(draft.respondents) or 1)
         for prefix, parties in (("a", draft.applicants), ("r", draft.respondents)):
@@ -641,10 +673,6 @@ class FilingScreen(SignedInScreen):
                 values = {"name": party.name, "id": party.id_number, "phone": party.phone, "addr": party.address}
                 for key, text in values.items():
                     self.query_one(f"#{prefix}{n}-{key}", Input).value = text
-        self.fill_rest(draft, {row.item.code for row in loaded.materials if row.provided})
-        self.query_one("#form-title", Static).update(f"收案序号 {loaded.case_id} · {loaded.stage.label}")
-        self.clear_errors()
-        self.load_queue()
 
     def fill_rest(self, draft: FilingDraft, provided: set[str]) -> None:
         agent = draft.agents[0] if draft.agents else AgentForm(kind=AGENT_KINDS[0])
@@ -666,6 +694,76 @@ class FilingScreen(SignedInScreen):
         self.query_one("#dishonest", Checkbox).value = draft.dishonest_list_requested
         for i, unit in enumerate(self.units):
             self.query_one(f"#chk-{i}", Checkbox).value = unit.code in provided
+
+    # -- 原案号: picked or typed, then the form prefilled from the original ---------------------------------------
+
+    def action_find_case(self) -> None:
+        """Ctrl+F in 原案号 picks the original case; anywhere else it is the usual search (the case's history)."""
+        focused = self.focused
+        if not (self.is_clerk and focused is not None and focused.id == "original"):
+            super().action_find_case()
+            return
+        from zhihui_tui.tui.screens.case_search import CaseSearchScreen
+
+        search = CaseSearchScreen(self.value("original"), title="选择原案（恢复执行）：Enter 选定后按原案预填本表")
+        self.app.push_screen(search, callback=self.original_picked)
+
+    def original_picked(self, hit: CaseHit | None) -> None:
+        original = self.query_one("#original", Input)
+        original.focus()
+        if hit is None:
+            return
+        if hit.case_number is None:
+            self.post_message(OriginalRefused([FieldError(ORIGINAL_FIELD, "所选案件尚未立案，没有案号，不能作为原案")]))
+            return
+        original.value = hit.case_number
+        self.load_original(hit.case_number)
+
+    @on(Input.Submitted, "#original")
+    def original_typed(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.value.strip():
+            self.load_original(event.value)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="filing-original")
+    def load_original(self, number: str) -> None:
+        from zhihui_tui.services.filing import resumption_draft
+
+        self.app.call_from_thread(self.set_status, f"正在读取原案 {number}…")
+        actor = self.shell.actor
+        assert actor is not None
+        try:
+            message: Message = OriginalLoaded(resumption_draft(self.shell.runtime.engine, number, actor=actor))
+        except DraftInvalid as invalid:
+            message = OriginalRefused(invalid.errors)
+        except FieldError as error:
+            message = OriginalRefused([error])
+        except DomainError as error:
+            message = OriginalRefused([FieldError(ORIGINAL_FIELD, error.message)])
+        except Exception as error:
+            message = ActionFailed(f"原案读取失败：{error}")
+        if not get_current_worker().is_cancelled:
+            self.post_message(message)
+
+    @on(OriginalRefused)
+    def original_refused(self, message: OriginalRefused) -> None:
+        self.show_errors(message.errors)
+        self.set_status(f"{message.errors[0].message}（Ctrl+F 可按案号、当事人查找原案）")
+
+    @on(OriginalLoaded)
+    async def prefill_resumption(self, message: OriginalLoaded) -> None:
+        """Parties, agent, basis, amount and requests as in the original; ticks survive only within 恢复执行."""
+        draft = message.draft
+        provided = set(self.ticked()) if self.category is FilingCategory.RESUMPTION else set()
+        await self.set_category(FilingCategory.RESUMPTION)
+        self.query_one("#f-category", Select).value = FilingCategory.RESUMPTION
+        await self.fill_parties(draft)
+        self.fill_rest(draft, provided)
+        self.clear_errors()
+        original = self.query_one("#original", Input)
+        original.focus()
+        self.query_one("#form", VerticalScroll).scroll_to_widget(original, animate=False)
+        self.set_status(f"已按原案{draft.original_case_number}预填，请核对后按 Ctrl+S 保存")
 
     # -- category, party rows -----------------------------------------------------------------------------------
 
