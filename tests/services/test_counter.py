@@ -7,14 +7,26 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
+from tests.conftest import make_staff
 from tests.services.test_attachments import JPEG, write
-from tests.services.test_delegation import Court, court, fast_passwords, matter, request
-from zhihui_tui.db.models import CounterTask
+from tests.services.test_delegation import Court, count, court, fast_passwords, matter, request
+from zhihui_tui.db.models import AuditRecord, Case, CounterTask
 from zhihui_tui.domain.clock import FixedClock
 from zhihui_tui.domain.errors import FieldError
-from zhihui_tui.domain.field_work import AttachmentKind, CounterSource, CounterStatus, Institution, MatterKind, Receipt
+from zhihui_tui.domain.field_work import (
+    AttachmentKind,
+    CounterSource,
+    CounterStatus,
+    CounterTaskForm,
+    Institution,
+    MatterKind,
+    Receipt,
+)
+from zhihui_tui.domain.lifecycle import Stage
+from zhihui_tui.domain.roles import Role
+from zhihui_tui.services.accounts import system_actor
 from zhihui_tui.services.attachments import list_attachments, store_file
 from zhihui_tui.services.counter import (
     NewCounterTask,
@@ -23,9 +35,11 @@ from zhihui_tui.services.counter import (
     create_task,
     hand_over,
     open_counts,
+    open_task,
     take_task,
 )
 from zhihui_tui.services.errors import PermissionDenied, ServiceError
+from zhihui_tui.services.uow import unit_of_work
 from zhihui_tui.services.workbench import waiting_on_me
 
 GOOD = Receipt("HZ-2026-0311", "王丽", "已冻结账户 6228****1234 存款 12,345.67 元", "赵志刚")
@@ -147,3 +161,78 @@ def test_preservation_result_reaches_the_cases_handler(c: Court) -> None:
         acknowledge_task(c.engine, task_id, actor=c.other_handler, clock=c.clock)
     acknowledge_task(c.engine, task_id, actor=c.handler, clock=c.clock)
     assert waiting_on_me(c.engine, actor=c.handler, today=today) == []
+
+
+# -- the centre's own task, typed on the F8 form ------------------------------------------------------------------
+
+
+def form(**changes: object) -> CounterTaskForm:
+    fields: dict[str, object] = {
+        "case_number": "（2026）内2221执1号",
+        "institution": Institution.VEHICLE_OFFICE,
+        "source": CounterSource.PRESERVATION,
+        "requirements": "查封被执行人名下车辆 蒙K12345",
+        "institution_name": "",
+    }
+    fields.update(changes)
+    return CounterTaskForm(**fields)  # type: ignore[arg-type]
+
+
+def test_a_task_opened_by_case_number_reaches_the_queue_and_the_handler(c: Court) -> None:
+    task_id = open_task(c.engine, form(case_number=" (2026)内2221执1号 "), actor=c.officer, clock=c.clock)
+    task = task_row(c.engine, task_id)
+    assert (task.case_id, task.institution, task.institution_name, task.source, task.handler_id) == (
+        c.case_id,
+        "vehicle_office",
+        "车辆管理所",  # the institution's label when no name is typed
+        "preservation",
+        c.handler.id,
+    )
+    queue = counter_queue(c.engine, institution=Institution.VEHICLE_OFFICE, actor=c.officer)
+    assert [(t.id, t.case_number, t.source) for t in queue] == [
+        (task_id, "（2026）内2221执1号", CounterSource.PRESERVATION)
+    ]
+    with Session(c.engine) as session:
+        actions = session.exec(select(AuditRecord.action).where(AuditRecord.entity == "counter_task")).all()
+    assert actions == ["新建临柜业务"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "reason"),
+    [
+        ({"case_number": ""}, "案号", "不能为空"),
+        ({"case_number": "2026执1"}, "案号", "不是有效的案号"),
+        ({"case_number": "（2026）内2221执99号"}, "案号", "本院没有案号为（2026）内2221执99号的案件"),
+        ({"institution": None}, "协执单位", "请选择"),
+        ({"institution_name": "农行\t支行"}, "单位名称", "控制字符"),
+        ({"source": None}, "业务来源", "请选择"),
+        ({"source": CounterSource.HANDLER_REQUEST}, "业务来源", "由承办人在工作台提请"),
+        ({"requirements": "   "}, "具体要求", "不能为空"),
+    ],
+)
+def test_a_bad_form_names_the_field_and_saves_nothing(
+    c: Court, changes: dict[str, object], field: str, reason: str
+) -> None:
+    with pytest.raises(FieldError) as raised:
+        open_task(c.engine, form(**changes), actor=c.officer, clock=c.clock)
+    assert raised.value.field == field and reason in raised.value.reason
+    assert count(c.engine, CounterTask) == 0
+
+
+def test_only_counter_staff_or_the_director_open_tasks(c: Court) -> None:
+    for actor in (c.handler, c.service_clerk, c.investigators[0], c.chief):
+        with pytest.raises(PermissionDenied):
+            open_task(c.engine, form(), actor=actor, clock=c.clock)
+    assert count(c.engine, CounterTask) == 0
+    director = make_staff(c.engine, c.clock, "zhuren", Role.DIRECTOR, name="张宏伟")
+    assert open_task(c.engine, form(), actor=director, clock=c.clock) > 0
+
+
+def test_no_task_on_an_archived_case(c: Court) -> None:
+    with unit_of_work(c.engine, actor=system_actor(c.engine), action="归档", clock=c.clock) as session:
+        case = session.get(Case, c.case_id)
+        assert case is not None
+        case.stage = Stage.ARCHIVED.value
+    with pytest.raises(FieldError, match="已归档"):
+        open_task(c.engine, form(), actor=c.officer, clock=c.clock)
+    assert count(c.engine, CounterTask) == 0

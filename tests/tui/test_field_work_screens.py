@@ -5,6 +5,7 @@ snapshots at 80×24 and 120×36 on the fixed clock."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
@@ -16,22 +17,26 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 from tui_court import COURT, FIXED_NOW, settle, sign_in, steady_cursors, type_text
 
-from tests.services.test_attachments import JPEG
+from tests.services.test_attachments import JPEG, PDF, write
 from tests.services.test_delegation import Court, court
 from zhihui_tui.db.engine import make_engine
 from zhihui_tui.db.migrate import upgrade
 from zhihui_tui.db.models import Attachment, CounterTask, DelegatedMatter, FieldSearch
 from zhihui_tui.domain.clock import FixedClock
-from zhihui_tui.domain.field_work import Institution, MatterKind, MatterRequest
+from zhihui_tui.domain.field_work import AttachmentKind, Institution, MatterKind, MatterRequest, SearchRegistration
 from zhihui_tui.runtime import Runtime
 from zhihui_tui.services import accounts
+from zhihui_tui.services.attachments import blob_path, store_file
 from zhihui_tui.services.delegation import request_matter
+from zhihui_tui.services.field_search import record_outcome, register_search
 from zhihui_tui.tui.app import ZhihuiApp
-from zhihui_tui.tui.screens.counter import CounterScreen, HandoverScreen
+from zhihui_tui.tui.screens.counter import CounterScreen, HandoverScreen, NewTaskScreen
 from zhihui_tui.tui.screens.field_search import AttachScreen, FieldSearchScreen, OutcomeScreen, RegisterSearchScreen
+from zhihui_tui.tui.screens.results import RecordResultScreen, ResultScreen
 from zhihui_tui.tui.screens.workbench import CaseHistoryScreen, RequestMatterScreen, WorkbenchScreen
 
 HANDLER, CHIEF, INVESTIGATOR, OFFICER, UNCARDED = "sunli", "juzhang", "xiansuo0", "linggui1", "linggui2"
+SERVICE_CLERK = "songda1"
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 36), id="120x36")]
 SnapCompare = Callable[..., bool]
 
@@ -151,7 +156,13 @@ def test_request_registration_outcome_and_the_handler_sees_the_result(
         assert rows_of(pilot, "#waiting") == [
             ["委托结果", "（2026）内2221执1号", "11-27 09:30", "现场调查：car found and sealed"]
         ]
-        await pilot.press("tab", "enter")  # the history of the case the result belongs to
+        await pilot.press("tab", "enter")  # the result, whole, with the files that came with it
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ResultScreen)
+        assert "结果：car found and sealed" in text_of(pilot, "#result-text")
+        sha = hashlib.sha256(JPEG).hexdigest()
+        assert rows_of(pilot, "#files") == [["图片", "door.jpg", "JPEG", "1.0 KB", sha[:12] + "…", "完好"]]
+        await pilot.press("h")  # on to the history of the case the result belongs to
         await settle(pilot)
         assert isinstance(pilot.app.screen, CaseHistoryScreen)
         whats = [row[2] for row in rows_of(pilot, "#history-table")]
@@ -274,6 +285,116 @@ def test_roster_refusal_is_shown_at_the_form(field_court: tuple[Runtime, Court])
     assert one(runtime.database_url, FieldSearch) == []
 
 
+# -- 送达 and 公告: the service post records the result on F6 --------------------------------------------------
+
+
+def test_service_request_is_recorded_by_the_service_post_and_read_by_the_handler(
+    field_court: tuple[Runtime, Court],
+) -> None:
+    runtime, _ = field_court
+
+    async def handler_requests_service(pilot: Pilot) -> None:
+        await open_post(pilot, HANDLER, "f6")
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("enter", "down", "enter", "tab")  # 送达
+        await type_text(pilot, "serve the notice again at the new address")
+        await pilot.press("enter")
+        await type_text(pilot, "2026-12-02")
+        await submit(pilot)
+        assert isinstance(pilot.app.screen, WorkbenchScreen)
+
+    async def service_clerk_records(pilot: Pilot) -> None:
+        await open_post(pilot, SERVICE_CLERK, "f6")
+        assert isinstance(pilot.app.screen, WorkbenchScreen)
+        assert rows_of(pilot, "#desk") == [["（2026）内2221执1号", "送达", "孙立", "12-02", "serve the notice again …"]]
+        assert not pilot.app.screen.query_one("#cases").display  # a service clerk has no cases of their own
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, RecordResultScreen)
+        assert text_of(pilot, "#requirements") == "要求：serve the notice again at the new address"
+        await submit(pilot)
+        assert text_of(pilot, "#ff-message") == "办理结果：不能为空"
+        assert isinstance(pilot.app.screen, RecordResultScreen)
+        assert one(runtime.database_url, DelegatedMatter)[0].closed_at is None  # nothing saved
+        await type_text(pilot, "served by EMS 1180, signed")
+        await submit(pilot)
+        assert isinstance(pilot.app.screen, WorkbenchScreen)
+        assert rows_of(pilot, "#desk") == []
+        assert text_of(pilot, "#wb-status") == "委托事项待办理 0 件"
+
+    async def handler_reads_and_acknowledges(pilot: Pilot) -> None:
+        await open_post(pilot, HANDLER, "f6")
+        assert rows_of(pilot, "#waiting") == [
+            ["委托结果", "（2026）内2221执1号", "11-27 09:30", "送达：served by EMS 1180, signed"]
+        ]
+        await pilot.press("tab", "enter")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ResultScreen)
+        assert text_of(pilot, "#result-text").splitlines()[1:] == [
+            "结果：served by EMS 1180, signed",
+            "办结：2026-11-27 09:30 刘芳",
+        ]
+        assert text_of(pilot, "#files-title") == "附件：无"
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, WorkbenchScreen)
+        assert rows_of(pilot, "#waiting") == []
+
+    drive(runtime, handler_requests_service)
+    drive(runtime, service_clerk_records)
+    drive(runtime, handler_reads_and_acknowledges)
+    matter = one(runtime.database_url, DelegatedMatter)[0]
+    assert (matter.kind, matter.status, matter.result) == ("service", "done", "served by EMS 1180, signed")
+    assert matter.seen_at is not None
+
+
+def _searched_with_files(c: Court, tmp_path: Path) -> Path:
+    """A site investigation done with a photo and a transcript; returns the attachment store."""
+    matter_id = request_matter(
+        c.engine,
+        MatterRequest(c.case_id, MatterKind.SITE_INVESTIGATION, "查明车辆下落", "2026-12-04"),
+        actor=c.handler,
+        clock=c.clock,
+        calendar=c.calendar,
+    )
+    ids = (c.investigators[0].id, c.investigators[1].id)
+    registration = SearchRegistration(matter_id, "2026-11-27 14:00", "永丰村", "物", "1", "蒙K12345", ids)
+    search_id = register_search(c.engine, registration, actor=c.investigators[0], clock=c.clock)
+    store = tmp_path / "attachments"
+    files = [
+        store_file(write(tmp_path / "车辆.jpg", JPEG), store, AttachmentKind.PHOTO),
+        store_file(write(tmp_path / "现场笔录.pdf", PDF), store, AttachmentKind.TRANSCRIPT),
+    ]
+    record_outcome(c.engine, search_id, "车辆已查封", files, actor=c.investigators[0], clock=c.clock)
+    return store
+
+
+def test_handler_sees_the_files_and_which_no_longer_verify(field_court: tuple[Runtime, Court], tmp_path: Path) -> None:
+    runtime, c = field_court
+    store = _searched_with_files(c, tmp_path)
+    damaged = blob_path(store, hashlib.sha256(PDF).hexdigest())
+    damaged.chmod(0o644)
+    damaged.write_bytes(b"%PDF-1.7 overwritten")
+
+    async def scenario(pilot: Pilot) -> None:
+        await open_post(pilot, HANDLER, "f6")
+        await pilot.press("tab", "enter")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ResultScreen)
+        assert text_of(pilot, "#files-title") == "附件 2 个（校验：重新计算 SHA-256，与入库时比对）"
+        assert rows_of(pilot, "#files") == [
+            ["图片", "车辆.jpg", "JPEG", "1.0 KB", hashlib.sha256(JPEG).hexdigest()[:12] + "…", "完好"],
+            ["笔录", "现场笔录.pdf", "PDF", f"{len(PDF)} B", hashlib.sha256(PDF).hexdigest()[:12] + "…", "损坏或缺失"],
+        ]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, WorkbenchScreen)
+        assert len(rows_of(pilot, "#waiting")) == 1  # Esc leaves it unread
+
+    drive(runtime, scenario)
+
+
 # -- counter ------------------------------------------------------------------------------------------------------
 
 
@@ -343,6 +464,41 @@ def test_counter_institution_keys_switch_the_queue(field_court: tuple[Runtime, C
     drive(runtime, scenario)
 
 
+def test_centre_opens_a_counter_task_by_case_number_after_a_bad_form(field_court: tuple[Runtime, Court]) -> None:
+    runtime, _ = field_court
+
+    async def scenario(pilot: Pilot) -> None:
+        await open_post(pilot, OFFICER, "f8")
+        await pilot.press("2")  # the vehicle-office tab: the form proposes it
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, NewTaskScreen)
+        await type_text(pilot, "(2026)内2221执9号")
+        await pilot.press("enter", "tab")  # keep 车辆管理所
+        await type_text(pilot, "兴安盟车管所")
+        await pilot.press("enter", "enter", "down", "enter", "tab")  # 保全
+        await submit(pilot)
+        assert text_of(pilot, "#ff-message") == "具体要求：不能为空"
+        await type_text(pilot, "seal car K12345")
+        await submit(pilot)
+        assert text_of(pilot, "#ff-message") == "案号：本院没有案号为（2026）内2221执9号的案件"
+        assert isinstance(pilot.app.screen, NewTaskScreen)
+        assert one(runtime.database_url, CounterTask) == []  # nothing saved by either bad form
+        await pilot.press("shift+tab", "shift+tab", "shift+tab", "shift+tab", "end", "ctrl+u")
+        await type_text(pilot, "(2026)内2221执1号")
+        await submit(pilot)
+        assert isinstance(pilot.app.screen, CounterScreen)
+        assert rows_of(pilot, "#tasks") == [
+            ["（2026）内2221执1号", "保全", "兴安盟车管所", "待领取", "—", "—", "seal car K12345"]
+        ]
+        assert text_of(pilot, "#ct-status").startswith("车辆管理所")
+
+    drive(runtime, scenario)
+    task = one(runtime.database_url, CounterTask)[0]
+    assert (task.institution, task.source, task.matter_id) == ("vehicle_office", "preservation", None)
+
+
 # -- snapshots --------------------------------------------------------------------------------------------------
 
 
@@ -405,3 +561,71 @@ def test_counter_snapshot(snap_compare: SnapCompare, field_court: tuple[Runtime,
     runtime, c = field_court
     _with_work(c)
     assert snap_compare(ZhihuiApp(runtime), terminal_size=size, run_before=_posted(OFFICER, "f8"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_service_desk_snapshot(
+    snap_compare: SnapCompare, field_court: tuple[Runtime, Court], size: tuple[int, int]
+) -> None:
+    runtime, c = field_court
+    for kind, text, due in (
+        (MatterKind.SERVICE, "向被执行人补充送达执行通知书", "2026-11-26"),
+        (MatterKind.PUBLIC_NOTICE, "下落不明，公告送达", "2026-12-11"),
+    ):
+        c.clock.at = datetime(2026, 11, 25, 10, 0)  # requested earlier in the week: the first is now overdue
+        request_matter(
+            c.engine, MatterRequest(c.case_id, kind, text, due), actor=c.handler, clock=c.clock, calendar=c.calendar
+        )
+    assert snap_compare(ZhihuiApp(runtime), terminal_size=size, run_before=_posted(SERVICE_CLERK, "f6"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_record_result_form_snapshot(
+    snap_compare: SnapCompare, field_court: tuple[Runtime, Court], size: tuple[int, int]
+) -> None:
+    runtime, c = field_court
+    request_matter(
+        c.engine,
+        MatterRequest(c.case_id, MatterKind.SERVICE, "向被执行人王建国补充送达执行通知书、报告财产令", "2026-12-02"),
+        actor=c.handler,
+        clock=c.clock,
+        calendar=c.calendar,
+    )
+
+    async def run_before(pilot: Pilot) -> None:
+        await open_post(pilot, SERVICE_CLERK, "f6")
+        await pilot.press("enter")
+        await settle(pilot)
+        await steady_cursors(pilot)
+
+    assert snap_compare(ZhihuiApp(runtime), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_result_with_files_snapshot(
+    snap_compare: SnapCompare, field_court: tuple[Runtime, Court], size: tuple[int, int], tmp_path: Path
+) -> None:
+    runtime, c = field_court
+    _searched_with_files(c, tmp_path)
+
+    async def run_before(pilot: Pilot) -> None:
+        await open_post(pilot, HANDLER, "f6")
+        await pilot.press("tab", "enter")
+        await settle(pilot)
+
+    assert snap_compare(ZhihuiApp(runtime), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_new_counter_task_form_snapshot(
+    snap_compare: SnapCompare, field_court: tuple[Runtime, Court], size: tuple[int, int]
+) -> None:
+    runtime, _ = field_court
+
+    async def run_before(pilot: Pilot) -> None:
+        await open_post(pilot, OFFICER, "f8")
+        await pilot.press("n")
+        await settle(pilot)
+        await steady_cursors(pilot)
+
+    assert snap_compare(ZhihuiApp(runtime), terminal_size=size, run_before=run_before)

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from zhihui_tui.domain.calendar import DELEGATION_CUTOFF, WorkCalendar, effective_request_day
+from zhihui_tui.domain.case_number import CaseNumber, parse_case_number
 from zhihui_tui.domain.errors import FieldError
 from zhihui_tui.domain.roles import Role
 from zhihui_tui.domain.validators import clean_text, normalize_person_name, parse_date
@@ -36,6 +37,7 @@ F_RECEIPT_OFFICER = "协执单位经办人"
 F_RECEIPT_SIGNED = "经办人签字"
 F_FILE = "附件"
 F_DECISION_NOTE = "审批意见"
+F_SOURCE = "业务来源"
 
 MIN_AT_BUREAU = 2  # R-CLU-2: investigators who stay at the bureau every day
 MAX_REQUIREMENTS = 2000
@@ -390,6 +392,43 @@ class CounterStatus(StrEnum):
     @property
     def label(self) -> str:
         return {"open": "待领取", "taken": "办理中", "handed_over": "已交接"}[self.value]
+
+
+CENTRE_SOURCES = (CounterSource.PRESERVATION, CounterSource.DELEGATED)  # the centre opens these itself
+
+
+@dataclass(frozen=True)
+class CounterTaskForm:
+    """A counter task the centre opens itself, as typed on the F8 form (checked by :func:`check_counter_task`)."""
+
+    case_number: str
+    institution: Institution | None
+    source: CounterSource | None
+    requirements: str
+    institution_name: str = ""
+
+
+@dataclass(frozen=True)
+class CheckedCounterTask:
+    case_number: CaseNumber
+    institution: Institution
+    institution_name: str
+    source: CounterSource
+    requirements: str
+
+
+def check_counter_task(form: CounterTaskForm) -> CheckedCounterTask:
+    """Check the form field by field, in the order the form shows them; the first bad field raises."""
+    number = parse_case_number(clean_text(form.case_number, field=F_CASE, max_length=40))
+    if form.institution is None:
+        raise FieldError(F_INSTITUTION, f"请选择（{'、'.join(INSTITUTION_LABELS.values())}）")
+    name = clean_text(form.institution_name or form.institution.label, field=F_INSTITUTION_NAME, max_length=100)
+    if form.source is None:
+        raise FieldError(F_SOURCE, f"请选择（{'、'.join(s.label for s in CENTRE_SOURCES)}）")
+    if form.source not in CENTRE_SOURCES:
+        raise FieldError(F_SOURCE, "承办人申请的临柜业务由承办人在工作台提请")
+    requirements = clean_text(form.requirements, field=F_REQUIREMENTS, max_length=MAX_REQUIREMENTS, multiline=True)
+    return CheckedCounterTask(number, form.institution, name, form.source, requirements)
 
 
 def missing_cards(work_card_no: str | None, official_card_no: str | None) -> list[str]:

@@ -17,12 +17,12 @@ import hashlib
 import os
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, and_, or_
 from sqlmodel import Session, col, select
 
 from zhihui_tui.db.engine import read_session
@@ -250,11 +250,18 @@ def record_attachment(
 
 def list_attachments(engine: Engine, *, owner_kind: str, owner_id: int) -> list[AttachmentView]:
     with read_session(engine) as session:
-        rows = session.exec(
-            select(Attachment)
-            .where(Attachment.owner_kind == owner_kind, Attachment.owner_id == owner_id)
-            .order_by(col(Attachment.id))
-        ).all()
+        return attachments_for(session, [(owner_kind, owner_id)])
+
+
+def attachments_for(session: Session, owners: Sequence[tuple[str, int]]) -> list[AttachmentView]:
+    """The files of several owners ((owner_kind, owner_id) pairs), in upload order; read through the owner index."""
+    if not owners:
+        return []
+    rows = session.exec(
+        select(Attachment)
+        .where(or_(*(and_(Attachment.owner_kind == kind, Attachment.owner_id == owner) for kind, owner in owners)))
+        .order_by(col(Attachment.id))
+    ).all()
     return [
         AttachmentView(
             id=row.id or 0,

@@ -21,16 +21,20 @@ from zhihui_tui.db.models import Case, CounterTask, DelegatedMatter, Staff
 from zhihui_tui.domain.clock import Clock
 from zhihui_tui.domain.errors import FieldError
 from zhihui_tui.domain.field_work import (
+    F_CASE,
     F_INSTITUTION_NAME,
     F_REQUIREMENTS,
     CounterSource,
     CounterStatus,
+    CounterTaskForm,
     Institution,
     MatterStatus,
     Receipt,
+    check_counter_task,
     check_receipt,
     missing_cards,
 )
+from zhihui_tui.domain.lifecycle import Stage
 from zhihui_tui.domain.roles import Role
 from zhihui_tui.domain.validators import clean_text
 from zhihui_tui.services.attachments import StoredFile, record_attachment
@@ -41,6 +45,8 @@ from zhihui_tui.services.uow import unit_of_work
 
 OWNER_KIND = "counter_task"
 ROLES = (Role.COUNTER_CONTROL,)
+CREATE_ROLES = (Role.COUNTER_CONTROL, Role.DIRECTOR)
+CLOSED_STAGES = (Stage.REJECTED.value, Stage.ARCHIVED.value)  # no counter work on a rejected or archived case
 
 
 @dataclass(frozen=True)
@@ -70,7 +76,7 @@ class NewCounterTask:
 
 
 def create_task(engine: Engine, new: NewCounterTask, *, actor: Actor, clock: Clock) -> int:
-    require_role(actor, (Role.COUNTER_CONTROL, Role.DIRECTOR), "新建临柜业务")
+    require_role(actor, CREATE_ROLES, "新建临柜业务")
     if new.source is CounterSource.HANDLER_REQUEST:
         raise ServiceError("承办人申请的临柜业务由承办人在工作台提请")
     requirements = clean_text(new.requirements, field=F_REQUIREMENTS, max_length=2000, multiline=True)
@@ -78,21 +84,60 @@ def create_task(engine: Engine, new: NewCounterTask, *, actor: Actor, clock: Clo
     with unit_of_work(engine, actor=actor, action="新建临柜业务", clock=clock) as session:
         case = session.get(Case, new.case_id)
         if case is None:
-            raise FieldError("案号", "案件不存在")
-        task = CounterTask(
-            case_id=new.case_id,
-            institution=new.institution.value,
-            institution_name=name,
-            source=new.source.value,
-            requirements=requirements,
-            handler_id=case.handler_id,
-            created_by_id=actor.id,
-            created_at=clock.now(),
-            status=CounterStatus.OPEN.value,
+            raise FieldError(F_CASE, "案件不存在")
+        return _insert_task(session, case, new.institution, name, new.source, requirements, actor=actor, clock=clock)
+
+
+def open_task(engine: Engine, form: CounterTaskForm, *, actor: Actor, clock: Clock) -> int:
+    """The F8 form: the case picked by its number as typed. Every field is checked before anything is written."""
+    require_role(actor, CREATE_ROLES, "新建临柜业务")
+    checked = check_counter_task(form)
+    number = str(checked.case_number)
+    with unit_of_work(engine, actor=actor, action="新建临柜业务", clock=clock) as session:
+        case = session.exec(select(Case).where(Case.case_number == number)).first()
+        if case is None:
+            raise FieldError(F_CASE, f"本院没有案号为{number}的案件")
+        if case.stage in CLOSED_STAGES:
+            raise FieldError(F_CASE, f"{number}当前为“{Stage(case.stage).label}”，不能新建临柜业务")
+        return _insert_task(
+            session,
+            case,
+            checked.institution,
+            checked.institution_name,
+            checked.source,
+            checked.requirements,
+            actor=actor,
+            clock=clock,
         )
-        session.add(task)
-        session.flush()
-        return task.id or 0
+
+
+def _insert_task(
+    session: Session,
+    case: Case,
+    institution: Institution,
+    name: str,
+    source: CounterSource,
+    requirements: str,
+    *,
+    actor: Actor,
+    clock: Clock,
+) -> int:
+    """The result of a task the centre opens goes to the case's handler (``_counter_results`` on F6)."""
+    assert case.id is not None
+    task = CounterTask(
+        case_id=case.id,
+        institution=institution.value,
+        institution_name=name,
+        source=source.value,
+        requirements=requirements,
+        handler_id=case.handler_id,
+        created_by_id=actor.id,
+        created_at=clock.now(),
+        status=CounterStatus.OPEN.value,
+    )
+    session.add(task)
+    session.flush()
+    return task.id or 0
 
 
 # -- queue -----------------------------------------------------------------------------------------------------

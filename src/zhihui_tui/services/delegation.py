@@ -38,6 +38,8 @@ from zhihui_tui.services.errors import NotFound, PermissionDenied, ServiceError
 from zhihui_tui.services.uow import unit_of_work
 
 CHIEF_ROLES = (Role.BUREAU_CHIEF,)
+# Posts whose matters close with a plain result (complete_matter); field search and counter keep their own records.
+RESULT_POSTS = (Role.SERVICE, Role.DIRECTOR)
 PAGE_SIZE = 50
 
 
@@ -194,6 +196,28 @@ def matter_queue(
         .join(Case, col(Case.id) == DelegatedMatter.case_id)
         .join(Staff, col(Staff.id) == DelegatedMatter.requested_by_id)
         .where(DelegatedMatter.post == post.value, col(DelegatedMatter.closed_at).is_(None))
+        .order_by(col(DelegatedMatter.id))
+        .limit(limit)
+    )
+    if after_id is not None:
+        query = query.where(col(DelegatedMatter.id) > after_id)
+    with read_session(engine) as session:
+        rows = session.exec(query).all()
+    return [to_matter_row(matter, number, name) for matter, number, name in rows]
+
+
+def result_queue(
+    engine: Engine, *, actor: Actor, after_id: int | None = None, limit: int = PAGE_SIZE
+) -> list[MatterRow]:
+    """Open matters whose result the actor's post records with :func:`complete_matter`: 送达 and 公告 for
+    集约送达组, 其他 for the director. Oldest first, one keyset page across those posts."""
+    require_role(actor, RESULT_POSTS, "办理委托事项")
+    posts = [post.value for post in RESULT_POSTS if actor.has(post)]
+    query = (
+        select(DelegatedMatter, Case.case_number, Staff.name)
+        .join(Case, col(Case.id) == DelegatedMatter.case_id)
+        .join(Staff, col(Staff.id) == DelegatedMatter.requested_by_id)
+        .where(col(DelegatedMatter.post).in_(posts), col(DelegatedMatter.closed_at).is_(None))
         .order_by(col(DelegatedMatter.id))
         .limit(limit)
     )

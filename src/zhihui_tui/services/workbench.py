@@ -1,5 +1,6 @@
 """承办人工作台: a handler's cases with stage and next deadline, what is waiting on them (results back from the
-centre, booked meetings and call-backs), and one case's whole history (stage changes and audit trail)."""
+centre, booked meetings and call-backs), one result with the files that came with it, and one case's whole
+history (stage changes and audit trail)."""
 
 from __future__ import annotations
 
@@ -11,16 +12,29 @@ from sqlalchemy import Engine, and_, or_
 from sqlmodel import Session, col, select
 
 from zhihui_tui.db.engine import read_session
-from zhihui_tui.db.models import AuditRecord, Case, CounterTask, Deadline, DelegatedMatter, Staff, StageChange
+from zhihui_tui.db.models import (
+    AuditRecord,
+    Case,
+    CounterTask,
+    Deadline,
+    DelegatedMatter,
+    FieldSearch,
+    Staff,
+    StageChange,
+)
 from zhihui_tui.domain.field_work import MatterKind, MatterStatus
 from zhihui_tui.domain.lifecycle import Stage
 from zhihui_tui.domain.roles import Role
+from zhihui_tui.services.attachments import AttachmentView, attachments_for
 from zhihui_tui.services.context import Actor, require_role
+from zhihui_tui.services.counter import OWNER_KIND as COUNTER_OWNER
 from zhihui_tui.services.delegation import PAGE_SIZE
 from zhihui_tui.services.errors import NotFound, PermissionDenied
+from zhihui_tui.services.field_search import OWNER_KIND as SEARCH_OWNER
 from zhihui_tui.services.reception import handler_appointments
 
 OVERSIGHT_ROLES = (Role.DIRECTOR, Role.BUREAU_CHIEF, Role.DEPUTY_CHIEF, Role.GENERAL_AFFAIRS)
+MATTER_OWNER = "delegated_matter"
 CLOSED_STAGES = (Stage.ARCHIVED.value, Stage.REJECTED.value)
 
 
@@ -174,6 +188,101 @@ def _counter_results(engine: Engine, actor: Actor, limit: int) -> list[WaitingIt
         )
         for task, number in rows
     ]
+
+
+# -- one result with its files ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResultDetail:
+    """A result the centre sent back, whole, with the files recorded on the matter, its field search or its
+    counter task (R-DEL-1: "the result flows back with its materials")."""
+
+    case_id: int
+    case_number: str
+    what: str  # 送达 / 现场调查 / 临柜（农行科右前旗支行）…
+    requirements: str
+    result: str
+    done_by: str | None
+    done_at: datetime | None
+    receipt: str  # the counter receipt (回执) when there is one, else ""
+    attachments: list[AttachmentView]
+
+
+def result_detail(
+    engine: Engine, *, actor: Actor, matter_id: int | None = None, task_id: int | None = None
+) -> ResultDetail:
+    """The result of a delegated matter (``matter_id``) or of a counter task the centre opened (``task_id``)."""
+    with read_session(engine) as session:
+        if matter_id is not None:
+            return _matter_detail(session, matter_id, actor)
+        if task_id is not None:
+            return _task_detail(session, task_id, actor)
+    raise NotFound("没有指定要查看的结果")
+
+
+def _matter_detail(session: Session, matter_id: int, actor: Actor) -> ResultDetail:
+    matter = session.get(DelegatedMatter, matter_id)
+    if matter is None:
+        raise NotFound(f"委托事项 {matter_id} 不存在")
+    case = _readable_case(session, matter.case_id, actor, matter.requested_by_id)
+    owners = [(MATTER_OWNER, matter_id)]
+    search_id = session.exec(select(FieldSearch.id).where(FieldSearch.matter_id == matter_id)).first()
+    if search_id is not None:
+        owners.append((SEARCH_OWNER, search_id))
+    task = session.exec(select(CounterTask).where(CounterTask.matter_id == matter_id)).first()
+    if task is not None and task.id is not None:
+        owners.append((COUNTER_OWNER, task.id))
+    return ResultDetail(
+        case_id=matter.case_id,
+        case_number=case.case_number or "（未立案）",
+        what=MatterKind(matter.kind).label,
+        requirements=matter.requirements,
+        result=matter.result or "",
+        done_by=_name(session, matter.result_by_id),
+        done_at=matter.closed_at,
+        receipt=_receipt(task),
+        attachments=attachments_for(session, owners),
+    )
+
+
+def _task_detail(session: Session, task_id: int, actor: Actor) -> ResultDetail:
+    task = session.get(CounterTask, task_id)
+    if task is None or task.id is None:
+        raise NotFound(f"临柜业务 {task_id} 不存在")
+    case = _readable_case(session, task.case_id, actor, task.handler_id)
+    return ResultDetail(
+        case_id=task.case_id,
+        case_number=case.case_number or "（未立案）",
+        what=f"临柜（{task.institution_name}）",
+        requirements=task.requirements,
+        result=task.result or "",
+        done_by=_name(session, task.taken_by_id),
+        done_at=task.closed_at,
+        receipt=_receipt(task),
+        attachments=attachments_for(session, [(COUNTER_OWNER, task.id)]),
+    )
+
+
+def _readable_case(session: Session, case_id: int, actor: Actor, recipient_id: int | None) -> Case:
+    """The result's recipient, the case's handler, or an oversight role may read it."""
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFound(f"案件 {case_id} 不存在")
+    if actor.id not in (recipient_id, case.handler_id) and not actor.has(*OVERSIGHT_ROLES):
+        raise PermissionDenied("只能查看本人承办案件的办理结果")
+    return case
+
+
+def _name(session: Session, staff_id: int | None) -> str | None:
+    staff = session.get(Staff, staff_id) if staff_id is not None else None
+    return staff.name if staff is not None else None
+
+
+def _receipt(task: CounterTask | None) -> str:
+    if task is None or task.receipt_no is None:
+        return ""
+    return f"回执 {task.receipt_no}，协执单位经办人 {task.receipt_officer}，经办人签字 {task.receipt_signed_by}"
 
 
 # -- one case's history ----------------------------------------------------------------------------------------

@@ -90,8 +90,15 @@ POSTS: tuple[Post, ...] = (
     Post("f3", "立案审查", _roles(Role.FILING_REVIEW, Role.DIRECTOR), screen=_filing_screen),
     Post("f4", "网络查控", _roles(Role.NETWORK_INQUIRY, Role.DIRECTOR), screen=_inquiry_screen),
     Post("f5", "分流看板", _roles(Role.DIRECTOR, Role.BUREAU_CHIEF, Role.DEPUTY_CHIEF), screen=_triage_screen),
-    # The bureau chief opens F6 too: urgent 拘传 requests wait there for approval (R-DEL-2).
-    Post("f6", "承办人工作台", _roles(Role.HANDLER, Role.BUREAU_CHIEF), screen=_workbench),
+    # F6 is the desk of delegated matters (R-DEL-1..2): the bureau chief approves urgent 拘传 there, and 集约送达组
+    # (送达、公告) and the director (其他) record the results of the matters their posts do. F9 is the filing
+    # screen's 立案 key, so a new post key would have clashed; each sees only their own lists on F6.
+    Post(
+        "f6",
+        "承办人工作台",
+        _roles(Role.HANDLER, Role.BUREAU_CHIEF, Role.SERVICE, Role.DIRECTOR),
+        screen=_workbench,
+    ),
     Post("f7", "查人找物", _roles(Role.FIELD_SEARCH), screen=_field_search),
     Post("f8", "临柜业务", _roles(Role.COUNTER_CONTROL), screen=_counter),
 )

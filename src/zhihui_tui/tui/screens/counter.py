@@ -1,5 +1,6 @@
-"""临柜业务 (F8, R-CTR-1): counter tasks by institution (keys 1–4), taking one (both cards required — the service
-checks the account), and handover with a complete, signed receipt; the result goes back to the handler."""
+"""临柜业务 (F8, R-CTR-1): counter tasks by institution (keys 1–4), a task the centre opens itself (N: preservation
+or delegated work, the case typed by its number), taking one (both cards required — the service checks the
+account), and handover with a complete, signed receipt; the result goes back to the handler."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input, Select, Static
 from textual.worker import get_current_worker
 
-from zhihui_tui.domain.field_work import Institution, Receipt
+from zhihui_tui.domain.field_work import CENTRE_SOURCES, CounterSource, CounterTaskForm, Institution, Receipt
 from zhihui_tui.tui.screens.base import SignedInScreen
-from zhihui_tui.tui.screens.workbench import PAGE, FormScreen, LoadFailed, TableLoaded, short
+from zhihui_tui.tui.screens.forms import PAGE, FormScreen, LoadFailed, TableLoaded, short
+from zhihui_tui.tui.screens.paging import KeysetPaging, paging_bindings
 from zhihui_tui.tui.shell import shell_of
 
 if TYPE_CHECKING:
@@ -50,18 +52,57 @@ class HandoverScreen(FormScreen):
         return True
 
 
-class CounterScreen(SignedInScreen):
+class NewTaskScreen(FormScreen):
+    """新建临柜业务: the centre's own work (preservation, or delegated by another court) at one institution."""
+
+    TITLE = "新建临柜业务（保全或外院委托；承办人申请的由承办人在工作台提请）"
+
+    def __init__(self, institution: Institution) -> None:
+        super().__init__()
+        self.institution = institution  # the tab the officer is on is the likely place
+
+    def form_fields(self) -> ComposeResult:
+        places = [(inst.label, inst) for inst in INSTITUTIONS]
+        sources = [(source.label, source) for source in CENTRE_SOURCES]
+        number = Input(id="case-number", compact=True, max_length=40, placeholder="（2026）内2221执123号")
+        yield self.row("案号", number)
+        yield self.row("协执单位", Select(places, id="institution", compact=True, value=self.institution))
+        yield self.row("单位名称", Input(id="institution-name", compact=True, max_length=100, placeholder="可空"))
+        yield self.row("业务来源", Select(sources, id="source", compact=True, prompt="请选择（Enter 展开）"))
+        yield self.row("具体要求", Input(id="requirements", compact=True, max_length=2000))
+
+    def read_form(self) -> CounterTaskForm:
+        institution = self.query_one("#institution", Select).value
+        source = self.query_one("#source", Select).value
+        return CounterTaskForm(
+            case_number=self.value("#case-number"),
+            institution=institution if isinstance(institution, Institution) else None,
+            source=source if isinstance(source, CounterSource) else None,
+            requirements=self.value("#requirements"),
+            institution_name=self.value("#institution-name"),
+        )
+
+    def submit(self, form: CounterTaskForm) -> tuple[int, Institution]:
+        from zhihui_tui.services.counter import open_task
+
+        shell = shell_of(self)
+        assert shell.actor is not None
+        task_id = open_task(shell.runtime.engine, form, actor=shell.actor, clock=shell.runtime.clock)
+        assert form.institution is not None  # open_task refuses a form without one
+        return task_id, form.institution
+
+
+class CounterScreen(KeysetPaging, SignedInScreen):
     SCREEN_NAME = "临柜业务"
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
             Binding(str(i + 1), f"institution({i})", inst.label, show=False, id=f"counter.inst{i + 1}")
             for i, inst in enumerate(INSTITUTIONS)
         ),
+        Binding("n", "new_task", "新建", id="counter.new"),
         Binding("t", "take", "领取", id="counter.take"),
         Binding("h", "handover", "交接", id="counter.handover"),
-        Binding("right_square_bracket", "next_page", "下一页", key_display="]", show=False, id="counter.next"),
-        Binding("left_square_bracket", "first_page", "首页", key_display="[", show=False, id="counter.first"),
-        Binding("r", "reload", "刷新", id="counter.reload"),
+        *paging_bindings("counter", show_reload=False),  # the 80-column footer is full; F1 lists r
     ]
     AUTO_FOCUS = "#tasks"
     DEFAULT_CSS = """
@@ -76,7 +117,6 @@ class CounterScreen(SignedInScreen):
         super().__init__()
         self.institution = Institution.BANK
         self._rows: dict[str, CounterRow] = {}
-        self._pages: list[int | None] = [None]
         self._counts: dict[Institution, int] = {}
 
     def compose(self) -> ComposeResult:
@@ -102,21 +142,10 @@ class CounterScreen(SignedInScreen):
 
     def action_institution(self, index: int) -> None:
         self.institution = INSTITUTIONS[index]
-        self._pages = [None]
-        self.load(None)
+        self.action_first_page()
 
-    def action_reload(self) -> None:
-        self.load(self._pages[-1])
-
-    def action_next_page(self) -> None:
-        if len(self._rows) >= PAGE:
-            last = max(row.id for row in self._rows.values())
-            self._pages.append(last)
-            self.load(last)
-
-    def action_first_page(self) -> None:
-        self._pages = [None]
-        self.load(None)
+    def page_end(self) -> int | None:
+        return max(row.id for row in self._rows.values()) if len(self._rows) >= PAGE else None
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="counter")
     def load(self, after_id: int | None) -> None:
@@ -129,7 +158,7 @@ class CounterScreen(SignedInScreen):
                 runtime.engine, institution=self.institution, actor=actor, after_id=after_id, limit=PAGE
             )
             self._counts = open_counts(runtime.engine)
-            message: Message = TableLoaded("tasks", rows, f"{self.institution.label}：第 {len(self._pages)} 页")
+            message: Message = TableLoaded("tasks", rows, f"{self.institution.label}：第 {self.page_number} 页")
         except Exception as error:
             message = LoadFailed(f"读取失败：{error}（按 r 重试）")
         if not get_current_worker().is_cancelled:
@@ -204,3 +233,12 @@ class CounterScreen(SignedInScreen):
         if value:
             self.notify("已交接，结果已反馈承办人")
             self.action_reload()
+
+    def action_new_task(self) -> None:
+        self.app.push_screen(NewTaskScreen(self.institution), callback=self._created)
+
+    def _created(self, value: tuple[int, Institution] | None) -> None:
+        if value:
+            task_id, institution = value
+            self.notify(f"已新建临柜业务（编号 {task_id}）")
+            self.action_institution(INSTITUTIONS.index(institution))  # show the queue the new task is in

@@ -18,7 +18,8 @@ from textual.worker import get_current_worker
 
 from zhihui_tui.domain.field_work import AttachmentKind, SearchRegistration
 from zhihui_tui.tui.screens.base import SignedInScreen
-from zhihui_tui.tui.screens.workbench import PAGE, FormScreen, LoadFailed, TableLoaded, short
+from zhihui_tui.tui.screens.forms import PAGE, FormScreen, LoadFailed, TableLoaded, short
+from zhihui_tui.tui.screens.paging import KeysetPaging, paging_bindings
 from zhihui_tui.tui.shell import shell_of
 
 if TYPE_CHECKING:
@@ -156,15 +157,13 @@ class OutcomeScreen(FormScreen):
         return True
 
 
-class FieldSearchScreen(SignedInScreen):
+class FieldSearchScreen(KeysetPaging, SignedInScreen):
     SCREEN_NAME = "查人找物"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("g", "register", "登记", id="search.register"),
         Binding("u", "attach", "上传附件", id="search.attach"),
         Binding("o", "outcome", "登记结果", id="search.outcome"),
-        Binding("right_square_bracket", "next_page", "下一页", key_display="]", show=False, id="search.next"),
-        Binding("left_square_bracket", "first_page", "首页", key_display="[", show=False, id="search.first"),
-        Binding("r", "reload", "刷新", show=False, id="search.reload"),
+        *paging_bindings("search", show_reload=False),
     ]
     AUTO_FOCUS = "#queue"
     DEFAULT_CSS = """
@@ -178,7 +177,6 @@ class FieldSearchScreen(SignedInScreen):
     def __init__(self) -> None:
         super().__init__()
         self._rows: dict[str, SearchRow] = {}
-        self._pages: list[int | None] = [None]
         self._team: dict[int, str] = {}
         self._roster_text = ""
 
@@ -196,18 +194,8 @@ class FieldSearchScreen(SignedInScreen):
     def on_screen_resume(self) -> None:
         self.action_reload()
 
-    def action_reload(self) -> None:
-        self.load(self._pages[-1])
-
-    def action_next_page(self) -> None:
-        if len(self._rows) >= PAGE:
-            last = max(row.matter_id for row in self._rows.values())
-            self._pages.append(last)
-            self.load(last)
-
-    def action_first_page(self) -> None:
-        self._pages = [None]
-        self.load(None)
+    def page_end(self) -> int | None:
+        return max(row.matter_id for row in self._rows.values()) if len(self._rows) >= PAGE else None
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="queue")
     def load(self, after_id: int | None) -> None:
@@ -222,7 +210,7 @@ class FieldSearchScreen(SignedInScreen):
             stay = "、".join(check.at_bureau) or "无"
             out = "、".join(check.out) or "无"
             self._roster_text = f"今日在局留守：{stay}（外出：{out}；须至少 2 人留守）"
-            message: Message = TableLoaded("queue", rows, f"第 {len(self._pages)} 页，{len(rows)} 项")
+            message: Message = TableLoaded("queue", rows, f"第 {self.page_number} 页，{len(rows)} 项")
         except Exception as error:
             message = LoadFailed(f"读取失败：{error}（按 r 重试）")
         if not get_current_worker().is_cancelled:

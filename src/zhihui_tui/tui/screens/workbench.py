@@ -1,23 +1,25 @@
-"""承办人工作台 (F6): my cases with stage and next deadline, what is waiting on me, a case's whole history,
-requesting a delegated matter (R-DEL-1, with the 15:00 notice of R-DEL-2 shown before sending), and — for the
-bureau chief — urgent 拘传 requests to approve or refuse.
+"""承办人工作台 (F6), the desk of delegated matters (事项委托, R-DEL-1..2):
 
-Also home of :class:`FormScreen`, the compact keyboard form the field-search and counter screens reuse.
+- the handler: my cases with stage and next deadline, what is waiting on me (Enter reads a result whole with its
+  files), a case's whole history, requesting a delegated matter with the 15:00 notice shown before sending;
+- the bureau chief: urgent 拘传 requests to approve or refuse;
+- 集约送达组 (送达、公告) and the director (其他): the matters whose result they record here, which goes straight
+  back to the requesting handler. These posts have no function key of their own yet, and F6 is where the rest of a
+  matter's round trip already lives; each audience sees only its own lists.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widget import Widget
 from textual.widgets import Checkbox, DataTable, Input, Select, Static
 from textual.worker import get_current_worker
 
@@ -31,167 +33,16 @@ from zhihui_tui.domain.field_work import (
 )
 from zhihui_tui.domain.roles import Role
 from zhihui_tui.tui.screens.base import SignedInScreen
+from zhihui_tui.tui.screens.forms import PAGE, FormScreen, LoadFailed, ReasonScreen, TableLoaded, short
+from zhihui_tui.tui.screens.paging import KeysetPaging, paging_bindings
+from zhihui_tui.tui.screens.results import ACKNOWLEDGE, HISTORY, RecordResultScreen, ResultScreen
 from zhihui_tui.tui.shell import shell_of
 
 if TYPE_CHECKING:
     from zhihui_tui.services.delegation import MatterRow
     from zhihui_tui.services.workbench import CaseHistory, CaseRow, WaitingItem
 
-PAGE = 50
 ACK_KINDS = ("委托结果", "临柜结果")
-
-
-def short(text: str, width: int = 24) -> str:
-    """One table cell: the first line, cut to ``width`` characters."""
-    line = text.splitlines()[0] if text else ""
-    return line if len(line) <= width else line[: width - 1] + "…"
-
-
-class TableLoaded(Message):
-    """A worker's rows for one table of a screen (``target`` names the table)."""
-
-    def __init__(self, target: str, rows: list[Any], note: str = "") -> None:
-        super().__init__()
-        self.target = target
-        self.rows = rows
-        self.note = note
-
-
-class LoadFailed(Message):
-    def __init__(self, reason: str) -> None:
-        super().__init__()
-        self.reason = reason
-
-
-# -- a compact keyboard form ------------------------------------------------------------------------------------
-
-
-class FormScreen(ModalScreen[Any]):
-    """A dialog of one-line fields. Enter moves to the next field, Ctrl+S sends, Esc cancels.
-
-    Subclasses yield their fields in ``form_fields`` (use :meth:`row`) and implement ``submit`` (run in a thread
-    worker; return the dismissal value or raise a service/domain error, which is shown in red under the form)."""
-
-    TITLE = ""
-    AUTO_FOCUS = ".ff-row > Input, .ff-row > Select, .ff-row > SelectionList, .ff-row > Checkbox"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "send", "提交", id="form.send"),
-        Binding("escape", "cancel", "取消", id="form.cancel"),
-    ]
-    DEFAULT_CSS = """
-    FormScreen { align: center middle; }
-    FormScreen .ff-box {
-        width: 100%; max-width: 96; height: auto; max-height: 100%;
-        border: round $primary; background: $surface; padding: 0 1;
-    }
-    FormScreen .ff-title { text-style: bold; width: 100%; }
-    FormScreen .ff-row { height: auto; min-height: 1; }
-    FormScreen .ff-label { width: 14; height: 1; color: $text-muted; }
-    FormScreen .ff-row > Input, FormScreen .ff-row > Select, FormScreen .ff-row > Checkbox { width: 1fr; }
-    FormScreen .ff-row > SelectionList { border: none; height: auto; max-height: 5; padding: 0; }
-    FormScreen .ff-note { color: $text-warning; height: auto; }
-    FormScreen .ff-message { color: $text-error; height: auto; min-height: 1; }
-    FormScreen .ff-keys { color: $text-muted; height: 1; }
-    """
-
-    class Done(Message):
-        def __init__(self, value: Any) -> None:
-            super().__init__()
-            self.value = value
-
-    class Failed(Message):
-        def __init__(self, reason: str) -> None:
-            super().__init__()
-            self.reason = reason
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._busy = False
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="ff-box", can_focus=False):
-            yield Static(self.TITLE, classes="ff-title", markup=False)
-            yield from self.form_fields()
-            yield Static("", id="ff-message", classes="ff-message", markup=False)
-            yield Static("Enter 下一项  Ctrl+S 提交  Esc 取消", classes="ff-keys")
-
-    def form_fields(self) -> ComposeResult:
-        yield from ()
-
-    @staticmethod
-    def row(label: str, widget: Widget) -> Horizontal:
-        return Horizontal(Static(label, classes="ff-label", markup=False), widget, classes="ff-row")
-
-    @on(Input.Submitted)
-    def next_field(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.focus_next()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def action_send(self) -> None:
-        if self._busy:
-            return
-        self._busy = True
-        self.say("正在提交…")
-        self._run_submit(self.read_form())
-
-    def read_form(self) -> Any:
-        """Read the widgets on the UI thread; the result is handed to ``submit`` in the worker."""
-        return None
-
-    def submit(self, form: Any) -> Any:
-        raise NotImplementedError
-
-    @work(thread=True, exit_on_error=False, group="form")
-    def _run_submit(self, form: Any) -> None:
-        from zhihui_tui.domain.errors import DomainError
-
-        try:
-            value = self.submit(form)
-        except DomainError as error:
-            self.post_message(self.Failed(error.message))
-        except Exception as error:  # an unexpected failure is shown, never a crash of the terminal
-            self.post_message(self.Failed(f"提交失败：{error}"))
-        else:
-            self.post_message(self.Done(value))
-
-    @on(Done)
-    def _done(self, message: Done) -> None:
-        self._busy = False
-        self.dismiss(message.value)
-
-    @on(Failed)
-    def _failed(self, message: Failed) -> None:
-        self._busy = False
-        self.say(message.reason)
-
-    def say(self, text: str) -> None:
-        self.query_one("#ff-message", Static).update(text)
-
-    def value(self, selector: str) -> str:
-        return self.query_one(selector, Input).value
-
-
-class ReasonScreen(FormScreen):
-    """One line of text (a refusal reason, a note) handed to ``action``."""
-
-    def __init__(self, title: str, label: str, action: Callable[[str], Any]) -> None:
-        super().__init__()
-        self.TITLE = title
-        self._label = label
-        self._action = action
-
-    def form_fields(self) -> ComposeResult:
-        yield self.row(self._label, Input(id="reason", compact=True, max_length=500))
-
-    def read_form(self) -> str:
-        return self.value("#reason")
-
-    def submit(self, form: str) -> bool:
-        self._action(form)
-        return True
 
 
 # -- requesting a delegated matter ---------------------------------------------------------------------------------
@@ -284,18 +135,19 @@ class CaseHistoryScreen(ModalScreen[None]):
 
 # -- the workbench ------------------------------------------------------------------------------------------------
 
+DESK_ROLES = (Role.SERVICE, Role.DIRECTOR)  # delegation.RESULT_POSTS: they record results on the desk list
 
-class WorkbenchScreen(SignedInScreen):
+
+class WorkbenchScreen(KeysetPaging, SignedInScreen):
     SCREEN_NAME = "承办人工作台"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "request", "提请委托", id="workbench.request"),
         Binding("a", "acknowledge", "已阅", id="workbench.ack"),
+        Binding("e", "record", "登记结果", id="workbench.record"),
         Binding("y", "approve", "批准", id="workbench.approve"),
         Binding("x", "refuse", "不批准", id="workbench.refuse"),
         Binding("tab", "app.focus_next", "切换列表", show=False),
-        Binding("right_square_bracket", "next_page", "下一页", key_display="]", show=False, id="workbench.next"),
-        Binding("left_square_bracket", "first_page", "首页", key_display="[", show=False, id="workbench.first"),
-        Binding("r", "reload", "刷新", id="workbench.reload"),
+        *paging_bindings("workbench"),
     ]
     AUTO_FOCUS = "#cases"
     DEFAULT_CSS = """
@@ -303,16 +155,18 @@ class WorkbenchScreen(SignedInScreen):
     #wb-body .wb-title { height: 1; text-style: bold; }
     #cases { height: 1fr; }
     #waiting { height: 1fr; }
+    #desk { height: 1fr; }
     #approvals { height: auto; max-height: 8; min-height: 3; }
     #wb-status { height: 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
     def __init__(self) -> None:
         super().__init__()
-        self._pages: list[int | None] = [None]  # keyset starts of the pages seen (for "[" back to the first)
         self._case_rows: dict[str, CaseRow] = {}
         self._waiting_rows: dict[str, WaitingItem] = {}
+        self._desk_rows: dict[str, MatterRow] = {}
         self._approval_rows: dict[str, MatterRow] = {}
+        self._notes: dict[str, str] = {}  # each list's line for the status bar
 
     def compose(self) -> ComposeResult:
         yield self.make_header()
@@ -321,10 +175,14 @@ class WorkbenchScreen(SignedInScreen):
             cases: DataTable[str] = DataTable(id="cases", cursor_type="row", zebra_stripes=True)
             cases.add_columns("案号", "阶段", "下一期限", "委托中")
             yield cases
-            yield Static("待我处理（A 已阅）", classes="wb-title wb-handler")
+            yield Static("待我处理（Enter 查看结果和附件，A 已阅）", classes="wb-title wb-handler")
             waiting: DataTable[str] = DataTable(id="waiting", cursor_type="row")
             waiting.add_columns("类别", "案号", "时间", "内容")
             yield waiting
+            yield Static("委托事项待办理（Enter 登记结果，反馈承办人）", classes="wb-title wb-desk")
+            desk: DataTable[str] = DataTable(id="desk", cursor_type="row", zebra_stripes=True)
+            desk.add_columns("案号", "事项", "承办人", "期限", "要求")
+            yield desk
             yield Static("临时拘传待审批（Y 批准，X 不予批准）", classes="wb-title", id="approvals-title")
             approvals: DataTable[str] = DataTable(id="approvals", cursor_type="row")
             approvals.add_columns("案号", "承办人", "提请时间", "要求")
@@ -332,24 +190,31 @@ class WorkbenchScreen(SignedInScreen):
             yield Static("正在读取…", id="wb-status", markup=False)
         yield self.make_footer()
 
+    def _actor_has(self, *roles: Role) -> bool:
+        actor = self.shell.actor
+        return actor is not None and actor.has(*roles)
+
     @property
     def is_chief(self) -> bool:
-        actor = self.shell.actor
-        return actor is not None and actor.has(Role.BUREAU_CHIEF)
+        return self._actor_has(Role.BUREAU_CHIEF)
 
     @property
     def is_handler(self) -> bool:
-        actor = self.shell.actor
-        return actor is not None and actor.has(Role.HANDLER)
+        return self._actor_has(Role.HANDLER)
+
+    @property
+    def is_desk(self) -> bool:
+        return self._actor_has(*DESK_ROLES)
 
     def on_mount(self) -> None:
-        for selector in ("#approvals", "#approvals-title"):
-            self.query_one(selector).display = self.is_chief
-        for selector in ("#cases", "#waiting", ".wb-handler"):
+        shown = {".wb-handler": self.is_handler, ".wb-desk": self.is_desk, "#approvals-title": self.is_chief}
+        shown |= {"#cases": self.is_handler, "#waiting": self.is_handler, "#desk": self.is_desk}
+        shown["#approvals"] = self.is_chief
+        for selector, visible in shown.items():
             for widget in self.query(selector):
-                widget.display = self.is_handler
+                widget.display = visible
         if not self.is_handler:
-            self.query_one("#approvals").focus()
+            self.query_one("#desk" if self.is_desk else "#approvals").focus()
 
     def on_screen_resume(self) -> None:
         self.action_reload()
@@ -357,28 +222,21 @@ class WorkbenchScreen(SignedInScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("approve", "refuse"):
             return self.is_chief
+        if action == "record":
+            return self.is_desk
         if action in ("request", "acknowledge", "next_page", "first_page"):
             return self.is_handler
         return True
 
     # -- loading ------------------------------------------------------------------------------------------------
 
-    def action_reload(self) -> None:
-        self.load(self._pages[-1])
-
-    def action_next_page(self) -> None:
-        if len(self._case_rows) >= PAGE:
-            last = min(row.id for row in self._case_rows.values())
-            self._pages.append(last)
-            self.load(last)
-
-    def action_first_page(self) -> None:
-        self._pages = [None]
-        self.load(None)
+    def page_end(self) -> int | None:
+        """Cases come newest first, so the next page starts below the lowest id shown."""
+        return min(row.id for row in self._case_rows.values()) if len(self._case_rows) >= PAGE else None
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="workbench")
     def load(self, after_id: int | None) -> None:
-        from zhihui_tui.services.delegation import matter_queue
+        from zhihui_tui.services.delegation import matter_queue, result_queue
         from zhihui_tui.services.workbench import my_cases, waiting_on_me
 
         runtime, actor = self.shell.runtime, self.shell.actor
@@ -388,13 +246,15 @@ class WorkbenchScreen(SignedInScreen):
             if actor.has(Role.HANDLER):
                 today = runtime.clock.now().date()
                 rows = my_cases(runtime.engine, actor=actor, after_id=after_id, limit=PAGE)
-                page = len(self._pages)
-                messages.append(TableLoaded("cases", rows, f"第 {page} 页，{len(rows)} 件"))
+                messages.append(TableLoaded("cases", rows, f"第 {self.page_number} 页，{len(rows)} 件"))
                 messages.append(TableLoaded("waiting", waiting_on_me(runtime.engine, actor=actor, today=today)))
+            if actor.has(*DESK_ROLES):
+                rows = result_queue(runtime.engine, actor=actor, limit=PAGE)
+                more = "（先列最早的 50 件）" if len(rows) >= PAGE else ""
+                messages.append(TableLoaded("desk", rows, f"委托事项待办理 {len(rows)} 件{more}"))
             if actor.has(Role.BUREAU_CHIEF):
-                messages.append(
-                    TableLoaded("approvals", matter_queue(runtime.engine, post=Role.BUREAU_CHIEF, actor=actor))
-                )
+                rows = matter_queue(runtime.engine, post=Role.BUREAU_CHIEF, actor=actor)
+                messages.append(TableLoaded("approvals", rows, f"待审批 {len(rows)} 件"))
         except Exception as error:
             messages = [LoadFailed(f"读取失败：{error}（按 r 重试）")]
         if not get_current_worker().is_cancelled:
@@ -405,32 +265,47 @@ class WorkbenchScreen(SignedInScreen):
     def show_rows(self, message: TableLoaded) -> None:
         table = self.query_one(f"#{message.target}", DataTable)
         table.clear()
-        if message.target == "cases":
-            self._case_rows = {}
-            for row in message.rows:
-                due = f"{row.next_due:%Y-%m-%d}" if row.next_due else "—"
-                table.add_row(row.case_number, row.stage.label, due, str(row.open_matters or ""), key=str(row.id))
-                self._case_rows[str(row.id)] = row
-            self.query_one("#wb-status", Static).update(message.note or "")
-        elif message.target == "waiting":
-            self._waiting_rows = {}
-            for i, item in enumerate(message.rows):
-                when = f"{item.at:%m-%d %H:%M}"
-                table.add_row(Text(item.kind, style="bold"), item.case_number, when, short(item.text, 40), key=str(i))
-                self._waiting_rows[str(i)] = item
-        else:
-            self._approval_rows = {}
-            for row in message.rows:
-                table.add_row(
-                    row.case_number,
-                    row.requested_by,
-                    f"{row.requested_at:%m-%d %H:%M}",
-                    short(row.requirements),
-                    key=str(row.id),
-                )
-                self._approval_rows[str(row.id)] = row
-            if not self.is_handler:
-                self.query_one("#wb-status", Static).update(f"待审批 {len(message.rows)} 件")
+        fill = {"cases": self._fill_cases, "waiting": self._fill_waiting, "desk": self._fill_desk}
+        fill.get(message.target, self._fill_approvals)(table, message.rows)
+        if message.note:
+            self._notes[message.target] = message.note
+        status = "；".join(self._notes[key] for key in ("cases", "desk", "approvals") if key in self._notes)
+        self.query_one("#wb-status", Static).update(status)
+
+    def _fill_cases(self, table: DataTable[Any], rows: list[CaseRow]) -> None:
+        self._case_rows = {}
+        for row in rows:
+            due = f"{row.next_due:%Y-%m-%d}" if row.next_due else "—"
+            table.add_row(row.case_number, row.stage.label, due, str(row.open_matters or ""), key=str(row.id))
+            self._case_rows[str(row.id)] = row
+
+    def _fill_waiting(self, table: DataTable[Any], items: list[WaitingItem]) -> None:
+        self._waiting_rows = {}
+        for i, item in enumerate(items):
+            when = f"{item.at:%m-%d %H:%M}"
+            table.add_row(Text(item.kind, style="bold"), item.case_number, when, short(item.text, 40), key=str(i))
+            self._waiting_rows[str(i)] = item
+
+    def _fill_desk(self, table: DataTable[Any], rows: list[MatterRow]) -> None:
+        self._desk_rows = {}
+        today = self.shell.runtime.clock.now().date()
+        for row in rows:
+            table.add_row(
+                row.case_number,
+                row.kind.label,
+                row.requested_by,
+                due_cell(row.deadline, today),
+                short(row.requirements),
+                key=str(row.id),
+            )
+            self._desk_rows[str(row.id)] = row
+
+    def _fill_approvals(self, table: DataTable[Any], rows: list[MatterRow]) -> None:
+        self._approval_rows = {}
+        for row in rows:
+            when = f"{row.requested_at:%m-%d %H:%M}"
+            table.add_row(row.case_number, row.requested_by, when, short(row.requirements), key=str(row.id))
+            self._approval_rows[str(row.id)] = row
 
     @on(LoadFailed)
     def show_failure(self, message: LoadFailed) -> None:
@@ -457,11 +332,17 @@ class WorkbenchScreen(SignedInScreen):
             self.notify(f"委托事项已提请（编号 {matter_id}）")
             self.action_reload()
 
-    @on(DataTable.RowSelected, "#cases, #waiting")
+    @on(DataTable.RowSelected, "#cases, #waiting, #desk")
     def row_selected(self, event: DataTable.RowSelected) -> None:
-        """Enter on a case (or on an item waiting on me) opens the case's whole history."""
+        """Enter: a case opens its history, a result opens the result with its files, a desk row its result form."""
         event.stop()
-        self.action_history(event.data_table.id or "cases")
+        table_id = event.data_table.id or "cases"
+        if table_id == "desk":
+            self.action_record()
+        elif table_id == "waiting":
+            self.open_waiting()
+        else:
+            self.action_history()
 
     def action_history(self, table_id: str = "cases") -> None:
         key = self._current(table_id)
@@ -469,6 +350,23 @@ class WorkbenchScreen(SignedInScreen):
             return
         case_id = self._waiting_rows[key].case_id if table_id == "waiting" else self._case_rows[key].id
         self.open_history(case_id)
+
+    def open_waiting(self) -> None:
+        key = self._current("waiting")
+        if key is None:
+            return
+        item = self._waiting_rows[key]
+        if item.kind not in ACK_KINDS:  # a meeting, a call-back or a request awaiting approval: the history
+            self.open_history(item.case_id)
+            return
+
+        def chosen(choice: str | None) -> None:
+            if choice == ACKNOWLEDGE:
+                self.acknowledge(item)
+            elif choice == HISTORY:
+                self.open_history(item.case_id)
+
+        self.app.push_screen(ResultScreen(item), callback=chosen)
 
     @work(thread=True, exit_on_error=False, group="history")
     def open_history(self, case_id: int) -> None:
@@ -510,6 +408,19 @@ class WorkbenchScreen(SignedInScreen):
             return
         self.app.call_from_thread(self.action_reload)
 
+    def action_record(self) -> None:
+        key = self._current("desk")
+        if key is None:
+            self.notify("没有待办理的委托事项")
+            return
+        row = self._desk_rows[key]
+        self.app.push_screen(RecordResultScreen(row), callback=self._recorded)
+
+    def _recorded(self, done: bool | None) -> None:
+        if done:
+            self.notify("结果已登记，已反馈承办人")
+            self.action_reload()
+
     def _approval(self) -> MatterRow | None:
         key = self._current("approvals")
         return self._approval_rows.get(key) if key else None
@@ -547,3 +458,10 @@ class WorkbenchScreen(SignedInScreen):
             return
         self.app.call_from_thread(self.notify, "已批准，转线索查控组办理")
         self.app.call_from_thread(self.action_reload)
+
+
+def due_cell(deadline: date, today: date) -> Text:
+    """The handler's date; past it, in red with the days overdue."""
+    if deadline < today:
+        return Text(f"{deadline:%m-%d} 超{(today - deadline).days}天", style="bold red")
+    return Text(f"{deadline:%m-%d}")

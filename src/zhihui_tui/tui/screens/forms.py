@@ -1,0 +1,175 @@
+"""The compact keyboard form and the table messages the post screens share.
+
+:class:`FormScreen` is a dialog of one-line fields (Enter next, Ctrl+S send, Esc cancel) whose ``submit`` runs in
+a thread worker; a domain or service error is shown in red under the form and nothing is saved. The workers of
+the post screens report rows with :class:`TableLoaded` and failures with :class:`LoadFailed`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Input, Static
+
+PAGE = 50
+
+
+def short(text: str, width: int = 24) -> str:
+    """One table cell: the first line, cut to ``width`` characters."""
+    line = text.splitlines()[0] if text else ""
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+class TableLoaded(Message):
+    """A worker's rows for one table of a screen (``target`` names the table)."""
+
+    def __init__(self, target: str, rows: list[Any], note: str = "") -> None:
+        super().__init__()
+        self.target = target
+        self.rows = rows
+        self.note = note
+
+
+class LoadFailed(Message):
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
+
+
+# -- a compact keyboard form ------------------------------------------------------------------------------------
+
+
+class FormScreen(ModalScreen[Any]):
+    """A dialog of one-line fields. Enter moves to the next field, Ctrl+S sends, Esc cancels.
+
+    Subclasses yield their fields in ``form_fields`` (use :meth:`row`) and implement ``submit`` (run in a thread
+    worker; return the dismissal value or raise a service/domain error, which is shown in red under the form)."""
+
+    TITLE = ""
+    AUTO_FOCUS = ".ff-row > Input, .ff-row > Select, .ff-row > SelectionList, .ff-row > Checkbox"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "send", "提交", id="form.send"),
+        Binding("escape", "cancel", "取消", id="form.cancel"),
+    ]
+    DEFAULT_CSS = """
+    FormScreen { align: center middle; }
+    FormScreen .ff-box {
+        width: 100%; max-width: 96; height: auto; max-height: 100%;
+        border: round $primary; background: $surface; padding: 0 1;
+    }
+    FormScreen .ff-title { text-style: bold; width: 100%; }
+    FormScreen .ff-row { height: auto; min-height: 1; }
+    FormScreen .ff-label { width: 14; height: 1; color: $text-muted; }
+    FormScreen .ff-row > Input, FormScreen .ff-row > Select, FormScreen .ff-row > Checkbox { width: 1fr; }
+    FormScreen .ff-row > SelectionList { border: none; height: auto; max-height: 5; padding: 0; }
+    FormScreen .ff-note { color: $text-warning; height: auto; }
+    FormScreen .ff-message { color: $text-error; height: auto; min-height: 1; }
+    FormScreen .ff-keys { color: $text-muted; height: 1; }
+    """
+
+    class Done(Message):
+        def __init__(self, value: Any) -> None:
+            super().__init__()
+            self.value = value
+
+    class Failed(Message):
+        def __init__(self, reason: str) -> None:
+            super().__init__()
+            self.reason = reason
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._busy = False
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="ff-box", can_focus=False):
+            yield Static(self.TITLE, classes="ff-title", markup=False)
+            yield from self.form_fields()
+            yield Static("", id="ff-message", classes="ff-message", markup=False)
+            yield Static("Enter 下一项  Ctrl+S 提交  Esc 取消", classes="ff-keys")
+
+    def form_fields(self) -> ComposeResult:
+        yield from ()
+
+    @staticmethod
+    def row(label: str, widget: Widget) -> Horizontal:
+        return Horizontal(Static(label, classes="ff-label", markup=False), widget, classes="ff-row")
+
+    @on(Input.Submitted)
+    def next_field(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_send(self) -> None:
+        if self._busy:
+            return
+        self._busy = True
+        self.say("正在提交…")
+        self._run_submit(self.read_form())
+
+    def read_form(self) -> Any:
+        """Read the widgets on the UI thread; the result is handed to ``submit`` in the worker."""
+        return None
+
+    def submit(self, form: Any) -> Any:
+        raise NotImplementedError
+
+    @work(thread=True, exit_on_error=False, group="form")
+    def _run_submit(self, form: Any) -> None:
+        from zhihui_tui.domain.errors import DomainError
+
+        try:
+            value = self.submit(form)
+        except DomainError as error:
+            self.post_message(self.Failed(error.message))
+        except Exception as error:  # an unexpected failure is shown, never a crash of the terminal
+            self.post_message(self.Failed(f"提交失败：{error}"))
+        else:
+            self.post_message(self.Done(value))
+
+    @on(Done)
+    def _done(self, message: Done) -> None:
+        self._busy = False
+        self.dismiss(message.value)
+
+    @on(Failed)
+    def _failed(self, message: Failed) -> None:
+        self._busy = False
+        self.say(message.reason)
+
+    def say(self, text: str) -> None:
+        self.query_one("#ff-message", Static).update(text)
+
+    def value(self, selector: str) -> str:
+        return self.query_one(selector, Input).value
+
+
+class ReasonScreen(FormScreen):
+    """One line of text (a refusal reason, a note) handed to ``action``."""
+
+    def __init__(self, title: str, label: str, action: Callable[[str], Any]) -> None:
+        super().__init__()
+        self.TITLE = title
+        self._label = label
+        self._action = action
+
+    def form_fields(self) -> ComposeResult:
+        yield self.row(self._label, Input(id="reason", compact=True, max_length=500))
+
+    def read_form(self) -> str:
+        return self.value("#reason")
+
+    def submit(self, form: str) -> bool:
+        self._action(form)
+        return True
