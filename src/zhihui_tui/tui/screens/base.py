@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import work
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from zhihui_tui.domain.errors import DomainError
 from zhihui_tui.tui.posts import POSTS
 from zhihui_tui.tui.shell import Shell, shell_of
 from zhihui_tui.tui.widgets.header import CourtHeader
+from zhihui_tui.tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from zhihui_tui.services.search import CaseHit
@@ -53,8 +53,8 @@ class SignedInScreen(Screen[None]):
         runtime = self.shell.runtime
         return CourtHeader(court_name=runtime.court.court_name, clock=runtime.clock, actor=self.shell.actor)
 
-    def make_footer(self) -> Footer:
-        return Footer(compact=True)
+    def make_footer(self) -> KeyBar:
+        return KeyBar()
 
     # -- Ctrl+F: find a case ----------------------------------------------------------------------------------
 

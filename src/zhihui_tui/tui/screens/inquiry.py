@@ -19,6 +19,7 @@ from zhihui_tui.domain.money import fen_to_yuan_str, format_yuan
 from zhihui_tui.domain.steps import DeadlineState
 from zhihui_tui.tui.screens.base import SignedInScreen
 from zhihui_tui.tui.screens.confirm import ConfirmScreen
+from zhihui_tui.tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from zhihui_tui.services.inquiry import FeedbackTable, FindingInput, FindingRow, QueueRow
@@ -243,9 +244,7 @@ class FeedbackScreen(Screen[None]):
             yield table
             yield Static(EMPTY_TABLE, id="findings-empty", classes="post-empty")
             yield Static("", id="feedback-status", classes="post-status", markup=False)
-        from textual.widgets import Footer
-
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.load_table()

@@ -10,7 +10,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
+
+from zhihui_tui.tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from zhihui_tui.runtime import Runtime
@@ -45,7 +47,7 @@ class LockScreen(Screen[None]):
             yield Static("密码", classes="field-label")
             yield Input(password=True, id="unlock-password", placeholder="输入本人密码后按 Enter 解锁")
             yield Static("", id="lock-message", classes="form-message")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyBar(show_command_palette=False)
 
     def action_ignore(self) -> None:
         """Esc must not uncover the screen."""

@@ -11,11 +11,12 @@ from textual.app import ComposeResult
 from textual.containers import Center, Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from zhihui_tui.tui.connect import DatabaseState
 from zhihui_tui.tui.shell import Shell, shell_of
 from zhihui_tui.tui.widgets.header import court_title
+from zhihui_tui.tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from zhihui_tui.services.context import Actor
@@ -61,7 +62,7 @@ class LoginScreen(Screen[None]):
             yield Static("Enter 下一项 / 登录", id="login-hint", classes="form-hint")
             yield Static("", id="login-message", classes="form-message", markup=False)
             yield Static(CONNECTING, id="login-status", classes="form-status", markup=False)
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.watch(self.app, "db_state", self._database_state_changed, init=True)
