@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.binding import Binding, BindingType
@@ -44,6 +44,14 @@ def case_label(hit: CaseHit) -> str:
 class SignedInScreen(Screen[None]):
     SCREEN_NAME = ""  # shown in the F1 help title
     BINDINGS: ClassVar[list[BindingType]] = [*post_bindings(), FIND_CASE]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Textual starts a screen's CSS counter at -1, so App.switch_mode re-parses the whole stylesheet and
+        # restyles every widget of every screen the first two times a post opens (Textual PR #5211 notes the
+        # refresh "could be avoided when not strictly required"). This screen is styled from the current
+        # stylesheet when it mounts; a later theme change still bumps the app's counter and refreshes it.
+        self._css_update_count = self.app._css_update_count
 
     @property
     def shell(self) -> Shell:
