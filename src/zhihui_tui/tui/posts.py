@@ -26,6 +26,9 @@ class Post:
     label: str  # shown in the footer/help/palette
     roles: frozenset[Role]  # any of these may open the post
     screen: Callable[[], Screen] | None = None
+    # What the screen imports when it first opens (its module and the services its workers call): imported
+    # in the background after sign-in, so the first F-key press does not pay for the imports.
+    modules: tuple[str, ...] = ()
 
     @property
     def mode(self) -> str:
@@ -41,6 +44,10 @@ class Post:
 
 def _roles(*roles: Role) -> frozenset[Role]:
     return frozenset(roles)
+
+
+def _modules(screen: str, *services: str) -> tuple[str, ...]:
+    return (f"zhihui_tui.tui.screens.{screen}", *(f"zhihui_tui.services.{name}" for name in services))
 
 
 def _reception_screen() -> Screen:
@@ -86,10 +93,34 @@ def _counter() -> Screen:
 
 
 POSTS: tuple[Post, ...] = (
-    Post("f2", "接待台账", _roles(Role.FILING_REVIEW, Role.DIRECTOR), screen=_reception_screen),
-    Post("f3", "立案审查", _roles(Role.FILING_REVIEW, Role.DIRECTOR), screen=_filing_screen),
-    Post("f4", "网络查控", _roles(Role.NETWORK_INQUIRY, Role.DIRECTOR), screen=_inquiry_screen),
-    Post("f5", "分流看板", _roles(Role.DIRECTOR, Role.BUREAU_CHIEF, Role.DEPUTY_CHIEF), screen=_triage_screen),
+    Post(
+        "f2",
+        "接待台账",
+        _roles(Role.FILING_REVIEW, Role.DIRECTOR),
+        screen=_reception_screen,
+        modules=_modules("reception", "reception"),
+    ),
+    Post(
+        "f3",
+        "立案审查",
+        _roles(Role.FILING_REVIEW, Role.DIRECTOR),
+        screen=_filing_screen,
+        modules=_modules("filing", "filing", "search"),
+    ),
+    Post(
+        "f4",
+        "网络查控",
+        _roles(Role.NETWORK_INQUIRY, Role.DIRECTOR),
+        screen=_inquiry_screen,
+        modules=_modules("inquiry", "inquiry"),
+    ),
+    Post(
+        "f5",
+        "分流看板",
+        _roles(Role.DIRECTOR, Role.BUREAU_CHIEF, Role.DEPUTY_CHIEF),
+        screen=_triage_screen,
+        modules=_modules("triage_board", "triage"),
+    ),
     # F6 is the desk of delegated matters (R-DEL-1..2): the bureau chief approves urgent 拘传 there, and 集约送达组
     # (送达、公告) and the director (其他) record the results of the matters their posts do. F9 is the filing
     # screen's 立案 key, so a new post key would have clashed; each sees only their own lists on F6.
@@ -98,10 +129,22 @@ POSTS: tuple[Post, ...] = (
         "承办人工作台",
         _roles(Role.HANDLER, Role.BUREAU_CHIEF, Role.SERVICE, Role.DIRECTOR),
         screen=_workbench,
+        modules=_modules("workbench", "workbench", "delegation", "counter"),
     ),
-    Post("f7", "查人找物", _roles(Role.FIELD_SEARCH), screen=_field_search),
-    Post("f8", "临柜业务", _roles(Role.COUNTER_CONTROL), screen=_counter),
+    Post(
+        "f7",
+        "查人找物",
+        _roles(Role.FIELD_SEARCH),
+        screen=_field_search,
+        modules=_modules("field_search", "field_search", "attachments"),
+    ),
+    Post("f8", "临柜业务", _roles(Role.COUNTER_CONTROL), screen=_counter, modules=_modules("counter", "counter")),
 )
+
+
+def modules_for(roles: frozenset[Role]) -> list[str]:
+    """The modules of every post these roles may open, in F-key order."""
+    return [module for post in POSTS if post.allows(roles) for module in post.modules]
 
 
 def post_for_key(key: str) -> Post:
