@@ -11,7 +11,9 @@ import pytest
 
 from zhihui_tui.domain.errors import FieldError
 from zhihui_tui.domain.filing import (
+    APPLICANT_SIDE,
     CHECKLISTS,
+    RESPONDENT_SIDE,
     AgentForm,
     DraftInvalid,
     DuplicateCandidate,
@@ -19,6 +21,7 @@ from zhihui_tui.domain.filing import (
     FilingDraft,
     PartyForm,
     Requirement,
+    acts_for_applicant,
     check_provided_codes,
     checklist_units,
     draft_errors,
@@ -282,6 +285,51 @@ def test_the_same_person_cannot_stand_twice() -> None:
 def test_an_agent_cannot_be_a_party() -> None:
     errors = _errors(_draft(agents=(AgentForm("李四", PERSON_B, "近亲属"),)))
     assert errors == {"代理人1 证件号": "代理人不能是本案当事人"}
+
+
+def test_several_agents_act_for_parties_on_either_side() -> None:
+    agents = (
+        AgentForm("王律师", AGENT_ID, "律师"),
+        AgentForm("赵六", PERSON_C, "其他", represents=2, side=RESPONDENT_SIDE),
+    )
+    valid = validate_draft(_draft(agents=agents), today=TODAY)
+    assert [(a.name, a.kind, a.side, a.represents) for a in valid.agents] == [
+        ("王律师", "lawyer", APPLICANT_SIDE, 0),
+        ("赵六", "other", RESPONDENT_SIDE, 1),
+    ]
+
+
+def test_blank_agent_rows_are_skipped_and_later_rows_keep_their_numbers() -> None:
+    bad = AGENT_ID[:-1] + "5"
+    errors = _errors(
+        _draft(agents=(AgentForm(kind="律师"), AgentForm("赵六", bad, "其他"), AgentForm(" ", "", "律师")))
+    )
+    assert errors == {"代理人2 证件号": "校验位错误（应为 4）"}
+    valid = validate_draft(_draft(agents=(AgentForm(), AgentForm("赵六", AGENT_ID, "其他"))), today=TODAY)
+    assert [a.name for a in valid.agents] == ["赵六"]
+
+
+def test_an_agent_acts_for_a_row_that_exists_on_its_side() -> None:
+    errors = _errors(_draft(agents=(AgentForm("王律师", AGENT_ID, represents=3, side=RESPONDENT_SIDE),)))
+    assert errors == {"代理人1 代理对象": "应为被执行人1 至 被执行人2 之一"}
+    transfer = _draft(category=FilingCategory.TRANSFER, applicants=(), agents=(AgentForm("王律师", AGENT_ID),))
+    assert _errors(transfer) == {"代理人1 代理对象": "本案没有申请执行人，不能登记其代理人"}
+
+
+def test_one_agent_acts_for_one_side_and_is_registered_once_per_party() -> None:
+    two_applicants = (PartyForm("张三", PERSON_A), PartyForm("王五", PERSON_C))
+    for_both = (AgentForm("王律师", AGENT_ID), AgentForm("王律师", AGENT_ID, represents=2))
+    valid = validate_draft(_draft(applicants=two_applicants, agents=for_both), today=TODAY)
+    assert [a.represents for a in valid.agents] == [0, 1]  # one lawyer for two applicants is fine
+    both_sides = (AgentForm("王律师", AGENT_ID), AgentForm("王律师", AGENT_ID, side=RESPONDENT_SIDE))
+    assert _errors(_draft(agents=both_sides)) == {"代理人2 证件号": "与代理人1为同一人，不能同时代理双方当事人"}
+    twice = (AgentForm("王律师", AGENT_ID), AgentForm("王律师", AGENT_ID, "其他"))
+    assert _errors(_draft(agents=twice)) == {"代理人2 证件号": "与代理人1为同一人，且代理同一当事人"}
+
+
+def test_only_an_applicants_agent_asks_for_the_power_of_attorney() -> None:
+    assert acts_for_applicant([AgentForm(), AgentForm("王律师", AGENT_ID)])
+    assert not acts_for_applicant([AgentForm("王律师", AGENT_ID, side=RESPONDENT_SIDE), AgentForm()])
 
 
 def test_an_application_needs_an_applicant_and_a_respondent() -> None:

@@ -11,11 +11,28 @@ from sqlmodel import col, select
 
 from tests.conftest import make_staff
 from zhihui_tui.db.engine import read_session
-from zhihui_tui.db.models import AuditRecord, Case, CaseMaterial, Deadline, FilingRejection, Party, StageChange
+from zhihui_tui.db.models import (
+    Agent,
+    AuditRecord,
+    Case,
+    CaseMaterial,
+    CaseParty,
+    Deadline,
+    FilingRejection,
+    Party,
+    StageChange,
+)
 from zhihui_tui.domain.case_number import parse_case_number
 from zhihui_tui.domain.clock import FixedClock
 from zhihui_tui.domain.errors import DomainError, FieldError
-from zhihui_tui.domain.filing import AgentForm, DraftInvalid, FilingDraft, PartyForm, validate_draft
+from zhihui_tui.domain.filing import (
+    RESPONDENT_SIDE,
+    AgentForm,
+    DraftInvalid,
+    FilingDraft,
+    PartyForm,
+    validate_draft,
+)
 from zhihui_tui.domain.lifecycle import FilingCategory, Stage
 from zhihui_tui.domain.roles import Role
 from zhihui_tui.domain.steps import DeadlineState, Step
@@ -164,7 +181,7 @@ def test_receipt_opens_the_two_day_filing_step_and_the_checklist(
     assert sorted((r.item, r.provided) for r in rows) == sorted(
         (code, code in {"app.1", "app.2"}) for code in APPLICATION_ITEMS
     )
-    [row] = filing_queue(engine, actor=clerk, today=clock.now().date(), calendar=CALENDAR)
+    [row] = filing_queue(engine, actor=clerk, today=clock.now().date(), calendar=CALENDAR).rows
     assert (row.case_id, row.due, row.state, row.owner_name) == (
         case_id,
         date(2026, 11, 30),
@@ -245,6 +262,59 @@ def test_the_power_of_attorney_is_needed_only_when_an_agent_acts(
 ) -> None:
     without_agent = replace(DRAFT, agents=())
     case_id = _receive(engine, clerk, clock, without_agent, provided=APPLICATION_ITEMS - {"app.5.agent"})
+    assert _file(engine, clerk, clock, case_id).case_number == "（2026）内2221执1号"
+
+
+SEVERAL_AGENTS = (
+    AgentForm("王律师", AGENT_ID, "律师"),
+    AgentForm("赵六", PERSON_C, "其他", "13904820000"),
+    AgentForm("李明", "152221197002020013", "近亲属", represents=2, side=RESPONDENT_SIDE),
+)
+
+
+def _agent_rows(engine: Engine, case_id: int) -> list[tuple[str, str, str, str]]:
+    """(agent, kind, the party acted for, that party's side) in entry order."""
+    acted_for = (col(CaseParty.case_id) == Agent.case_id) & (col(CaseParty.party_id) == Agent.party_id)
+    with read_session(engine) as session:
+        rows = session.exec(
+            select(Agent.name, Agent.kind, Party.name, CaseParty.role)
+            .join(Party, col(Party.id) == Agent.party_id)
+            .join(CaseParty, acted_for)
+            .where(Agent.case_id == case_id)
+            .order_by(col(Agent.id))
+        ).all()
+    return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+def test_several_agents_are_saved_for_the_parties_they_act_for_and_read_back(
+    engine: Engine, clock: FixedClock, clerk: Actor
+) -> None:
+    case_id = _receive(engine, clerk, clock, replace(DRAFT, agents=SEVERAL_AGENTS))
+    assert _agent_rows(engine, case_id) == [
+        ("王律师", "lawyer", "张三", "applicant"),
+        ("赵六", "other", "张三", "applicant"),
+        ("李明", "relative", "李四", "respondent"),
+    ]
+    assert case_draft(engine, case_id, actor=clerk).draft.agents == SEVERAL_AGENTS
+
+    kept = (SEVERAL_AGENTS[2], SEVERAL_AGENTS[0])  # corrected before filing: one dropped, the order changed
+    update_draft(
+        engine,
+        case_id,
+        replace(DRAFT, agents=kept),
+        actor=clerk,
+        clock=clock,
+        expected_version=_version(engine, case_id),
+    )
+    assert [row[0] for row in _agent_rows(engine, case_id)] == ["李明", "王律师"]
+
+
+def test_a_respondents_agent_does_not_make_the_applicant_owe_a_power_of_attorney(
+    engine: Engine, clock: FixedClock, clerk: Actor, server: Actor
+) -> None:
+    draft = replace(DRAFT, agents=(SEVERAL_AGENTS[2],))
+    case_id = _receive(engine, clerk, clock, draft, provided=APPLICATION_ITEMS - {"app.5.agent"})
+    assert case_draft(engine, case_id, actor=clerk).missing == ()
     assert _file(engine, clerk, clock, case_id).case_number == "（2026）内2221执1号"
 
 
@@ -380,7 +450,7 @@ def test_rejection_is_proposed_by_review_and_ruled_by_the_director(
         "王立案",
         "执行依据文书号与原件不符",
     )
-    assert filing_queue(engine, actor=clerk, today=clock.now().date(), calendar=CALENDAR)[0].pending_rejection
+    assert filing_queue(engine, actor=clerk, today=clock.now().date(), calendar=CALENDAR).rows[0].pending_rejection
     other_reviewer = make_staff(engine, clock, "lian2", Role.FILING_REVIEW, name="乌日娜")
     for who in (clerk, other_reviewer):
         with pytest.raises(PermissionDenied, match="需要指挥中心主任的权限"):
@@ -406,7 +476,7 @@ def test_rejection_is_proposed_by_review_and_ruled_by_the_director(
         "信息有误",
     )
     assert pending_rejections(engine, actor=director) == []
-    assert filing_queue(engine, actor=clerk, today=clock.now().date(), calendar=CALENDAR) == []
+    assert filing_queue(engine, actor=clerk, today=clock.now().date(), calendar=CALENDAR).rows == []
     with pytest.raises(ServiceError, match="已裁定"):
         rule_on_rejection(engine, proposal, "return", "再看看", actor=director, clock=clock)
 
@@ -419,7 +489,7 @@ def test_the_director_may_return_the_file_to_the_reviewer(
     with pytest.raises(FieldError, match="主任意见：不能为空"):
         rule_on_rejection(engine, proposal, "return", "  ", actor=director, clock=clock)
     rule_on_rejection(engine, proposal, "return", "已核对身份证原件，姓名无误，请立案", actor=director, clock=clock)
-    [row] = filing_queue(engine, actor=clerk, today=clock.now().date(), calendar=CALENDAR)
+    [row] = filing_queue(engine, actor=clerk, today=clock.now().date(), calendar=CALENDAR).rows
     assert (row.pending_rejection, row.returned_note) == (False, "已核对身份证原件，姓名无误，请立案")
     assert [r.status_label for r in case_draft(engine, case_id, actor=clerk).rejections] == ["主任退回"]
     assert _case(engine, case_id).stage == "received"
@@ -568,3 +638,23 @@ def test_a_wrong_category_is_corrected_with_a_fresh_checklist(engine: Engine, cl
     )
     notes = {m.item.code: m.note for m in case_draft(engine, case_id, actor=clerk).materials}
     assert notes["trf.3"] == "待审判庭补送"
+
+
+def test_the_queue_is_read_a_page_at_a_time_in_due_order(engine: Engine, clock: FixedClock, clerk: Actor) -> None:
+    """Five applications over three days, read two at a time: every case once, earliest due first, and the
+    count covers the whole queue however short the page."""
+    days = [datetime(2026, 11, d, 9) for d in (26, 24, 27, 25, 24)]
+    for at in days:
+        _receive(engine, clerk, FixedClock(at))
+    today = clock.now().date()
+    seen, dues, after = [], [], None
+    while True:
+        page = filing_queue(engine, actor=clerk, today=today, calendar=CALENDAR, after=after, limit=2)
+        assert page.total == 5 and len(page.rows) <= 2
+        seen += [row.case_id for row in page.rows]
+        dues += [row.due for row in page.rows]
+        if page.next_after is None:
+            break
+        after = page.next_after
+    assert len(seen) == len(set(seen)) == 5
+    assert dues == sorted(dues) and dues[0] == date(2026, 11, 26)  # received Tuesday 11-24: overdue first

@@ -1,6 +1,6 @@
 """F3 立案审查 driven with real keys on the demo court: receive a whole application, file it (number, next step),
-field errors shown where they belong with nothing saved, 不予立案 proposed and ruled; snapshots at 80×24 and
-120×36 on the fixed clock."""
+field errors shown where they belong with nothing saved, several agents (Ctrl+G) saved and prefilled, 不予立案
+proposed and ruled; snapshots at 80×24 and 120×36 on the fixed clock."""
 
 from __future__ import annotations
 
@@ -9,18 +9,20 @@ import re
 from collections.abc import Awaitable, Callable
 
 import pytest
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 from stdnum.cn import ric
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input, Select, Static
 from tui_court import settle, sign_in, steady_cursors, type_text
 
 from zhihui_tui.db.engine import make_engine
-from zhihui_tui.db.models import Case, FilingRejection
+from zhihui_tui.db.models import Agent, Case, CaseParty, FilingRejection
 from zhihui_tui.domain.filing import CHECKLISTS, checklist_units
 from zhihui_tui.domain.lifecycle import FilingCategory, Stage
 from zhihui_tui.runtime import Runtime
+from zhihui_tui.services.accounts import actor_for
 from zhihui_tui.services.demo import DEMO_PASSWORD
+from zhihui_tui.services.uow import unit_of_work
 from zhihui_tui.tui.app import ZhihuiApp
 from zhihui_tui.tui.screens.filing import FileDialog, FilingScreen, TextDialog
 from zhihui_tui.tui.screens.home import HomeScreen
@@ -38,6 +40,8 @@ def resident_id(body: str) -> str:
 
 APPLICANT_ID = resident_id("15222119800101123")
 RESPONDENT_ID = resident_id("15222119850505456")
+LAWYER_ID = resident_id("15222119880808004")
+SECOND_AGENT_ID = resident_id("15222119700202001")
 
 
 def drive(runtime: Runtime, scenario: Callable[[Pilot], Awaitable[None]], size: tuple[int, int] = (80, 24)) -> None:
@@ -186,6 +190,8 @@ def test_a_second_respondent_row_and_the_checklist_follow_the_category(demo_runt
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert text_of(pilot, "#err-r2-name")  # 被执行人2 姓名/名称 is required like the first
+        await choose(pilot, "g1-for", 2)  # the new row is offered as 代理对象: 申请执行人1, 被执行人1, 被执行人2
+        assert pilot.app.screen.query_one("#g1-for", Select).value == "r2"
 
         await tab_to(pilot, "f-category", key="shift+tab")
         await pilot.press("enter", "down", "down", "enter")  # 执行异议
@@ -196,6 +202,7 @@ def test_a_second_respondent_row_and_the_checklist_follow_the_category(demo_runt
         assert labels == [item.label for item in CHECKLISTS[screen.category]]
         assert screen.category is FilingCategory.OBJECTION
         assert text_of(pilot, "#r1-title") == "相对人1"
+        assert screen.query_one("#g1-for", Select).value == "r2"  # renamed 相对人2, still chosen
 
         await pilot.press("escape")  # out of the form, to the queue
         assert pilot.app.focused is not None and pilot.app.focused.id == "queue"
@@ -263,3 +270,145 @@ async def filing_screen_ready(pilot: Pilot) -> None:
 @pytest.mark.parametrize("size", SIZES)
 def test_filing_screen_snapshot(snap_compare: SnapCompare, demo_runtime: Runtime, size: tuple[int, int]) -> None:
     assert snap_compare(ZhihuiApp(demo_runtime), terminal_size=size, run_before=filing_screen_ready)
+
+
+# -- several agents (Ctrl+G) ----------------------------------------------------------------------------------
+
+
+async def choose(pilot: Pilot, widget_id: str, downs: int) -> None:
+    """Open the Select ``widget_id`` with Enter and pick the option ``downs`` below the current one."""
+    await tab_to(pilot, widget_id)
+    await pilot.press("enter", *["down"] * downs, "enter")
+    await pilot.pause()
+
+
+async def two_agents(pilot: Pilot, second_id: str) -> None:
+    """A lawyer for 申请执行人1, then Ctrl+G and a second agent (其他) for 被执行人1, then an empty third block."""
+    await fill(pilot, "g1-name", "王律师")
+    await fill(pilot, "g1-id", LAWYER_ID)
+    await pilot.press("ctrl+g")
+    await pilot.pause()
+    assert pilot.app.focused is not None and pilot.app.focused.id == "g2-name"
+    assert text_of(pilot, "#g2-title") == "代理人2"
+    await type_text(pilot, "赵六")
+    await fill(pilot, "g2-id", second_id)
+    await choose(pilot, "g2-kind", 2)  # 律师 → 其他
+    await choose(pilot, "g2-for", 1)  # 申请执行人1 → 被执行人1
+    await pilot.press("ctrl+g")  # left empty: ignored
+
+
+def agent_rows(runtime: Runtime, case_id: int | None) -> list[tuple[str, str, str, str]]:
+    """(name, ID number, kind, side of the party acted for) of a case's agents, in entry order."""
+    engine = make_engine(runtime.database_url)
+    acted_for = (col(CaseParty.case_id) == Agent.case_id) & (col(CaseParty.party_id) == Agent.party_id)
+    with Session(engine) as session:
+        rows = session.exec(
+            select(Agent.name, Agent.id_number, Agent.kind, CaseParty.role)
+            .join(CaseParty, acted_for)
+            .where(Agent.case_id == case_id)
+            .order_by(col(Agent.id))
+        ).all()
+    engine.dispose()
+    return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+TWO_AGENTS = [("王律师", LAWYER_ID, "lawyer", "applicant"), ("赵六", SECOND_AGENT_ID, "other", "respondent")]
+
+
+def test_two_agents_are_entered_with_ctrl_g_and_both_are_saved_and_filed(demo_runtime: Runtime) -> None:
+    async def scenario(pilot: Pilot) -> None:
+        await open_filing(pilot)
+        await fill_application(pilot)
+        await two_agents(pilot, SECOND_AGENT_ID)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "已接收材料" in text_of(pilot, "#fil-status")
+        screen = pilot.app.screen
+        assert isinstance(screen, FilingScreen)
+        assert screen.agents == 2  # read back from the database: the empty third block is gone
+        assert screen.query_one("#g2-for", Select).value == "r1"
+        await file_it(pilot)
+        assert CASE_NUMBER.search(text_of(pilot, "#fil-status"))
+
+    drive(demo_runtime, scenario)
+    filed = newest_case(demo_runtime)
+    assert filed.stage == Stage.FILED.value
+    assert agent_rows(demo_runtime, filed.id) == TWO_AGENTS
+
+
+def test_a_bad_id_number_of_the_second_agent_is_shown_at_its_field_and_nothing_is_saved(
+    demo_runtime: Runtime,
+) -> None:
+    before = case_count(demo_runtime)
+    bad_id = SECOND_AGENT_ID[:-1] + ("0" if SECOND_AGENT_ID[-1] != "0" else "1")
+
+    async def scenario(pilot: Pilot) -> None:
+        await open_filing(pilot)
+        await fill_application(pilot)
+        await two_agents(pilot, bad_id)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "校验位错误" in text_of(pilot, "#err-g2-id")
+        assert text_of(pilot, "#err-g1-id") == ""
+        status = text_of(pilot, "#fil-status")
+        assert "有 1 处填写有误，未保存：代理人2 证件号：校验位错误" in status, status
+        assert pilot.app.focused is not None and pilot.app.focused.id == "g2-id"
+
+    drive(demo_runtime, scenario)
+    assert case_count(demo_runtime) == before
+
+
+def original_with_two_agents(runtime: Runtime) -> Case:
+    """The demo court's first case closed by 终本, given a lawyer for its applicant and an agent (其他) for its
+    respondent, as if both had been registered when it was filed."""
+    engine = make_engine(runtime.database_url)
+    clerk = actor_for(engine, CLERK)
+    with unit_of_work(engine, actor=clerk, action="登记代理人", clock=runtime.clock) as session:
+        original = session.exec(
+            select(Case)
+            .where(Case.closure == "procedure_terminated", col(Case.case_number).is_not(None))
+            .order_by(col(Case.id))
+        ).first()
+        assert original is not None and original.id is not None
+        assert not session.exec(select(Agent).where(Agent.case_id == original.id)).all()
+        first = select(CaseParty).where(CaseParty.case_id == original.id, CaseParty.position == 0)
+        parties = {link.role: link.party_id for link in session.exec(first)}
+        for (name, id_number, kind, role), phone in zip(TWO_AGENTS, (None, "13904820000"), strict=True):
+            agent = Agent(case_id=original.id, party_id=parties[role], name=name, id_number=id_number, kind=kind)
+            agent.phone = phone
+            session.add(agent)
+    engine.dispose()
+    return original
+
+
+def test_a_resumption_is_prefilled_with_every_agent_of_its_original(demo_runtime: Runtime) -> None:
+    original = original_with_two_agents(demo_runtime)
+    number = (original.case_number or "").replace("（", "(").replace("）", ")")
+
+    async def scenario(pilot: Pilot) -> None:
+        await open_filing(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, FilingScreen)
+        await tab_to(pilot, "original", key="shift+tab")
+        await type_text(pilot, number)
+        await pilot.press("enter")
+        await settle(pilot, lambda: screen.category is FilingCategory.RESUMPTION)
+
+        def value(widget_id: str) -> object:
+            widget = screen.query_one(f"#{widget_id}")
+            return widget.value if isinstance(widget, Input | Select) else None
+
+        assert screen.agents == 2
+        assert [(value(f"g{n}-name"), value(f"g{n}-id"), value(f"g{n}-kind"), value(f"g{n}-for")) for n in (1, 2)] == [
+            ("王律师", LAWYER_ID, "律师", "a1"),
+            ("赵六", SECOND_AGENT_ID, "其他", "r1"),
+        ]
+        assert value("g2-phone") == "13904820000"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "已接收材料" in text_of(pilot, "#fil-status")
+
+    drive(demo_runtime, scenario)
+    resumption = newest_case(demo_runtime)
+    assert resumption.original_case_id == original.id
+    assert agent_rows(demo_runtime, resumption.id) == TWO_AGENTS

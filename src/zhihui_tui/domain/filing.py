@@ -8,7 +8,8 @@ reviewer sees. Which items are required (decided per item, see ``Requirement``):
 
 * Every item the seed lists is required: the heading says 应提交 and no item carries a condition of its own,
   except application item (5). Its two halves are ticked separately: 当事人身份证明材料 is always required,
-  授权委托书材料（…） only when an agent acts (``has_agent``).
+  授权委托书材料（…） only when an agent acts for an applicant (``has_agent``): the list is what the applicant
+  hands in, so a respondent's agent does not make the applicant owe a power of attorney.
 * Application item (6) and resumption item (7) name alternatives (送达地址确认书 *or* 下落不明证明): one tick
   means either was provided; the form records whether a respondent's whereabouts are unknown.
 * Objection item (2) says 内容同执行申请人: the one tick also covers a power of attorney when an agent acts.
@@ -199,6 +200,7 @@ def describe_missing(items: Iterable[ChecklistItem]) -> str:
 # --------------------------------------------------------------------------------------------------
 
 PERSON, ORGANISATION = "person", "organisation"  # the values of services.cases.PartyKind
+APPLICANT_SIDE, RESPONDENT_SIDE = "applicant", "respondent"  # the values of services.cases.PartyRole
 _KIND_WORDS = {PERSON: ("自然人", "个人", "person"), ORGANISATION: ("单位", "法人", "组织", "organisation")}
 AGENT_KINDS: dict[str, str] = {"lawyer": "律师", "relative": "近亲属", "other": "其他"}
 _AGENT_WORDS = {"lawyer": ("律师",), "relative": ("近亲属", "亲属", "近属"), "other": ("其他", "其他公民")}
@@ -228,11 +230,19 @@ class PartyForm:
 
 @dataclass(frozen=True)
 class AgentForm:
+    """One agent row as typed. A row with no name, ID number or phone is no agent (``is_blank``): a form shows
+    empty rows to fill in, so rows left empty are skipped, and the rows after them keep their numbers."""
+
     name: str = ""
     id_number: str = ""
     kind: str = "律师"  # 律师 / 近亲属 / 其他
     phone: str = ""
-    represents: int = 1  # which applicant row (1-based) the agent acts for
+    represents: int = 1  # which row (1-based) of ``side`` the agent acts for
+    side: str = APPLICANT_SIDE  # APPLICANT_SIDE / RESPONDENT_SIDE
+
+    @property
+    def is_blank(self) -> bool:
+        return not any(text.strip() for text in (self.name, self.id_number, self.phone))
 
 
 @dataclass(frozen=True)
@@ -264,11 +274,12 @@ class ValidParty:
 
 @dataclass(frozen=True)
 class ValidAgent:
-    represents: int  # 0-based index into the applicants
+    represents: int  # 0-based index into the parties of ``side``
     name: str
     id_number: str
     kind: str  # lawyer / relative / other
     phone: str | None = None
+    side: str = APPLICANT_SIDE
 
 
 @dataclass(frozen=True)
@@ -308,6 +319,11 @@ def party_labels(category: FilingCategory) -> tuple[str, str]:
     return ("申请执行人", "被执行人")
 
 
+def acts_for_applicant(agents: Iterable[AgentForm]) -> bool:
+    """Whether an agent acts for an applicant: the 授权委托书 of the application checklist is then required."""
+    return any(agent.side == APPLICANT_SIDE and not agent.is_blank for agent in agents)
+
+
 def applicants_required(category: FilingCategory) -> bool:
     # A trial division's transfer (fines, confiscation) is enforced by the court itself: no applicant.
     return category is not FilingCategory.TRANSFER
@@ -335,7 +351,8 @@ def validate_draft(draft: FilingDraft, *, today: date) -> ValidFiling:
     applicants = _parties(draft.applicants, applicant_label, applicants_required(draft.category), today, errors)
     respondents = _parties(draft.respondents, respondent_label, True, today, errors)
     _check_distinct_ids([(applicant_label, applicants), (respondent_label, respondents)], errors)
-    agents = _agents(draft.agents, applicants, [*applicants, *respondents], today, errors)
+    labels = {APPLICANT_SIDE: applicant_label, RESPONDENT_SIDE: respondent_label}
+    agents = _agents(draft.agents, {APPLICANT_SIDE: applicants, RESPONDENT_SIDE: respondents}, labels, today, errors)
     basis = _basis(draft, today, errors)
     amount = _attempt(errors, lambda: _target_amount(draft))
     original = _attempt(errors, lambda: _original_case_number(draft))
@@ -467,21 +484,31 @@ def _check_distinct_ids(sides: list[tuple[str, list[ValidParty | None]]], errors
 
 def _agents(
     rows: tuple[AgentForm, ...],
-    applicants: list[ValidParty | None],
-    parties: list[ValidParty | None],
+    sides: dict[str, list[ValidParty | None]],
+    labels: dict[str, str],
     today: date,
     errors: list[FieldError],
 ) -> list[ValidAgent | None]:
-    if len(rows) > MAX_AGENTS:
+    """Rows keep their numbers (代理人2 is the second row) even when a blank row before them is skipped."""
+    numbered = [(n, row) for n, row in enumerate(rows, start=1) if not row.is_blank]
+    if len(numbered) > MAX_AGENTS:
         errors.append(FieldError("代理人", f"最多 {MAX_AGENTS} 个"))
-        rows = rows[:MAX_AGENTS]
-    party_ids = {p.id_number for p in parties if p is not None}
-    count = len(applicants)
-    return [_agent(row, f"代理人{n}", count, party_ids, today, errors) for n, row in enumerate(rows, start=1)]
+        numbered = numbered[:MAX_AGENTS]
+    party_ids = {p.id_number for parties in sides.values() for p in parties if p is not None}
+    counts = {side: len(parties) for side, parties in sides.items()}
+    agents = [_agent(row, f"代理人{n}", counts, labels, party_ids, today, errors) for n, row in numbered]
+    _check_agent_conflicts([(f"代理人{n}", agent) for (n, _), agent in zip(numbered, agents, strict=True)], errors)
+    return agents
 
 
 def _agent(
-    row: AgentForm, label: str, applicant_count: int, party_ids: set[str], today: date, errors: list[FieldError]
+    row: AgentForm,
+    label: str,
+    counts: dict[str, int],
+    labels: dict[str, str],
+    party_ids: set[str],
+    today: date,
+    errors: list[FieldError],
 ) -> ValidAgent | None:
     before = len(errors)
     name = _attempt(errors, lambda: normalize_person_name(row.name, field=f"{label} 姓名"))
@@ -490,14 +517,40 @@ def _agent(
         errors.append(FieldError(f"{label} 证件号", "代理人不能是本案当事人"))
     kind = _attempt(errors, lambda: _agent_kind(row.kind, f"{label} 类型"))
     phone = _attempt(errors, lambda: _optional(row.phone, lambda v: normalize_phone(v, field=f"{label} 电话")))
-    if applicant_count == 0:
-        errors.append(FieldError(f"{label} 代理对象", "本案没有申请人，不能登记代理人"))
-    elif not 1 <= row.represents <= applicant_count:
-        errors.append(FieldError(f"{label} 代理对象", f"应为 1 至 {applicant_count} 之间的序号"))
+    _attempt(errors, lambda: _represented(row, f"{label} 代理对象", counts, labels))
     if len(errors) > before:
         return None
     assert name is not None and id_number is not None and kind is not None
-    return ValidAgent(row.represents - 1, name, id_number, kind, phone)
+    return ValidAgent(row.represents - 1, name, id_number, kind, phone, row.side)
+
+
+def _represented(row: AgentForm, label: str, counts: dict[str, int], labels: dict[str, str]) -> None:
+    """The party the agent acts for exists: a row of the applicants or of the respondents."""
+    if row.side not in counts:
+        raise FieldError(label, f"应为{labels[APPLICANT_SIDE]}或{labels[RESPONDENT_SIDE]}，收到“{row.side}”")
+    role, count = labels[row.side], counts[row.side]
+    if count == 0:
+        raise FieldError(label, f"本案没有{role}，不能登记其代理人")
+    if not 1 <= row.represents <= count:
+        raise FieldError(label, f"应为{role}1 至 {role}{count} 之一")
+
+
+def _check_agent_conflicts(agents: list[tuple[str, ValidAgent | None]], errors: list[FieldError]) -> None:
+    """One agent is registered once per party, and never for both sides (双方代理)."""
+    seen: dict[str, list[tuple[str, ValidAgent]]] = {}
+    for label, agent in agents:
+        if agent is None:
+            continue
+        earlier = seen.setdefault(agent.id_number, [])
+        other_side = next((first for first, a in earlier if a.side != agent.side), None)
+        same_party = next(
+            (first for first, a in earlier if (a.side, a.represents) == (agent.side, agent.represents)), None
+        )
+        if other_side is not None:
+            errors.append(FieldError(f"{label} 证件号", f"与{other_side}为同一人，不能同时代理双方当事人"))
+        elif same_party is not None:
+            errors.append(FieldError(f"{label} 证件号", f"与{same_party}为同一人，且代理同一当事人"))
+        earlier.append((label, agent))
 
 
 def _agent_kind(value: str, label: str) -> str:

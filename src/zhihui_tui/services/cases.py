@@ -47,11 +47,12 @@ class NewParty:
 
 @dataclass(frozen=True)
 class NewAgent:
-    represents: int  # index into the case's applicants (agents act for applicants at the window)
+    represents: int  # index into the case's parties of ``side`` (usually an applicant's agent at the window)
     name: str
     id_number: str
     kind: str = "lawyer"
     phone: str | None = None
+    side: PartyRole = PartyRole.APPLICANT
 
 
 @dataclass(frozen=True)
@@ -208,14 +209,13 @@ def replace_parties(session: Session, case_id: int, new: NewCase) -> None:
 
 
 def _add_parties(session: Session, case_id: int, new: NewCase) -> None:
-    applicant_rows: list[Party] = []
+    rows: dict[PartyRole, list[Party]] = {PartyRole.APPLICANT: [], PartyRole.RESPONDENT: []}
     for role, parties in ((PartyRole.APPLICANT, new.applicants), (PartyRole.RESPONDENT, new.respondents)):
         for position, new_party in enumerate(parties):
             party = _upsert_party(session, new_party)
             session.flush()
             assert party.id is not None
-            if role is PartyRole.APPLICANT:
-                applicant_rows.append(party)
+            rows[role].append(party)
             session.add(
                 CaseParty(
                     case_id=case_id,
@@ -227,7 +227,7 @@ def _add_parties(session: Session, case_id: int, new: NewCase) -> None:
                 )
             )
     for agent in new.agents:
-        party_id = applicant_rows[agent.represents].id
+        party_id = rows[agent.side][agent.represents].id
         assert party_id is not None
         session.add(
             Agent(

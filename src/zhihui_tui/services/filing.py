@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Literal
 
-from sqlalchemy import Engine, and_, func, or_
+from sqlalchemy import Engine, and_, func, or_, tuple_
 from sqlmodel import Session, col, select
 
 from zhihui_tui.db.engine import read_session
@@ -51,6 +51,7 @@ from zhihui_tui.domain.filing import (
     PartyForm,
     ValidFiling,
     ValidParty,
+    acts_for_applicant,
     check_provided_codes,
     checklist_units,
     describe_missing,
@@ -312,7 +313,9 @@ def to_new_case(valid: ValidFiling, received_at: datetime, original_case_id: int
             if valid.basis
             else None
         ),
-        agents=tuple(NewAgent(a.represents, a.name, a.id_number, a.kind, a.phone) for a in valid.agents),
+        agents=tuple(
+            NewAgent(a.represents, a.name, a.id_number, a.kind, a.phone, PartyRole(a.side)) for a in valid.agents
+        ),
         consumption_restriction_requested=valid.consumption_restriction_requested,
         dishonest_list_requested=valid.dishonest_list_requested,
         original_case_id=original_case_id,
@@ -530,10 +533,18 @@ def _open_next_step(
 
 def _refuse_missing(session: Session, case_id: int, category: FilingCategory) -> None:
     provided = {row.item for row in _materials(session, case_id) if row.provided}
-    has_agent = session.exec(select(Agent.id).where(Agent.case_id == case_id)).first() is not None
+    has_agent = case_id in _cases_with_applicant_agents(session, [case_id])
     missing = missing_items(category, provided, has_agent=has_agent)
     if missing:
         raise MaterialsMissing(missing)
+
+
+def _cases_with_applicant_agents(session: Session, case_ids: list[int]) -> set[int]:
+    """Cases where an agent acts for an applicant: their application checklist then needs the 授权委托书."""
+    acted_for = (col(CaseParty.case_id) == Agent.case_id) & (col(CaseParty.party_id) == Agent.party_id)
+    query = select(Agent.case_id).join(CaseParty, acted_for)
+    query = query.where(col(Agent.case_id).in_(case_ids), CaseParty.role == PartyRole.APPLICANT.value)
+    return set(session.exec(query).all())
 
 
 def _refuse_while_pending(session: Session, case_id: int) -> None:
@@ -823,23 +834,48 @@ def _party_ids(session: Session, case_ids: list[int]) -> dict[int, dict[str, dic
 # --------------------------------------------------------------------------------------------------
 
 
-def filing_queue(engine: Engine, *, actor: Actor, today: date, calendar: WorkCalendar) -> list[FilingQueueRow]:
-    """Cases at 材料接收: due date of the filing step, what is missing, whether the director has them."""
+# A page of the queue: the table shows 7 rows, so a page is a few screens' worth and the next is read on demand.
+QUEUE_PAGE = 40
+QueueKey = tuple[datetime, int]  # (received_at, case id): where a page ends and the next begins
+
+
+@dataclass(frozen=True)
+class FilingQueuePage:
+    rows: list[FilingQueueRow]
+    total: int  # every case at 材料接收, for the status line
+    next_after: QueueKey | None  # the key the next page starts after; None on the last page
+
+
+def filing_queue(
+    engine: Engine,
+    *,
+    actor: Actor,
+    today: date,
+    calendar: WorkCalendar,
+    after: QueueKey | None = None,
+    limit: int = QUEUE_PAGE,
+) -> FilingQueuePage:
+    """Cases at 材料接收, earliest receipt first: the 2-day filing step's due date follows the receipt time
+    (R-FIL-2, rolled forward over holidays), so this is also the order of due dates, overdue first. Read by
+    key, a page at a time: a backlog of thousands costs what one page costs."""
     require_role(actor, READ_ROLES, "查看立案审查队列")
+    received = Case.stage == Stage.RECEIVED.value
+    query = select(Case).where(received).order_by(col(Case.received_at), col(Case.id))
+    if after is not None:
+        query = query.where(tuple_(col(Case.received_at), col(Case.id)) > tuple_(*after))
     with read_session(engine) as session:
-        cases = session.exec(
-            select(Case).where(Case.stage == Stage.RECEIVED.value).order_by(Case.received_at, Case.id)
-        ).all()
-        ids = [case.id for case in cases if case.id is not None]
+        cases = [case for case in session.exec(query.limit(limit + 1)) if case.id is not None]
+        total = session.exec(select(func.count()).select_from(Case).where(received)).one()
+        shown = cases[:limit]
+        ids = [case.id for case in shown if case.id is not None]
         names = _party_names(session, ids)
         dues = _filing_dues(session, ids)
         ticks = _ticks(session, ids)
-        agents = set(session.exec(select(Agent.case_id).where(col(Agent.case_id).in_(ids))).all())
+        agents = _cases_with_applicant_agents(session, ids)
         rulings = _latest_rulings(session, ids)
-    rows = [
-        _queue_row(case, names, dues, ticks, agents, rulings, today, calendar) for case in cases if case.id is not None
-    ]
-    return sorted(rows, key=lambda r: (r.due or date.max, r.received_at, r.case_id))
+    rows = [_queue_row(case, names, dues, ticks, agents, rulings, today, calendar) for case in shown]
+    last = shown[-1] if shown and len(cases) > limit else None
+    return FilingQueuePage(rows, total, (last.received_at, last.id) if last and last.id else None)
 
 
 def _queue_row(
@@ -881,7 +917,7 @@ def case_draft(engine: Engine, case_id: int, *, actor: Actor) -> CaseDraft:
         case = _get_case(session, case_id)
         category = FilingCategory(case.filing_category)
         draft = _draft_of(session, case, category)
-        materials = _material_rows(session, case_id, category, has_agent=bool(draft.agents))
+        materials = _material_rows(session, case_id, category, has_agent=acts_for_applicant(draft.agents))
         rejections = _rejection_rows(session, case_id)
         due = _filing_dues(session, [case_id], include_done=True).get(case_id, (None, None))[0]
     provided = {row.item.code for row in materials if row.provided}
@@ -895,7 +931,7 @@ def case_draft(engine: Engine, case_id: int, *, actor: Actor) -> CaseDraft:
         filing_due=due,
         draft=draft,
         materials=tuple(materials),
-        missing=tuple(missing_items(category, provided, has_agent=bool(draft.agents))),
+        missing=tuple(missing_items(category, provided, has_agent=acts_for_applicant(draft.agents))),
         rejections=tuple(rejections),
         first_assignee_id=case.first_assignee_id,
     )
@@ -924,11 +960,10 @@ def _draft_of(session: Session, case: Case, category: FilingCategory) -> FilingD
         .order_by(CaseParty.role, CaseParty.position)
     ).all()
     sides: dict[str, list[PartyForm]] = {PartyRole.APPLICANT.value: [], PartyRole.RESPONDENT.value: []}
-    applicant_party_ids: list[int] = []
+    positions: dict[int | None, tuple[str, int]] = {}  # party id → (side, 1-based row) for the agents
     for link, party in rows:
         sides[link.role].append(_party_form(link, party))
-        if link.role == PartyRole.APPLICANT.value:
-            applicant_party_ids.append(party.id)  # type: ignore[arg-type]
+        positions[party.id] = (link.role, len(sides[link.role]))
     agents = session.exec(select(Agent).where(Agent.case_id == case.id).order_by(Agent.id)).all()
     basis = session.exec(select(EnforcementBasis).where(EnforcementBasis.case_id == case.id)).first()
     original = session.get(Case, case.original_case_id) if case.original_case_id else None
@@ -937,7 +972,7 @@ def _draft_of(session: Session, case: Case, category: FilingCategory) -> FilingD
         category=category,
         applicants=tuple(sides[PartyRole.APPLICANT.value]),
         respondents=tuple(sides[PartyRole.RESPONDENT.value]),
-        agents=tuple(_agent_form(agent, applicant_party_ids) for agent in agents),
+        agents=tuple(_agent_form(agent, positions) for agent in agents),
         basis_court=basis.issuing_court if basis else "",
         basis_number=basis.document_number if basis else "",
         basis_effective_date=basis.effective_date.isoformat() if basis and basis.effective_date else "",
@@ -959,14 +994,15 @@ def _party_form(link: CaseParty, party: Party) -> PartyForm:
     )
 
 
-def _agent_form(agent: Agent, applicant_party_ids: list[int]) -> AgentForm:
-    represents = applicant_party_ids.index(agent.party_id) + 1 if agent.party_id in applicant_party_ids else 1
+def _agent_form(agent: Agent, positions: dict[int | None, tuple[str, int]]) -> AgentForm:
+    side, represents = positions.get(agent.party_id, (PartyRole.APPLICANT.value, 1))
     return AgentForm(
         name=agent.name,
         id_number=agent.id_number,
         kind=AGENT_KINDS.get(agent.kind, agent.kind),
         phone=agent.phone or "",
         represents=represents,
+        side=side,
     )
 
 

@@ -1,6 +1,7 @@
 """立案审查 (F3, R-FIL-1..3): the filing queue, the receive-materials form, filing with a duplicate warning, and
 不予立案 — proposed by the filing clerk, ruled by the director. A resumption's 原案号 is picked with Ctrl+F (or
-typed and confirmed with Enter) and the form is then prefilled from the original case (R-ZB-2).
+typed and confirmed with Enter) and the form is then prefilled from the original case (R-ZB-2). Ctrl+T adds a
+respondent, Ctrl+G an agent (代理人) with the party they act for; agent blocks left empty are ignored.
 
 Every database call runs in a thread worker and reports back with a message. Field checks use
 ``draft_errors``; each ``FieldError`` is shown under the field its label names, and nothing is saved.
@@ -24,6 +25,9 @@ from textual.worker import get_current_worker
 
 from zhihui_tui.domain.errors import DomainError, FieldError
 from zhihui_tui.domain.filing import (
+    APPLICANT_SIDE,
+    MAX_AGENTS,
+    RESPONDENT_SIDE,
     AgentForm,
     ChecklistItem,
     DraftInvalid,
@@ -40,13 +44,24 @@ from zhihui_tui.tui.screens.base import SignedInScreen
 
 if TYPE_CHECKING:
     from zhihui_tui.domain.filing import DuplicateHint
-    from zhihui_tui.services.filing import CaseDraft, FiledCase, FilingQueueRow, PendingRejection, StaffLoad
+    from zhihui_tui.services.filing import (
+        CaseDraft,
+        FiledCase,
+        FilingQueuePage,
+        FilingQueueRow,
+        PendingRejection,
+        QueueKey,
+        StaffLoad,
+    )
     from zhihui_tui.services.search import CaseHit
 
 QUEUE_COLUMNS = ("状态", "期限", "类别", "申请人", "被执行人", "缺少材料", "收案")
 PENDING_COLUMNS = ("收案", "类别", "申请人", "被执行人", "提请人", "理由")
 PARTY_FIELDS = (("name", "姓名/名称"), ("id", "证件号"), ("phone", "电话"), ("addr", "地址"))
 AGENT_KINDS = ("律师", "近亲属", "其他")
+AGENT_FIELDS = (("name", "姓名"), ("id", "证件号"), ("kind", "类型"), ("phone", "电话"), ("for", "代理对象"))
+AGENT_SECTION = "代理人（可不填；Ctrl+G 再加一位）"
+SIDE_PREFIXES = {APPLICANT_SIDE: "a", RESPONDENT_SIDE: "r"}
 STATE_STYLES = {
     DeadlineState.OVERDUE: "bold red",
     DeadlineState.DUE_TODAY: "bold yellow",
@@ -81,8 +96,8 @@ def filed_text(filed: FiledCase) -> str:
     return text
 
 
-def field_targets(category: FilingCategory, applicants: int, respondents: int) -> dict[str, str]:
-    """FieldError labels (``被执行人2 证件号``) → the id of the input they belong to."""
+def field_targets(category: FilingCategory, applicants: int, respondents: int, agents: int = 1) -> dict[str, str]:
+    """FieldError labels (``被执行人2 证件号``, ``代理人2 代理对象``) → the id of the widget they belong to."""
     targets: dict[str, str] = {}
     for prefix, role, count in zip("ar", party_labels(category), (applicants, respondents), strict=True):
         targets[role] = f"{prefix}1-name"
@@ -90,11 +105,12 @@ def field_targets(category: FilingCategory, applicants: int, respondents: int) -
             for key, label in PARTY_FIELDS:
                 targets[f"{role}{n} {label}"] = f"{prefix}{n}-{key}"
             targets[f"{role}{n} 类型"] = f"{prefix}{n}-id"
-    for key, label in (("name", "姓名"), ("id", "证件号"), ("kind", "类型"), ("phone", "电话"), ("name", "代理对象")):
-        targets[f"代理人1 {label}"] = f"g-{key}"
+    for n in range(1, agents + 1):
+        for key, label in AGENT_FIELDS:
+            targets[f"代理人{n} {label}"] = f"g{n}-{key}"
     targets.update(
         {
-            "代理人": "g-name",
+            "代理人": "g1-name",
             "执行依据 出具法院": "b-court",
             "执行依据 文书号": "b-number",
             "执行依据 生效日期": "b-date",
@@ -105,14 +121,28 @@ def field_targets(category: FilingCategory, applicants: int, respondents: int) -
     return targets
 
 
+def queue_cells(row: FilingQueueRow) -> tuple[Text | str, ...]:
+    missing = "、".join(item.short for item in row.missing) or "齐全"
+    return (
+        queue_state(row),
+        f"{row.due:%m-%d}" if row.due else "—",
+        short(row.category.label, 4),
+        short(row.applicants, 8),
+        short(row.respondents, 6),
+        short(missing, 40),
+        f"{row.received_at:%m-%d %H:%M}",
+    )
+
+
 # -- messages -----------------------------------------------------------------------------------------------
 
 
 class QueueLoaded(Message):
-    def __init__(self, rows: list[FilingQueueRow], pending: list[PendingRejection] | None) -> None:
+    def __init__(self, page: FilingQueuePage, pending: list[PendingRejection] | None, *, more: bool) -> None:
         super().__init__()
-        self.rows = rows
+        self.page = page
         self.pending = pending
+        self.more = more  # a further page for the rows shown, not a fresh first page
 
 
 class Saved(Message):
@@ -297,6 +327,39 @@ def party_block(prefix: str, n: int, role: str) -> Vertical:
     return Vertical(title, *fields, id=f"{prefix}{n}", classes="f-party")
 
 
+def party_choices(category: FilingCategory, applicants: int, respondents: int) -> list[tuple[str, str]]:
+    """Whom an agent may act for: every party row on the form, by its title; the value names the row (``r2``)."""
+    applicant, respondent = party_labels(category)
+    return [(f"{applicant}{n}", f"a{n}") for n in range(1, applicants + 1)] + [
+        (f"{respondent}{n}", f"r{n}") for n in range(1, respondents + 1)
+    ]
+
+
+def represented(choice: str) -> tuple[str, int]:
+    """``r2`` → (RESPONDENT_SIDE, 2): the 代理对象 value as ``AgentForm`` takes it."""
+    return (APPLICANT_SIDE if choice.startswith("a") else RESPONDENT_SIDE), int(choice[1:])
+
+
+def choice_of(agent: AgentForm) -> str:
+    return f"{SIDE_PREFIXES.get(agent.side, 'a')}{agent.represents}"
+
+
+def agent_block(n: int, choices: list[tuple[str, str]]) -> Vertical:
+    kinds = [(kind, kind) for kind in AGENT_KINDS]
+    fields = [
+        field("姓名", text_input(f"g{n}-name")),
+        field("证件号", text_input(f"g{n}-id", placeholder="居民身份证号")),
+        field("类型", Select(kinds, value=AGENT_KINDS[0], allow_blank=False, id=f"g{n}-kind", compact=True)),
+        field("电话", text_input(f"g{n}-phone", placeholder="可不填")),
+        field(
+            "代理对象",
+            Select(choices, value=choices[0][1], allow_blank=False, id=f"g{n}-for", classes="agent-for", compact=True),
+        ),
+    ]
+    title = Static(f"代理人{n}", id=f"g{n}-title", classes="f-party-title", markup=False)
+    return Vertical(title, *fields, id=f"g{n}", classes="f-party")
+
+
 class FilingScreen(SignedInScreen):
     SCREEN_NAME = "立案审查"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -304,6 +367,8 @@ class FilingScreen(SignedInScreen):
         Binding("f9", "file", "立案", key_display="F9", id="filing.file"),
         Binding("ctrl+r", "reject", "不予立案", id="filing.reject"),
         Binding("ctrl+t", "add_respondent", "加被执行人", id="filing.add"),
+        # Not in the footer (80 columns are full): the 代理人 section title and F1 name it.
+        Binding("ctrl+g", "add_agent", "加代理人", show=False, id="filing.add_agent"),
         Binding("ctrl+n", "new_form", "新收案", show=False, id="filing.new"),
         Binding("x", "rule('reject')", "裁定不予立案", id="filing.rule_reject"),
         Binding("b", "rule('return')", "退回", id="filing.rule_return"),
@@ -321,7 +386,7 @@ class FilingScreen(SignedInScreen):
     #form-title { text-style: bold; height: 1; }
     .f-section { text-style: bold; color: $text-primary; height: 1; margin-top: 1; }
     .f-party-title { color: $text-muted; height: 1; }
-    .f-field, .f-party, #applicants, #respondents, #checklist { height: auto; }
+    .f-field, .f-party, #applicants, #respondents, #agents, #checklist { height: auto; }
     .f-row { height: auto; min-height: 1; }
     .f-label { width: 12; height: 1; color: $text-muted; }
     .f-row > Input, .f-row > Select { width: 1fr; }
@@ -340,7 +405,9 @@ class FilingScreen(SignedInScreen):
         self.units: tuple[ChecklistItem, ...] = checklist_units(self.category)
         self.applicants = 1
         self.respondents = 1
+        self.agents = 1
         self._queue: dict[str, FilingQueueRow] = {}
+        self._next_after: QueueKey | None = None  # where the next page of the queue starts
         self._pending: dict[str, PendingRejection] = {}
 
     # -- who may do what ----------------------------------------------------------------------------------
@@ -356,7 +423,7 @@ class FilingScreen(SignedInScreen):
         return actor is not None and actor.has(Role.DIRECTOR)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("save", "file", "reject", "add_respondent", "new_form"):
+        if action in ("save", "file", "reject", "add_respondent", "add_agent", "new_form"):
             return self.is_clerk
         if action == "rule":
             return self.is_director
@@ -392,12 +459,8 @@ class FilingScreen(SignedInScreen):
         yield Static("当事人", classes="f-section")
         yield Vertical(party_block("a", 1, applicant), id="applicants")
         yield Vertical(party_block("r", 1, respondent), id="respondents")
-        yield Static("代理人（可不填）", classes="f-section")
-        yield field("姓名", text_input("g-name"))
-        yield field("证件号", text_input("g-id", placeholder="居民身份证号"))
-        kinds = [(kind, kind) for kind in AGENT_KINDS]
-        yield field("类型", Select(kinds, value=AGENT_KINDS[0], allow_blank=False, id="g-kind", compact=True))
-        yield field("电话", text_input("g-phone"))
+        yield Static(AGENT_SECTION, classes="f-section")
+        yield Vertical(agent_block(1, self.agent_choices()), id="agents")
         yield Static("执行依据", classes="f-section")
         yield field("出具法院", text_input("b-court"))
         yield field("文书号", text_input("b-number", placeholder="（2025）内2221民初1234号"))
@@ -422,16 +485,18 @@ class FilingScreen(SignedInScreen):
         self.load_queue()
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="filing-queue")
-    def load_queue(self) -> None:
+    def load_queue(self, after: QueueKey | None = None) -> None:
+        """The first page (or, with ``after``, the next one); the director's pending rulings with the first."""
         from zhihui_tui.services.filing import filing_queue, pending_rejections
 
         runtime, actor = self.shell.runtime, self.shell.actor
         assert actor is not None
         try:
             today = runtime.clock.now().date()
-            rows = filing_queue(runtime.engine, actor=actor, today=today, calendar=runtime.calendar)
-            pending = pending_rejections(runtime.engine, actor=actor) if actor.has(Role.DIRECTOR) else None
-            message: Message = QueueLoaded(rows, pending)
+            page = filing_queue(runtime.engine, actor=actor, today=today, calendar=runtime.calendar, after=after)
+            first = after is None and actor.has(Role.DIRECTOR)
+            pending = pending_rejections(runtime.engine, actor=actor) if first else None
+            message: Message = QueueLoaded(page, pending, more=after is not None)
         except Exception as error:
             message = ActionFailed(f"立案队列读取失败：{getattr(error, 'message', error)}")
         if not get_current_worker().is_cancelled:
@@ -440,27 +505,28 @@ class FilingScreen(SignedInScreen):
     @on(QueueLoaded)
     def show_queue(self, message: QueueLoaded) -> None:
         table = self.query_one("#queue", DataTable)
-        table.clear()
-        self._queue = {}
-        for row in message.rows:
+        if not message.more:
+            table.clear()
+            self._queue = {}
+        for row in message.page.rows:
             key = str(row.case_id)
+            if key in self._queue:
+                continue  # a case that moved between pages while the clerk scrolled
             self._queue[key] = row
-            missing = "、".join(item.short for item in row.missing) or "齐全"
-            table.add_row(
-                queue_state(row),
-                f"{row.due:%m-%d}" if row.due else "—",
-                short(row.category.label, 4),
-                short(row.applicants, 8),
-                short(row.respondents, 6),
-                short(missing, 40),
-                f"{row.received_at:%m-%d %H:%M}",
-                key=key,
-            )
-        self.query_one("#queue-empty", Static).display = not message.rows
+            table.add_row(*queue_cells(row), key=key)
+        self._next_after = message.page.next_after
+        self.query_one("#queue-empty", Static).display = not self._queue
         if self.query_one("#fil-status", Static).render() == "正在读取…":
-            self.set_status(f"材料接收中 {len(message.rows)} 件（Enter 打开所选案件）")
+            self.set_status(f"材料接收中 {message.page.total} 件（Enter 打开所选案件）")
         if message.pending is not None:
             self.show_pending(message.pending)
+
+    @on(DataTable.RowHighlighted, "#queue")
+    def queue_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """Read the next page when the cursor reaches the last row read (no list loads more than it shows)."""
+        if self._next_after is not None and event.cursor_row >= event.data_table.row_count - 1:
+            after, self._next_after = self._next_after, None
+            self.load_queue(after)
 
     def show_pending(self, rows: list[PendingRejection]) -> None:
         table = self.query_one("#pending", DataTable)
@@ -524,19 +590,24 @@ class FilingScreen(SignedInScreen):
             address=self.value(f"{base}-addr"),
         )
 
-    def agent(self) -> tuple[AgentForm, ...]:
-        typed = [self.value(widget_id) for widget_id in ("g-name", "g-id", "g-phone")]
-        if not any(text.strip() for text in typed):
-            return ()
-        kind = self.query_one("#g-kind", Select).value
-        return (AgentForm(name=typed[0], id_number=typed[1], kind=str(kind), phone=typed[2]),)
+    def agent(self, n: int) -> AgentForm:
+        """Agent block ``n`` as typed; a blank block stays in the draft so later blocks keep their numbers."""
+        side, represents = represented(str(self.query_one(f"#g{n}-for", Select).value))
+        return AgentForm(
+            name=self.value(f"g{n}-name"),
+            id_number=self.value(f"g{n}-id"),
+            kind=str(self.query_one(f"#g{n}-kind", Select).value),
+            phone=self.value(f"g{n}-phone"),
+            represents=represents,
+            side=side,
+        )
 
     def read_draft(self) -> FilingDraft:
         return FilingDraft(
             category=self.category,
             applicants=tuple(self.party("a", n) for n in range(1, self.applicants + 1)),
             respondents=tuple(self.party("r", n) for n in range(1, self.respondents + 1)),
-            agents=self.agent(),
+            agents=tuple(self.agent(n) for n in range(1, self.agents + 1)),
             basis_court=self.value("b-court"),
             basis_number=self.value("b-number"),
             basis_effective_date=self.value("b-date"),
@@ -557,7 +628,7 @@ class FilingScreen(SignedInScreen):
 
     def show_errors(self, errors: list[FieldError]) -> None:
         self.clear_errors()
-        targets = field_targets(self.category, self.applicants, self.respondents)
+        targets = field_targets(self.category, self.applicants, self.respondents, self.agents)
         placed: dict[str, list[str]] = {}
         general: list[str] = []
         for error in errors:
@@ -660,6 +731,7 @@ class FilingScreen(SignedInScreen):
         await self.set_category(draft.category)
         self.query_one("#f-category", Select).value = draft.category
         await self.fill_parties(draft)
+        await self.fill_agents(draft.agents)
         self.fill_rest(draft, {row.item.code for row in loaded.materials if row.provided})
         self.query_one("#form-title", Static).update(f"收案序号 {loaded.case_id} · {loaded.stage.label}")
         self.clear_errors()
@@ -674,12 +746,20 @@ class FilingScreen(SignedInScreen):
                 for key, text in values.items():
                     self.query_one(f"#{prefix}{n}-{key}", Input).value = text
 
+    async def fill_agents(self, agents: tuple[AgentForm, ...]) -> None:
+        """One block per agent (one empty block when there is none); call after the party rows are set."""
+        await self.set_agent_rows(len(agents) or 1)
+        legal = {value for _, value in self.agent_choices()}
+        for n, agent in enumerate(agents, start=1):
+            for key, text in (("name", agent.name), ("id", agent.id_number), ("phone", agent.phone)):
+                self.query_one(f"#g{n}-{key}", Input).value = text
+            if agent.kind in AGENT_KINDS:
+                self.query_one(f"#g{n}-kind", Select).value = agent.kind
+            if choice_of(agent) in legal:
+                self.query_one(f"#g{n}-for", Select).value = choice_of(agent)
+
     def fill_rest(self, draft: FilingDraft, provided: set[str]) -> None:
-        agent = draft.agents[0] if draft.agents else AgentForm(kind=AGENT_KINDS[0])
         values = {
-            "g-name": agent.name,
-            "g-id": agent.id_number,
-            "g-phone": agent.phone,
             "b-court": draft.basis_court,
             "b-number": draft.basis_number,
             "b-date": draft.basis_effective_date,
@@ -688,8 +768,6 @@ class FilingScreen(SignedInScreen):
         }
         for widget_id, text in values.items():
             self.query_one(f"#{widget_id}", Input).value = text
-        if agent.kind in AGENT_KINDS:
-            self.query_one("#g-kind", Select).value = agent.kind
         self.query_one("#limit", Checkbox).value = draft.consumption_restriction_requested
         self.query_one("#dishonest", Checkbox).value = draft.dishonest_list_requested
         for i, unit in enumerate(self.units):
@@ -752,12 +830,13 @@ class FilingScreen(SignedInScreen):
 
     @on(OriginalLoaded)
     async def prefill_resumption(self, message: OriginalLoaded) -> None:
-        """Parties, agent, basis, amount and requests as in the original; ticks survive only within 恢复执行."""
+        """Parties, agents, basis, amount and requests as in the original; ticks survive only within 恢复执行."""
         draft = message.draft
         provided = set(self.ticked()) if self.category is FilingCategory.RESUMPTION else set()
         await self.set_category(FilingCategory.RESUMPTION)
         self.query_one("#f-category", Select).value = FilingCategory.RESUMPTION
         await self.fill_parties(draft)
+        await self.fill_agents(draft.agents)  # every agent of the original, each for the same party
         self.fill_rest(draft, provided)
         self.clear_errors()
         original = self.query_one("#original", Input)
@@ -784,6 +863,7 @@ class FilingScreen(SignedInScreen):
         for prefix, role in zip("ar", party_labels(category), strict=True):
             for n in range(1, self.rows_of(prefix) + 1):
                 self.query_one(f"#{prefix}{n}-title", Static).update(f"{role}{n}")
+        self.refresh_agent_choices()
 
     def rows_of(self, prefix: str) -> int:
         return self.applicants if prefix == "a" else self.respondents
@@ -797,20 +877,55 @@ class FilingScreen(SignedInScreen):
             self.applicants = count
         else:
             self.respondents = count
+        self.refresh_agent_choices()
 
     async def action_add_respondent(self) -> None:
         self.respondents += 1
         n = self.respondents
         block = party_block("r", n, party_labels(self.category)[1])
         await self.query_one("#respondents", Vertical).mount(block)
+        self.refresh_agent_choices()
         name = self.query_one(f"#r{n}-name", Input)
         name.focus()
+        self.query_one("#form", VerticalScroll).scroll_to_widget(block, animate=False)
+
+    # -- agent blocks -------------------------------------------------------------------------------------------
+
+    def agent_choices(self) -> list[tuple[str, str]]:
+        return party_choices(self.category, self.applicants, self.respondents)
+
+    def refresh_agent_choices(self) -> None:
+        """Party rows were added or renamed (another category): every 代理对象 list follows, keeping its choice."""
+        choices = self.agent_choices()
+        legal = {value for _, value in choices}
+        for select in self.query(".agent-for").results(Select):
+            kept = select.value
+            select.set_options(choices)
+            if kept in legal:
+                select.value = kept
+
+    async def set_agent_rows(self, count: int) -> None:
+        box = self.query_one("#agents", Vertical)
+        await box.remove_children()
+        choices = self.agent_choices()
+        await box.mount_all([agent_block(n, choices) for n in range(1, count + 1)])
+        self.agents = count
+
+    async def action_add_agent(self) -> None:
+        if self.agents >= MAX_AGENTS:
+            self.set_status(f"最多登记 {MAX_AGENTS} 位代理人")
+            return
+        self.agents += 1
+        block = agent_block(self.agents, self.agent_choices())
+        await self.query_one("#agents", Vertical).mount(block)
+        self.query_one(f"#g{self.agents}-name", Input).focus()
         self.query_one("#form", VerticalScroll).scroll_to_widget(block, animate=False)
 
     async def action_new_form(self) -> None:
         self.case_id, self.version = None, 0
         await self.set_party_rows("a", 1)
         await self.set_party_rows("r", 1)
+        await self.set_agent_rows(1)
         self.fill_rest(FilingDraft(category=self.category), set())
         self.query_one("#form-title", Static).update(NEW_FORM_TEXT)
         self.clear_errors()
