@@ -460,3 +460,14 @@ def test_the_probe_of_a_half_typed_draft_keeps_what_is_valid() -> None:
     )
     assert duplicate_probe(draft) == DuplicateProbe(BASIS, frozenset({PERSON_A}), frozenset({ORG_A}))
     assert duplicate_probe(_draft(basis_number="无编号")).basis_number is None
+
+
+def test_a_transfer_ignores_the_empty_applicant_row_the_form_shows() -> None:
+    """A trial division's transfer has no applicant; the form's always-present first row, left empty, is none.
+    A row with anything typed in it is still checked."""
+    blank = (PartyForm(),)
+    valid = validate_draft(_draft(category=FilingCategory.TRANSFER, applicants=blank, agents=()), today=TODAY)
+    assert valid.applicants == ()
+    typed = (PartyForm(name="张"),)
+    assert "申请执行人1 证件号" in _errors(_draft(category=FilingCategory.TRANSFER, applicants=typed, agents=()))
+    assert "申请执行人1 姓名/名称" in _errors(_draft(applicants=blank, agents=()))  # an application needs one

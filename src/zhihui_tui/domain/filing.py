@@ -227,6 +227,10 @@ class PartyForm:
     address: str = ""
     whereabouts_unknown: bool = False
 
+    @property
+    def is_blank(self) -> bool:
+        return not any(value.strip() for value in (self.name, self.id_number, self.phone, self.address))
+
 
 @dataclass(frozen=True)
 class AgentForm:
@@ -396,6 +400,8 @@ def _optional(value: str, check: Callable[[str], str]) -> str | None:
 def _parties(
     rows: tuple[PartyForm, ...], role: str, required: bool, today: date, errors: list[FieldError]
 ) -> list[ValidParty | None]:
+    if not required:  # the form always shows a row to fill in; left empty, it is no party
+        rows = tuple(row for row in rows if not row.is_blank)
     if required and not rows:
         errors.append(FieldError(role, "至少填写 1 个"))
     if len(rows) > MAX_PARTIES_PER_SIDE:
