@@ -21,6 +21,7 @@ class KeysApp(App[None]):
         Binding("f4", "noop_three", "网络查控", key_display="F4", group=GROUP),
         Binding("ctrl+s", "save", "保存"),
         Binding("x", "hidden", "不显示", show=False),
+        Binding("ctrl+e", "english", "Expand all"),  # a Textual-style English description: left out
     ]
 
     def __init__(self) -> None:
@@ -49,8 +50,8 @@ def test_shows_the_shown_bindings_with_the_group_collapsed() -> None:
             await pilot.pause()
             text = bar_text(app)
             assert text.startswith("F2…F4 岗位 ^s 保存")
-            assert "不显示" not in text and "接待台账" not in text
-            assert text.endswith("^p palette")  # the palette key last, as Textual's footer shows it
+            assert "不显示" not in text and "接待台账" not in text and "Expand" not in text and "^e" not in text
+            assert text.endswith("^p 命令面板")  # the palette key last, its English description in Chinese
 
     asyncio.run(scenario())
 
@@ -71,3 +72,15 @@ def test_a_disabled_action_is_dimmed_and_a_focus_move_keeps_the_hints() -> None:
             assert "dim" in str(save.style)
 
     asyncio.run(scenario())
+
+
+def test_help_names_keys_as_printed_on_the_keyboard() -> None:
+    from zhihui_tui.tui.screens.help import key_name
+
+    assert [key_name(k) for k in ("right_square_bracket", "space", "shift+a", "escape")] == [
+        "]",
+        "空格",
+        "Shift+A",
+        "Esc",
+    ]
+    assert key_name("f2", "F2") == "F2" and key_name("right_square_bracket", "］") == "］"  # key_display wins

@@ -15,13 +15,31 @@ from textual.widgets import Static
 ALWAYS = (("Tab / Shift+Tab", "在输入项之间移动"),)
 
 
-def key_name(key: str) -> str:
-    """How a key is printed on the keyboard: ``ctrl+q`` → ``Ctrl+Q``, ``f2`` → ``F2``, ``escape`` → ``Esc``;
-    a bare letter stays as typed (``q``, ``f``)."""
-    names = {"escape": "Esc", "enter": "Enter", "tab": "Tab"}
+KEY_NAMES = {
+    "escape": "Esc",
+    "enter": "Enter",
+    "tab": "Tab",
+    "space": "空格",
+    "up": "↑",
+    "down": "↓",
+    "left": "←",
+    "right": "→",
+    "right_square_bracket": "]",
+    "left_square_bracket": "[",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+}
+
+
+def key_name(key: str, display: str | None = None) -> str:
+    """How a key is printed on the keyboard: ``ctrl+q`` → ``Ctrl+Q``, ``f2`` → ``F2``, ``escape`` → ``Esc``,
+    ``right_square_bracket`` → ``]``; a bare letter stays as typed (``q``, ``f``); a binding's own
+    ``key_display`` wins."""
+    if display:
+        return display
     *modifiers, last = key.split("+")
-    if last in names:
-        last = names[last]
+    if last in KEY_NAMES:
+        last = KEY_NAMES[last]
     elif modifiers or (last[0] == "f" and last[1:].isdigit()):  # F5 is a function key, f a letter
         last = last.upper()
     return "+".join([*(m.capitalize() for m in modifiers), last])
@@ -40,7 +58,7 @@ def key_rows(screen: Screen) -> list[tuple[str, str]]:
             continue  # Textual's own keys (English); Tab is described below
         action = binding.action.removeprefix("app.")
         keys, _ = by_action.setdefault(action, ([], binding.description))
-        keys.append(key_name(key))
+        keys.append(key_name(key, binding.key_display))
     return [(" / ".join(keys), description) for keys, description in by_action.values()]
 
 

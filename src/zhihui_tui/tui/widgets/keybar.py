@@ -22,6 +22,15 @@ if TYPE_CHECKING:
 
 Hint = tuple[Binding, bool]  # a shown binding and whether its action is enabled now
 
+# Textual's own widgets describe their keys in English; the interface speaks Chinese. Keys with an English
+# description not listed here are left out, as F1 help leaves them out.
+TEXTUAL_DESCRIPTIONS = {"Dismiss menu": "关闭列表", "palette": "命令面板"}
+
+
+def chinese(description: str) -> str | None:
+    text = TEXTUAL_DESCRIPTIONS.get(description, description)
+    return None if text and text.isascii() else text
+
 
 class KeyBar(Widget, can_focus=False):
     """Key hints for the current screen: ``F1 帮助 ^l 锁定 F2…F8 岗位 …``, dimmed where the action is disabled."""
@@ -66,6 +75,8 @@ class KeyBar(Widget, can_focus=False):
         seen: set[str] = set()
         hints: list[Hint] = []
         for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
+            if binding.description and chinese(binding.description) is None:
+                continue
             if binding.show and binding.action not in seen:
                 seen.add(binding.action)
                 hints.append((binding, enabled))
@@ -105,7 +116,8 @@ class KeyBar(Widget, can_focus=False):
 
     def hint_text(self, binding: Binding, enabled: bool, key_style: Style, description_style: Style) -> Text:
         text = Text.assemble(self.key_text(binding, enabled, key_style))
-        if binding.description:
+        description = chinese(binding.description) if binding.description else None
+        if description:
             style = description_style if enabled else description_style + Style(dim=True)
-            text.append(" " + binding.description, style=style)
+            text.append(" " + description, style=style)
         return text
