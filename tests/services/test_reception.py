@@ -144,6 +144,20 @@ def test_party_asking_about_their_case_needs_id_case_and_outcome(
     assert (audit.actor_login, audit.action, audit.entity_id) == ("lian1", "登记来访", str(visit_id))
 
 
+def test_a_case_query_by_a_party_must_name_the_case(engine: Engine, clock: FixedClock, court: Court) -> None:
+    """Saved with no case, the ledger could not say which case was disclosed: refused at the case field."""
+    with pytest.raises(FieldError) as caught:
+        register_visit(engine, _visit(court, case_id=None), actor=court.clerk, clock=clock, calendar=CALENDAR)
+    assert (caught.value.field, caught.value.reason) == (
+        "关联案件",
+        "来访人名下有 1 件案件，案件查询须在列表中选定其一（Enter 选定）",
+    )
+    assert _count(engine, Visit) == 0
+    petition = _visit(court, case_id=None, purpose=VisitPurpose.PETITION, outcome="已登记信访")
+    register_visit(engine, petition, actor=court.clerk, clock=clock, calendar=CALENDAR)  # other purposes may
+    assert _count(engine, Visit) == 1
+
+
 def test_hotline_call_by_an_agent_takes_the_agents_name(engine: Engine, clock: FixedClock, court: Court) -> None:
     raw = _visit(court, id_number=ID_AGENT, channel=Channel.HOTLINE, phone="+86 139 0000 1111")
     register_visit(engine, raw, actor=court.clerk, clock=clock, calendar=CALENDAR)

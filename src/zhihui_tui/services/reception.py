@@ -138,6 +138,7 @@ def _receiving_staff(session: Session, staff_id: int | None, actor: Actor) -> in
 
 def _check_case_link(session: Session, checked: CheckedVisit) -> None:
     if checked.case_id is None:
+        _refuse_unpicked_case(session, checked)
         return
     if session.exec(select(Case.id).where(Case.id == checked.case_id)).first() is None:
         raise FieldError(F_CASE, "所选案件不存在")
@@ -145,6 +146,16 @@ def _check_case_link(session: Session, checked: CheckedVisit) -> None:
         session, checked.case_id, checked.id_kind, checked.id_number
     ):
         raise FieldError(F_CASE, "来访人不是该案当事人或登记的代理人，不能查询该案（只能查询本人的案件）")
+
+
+def _refuse_unpicked_case(session: Session, checked: CheckedVisit) -> None:
+    """A party asking about their case must name it: a 案件查询 by someone with cases on file, saved with no
+    case, would leave the ledger unable to say which case was disclosed (R-REC-1, R-REC-2)."""
+    if checked.purpose is not VisitPurpose.CASE_QUERY or not checked.id_number or checked.id_kind is IdKind.OTHER:
+        return
+    count = len(_memberships(session, checked.id_number))
+    if count:
+        raise FieldError(F_CASE, f"来访人名下有 {count} 件案件，案件查询须在列表中选定其一（Enter 选定）")
 
 
 def _belongs_to_case(session: Session, case_id: int, kind: IdKind, id_number: str | None) -> bool:
