@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import select
+from textual.geometry import Region
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Static
+from textual.widget import Widget
+from textual.widgets import DataTable, Input, Label, Static
 from tui_court import COURT, FIXED_NOW, settle, sign_in, steady_cursors, type_text
 
 from tests.conftest import make_staff
@@ -26,6 +28,7 @@ from zhihui_tui.services.cases import NewCase, NewParty, PartyKind, register_cas
 from zhihui_tui.services.uow import unit_of_work
 from zhihui_tui.tui.app import ZhihuiApp
 from zhihui_tui.tui.screens.inquiry import EMPTY_TODAY, FeedbackScreen, FindingForm, InquiryScreen
+from zhihui_tui.tui.widgets.keybar import KeyBar
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 36), id="120x36")]
 INQUIRY_CLERK, DIRECTOR, CHIEF = "chakong", "zhuren", "juzhang"
@@ -207,6 +210,123 @@ def test_today_view_empties_when_the_work_is_done(post_runtime: Runtime) -> None
     drive(app, scenario)
 
 
+FORM_FIELDS = ("#f-party", "#f-type", "#f-institution", "#f-amount", "#f-quantity", "#f-frozen", "#f-note")
+FORM_LABELS = ("被执行人", "财产类型", "机构", "金额（元）", "数量", "冻结", "备注")
+
+
+def findings(runtime: Runtime) -> list[AssetFinding]:
+    engine = make_engine(runtime.database_url)
+    with read_session(engine) as session:
+        found = list(session.exec(select(AssetFinding)).all())
+    engine.dispose()
+    return found
+
+
+def assert_form_on_screen(app: ZhihuiApp) -> None:
+    """Every field, its label (on one line), the error line and the key hints lie inside the terminal."""
+    form = app.screen
+    assert isinstance(form, FindingForm)
+    screen = Region(0, 0, *app.size)
+    shown: list[Widget] = [form.query_one(selector) for selector in FORM_FIELDS]
+    shown += [form.query_one("#finding-error"), form.query_one(".entry-keys")]
+    for widget in shown:
+        assert widget.region.height >= 1 and screen.contains_region(widget.region), (widget, widget.region)
+    for label, text in zip(form.query(Label), FORM_LABELS, strict=True):
+        assert str(label.render()) == text and label.region.height == 1 and screen.contains_region(label.region)
+    assert "Ctrl+S 保存  Esc 取消" in str(form.query_one(".entry-keys", Static).render())
+
+
+def test_finding_dialog_fits_80x24_and_checks_the_amount(post_runtime: Runtime) -> None:
+    app = ZhihuiApp(post_runtime)
+
+    async def scenario(pilot: Pilot) -> None:
+        await open_post(INQUIRY_CLERK, "f4")(pilot)
+        await pilot.press("down", "enter")  # 王建军, due today
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert_form_on_screen(app)
+        await type_text(pilot, "农业银行")
+        await pilot.press("tab")
+        await type_text(pilot, "12.345")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, FindingForm)  # refused at the field, nothing saved
+        assert str(app.screen.query_one("#finding-error", Static).render()) == "金额：最多两位小数"
+        assert app.screen.focused is app.screen.query_one("#f-amount", Input)
+        assert_form_on_screen(app)
+        assert findings(post_runtime) == []
+        await pilot.press("backspace", "ctrl+s")  # 12.34
+        await settle(pilot)
+        assert isinstance(app.screen, FeedbackScreen)
+        assert rows(app, "#findings") == [["王建军", "存款", "农业银行", "12.34", "", "否", ""]]
+        await pilot.press("e")  # the edit dialog is the same form, filled in
+        await settle(pilot)
+        assert_form_on_screen(app)
+        assert str(app.screen.query_one(".entry-title", Static).render()) == "修改查控结果"
+        assert app.screen.query_one("#f-amount", Input).value == "12.34"
+        await pilot.press("tab", "tab", "tab", "space", "tab")  # amount, quantity, tick 冻结, note
+        await type_text(pilot, "已冻结")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert rows(app, "#findings") == [["王建军", "存款", "农业银行", "12.34", "", "是", "已冻结"]]
+
+    drive(app, scenario)
+    (finding,) = findings(post_runtime)
+    assert (finding.institution, finding.amount_fen, finding.frozen, finding.note) == ("农业银行", 1234, True, "已冻结")
+
+
+def test_finding_dialog_scrolls_to_the_focused_field_on_a_short_terminal(post_runtime: Runtime) -> None:
+    app = ZhihuiApp(post_runtime)
+
+    async def scenario(pilot: Pilot) -> None:
+        await open_post(INQUIRY_CLERK, "f4")(pilot)
+        await pilot.press("enter", "a")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, FindingForm)
+        assert form.query_one("#finding-form").max_scroll_y > 0  # 7 fields, room for 5: they must scroll
+        screen = Region(0, 0, *app.size)
+        docked = [form.query_one(selector) for selector in (".entry-title", "#finding-error", ".entry-keys")]
+        for selector in FORM_FIELDS[2:] + FORM_FIELDS[:2]:  # from 机构 round to 财产类型, one Tab at a time
+            focused = form.focused
+            assert focused is form.query_one(selector)
+            assert screen.contains_region(focused.region), (focused, focused.region)
+            for widget in docked:  # the title, the error line and the hints stay put, the fields scroll under them
+                assert screen.contains_region(widget.region) and not widget.region.overlaps(focused.region)
+            await pilot.press("tab")
+            await settle(pilot)
+        assert form.query_one("#finding-form").scroll_y == 0  # back at the top
+
+    drive(app, scenario, size=(80, 12))
+
+
+def test_director_cannot_open_the_finding_form(post_runtime: Runtime) -> None:
+    app = ZhihuiApp(post_runtime)
+    notes: list[str] = []
+
+    async def scenario(pilot: Pilot) -> None:
+        await open_post(DIRECTOR, "f4")(pilot)
+        app.notify = lambda message, **_: notes.append(message)  # type: ignore[method-assign]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, FeedbackScreen)
+        hints = [binding.description for binding, _ in app.screen.query_one(KeyBar).shown_hints()]
+        assert "添加" not in hints and "提交分流" not in hints and "分流事实" in hints
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, FeedbackScreen)  # refused at the key, no form to fill in first
+        assert notes == ["高振华（zhuren）无权录入查控结果：需要网络查控组的权限"]
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, FeedbackScreen) and len(notes) == 2 and "无权提交" in notes[1]
+        summary = str(app.screen.query_one("#feedback-summary", Static).render())
+        assert "只读" in summary
+
+    drive(app, scenario)
+    assert findings(post_runtime) == []
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_inquiry_queue_snapshot(snap_compare: SnapCompare, post_runtime: Runtime, size: tuple[int, int]) -> None:
     assert snap_compare(ZhihuiApp(post_runtime), terminal_size=size, run_before=open_post(INQUIRY_CLERK, "f4"))
@@ -222,6 +342,22 @@ def test_feedback_table_snapshot(snap_compare: SnapCompare, post_runtime: Runtim
         await pilot.press("tab")
         await type_text(pilot, "1234.5")
         await pilot.press("ctrl+s")
+        await settle(pilot)
+        await steady_cursors(pilot)
+
+    assert snap_compare(ZhihuiApp(post_runtime), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_finding_dialog_snapshot(snap_compare: SnapCompare, post_runtime: Runtime, size: tuple[int, int]) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await open_post(INQUIRY_CLERK, "f4")(pilot)
+        await pilot.press("enter", "a")
+        await settle(pilot)
+        await type_text(pilot, "农业银行")
+        await pilot.press("tab")
+        await type_text(pilot, "12.345")
+        await pilot.press("ctrl+s")  # refused: the error line shows above the key hints
         await settle(pilot)
         await steady_cursors(pilot)
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Checkbox, DataTable, Input, Label, Select, Static
@@ -29,6 +29,7 @@ FINDING_COLUMNS = ("被执行人", "类型", "机构", "金额", "数量", "冻�
 EMPTY_QUEUE = "没有待查控的案件。"
 EMPTY_TODAY = "今日待办已清零。"
 EMPTY_TABLE = "尚未录入查控结果：按 a 添加一行；未查到财产也可直接按 s 提交。"
+EMPTY_TABLE_READ_ONLY = "尚未录入查控结果。"
 STATE_STYLES = {
     DeadlineState.OVERDUE: "bold red",
     DeadlineState.DUE_TODAY: "bold yellow",
@@ -45,12 +46,23 @@ CSS = """
 #inquiry-queue, #findings { height: 1fr; }
 .post-empty { height: 1fr; content-align: center middle; color: $text-muted; display: none; }
 .post-status { height: 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
-FindingForm { align: center middle; }
-#finding-form { width: 100%; max-width: 70; height: auto; }
-#finding-form .field-label { width: 10; height: 3; content-align: left middle; }
-#finding-form .field-row { height: auto; }
-#finding-form Input, #finding-form Select { width: 1fr; }
-#finding-form Checkbox { width: 1fr; }
+FindingForm, FlagsForm { align: center middle; }
+/* The entry dialogs fit 80×24: a line per field, labels wide enough for five 2-column characters, compact widgets
+   on a contrasting background. On a shorter terminal the fields scroll (the focused one kept in view) while the
+   title, the error line and the key hints stay docked. Class names of their own: app.tcss's .dialog and
+   .field-label (3 rows, 8 cells) would win over this DEFAULT_CSS. */
+.entry-dialog {
+    width: 100%; max-width: 72; height: auto; max-height: 100%;
+    border: thick $primary; background: $surface; padding: 0 1; scrollbar-size-vertical: 1;
+}
+.entry-title { dock: top; height: 1; margin-bottom: 1; text-style: bold; text-wrap: nowrap; text-overflow: ellipsis; }
+.entry-foot { dock: bottom; height: auto; margin-top: 1; }
+.entry-keys { height: 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
+.entry-row { height: 1; }
+.entry-label { width: 12; height: 1; text-wrap: nowrap; color: $text-muted; }
+.entry-dialog Input, .entry-dialog Select, .entry-dialog Checkbox { width: 1fr; }
+.entry-dialog Input, .entry-dialog SelectCurrent { background: $panel; }
+.entry-dialog Input:focus, .entry-dialog Select:focus > SelectCurrent { background: $primary-muted; }
 #finding-error { color: $text-error; height: auto; min-height: 1; }
 """
 
@@ -209,8 +221,14 @@ class FeedbackScreen(Screen[None]):
         Binding("f", "flags", "分流事实", id="feedback.flags"),
         Binding("s", "submit", "提交分流", id="feedback.submit"),
         Binding("escape", "back", "返回", id="feedback.back"),
+        # For those who may only read (the director): the keys above are hidden and these say why instead.
+        Binding("a", "read_only('录入查控结果')", show=False),
+        Binding("e", "read_only('修改查控结果')", show=False),
+        Binding("x,delete", "read_only('删除查控结果')", show=False),
+        Binding("s", "read_only('提交查控结果反馈信息表')", show=False),
     ]
     AUTO_FOCUS = "#findings"
+    RECORD_ACTIONS: ClassVar[frozenset[str]] = frozenset({"add", "edit", "remove", "submit"})
 
     class TableLoaded(Message):
         def __init__(self, table: FeedbackTable) -> None:
@@ -228,6 +246,8 @@ class FeedbackScreen(Screen[None]):
         super().__init__()
         self.case_id = case_id
         self.table: FeedbackTable | None = None
+        self.may_record = False  # set on mount from the signed-in person's posts
+        self.may_flag = False
 
     def compose(self) -> ComposeResult:
         from zhihui_tui.tui.shell import shell_of
@@ -247,7 +267,36 @@ class FeedbackScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        from zhihui_tui.services.inquiry import FLAG_ROLES, INQUIRY_ROLES
+
+        actor = self._shell().actor
+        self.may_record = actor is not None and actor.has(*INQUIRY_ROLES)
+        self.may_flag = actor is not None and actor.has(*FLAG_ROLES)
+        self.refresh_bindings()
+        if not self.may_record:
+            note = f"只读：录入、修改、删除和提交查控结果需要{_inquiry_posts()}的权限"
+            self.query_one("#feedback-status", Static).update(note + ("；f 标注分流事实" if self.may_flag else ""))
+            self.query_one("#findings-empty", Static).update(EMPTY_TABLE_READ_ONLY)
         self.load_table()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Only the inquiry post records findings: hide a/e/x/s from others (the services refuse them anyway)."""
+        if action in self.RECORD_ACTIONS:
+            return self.may_record
+        if action == "read_only":
+            return not self.may_record
+        if action == "flags":
+            return self.may_flag
+        return True
+
+    def action_read_only(self, what: str) -> None:
+        self.app.notify(self._read_only_reason(what), severity="warning")
+
+    def _read_only_reason(self, what: str) -> str:
+        """The wording of the service's own refusal (require_role), given at the key instead of after the form."""
+        actor = self._shell().actor
+        who = f"{actor.name}（{actor.login}）" if actor is not None else ""
+        return f"{who}无权{what}：需要{_inquiry_posts()}的权限"
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="feedback-read")
     def load_table(self) -> None:
@@ -281,7 +330,7 @@ class FeedbackScreen(Screen[None]):
         if grid.row_count:
             grid.move_cursor(row=min(row_before, grid.row_count - 1))
         names = "、".join(r.name for r in message.table.respondents)
-        state = "可编辑" if message.table.editable else "已提交"
+        state = ("可编辑" if self.may_record else "只读") if message.table.editable else "已提交"
         summary = f"{message.table.case_number} · 标的 {format_yuan(message.table.target_fen)} · {names} · {state}"
         if message.table.flags:
             summary += " · " + "、".join(label for f, label in flag_labels().items() if f in message.table.flags)
@@ -421,10 +470,27 @@ class FeedbackScreen(Screen[None]):
         self.dismiss(None)
 
 
+def _inquiry_posts() -> str:
+    from zhihui_tui.services.inquiry import INQUIRY_ROLES
+
+    return "、".join(role.label for role in INQUIRY_ROLES)
+
+
 def _reason(error: Exception) -> str:
     from zhihui_tui.domain.errors import DomainError
 
     return error.message if isinstance(error, DomainError) else f"保存失败：{error}"
+
+
+class EntryScroll(VerticalScroll, can_focus=False):
+    """The body of an entry dialog: Tab moves through its fields, never onto the body itself.
+
+    Textual only scrolls a newly focused widget into view when it is outside the container, but a field under the
+    docked error line and key hints counts as inside; so the body scrolls to every field that gets focus.
+    """
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.scroll_to_widget(event.widget, animate=False)
 
 
 class FindingForm(ModalScreen["tuple[FindingRow | None, FindingInput] | None"]):
@@ -446,34 +512,36 @@ class FindingForm(ModalScreen["tuple[FindingRow | None, FindingInput] | None"]):
         source = self.editing
         party = source.party_id if source else (self.near.party_id if self.near else self.table.respondents[0].party_id)
         kind = source.asset_type.label if source else "存款"
-        with Vertical(id="finding-form", classes="dialog"):
-            yield Static("修改查控结果" if source else "添加查控结果", classes="dialog-title")
+        with EntryScroll(id="finding-form", classes="entry-dialog"):
+            yield Static("修改查控结果" if source else "添加查控结果", classes="entry-title")
+            with Vertical(classes="entry-foot"):
+                yield Static("", id="finding-error", markup=False)
+                yield Static("Ctrl+S 保存  Esc 取消  Tab 下一项  Space 勾选", classes="entry-keys")
             yield from self._row(
                 "被执行人",
                 Select(
                     [(r.name, r.party_id) for r in self.table.respondents],
                     value=party,
                     allow_blank=False,
+                    compact=True,
                     id="f-party",
                 ),
             )
-            yield from self._row(
-                "财产类型", Select([(c, c) for c in ASSET_CHOICES], value=kind, allow_blank=False, id="f-type")
-            )
-            yield from self._row("机构", Input(source.institution if source else "", id="f-institution"))
+            choices = [(c, c) for c in ASSET_CHOICES]
+            yield from self._row("财产类型", Select(choices, value=kind, allow_blank=False, compact=True, id="f-type"))
+            yield from self._row("机构", Input(source.institution if source else "", compact=True, id="f-institution"))
             amount = "" if source is None or source.amount_fen is None else fen_to_yuan_str(source.amount_fen)
-            yield from self._row("金额（元）", Input(amount, id="f-amount"))
+            yield from self._row("金额（元）", Input(amount, compact=True, id="f-amount"))
             quantity = "" if source is None or source.quantity is None else str(source.quantity)
-            yield from self._row("数量", Input(quantity, id="f-quantity"))
-            yield from self._row("冻结", Checkbox("已冻结/查封", source.frozen if source else False, id="f-frozen"))
-            yield from self._row("备注", Input(source.note or "" if source else "", id="f-note"))
-            yield Static("", id="finding-error")
-            yield Static("Ctrl+S 保存    Esc 取消    Tab 下一项", classes="dialog-keys")
+            yield from self._row("数量", Input(quantity, compact=True, id="f-quantity"))
+            frozen = source.frozen if source else False
+            yield from self._row("冻结", Checkbox("已冻结/查封", frozen, compact=True, id="f-frozen"))
+            yield from self._row("备注", Input(source.note or "" if source else "", compact=True, id="f-note"))
 
     @staticmethod
     def _row(label: str, widget: Select | Input | Checkbox) -> ComposeResult:  # type: ignore[type-arg]
-        with Horizontal(classes="field-row"):
-            yield Label(label, classes="field-label")
+        with Horizontal(classes="entry-row"):
+            yield Label(label, classes="entry-label")
             yield widget
 
     def on_mount(self) -> None:
@@ -546,11 +614,12 @@ class FlagsForm(ModalScreen["frozenset[str] | None"]):
         self.flags = flags
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="finding-form", classes="dialog"):
-            yield Static("分流事实（供繁简分流建议参考）", classes="dialog-title")
+        with EntryScroll(id="flags-form", classes="entry-dialog"):
+            yield Static("分流事实（供繁简分流建议参考）", classes="entry-title")
+            with Vertical(classes="entry-foot"):
+                yield Static("Space 勾选  Tab 下一项  Ctrl+S 保存  Esc 取消", classes="entry-keys")
             for name, label in flag_labels().items():
-                yield Checkbox(label, name in self.flags, id=f"flag-{name}")
-            yield Static("Space 勾选    Ctrl+S 保存    Esc 取消", classes="dialog-keys")
+                yield Checkbox(label, name in self.flags, compact=True, id=f"flag-{name}")
 
     def action_save(self) -> None:
         self.dismiss(frozenset(name for name in flag_labels() if self.query_one(f"#flag-{name}", Checkbox).value))
