@@ -189,6 +189,37 @@ def test_escalate_then_the_chief_designates(
     assert (decision.status, decision.track, decision.designated_by_id) == ("designated", "精执", chief.id)
 
 
+def test_the_chiefs_board_carries_the_directors_reason_read_in_one_batch(
+    engine: Engine, clock: FixedClock, clerk: Actor, director: Actor, chief: Actor
+) -> None:
+    from sqlalchemy import event
+
+    def escalated_board() -> tuple[dict[int, str | None], int]:
+        statements: list[str] = []
+
+        def capture(*args: object) -> None:
+            statements.append(str(args[2]))
+
+        event.listen(engine, "before_cursor_execute", capture)
+        try:
+            page = board_page(engine, actor=chief, stage=Stage.ESCALATED)
+        finally:
+            event.remove(engine, "before_cursor_execute", capture)
+        return {r.case_id: r.escalation_reason for r in page.rows}, len(statements)
+
+    first = inquired(engine, clock, clerk)  # proposed 快执: escalating it needs a reason
+    escalate(engine, first, reason="涉众案件，争议较大", actor=director, clock=clock, calendar=CALENDAR)
+    reasons, one_row = escalated_board()
+    assert reasons == {first: "涉众案件，争议较大"}
+    second = inquired(engine, clock, clerk, disputed=True)  # proposed 局长指定: no reason needed
+    escalate(engine, second, actor=director, clock=clock, calendar=CALENDAR)
+    reasons, two_rows = escalated_board()
+    assert reasons == {first: "涉众案件，争议较大", second: None}
+    assert two_rows == one_row  # no query per row
+    waiting = inquired(engine, clock, clerk)
+    assert [(r.case_id, r.escalation_reason) for r in board_page(engine, actor=director).rows] == [(waiting, None)]
+
+
 def test_escalation_hands_the_triage_clock_to_the_chief(
     engine: Engine, clock: FixedClock, clerk: Actor, director: Actor, chief: Actor
 ) -> None:

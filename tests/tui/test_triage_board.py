@@ -6,19 +6,28 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from rich.cells import cell_len
 from sqlmodel import select
 from test_inquiry_screen import CHIEF, DIRECTOR, SIZES, drive, open_post, post_runtime, post_template, rows
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import DataTable, Select, Static
+from textual.widgets.data_table import ColumnKey
 from tui_court import settle, steady_cursors, type_text
 
 from zhihui_tui.db.engine import make_engine, read_session
 from zhihui_tui.db.models import AuditRecord, Case, Staff, TriageDecision, TriageFlags
 from zhihui_tui.domain.lifecycle import Stage
+from zhihui_tui.domain.triage import Track
 from zhihui_tui.runtime import Runtime
 from zhihui_tui.tui.app import ZhihuiApp
 from zhihui_tui.tui.screens.home import HomeScreen
-from zhihui_tui.tui.screens.triage_board import FlagsDialog, HandlerPicker, RulingForm, TriageBoardScreen
+from zhihui_tui.tui.screens.triage_board import (
+    FlagsDialog,
+    HandlerPicker,
+    RulingForm,
+    TriageBoardScreen,
+    assigned_text,
+)
 
 __all__ = ["post_runtime", "post_template"]  # fixtures shared with the inquiry screen's tests
 SnapCompare = Callable[..., bool]
@@ -99,19 +108,23 @@ def test_override_requires_a_reason_and_escalate(post_runtime: Runtime) -> None:
         await pilot.press("down", "o")  # 陈志强: proposed 精执
         await settle(pilot)
         assert isinstance(app.screen, RulingForm)
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         assert isinstance(app.screen, RulingForm)  # no reason: refused at the field
         assert str(app.screen.query_one("#ruling-error", Static).render()) == "改变系统建议须填写理由"
         await type_text(pilot, "已联系到本人愿意即时履行")
-        await pilot.press("enter")
+        assert static_text(app, "#ruling-error") == ""  # the complaint goes as soon as the reason is typed
+        await pilot.press("enter")  # Enter moves on, it does not rule
+        await settle(pilot)
+        assert isinstance(app.screen, RulingForm)
+        await pilot.press("ctrl+s")
         await settle(pilot)
         assert rows(app, "#board")[1][5] == "✔ 改判 快执"
         await pilot.press("down", "down", "e")  # 吴某某: disputed
         await settle(pilot)
         await type_text(pilot, "对执行依据有争议")
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await settle(pilot)
-        assert rows(app, "#board")[3][5] == "✔ 已提请 局长指定"
+        assert rows(app, "#board")[3][5] == "✔ 已提请局长"
 
     drive(app, scenario)
     cases = cases_by_respondent(post_runtime.database_url)
@@ -134,12 +147,94 @@ def test_the_chief_designates_a_team(post_runtime: Runtime) -> None:
         await pilot.press("d")
         await settle(pilot)
         assert isinstance(app.screen, RulingForm)
-        await pilot.press("enter")
+        assert static_text(app, ".dialog-title") == "局长指定团队 · （2026）内2221执8号（建议局长指定）"
+        assert app.screen.query_one("#ruling-track", Select).value is Select.NULL  # no team proposed: no default
+        await pilot.press("tab", *"同意", "enter")  # Enter in 意见 moves on, it does not designate
+        await settle(pilot)
+        assert isinstance(app.screen, RulingForm)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, RulingForm)  # no team chosen: refused at the field, nothing saved
+        assert static_text(app, "#ruling-error") == "请选择指定的团队（快执或精执）"
+        assert app.screen.focused is app.screen.query_one("#ruling-track")
+        await pilot.press("enter", "down", "enter")  # open the list, pick 快执
+        assert app.screen.query_one("#ruling-track", Select).value is Track.FAST
+        assert static_text(app, "#ruling-error") == ""
+        await pilot.press("ctrl+s")
         await settle(pilot)
         assert rows(app, "#board")[0][5] == "✔ 指定 快执"
 
     drive(app, scenario)
     assert cases_by_respondent(post_runtime.database_url)["郑大勇"][:2] == (Stage.TRIAGED.value, "fast")
+    (designated,) = decisions(post_runtime.database_url)
+    assert (designated.status, designated.track, designated.override_reason) == ("designated", "快执", "局长意见：同意")
+
+
+def test_the_chief_reads_the_directors_reason_and_starts_at_the_proposed_team(post_runtime: Runtime) -> None:
+    director, chief = ZhihuiApp(post_runtime), ZhihuiApp(post_runtime)
+
+    async def escalate(pilot: Pilot) -> None:
+        await open_post(DIRECTOR, "f5")(pilot)
+        await pilot.press("down", "e")  # 陈志强: proposed 精执
+        await settle(pilot)
+        await type_text(pilot, "涉众案件争议较大")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert rows(director, "#board")[1][5] == "✔ 已提请局长"
+
+    async def designate(pilot: Pilot) -> None:
+        await open_post(CHIEF, "f5")(pilot)
+        assert [r[2] for r in rows(chief, "#board")] == ["郑大勇", "陈志强"]
+        assert "主任提请理由" not in static_text(chief, "#board-detail")  # imported as escalated: no ruling
+        await pilot.press("down")
+        assert static_text(chief, "#board-detail") == (
+            "（2026）内2221执5号 主任提请理由：涉众案件争议较大  建议精执：被执行人下落不明：不适用快执"
+        )
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(chief.screen, RulingForm)
+        assert static_text(chief, ".dialog-title") == "局长指定团队 · （2026）内2221执5号（建议精执）"
+        assert static_text(chief, "#ruling-escalation") == "主任提请理由：涉众案件争议较大"
+        assert chief.screen.query_one("#ruling-track", Select).value is Track.INTENSIVE  # the proposed team
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert rows(chief, "#board")[1][5] == "✔ 指定 精执"
+
+    drive(director, escalate)
+    drive(chief, designate)
+    assert cases_by_respondent(post_runtime.database_url)["陈志强"][:2] == (Stage.TRIAGED.value, "intensive")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_every_result_label_is_whole_and_the_board_fits(post_runtime: Runtime, size: tuple[int, int]) -> None:
+    app = ZhihuiApp(post_runtime)
+
+    async def scenario(pilot: Pilot) -> None:
+        await open_post(DIRECTOR, "f5")(pilot)
+        await pilot.press("a", "o")  # 张海军 accepted; 陈志强 overridden
+        await settle(pilot)
+        await type_text(pilot, "已联系到本人愿意即时履行")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("down", "down", "e")  # 吴某某 escalated
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        table = app.screen.query_one("#board", DataTable)
+        labels = [str(r[5]) for r in rows(app, "#board")]
+        assert labels == ["✔ 已采纳 快执", "✔ 改判 快执", "精执", "✔ 已提请局长"]
+        result = table.columns[ColumnKey("建议")]
+        assert all(cell_len(label) <= result.width for label in labels)
+        assert sum(c.get_render_width(table) for c in table.columns.values()) <= table.scrollable_content_region.width
+        headers = [c.label.plain for c in table.columns.values()]
+        assert headers[-1] == ("理由" if size[0] >= 100 else "建议")  # at 80 the reasons are on the detail line
+
+    drive(app, scenario, size=size)
+
+
+def test_a_long_handler_name_is_shown_whole() -> None:
+    assert assigned_text("杨志强").plain == "✔ 分案 杨志强"
+    assert assigned_text("那仁满都拉").plain == "✔ 那仁满都拉"  # 分案 gives way to the name
 
 
 def test_assign_suggests_the_lightest_caseload(post_runtime: Runtime) -> None:
@@ -187,7 +282,7 @@ def test_director_ticks_flags_and_the_proposal_follows(post_runtime: Runtime) ->
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, TriageBoardScreen)
-        assert rows(app, "#board")[0][5:] == ["精执", "需采取拘留、罚款等强制措施"]
+        assert rows(app, "#board")[0][5:] == ["精执"]  # at 80 columns the reasons are on the detail line
         assert static_text(app, "#board-flags") == "分流事实：需强制措施  （f 修改）"
         assert static_text(app, "#board-detail").endswith("建议精执：需采取拘留、罚款等强制措施")
         await pilot.press("a")  # accepts what is shown now
@@ -218,7 +313,9 @@ def test_escalating_against_a_team_proposal_without_reason_saves_nothing(post_ru
         await pilot.press("e")  # 张海军: proposed 快执, so escalating overrides it
         await settle(pilot)
         assert isinstance(app.screen, RulingForm)
-        await pilot.press("enter")
+        await pilot.press("enter")  # moves on only
+        assert static_text(app, "#ruling-error") == ""
+        await pilot.press("ctrl+s")
         assert static_text(app, "#ruling-error") == "改变系统建议须填写理由"
         await pilot.press("escape")
         await settle(pilot)
@@ -241,7 +338,7 @@ def test_the_chief_sees_the_designation_clock_on_home_until_he_designates(post_r
         assert [r[1:3] for r in rows(app, "#todo-table")] == [["（2026）内2221执8号", "局长指定分案"]]
         await pilot.press("f5", "d")
         await settle(pilot)
-        await pilot.press("enter")
+        await pilot.press("enter", "down", "enter", "ctrl+s")  # 快执
         await settle(pilot)
         app.action_go_home()
         await settle(pilot)

@@ -83,6 +83,7 @@ class BoardRow:
     team: Team | None
     facts: TriageFacts
     flags_version: int | None = None  # the TriageFlags row's version as read (None: no row yet)
+    escalation_reason: str | None = None  # 局长指定 view: the director's reason for escalating (None: none given)
 
     @property
     def flags(self) -> frozenset[str]:
@@ -204,6 +205,7 @@ def board_page(
         facts = facts_for(session, ids)
         names = _names(session, ids)
         versions = _flag_versions(session, ids)
+        escalated = _escalation_reasons(session, ids) if stage is Stage.ESCALATED else {}
     board = tuple(
         BoardRow(
             case_id=cid,
@@ -216,6 +218,7 @@ def board_page(
             team=Team(team) if team else None,
             facts=facts[cid],
             flags_version=versions.get(cid),
+            escalation_reason=escalated.get(cid),
         )
         for cid, number, target, team, due in shown
     )
@@ -255,6 +258,19 @@ def _names(session: Session, ids: list[int]) -> dict[int, list[str]]:
 def _flag_versions(session: Session, ids: list[int]) -> dict[int, int]:
     query = select(TriageFlags.case_id, TriageFlags.version).where(col(TriageFlags.case_id).in_(ids))
     return {cid: version for cid, version in session.exec(query)}
+
+
+def _escalation_reasons(session: Session, ids: list[int]) -> dict[int, str]:
+    """The director's reason on each case's latest ruling, where that ruling escalated it (one query a page)."""
+    latest: dict[int, tuple[str, str | None]] = {}
+    query = (
+        select(TriageDecision.case_id, TriageDecision.status, TriageDecision.override_reason)
+        .where(col(TriageDecision.case_id).in_(ids))
+        .order_by(col(TriageDecision.id))
+    )
+    for cid, status, reason in session.exec(query):
+        latest[cid] = (status, reason)
+    return {cid: reason for cid, (status, reason) in latest.items() if status == "escalated" and reason}
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -38,8 +39,14 @@ if TYPE_CHECKING:
     from zhihui_tui.services.triage import BoardPage, BoardRow, FlagsSaved, HandlerLoad
 
 PAGE_SIZE = 40
-# Respondent cells are clipped: two company names would otherwise push 期限 and 建议 off an 80-column screen.
+# At 80 columns the board must show 案号 … 建议 whole, with room for "（2026）内2221执恢10号" and "2661.0 万余元":
+# respondents are clipped to the first name or two, the result column has a fixed width every outcome label fits
+# in, and 理由 (which would get a few cells) is left to the detail line under the table, which shows the highlighted
+# case's reasons in full. From WIDE_FROM columns on 理由 is a column of its own.
+WIDE_FROM = 100
 RESPONDENTS_WIDTH = 14
+NARROW_RESPONDENTS_WIDTH = 10
+RESULT_WIDTH = 13  # "✔ 已采纳 快执", "✔ 分案 杨志强", "快执：待分案"
 COLUMNS = ("✓", "案号", "被执行人", "标的", "期限", "建议", "理由")
 VIEWS: dict[str, tuple[Stage, str]] = {
     "1": (Stage.INQUIRED, "待分流"),
@@ -71,7 +78,7 @@ CSS = """
 #board-bar { height: 1; margin-top: 1; }
 #board-title { width: auto; text-style: bold; margin-right: 2; }
 #board-summary { width: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
-#board { height: 1fr; }
+#board { height: 1fr; scrollbar-size-vertical: 1; }
 #board-empty { height: 1fr; content-align: center middle; color: $text-muted; display: none; }
 #board-detail { height: 2; color: $text-muted; }
 #board-flags { height: 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
@@ -91,19 +98,41 @@ def track_text(track: Track, prefix: str = "") -> Text:
     return Text(prefix + track.value, style=TRACK_STYLES[track])
 
 
+def assigned_text(name: str) -> Text:
+    """The assignment shown on the row ("✔ 分案 杨志强"); a longer name drops 分案 (the 待分案 view says what
+    happened) rather than lose its end."""
+    label = f"✔ 分案 {name}"
+    if cell_len(label) > RESULT_WIDTH:
+        label = f"✔ {name}"
+    cell = clipped(label, RESULT_WIDTH)
+    cell.stylize("green")
+    return cell
+
+
 def reasons_text(row: BoardRow) -> str:
     return "；".join(row.proposal.reasons)
 
 
 def clipped(text: str, width: int) -> Text:
-    """``text`` cut to ``width`` terminal cells (CJK characters take two) with an ellipsis."""
-    cell = Text(text)
-    cell.truncate(width, overflow="ellipsis")
-    return cell
+    """``text`` cut to ``width`` terminal cells (CJK characters take two) with an ellipsis right after the last
+    character kept ("于海军、戴…", not "于海军、 …")."""
+    if cell_len(text) <= width:
+        return Text(text)
+    kept = ""
+    for char in text:
+        if cell_len(kept + char) > width - 1:
+            break
+        kept += char
+    return Text(kept + "…")
 
 
 def proposal_line(proposal: Proposal) -> str:
     return f"建议{proposal.track.value}：{'；'.join(proposal.reasons)}"
+
+
+def escalation_line(row: BoardRow) -> str:
+    """Why the director escalated the case (局长指定 view), or nothing."""
+    return f"主任提请理由：{row.escalation_reason}" if row.escalation_reason else ""
 
 
 def due_text(due: date | None, today: date) -> Text:
@@ -159,6 +188,7 @@ class TriageBoardScreen(SignedInScreen):
         self.has_more = False
         self.loading = False
         self._view_chosen = False
+        self.wide = True  # 理由 has a column of its own (set from the screen width in compose and on resize)
         self._in_dialog = False
         self._jobs: deque[tuple[str, int, dict[str, Any]]] = deque()
         self._jobs_lock = threading.Lock()
@@ -171,12 +201,32 @@ class TriageBoardScreen(SignedInScreen):
                 yield Static("分流看板 · 待分流", id="board-title")
                 yield Static("正在读取…", id="board-summary", markup=False)
             table: DataTable[Text | str] = DataTable(id="board", cursor_type="row", zebra_stripes=True)
-            table.add_columns(*COLUMNS)
+            self.wide = self.app.size.width >= WIDE_FROM
+            self._add_columns(table)
             yield table
             yield Static(EMPTY[Stage.INQUIRED], id="board-empty")
             yield Static("1 待分流  2 局长指定  3 待分案  Space 标记", id="board-detail", markup=False)
             yield Static("", id="board-flags", markup=False)
         yield self.make_footer()
+
+    def _add_columns(self, table: DataTable[Text | str]) -> None:
+        for label in COLUMNS if self.wide else COLUMNS[:-1]:
+            table.add_column(label, width=RESULT_WIDTH if label == "建议" else None, key=label)
+
+    def on_resize(self) -> None:
+        """Crossing WIDE_FROM columns adds or drops the 理由 column; the rows and the cursor stay."""
+        wide = self.app.size.width >= WIDE_FROM
+        if wide == self.wide:
+            return
+        self.wide = wide
+        table = self.query_one("#board", DataTable)
+        cursor = table.cursor_row
+        table.clear(columns=True)
+        self._add_columns(table)
+        for case_id in self.order:
+            table.add_row(*self._cells(self.rows[case_id]), key=str(case_id))
+        if table.row_count:
+            table.move_cursor(row=min(cursor, table.row_count - 1))
 
     def on_screen_resume(self) -> None:
         if self._in_dialog:  # back from this screen's own dialog: keep the board (and its optimistic rows)
@@ -260,15 +310,15 @@ class TriageBoardScreen(SignedInScreen):
                 shown = Text(f"{row.team.label}：待分案", style=TRACK_STYLES[Track(row.team.label)])
             else:
                 shown = track_text(row.proposal.track)
-        return (
+        cells: tuple[Text | str, ...] = (
             MARK if row.case_id in self.marked else "",
             row.case_number,
-            clipped(row.respondents, RESPONDENTS_WIDTH),
+            clipped(row.respondents, RESPONDENTS_WIDTH if self.wide else NARROW_RESPONDENTS_WIDTH),
             format_wan(row.target_fen),
             due_text(row.due, self.shell.runtime.clock.now().date()),
             shown,
-            reasons_text(row),
         )
+        return (*cells, reasons_text(row)) if self.wide else cells
 
     def _summary(self) -> None:
         done = len(self.done)
@@ -285,7 +335,7 @@ class TriageBoardScreen(SignedInScreen):
             return
         table = self.query_one("#board", DataTable)
         for column, value in zip(table.columns, self._cells(row), strict=True):
-            table.update_cell(str(case_id), column, value, update_width=True)  # "✔ 指定 快执" is wider
+            table.update_cell(str(case_id), column, value)  # the result column is wide enough for every label
 
     @on(DataTable.RowHighlighted, "#board")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -301,7 +351,9 @@ class TriageBoardScreen(SignedInScreen):
             return
         extra = [rule for rule in row.proposal.blocking if rule not in row.proposal.reasons]  # 2 lines: no repeats
         blocking = f"  排除快执：{'；'.join(extra)}" if extra else ""
-        self.query_one("#board-detail", Static).update(f"{row.case_number} {proposal_line(row.proposal)}{blocking}")
+        escalated = escalation_line(row)  # first: the chief reads why it came to him before the system's reasons
+        lead = f"{row.case_number} {escalated}  " if escalated else f"{row.case_number} "
+        self.query_one("#board-detail", Static).update(f"{lead}{proposal_line(row.proposal)}{blocking}")
         editable = row.stage is Stage.INQUIRED and row.case_id not in self.done
         hint = "  （f 修改）" if editable else ""
         self.query_one("#board-flags", Static).update(f"分流事实：{flag_text(row.flags)}{hint}")
@@ -396,7 +448,7 @@ class TriageBoardScreen(SignedInScreen):
             return
         case_id, track, reason = result
         if track is Track.ESCALATE:
-            self._optimistic(case_id, track_text(track, "✔ 已提请 "))
+            self._optimistic(case_id, Text("✔ 已提请局长", style=TRACK_STYLES[track]))
             self.write("escalate", case_id, reason=reason)
         else:
             self._optimistic(case_id, track_text(track, "✔ 改判 "))
@@ -452,7 +504,7 @@ class TriageBoardScreen(SignedInScreen):
         if result is None:
             return
         case_id, handler = result
-        self._optimistic(case_id, Text(f"✔ 分案 {handler.name}", style="green"))
+        self._optimistic(case_id, assigned_text(handler.name))
         self.write("assign", case_id, handler_id=handler.staff_id, success=f"已分案给 {handler.name}")
 
     def write(self, kind: str, case_id: int, **options: Any) -> None:
@@ -542,7 +594,11 @@ class TriageBoardScreen(SignedInScreen):
 
 class RulingForm(ModalScreen["tuple[int, Track, str] | None"]):
     """Override (track + required reason), escalate (reason required unless the system proposed 局长指定) or
-    designate (team + optional note)."""
+    designate (team + optional note).
+
+    Ctrl+S confirms, Enter only moves to the next field (as in the other dialogs): an Enter typed to end the
+    reason must not rule on the case. The chief's team starts at the system's proposal when that is a team and
+    is otherwise left for him to choose; he reads the director's reason for escalating above it."""
 
     DEFAULT_CSS = CSS
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -561,56 +617,79 @@ class RulingForm(ModalScreen["tuple[int, Track, str] | None"]):
 
     def compose(self) -> ComposeResult:
         row = self.row
+        proposed = f"{row.case_number}（建议{row.proposal.track.value}）"
         if self.escalate:
             label = "理由（必填）" if self.required else "理由（可空）"
-            title = f"提请局长指定 · {row.case_number}（建议{row.proposal.track.value}）"
+            title = f"提请局长指定 · {proposed}"
         elif self.designate:
-            title, label = f"局长指定团队 · {row.case_number}", "意见（可空）"
+            title, label = f"局长指定团队 · {proposed}", "意见（可空）"
         else:
-            title, label = f"改判 · {row.case_number}（建议{row.proposal.track.value}）", "理由（必填）"
+            title, label = f"改判 · {proposed}", "理由（必填）"
         with Vertical(id="ruling-form", classes="dialog"):
-            yield Static(title, classes="dialog-title")
+            yield Static(title, classes="dialog-title", markup=False)
+            if self.designate and row.escalation_reason:
+                yield Static(escalation_line(row), id="ruling-escalation", markup=False)
             yield Static(f"系统建议理由：{reasons_text(row)}", markup=False)
             if not self.escalate:
-                other = Track.INTENSIVE if row.proposal.track is Track.FAST else Track.FAST
                 with Horizontal(classes="field-row"):
                     yield Label("团队", classes="field-label")
-                    yield Select(
-                        [(t.value, t) for t in (Track.FAST, Track.INTENSIVE)],
-                        value=other,
-                        allow_blank=False,
-                        id="ruling-track",
-                    )
+                    yield self._team_select()
             with Horizontal(classes="field-row"):
                 yield Label(label[:2], classes="field-label")
                 yield Input(placeholder=label, id="ruling-reason")
-            yield Static("", id="ruling-error")
-            yield Static("Enter / Ctrl+S 确定    Esc 取消", classes="dialog-keys")
+            yield Static("", id="ruling-error", markup=False)
+            keys = "Ctrl+S 确定    Esc 取消" if self.escalate else "Enter 下一项    Ctrl+S 确定    Esc 取消"
+            yield Static(keys, classes="dialog-keys")
+
+    def _team_select(self) -> Select[Track]:
+        teams = [(t.value, t) for t in (Track.FAST, Track.INTENSIVE)]
+        proposed = self.row.proposal.track
+        if not self.designate:  # overriding: the other team than the proposal
+            other = Track.INTENSIVE if proposed is Track.FAST else Track.FAST
+            return Select(teams, value=other, allow_blank=False, id="ruling-track")
+        if proposed is Track.ESCALATE:  # the system proposes no team: the chief chooses one
+            return Select(teams, prompt="请选择团队", allow_blank=True, id="ruling-track")
+        return Select(teams, value=proposed, allow_blank=False, id="ruling-track")
 
     def on_mount(self) -> None:
-        self.query_one("#ruling-reason", Input).focus()
+        first = "#ruling-track" if self.designate else "#ruling-reason"
+        self.query_one(first).focus()
 
     @on(Input.Submitted)
-    def _submitted(self) -> None:
-        self.action_save()
+    def _next_field(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _edited(self) -> None:
+        self.query_one("#ruling-error", Static).update("")  # the complaint was about what has just changed
+
+    def _refuse(self, message: str, field: str) -> None:
+        self.query_one("#ruling-error", Static).update(message)
+        self.query_one(field).focus()
 
     def action_save(self) -> None:
         from zhihui_tui.domain.errors import FieldError
         from zhihui_tui.domain.validators import clean_text
 
+        track = Track.ESCALATE
+        if not self.escalate:
+            value = self.query_one("#ruling-track", Select).value
+            if not isinstance(value, Track):
+                self._refuse("请选择指定的团队（快执或精执）", "#ruling-track")
+                return
+            track = value
         reason = self.query_one("#ruling-reason", Input).value
         required = self.required
+        field = "意见" if self.designate else "理由"
         try:
-            clean = clean_text(reason, field="理由", max_length=500, required=required)
+            clean = clean_text(reason, field=field, max_length=500, required=required)
         except FieldError as error:
-            message = "改变系统建议须填写理由" if required and not reason.strip() else error.message
-            self.query_one("#ruling-error", Static).update(message)
+            missing = required and not reason.strip()
+            self._refuse("改变系统建议须填写理由" if missing else error.message, "#ruling-reason")
             return
-        if self.escalate:
-            track = Track.ESCALATE
-        else:
-            value = self.query_one("#ruling-track", Select).value
-            track = value if isinstance(value, Track) else Track.INTENSIVE
+        self.query_one("#ruling-error", Static).update("")
         self.dismiss((self.row.case_id, track, clean))
 
     def action_cancel(self) -> None:
