@@ -26,6 +26,7 @@ from zhihui_tui.db.models import (
     Agent,
     AuditRecord,
     Case,
+    CaseMaterial,
     CaseParty,
     Deadline,
     EnforcementBasis,
@@ -35,6 +36,7 @@ from zhihui_tui.db.models import (
     StageChange,
 )
 from zhihui_tui.domain.clock import FixedClock
+from zhihui_tui.domain.filing import checklist_units, missing_items
 from zhihui_tui.domain.lifecycle import FilingCategory, Stage
 from zhihui_tui.domain.roles import Role, Team, Title
 from zhihui_tui.domain.validators import normalize_credit_code, normalize_resident_id
@@ -330,6 +332,35 @@ def _fingerprint(engine: Engine) -> list[tuple[object, ...]]:
 
 def test_two_fresh_databases_get_the_same_court(demo: tuple[Engine, DemoSummary], second_sqlite_demo: Engine) -> None:
     assert _fingerprint(demo[0]) == _fingerprint(second_sqlite_demo)
+
+
+def _received_checklists(engine: Engine) -> dict[int, tuple[str, dict[str, bool], bool]]:
+    """case id → (category, item → provided, has an agent) of every case at 材料接收."""
+    with read_session(engine) as session:
+        cases = session.exec(select(Case).where(Case.stage == Stage.RECEIVED.value).order_by(Case.id)).all()
+        ids = [case.id for case in cases]
+        rows = session.exec(select(CaseMaterial).where(col(CaseMaterial.case_id).in_(ids))).all()
+        with_agents = set(session.exec(select(Agent.case_id).where(col(Agent.case_id).in_(ids))).all())
+    result = {case.id: (case.filing_category, {}, case.id in with_agents) for case in cases if case.id is not None}
+    for row in rows:
+        result[row.case_id][1][row.item] = row.provided
+    return result
+
+
+def test_cases_at_material_receipt_have_their_checklist_as_the_clerk_ticked_it(
+    demo: tuple[Engine, DemoSummary], second_sqlite_demo: Engine
+) -> None:
+    """Every item of its category's list has a row (as receive_materials leaves it); some cases are complete,
+    others wait for one or two required items; the same in every fresh database."""
+    checklists = _received_checklists(demo[0])
+    missing = []
+    for category, ticks, has_agent in checklists.values():
+        kind = FilingCategory(category)
+        assert sorted(ticks) == sorted(unit.code for unit in checklist_units(kind))
+        provided = {code for code, ticked in ticks.items() if ticked}
+        missing.append(len(missing_items(kind, provided, has_agent=has_agent)))
+    assert len(missing) > 20 and set(missing) == {0, 1, 2}
+    assert checklists == _received_checklists(second_sqlite_demo)
 
 
 _DIGEST = (

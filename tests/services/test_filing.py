@@ -43,6 +43,7 @@ from zhihui_tui.services.errors import ConcurrentEdit, PermissionDenied, Service
 from zhihui_tui.services.filing import (
     MaterialsMissing,
     case_draft,
+    check_fileable,
     file_case,
     filing_queue,
     first_assignment_options,
@@ -52,6 +53,7 @@ from zhihui_tui.services.filing import (
     receive_materials,
     resumption_draft,
     rule_on_rejection,
+    save_draft,
     update_draft,
     update_materials,
 )
@@ -255,6 +257,95 @@ def test_filing_with_a_missing_item_is_refused_and_nothing_changes(
     assert version == 2
     # The refused filing gave no number away: this one is still 执1号.
     assert _file(engine, clerk, clock, case_id).case_number == "（2026）内2221执1号"
+
+
+def _drop_checklist(engine: Engine, actor: Actor, clock: FixedClock, case_id: int) -> None:
+    """As a case registered before its checklist was kept (an import, an older demo) has it: no row at all."""
+    with unit_of_work(engine, actor=actor, action="导入", clock=clock) as session:
+        for row in session.exec(select(CaseMaterial).where(CaseMaterial.case_id == case_id)).all():
+            session.delete(row)
+
+
+def _checklist(engine: Engine, case_id: int) -> dict[str, tuple[bool, int | None, str | None]]:
+    with read_session(engine) as session:
+        rows = session.exec(select(CaseMaterial).where(CaseMaterial.case_id == case_id)).all()
+    return {row.item: (row.provided, row.checked_by_id, row.note) for row in rows}
+
+
+def _checklist_actions(engine: Engine, case_id: int) -> list[tuple[str, bool]]:
+    """(action, row created) of the audit records of the case's checklist rows, oldest first."""
+    with read_session(engine) as session:
+        ids = [str(i) for i in session.exec(select(CaseMaterial.id).where(CaseMaterial.case_id == case_id)).all()]
+        records = session.exec(
+            select(AuditRecord)
+            .where(AuditRecord.entity == "case_material", col(AuditRecord.entity_id).in_(ids))
+            .order_by(col(AuditRecord.id))
+        ).all()
+    return [(record.action, record.before is None) for record in records]
+
+
+def test_ticking_a_case_without_checklist_rows_creates_them_and_it_files(
+    engine: Engine, clock: FixedClock, clerk: Actor, server: Actor
+) -> None:
+    case_id = _receive(engine, clerk, clock)
+    _drop_checklist(engine, clerk, clock, case_id)
+    with pytest.raises(MaterialsMissing):
+        check_fileable(engine, case_id, actor=clerk)
+    ticked = APPLICATION_ITEMS - {"app.6"}
+    notes = {"app.6": "申请人下周补交"}
+    version = update_materials(engine, case_id, ticked, actor=clerk, clock=clock, expected_version=1, notes=notes)
+    assert version == 2
+    assert _checklist(engine, case_id) == {
+        **{code: (True, clerk.id, None) for code in ticked},
+        "app.6": (False, clerk.id, "申请人下周补交"),
+    }
+    # Created in the clerk's unit of work, audited as every write is (row ids may be reused: select by action).
+    created = [record for record in _checklist_actions(engine, case_id) if record[0] == "修改立案材料清单"]
+    assert created == [("修改立案材料清单", True)] * len(APPLICATION_ITEMS)
+    assert [item.code for item in case_draft(engine, case_id, actor=clerk).missing] == ["app.6"]
+
+    update_materials(engine, case_id, APPLICATION_ITEMS, actor=clerk, clock=clock, expected_version=2)
+    check_fileable(engine, case_id, actor=clerk)
+    assert _file(engine, clerk, clock, case_id).case_number == "（2026）内2221执1号"
+
+
+def test_the_form_is_saved_whole_in_one_transaction_and_one_version(
+    engine: Engine, clock: FixedClock, clerk: Actor, server: Actor
+) -> None:
+    """save_draft: the corrected amount and the checklist as ticked, one version bump, one action; a stale
+    version saves neither."""
+    case_id = _receive(engine, clerk, clock, provided={"app.1"})
+    _drop_checklist(engine, clerk, clock, case_id)  # rows missing too: they are created, not skipped
+    corrected = replace(DRAFT, target_amount="123,456.78")
+    with pytest.raises(ConcurrentEdit):
+        save_draft(engine, case_id, corrected, APPLICATION_ITEMS, actor=clerk, clock=clock, expected_version=0)
+    assert (_case(engine, case_id).target_amount_fen, _checklist(engine, case_id)) == (15_200_050, {})
+
+    version = save_draft(engine, case_id, corrected, APPLICATION_ITEMS, actor=clerk, clock=clock, expected_version=1)
+    assert version == _version(engine, case_id) == 2
+    assert _case(engine, case_id).target_amount_fen == 12_345_678
+    assert set(_checklist(engine, case_id)) == APPLICATION_ITEMS
+    assert case_draft(engine, case_id, actor=clerk).missing == ()
+    assert [created for action, created in _checklist_actions(engine, case_id) if action == "修改立案信息"] == [
+        True
+    ] * len(APPLICATION_ITEMS)
+    filed = _file(engine, clerk, clock, case_id, expected_version=version)
+    assert filed.version == 3
+
+
+def test_a_changed_category_is_saved_with_the_new_checklist_ticked(
+    engine: Engine, clock: FixedClock, clerk: Actor
+) -> None:
+    case_id = _receive(engine, clerk, clock)
+    transfer = replace(DRAFT, category=FilingCategory.TRANSFER, applicants=(), agents=())
+    save_draft(engine, case_id, transfer, {"trf.1", "trf.3"}, actor=clerk, clock=clock, expected_version=1)
+    assert {code: provided for code, (provided, _, _) in _checklist(engine, case_id).items()} == {
+        "trf.1": True,
+        "trf.2": False,
+        "trf.3": True,
+    }
+    with pytest.raises(MaterialsMissing, match="（2）"):
+        check_fileable(engine, case_id, actor=clerk)
 
 
 def test_the_power_of_attorney_is_needed_only_when_an_agent_acts(

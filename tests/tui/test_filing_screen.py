@@ -12,11 +12,11 @@ import pytest
 from sqlmodel import Session, col, func, select
 from stdnum.cn import ric
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Select, Static
+from textual.widgets import Checkbox, DataTable, Input, Select, Static
 from tui_court import settle, sign_in, steady_cursors, type_text
 
 from zhihui_tui.db.engine import make_engine
-from zhihui_tui.db.models import Agent, Case, CaseParty, FilingRejection
+from zhihui_tui.db.models import Agent, AuditRecord, Case, CaseMaterial, CaseParty, FilingRejection, Staff
 from zhihui_tui.domain.filing import CHECKLISTS, checklist_units
 from zhihui_tui.domain.lifecycle import FilingCategory, Stage
 from zhihui_tui.runtime import Runtime
@@ -113,7 +113,8 @@ def newest_case(runtime: Runtime) -> Case:
 
 
 def test_a_whole_application_is_received_and_filed_with_real_keys(demo_runtime: Runtime) -> None:
-    """Saved with （4） unticked, filing is refused with the service's message; ticked and saved again, it files."""
+    """Saved with （4） unticked, F9 is refused with the service's message before any dialog; ticked and saved
+    again, it files."""
     before = case_count(demo_runtime)
 
     async def scenario(pilot: Pilot) -> None:
@@ -122,10 +123,13 @@ def test_a_whole_application_is_received_and_filed_with_real_keys(demo_runtime: 
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "已接收材料" in text_of(pilot, "#fil-status")
+        assert "缺少必备材料：（4）诉讼费收据" in text_of(pilot, "#fil-status")
         received = newest_case(demo_runtime)
         assert (received.stage, received.target_amount_fen, received.case_number) == ("received", 1_234_567, None)
 
-        await file_it(pilot)
+        await pilot.press("f9")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, FilingScreen)  # refused before the duplicate check's dialog
         assert text_of(pilot, "#fil-status") == "缺少必备材料，不能立案：（4）诉讼费收据"
         assert newest_case(demo_runtime).stage == Stage.RECEIVED.value
 
@@ -153,6 +157,170 @@ async def file_it(pilot: Pilot) -> None:
     await pilot.press("y")
     await settle(pilot)
     assert isinstance(pilot.app.screen, FilingScreen)
+
+
+# -- Ctrl+S and F9 keep to what the screen shows (QA at 80×24) ------------------------------------------------
+
+
+def first_received_case(runtime: Runtime) -> int:
+    """The queue's first row: of the cases at 材料接收, the one received earliest."""
+    engine = make_engine(runtime.database_url)
+    with Session(engine) as session:
+        received = select(Case.id).where(Case.stage == Stage.RECEIVED.value)
+        case_id = session.exec(received.order_by(col(Case.received_at), col(Case.id))).first()
+    engine.dispose()
+    assert case_id is not None
+    return case_id
+
+
+def drop_checklist(runtime: Runtime, case_id: int) -> None:
+    """A case registered before its checklist was kept (an import, an older demo): no case_material row."""
+    engine = make_engine(runtime.database_url)
+    clerk = actor_for(engine, CLERK)
+    with unit_of_work(engine, actor=clerk, action="清除材料清单", clock=runtime.clock) as session:
+        for row in session.exec(select(CaseMaterial).where(CaseMaterial.case_id == case_id)).all():
+            session.delete(row)
+    engine.dispose()
+
+
+def checklist_rows(runtime: Runtime, case_id: int) -> dict[str, tuple[bool, str | None]]:
+    """item → (provided, login of who ticked it) as stored."""
+    engine = make_engine(runtime.database_url)
+    ticked_by = col(Staff.id) == CaseMaterial.checked_by_id
+    with Session(engine) as session:
+        rows = session.exec(
+            select(CaseMaterial.item, CaseMaterial.provided, Staff.login)
+            .join(Staff, ticked_by, isouter=True)
+            .where(CaseMaterial.case_id == case_id)
+        ).all()
+    engine.dispose()
+    return {item: (provided, login) for item, provided, login in rows}
+
+
+def checklist_audit(runtime: Runtime, case_id: int) -> list[tuple[str, bool]]:
+    """(action, whether the row was created) of the audit records of the case's checklist rows."""
+    engine = make_engine(runtime.database_url)
+    with Session(engine) as session:
+        ids = [str(i) for i in session.exec(select(CaseMaterial.id).where(CaseMaterial.case_id == case_id)).all()]
+        records = session.exec(
+            select(AuditRecord).where(AuditRecord.entity == "case_material", col(AuditRecord.entity_id).in_(ids))
+        ).all()
+        result = [(record.action, record.before is None) for record in records]
+    engine.dispose()
+    return result
+
+
+async def tick_all(pilot: Pilot) -> int:
+    """Tab to every checklist box and tick the ones not ticked yet; returns how many boxes there are."""
+    screen = pilot.app.screen
+    assert isinstance(screen, FilingScreen)
+    for i in range(len(screen.units)):
+        await tab_to(pilot, f"chk-{i}")
+        if not screen.query_one(f"#chk-{i}", Checkbox).value:
+            await pilot.press("space")
+    return len(screen.units)
+
+
+def test_ticks_on_a_received_case_without_checklist_rows_are_saved_and_it_files(demo_runtime: Runtime) -> None:
+    """Ctrl+S on a case already at 材料接收 stores its ticks, creating the rows it never had; F9 then files it."""
+    case_id = first_received_case(demo_runtime)
+    drop_checklist(demo_runtime, case_id)
+    items: list[str] = []
+
+    async def scenario(pilot: Pilot) -> None:
+        await open_filing(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, FilingScreen)
+        queue = screen.query_one("#queue", DataTable)
+        assert queue.coordinate_to_cell_key(queue.cursor_coordinate).row_key.value == str(case_id)
+        await pilot.press("enter")
+        await settle(pilot)
+        status = text_of(pilot, "#fil-status")
+        assert status.startswith(f"已打开（收案序号 {case_id}），缺少必备材料：（1）"), status  # all of them
+        await tick_all(pilot)
+        items.extend(unit.code for unit in screen.units)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert text_of(pilot, "#fil-status") == f"已保存修改（收案序号 {case_id}），按 F9 立案"
+        assert checklist_rows(demo_runtime, case_id) == dict.fromkeys(items, (True, CLERK))
+
+        await pilot.press("escape", "enter")  # back to the queue, and the case opened again
+        await settle(pilot)
+        assert text_of(pilot, "#fil-status") == f"已打开（收案序号 {case_id}），按 F9 立案"
+        assert all(box.value for box in screen.query("#checklist Checkbox").results(Checkbox))
+        await file_it(pilot)
+        assert CASE_NUMBER.search(text_of(pilot, "#fil-status")), text_of(pilot, "#fil-status")
+
+    drive(demo_runtime, scenario)
+    engine = make_engine(demo_runtime.database_url)
+    with Session(engine) as session:
+        case = session.get(Case, case_id)
+    engine.dispose()
+    assert case is not None and case.stage == Stage.FILED.value
+    # Every row created by the save, in its unit of work (audited, like every other write). SQLite may reuse the
+    # dropped rows' ids, so the save's records are picked by their action.
+    saved = [record for record in checklist_audit(demo_runtime, case_id) if record[0] == "修改立案信息"]
+    assert saved == [("修改立案信息", True)] * len(items)
+
+
+def test_f9_saves_the_form_as_shown_before_filing_and_files_nothing_when_the_save_is_refused(
+    demo_runtime: Runtime,
+) -> None:
+    """Saved with 12,345.67 yuan, then changed on screen: F9 with a bad amount shows the error and neither saves
+    nor files; corrected to 123,456.78, F9 saves it and files the case with it, on the version just saved."""
+    version = 0
+
+    async def scenario(pilot: Pilot) -> None:
+        nonlocal version
+        await open_filing(pilot)
+        await fill_application(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert text_of(pilot, "#fil-status").startswith("已接收材料")
+        received = newest_case(demo_runtime)
+        version = received.version
+
+        await tab_to(pilot, "amount")
+        await pilot.press("end", "ctrl+u")
+        await type_text(pilot, "100.123")
+        await pilot.press("f9")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, FilingScreen)  # no dialog
+        assert "两位小数" in text_of(pilot, "#err-amount")
+        assert "未保存，未立案" in text_of(pilot, "#fil-status")
+        unchanged = newest_case(demo_runtime)
+        assert (unchanged.id, unchanged.stage, unchanged.target_amount_fen) == (received.id, "received", 1_234_567)
+        assert unchanged.version == version
+
+        await tab_to(pilot, "amount")
+        await pilot.press("end", "ctrl+u")
+        await type_text(pilot, "123,456.78")
+        await file_it(pilot)
+        status = text_of(pilot, "#fil-status")
+        assert CASE_NUMBER.search(status), status
+
+    drive(demo_runtime, scenario)
+    filed = newest_case(demo_runtime)
+    assert (filed.stage, filed.target_amount_fen) == (Stage.FILED.value, 12_345_678)
+    assert filed.version > version
+
+
+def test_f9_on_a_new_form_receives_and_files_it_in_one_go(demo_runtime: Runtime) -> None:
+    before = case_count(demo_runtime)
+
+    async def scenario(pilot: Pilot) -> None:
+        await open_filing(pilot)
+        await fill_application(pilot)
+        await file_it(pilot)
+        assert CASE_NUMBER.search(text_of(pilot, "#fil-status"))
+        await pilot.press("f9")  # the form still shows the filed case: it is not received a second time
+        await settle(pilot)
+        assert "本表的案件已立案" in text_of(pilot, "#fil-status")
+
+    drive(demo_runtime, scenario)
+    assert case_count(demo_runtime) == before + 1
+    filed = newest_case(demo_runtime)
+    assert (filed.stage, filed.target_amount_fen) == (Stage.FILED.value, 1_234_567)
 
 
 def test_a_bad_id_number_and_a_three_decimal_amount_show_at_their_fields_and_save_nothing(

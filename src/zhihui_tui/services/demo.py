@@ -17,9 +17,10 @@ from sqlalchemy import Engine, func, text
 from sqlmodel import Session, select
 
 from zhihui_tui.db.engine import read_session
-from zhihui_tui.db.models import AuditRecord, Case, Staff, StaffRole
+from zhihui_tui.db.models import AuditRecord, Case, CaseMaterial, Staff, StaffRole
 from zhihui_tui.domain.calendar import WorkCalendar
 from zhihui_tui.domain.clock import Clock
+from zhihui_tui.domain.filing import checklist_units
 from zhihui_tui.domain.lifecycle import STAGE_LABELS, STAGE_ORDER, FilingCategory, Stage
 from zhihui_tui.domain.roles import Role, Team, Title
 from zhihui_tui.domain.validators import (
@@ -773,6 +774,26 @@ def _new_case(spec: _CaseSpec, actors: dict[str, Actor], case_ids: dict[int, int
     )
 
 
+def _add_checklist(session: Session, case_id: int, spec: _CaseSpec, clerk: Actor, rng: random.Random) -> None:
+    """A case at 材料接收 has its checklist as the receiving clerk ticked it: about half complete, the rest
+    waiting for one or two required items (the queue's 缺少材料 column then has something to say)."""
+    units = checklist_units(spec.category)
+    required = [unit.code for unit in units if unit.required(has_agent=bool(spec.agents))]
+    absent = set(rng.sample(required, rng.randint(1, 2))) if rng.random() < 0.5 else set()
+    received = spec.times[Stage.RECEIVED]
+    for unit in units:
+        ticked = unit.code in required and unit.code not in absent
+        session.add(
+            CaseMaterial(
+                case_id=case_id,
+                item=unit.code,
+                provided=ticked,
+                checked_by_id=clerk.id if ticked else None,
+                checked_at=received if ticked else None,
+            )
+        )
+
+
 def load_demo(
     engine: Engine,
     *,
@@ -788,6 +809,7 @@ def load_demo(
     now = clock.now()
     rng = random.Random(seed)
     specs = build_demo_cases(rng, calendar, now)
+    materials_rng = random.Random(f"{seed}:materials")  # its own stream: the rest of the court stays as it was
     system = system_actor(engine)
     with unit_of_work(engine, actor=system, action=DEMO_ACTION, clock=clock) as session:
         if session.connection().dialect.name == "postgresql":
@@ -808,5 +830,7 @@ def load_demo(
             case_ids[spec.order] = case.id
             if spec.closure:  # NewCase has no closure fields: set them on the row just written
                 case.closure, case.closed_at = spec.closure, spec.times[Stage.CLOSED]
+            if spec.stage is Stage.RECEIVED:
+                _add_checklist(session, case.id, spec, clerk, materials_rng)
         session.flush()
         return _summary(True, session)

@@ -255,13 +255,34 @@ def update_materials(
     with unit_of_work(engine, actor=actor, action="修改立案材料清单", clock=clock) as session:
         case = _case_for_update(session, case_id, expected_version)
         _require_received(case, "修改材料清单")
-        category = FilingCategory(case.filing_category)
-        provided = check_provided_codes(category, provided_items)
-        units = unit_by_code(category)
-        cleaned = _clean_notes(notes or {}, units)
-        for row in _materials(session, case_id):
-            _apply_tick(row, row.item in provided, cleaned.get(row.item, row.note), actor=actor, at=clock.now())
+        _tick_checklist(session, case, provided_items, notes or {}, actor=actor, at=clock.now())
         case.version += 1  # the checklist is part of the draft: bump its version
+        return case.version
+
+
+def save_draft(
+    engine: Engine,
+    case_id: int,
+    draft: FilingDraft,
+    provided_items: Iterable[str],
+    *,
+    actor: Actor,
+    clock: Clock,
+    expected_version: int,
+) -> int:
+    """The filing form saved as a whole (``update_draft`` and ``update_materials`` in one transaction, one
+    version bump): the corrected parties, basis and flags, and the checklist ticked as on screen (of the
+    draft's category, which may just have changed). Returns the case's new version."""
+    require_role(actor, FILING_ROLES, "修改立案信息")
+    valid = validate_draft(draft, today=clock.now().date())
+    with unit_of_work(engine, actor=actor, action="修改立案信息", clock=clock) as session:
+        case = _case_for_update(session, case_id, expected_version)
+        _require_received(case, "修改立案信息")
+        _correct_draft(session, case, valid, actor=actor, at=clock.now())
+        _tick_checklist(session, case, provided_items, {}, actor=actor, at=clock.now())
+        session.flush()  # the corrected case row may be written already, by the checklist's autoflush
+        if case.version == expected_version:  # one save, one version: bumped here only if not written yet
+            case.version += 1
         return case.version
 
 
@@ -284,20 +305,61 @@ def update_draft(
     with unit_of_work(engine, actor=actor, action="修改立案信息", clock=clock) as session:
         case = _case_for_update(session, case_id, expected_version)
         _require_received(case, "修改立案信息")
-        original_id = _resolve_original(session, valid.original_case_number)
-        _check_known_parties(session, valid, case_id=case_id)
-        new = to_new_case(valid, case.received_at, original_id)
-        previous = set(session.exec(select(CaseParty.party_id).where(CaseParty.case_id == case_id)).all())
-        replace_parties(session, case_id, new)
-        _drop_orphans(session, previous)
-        if new.category.value != case.filing_category:
-            for row in _materials(session, case_id):
-                session.delete(row)
-            session.flush()
-            _add_checklist(session, case_id, new.category, frozenset(), actor=actor, at=clock.now())
-        _copy_case_fields(case, new)
+        _correct_draft(session, case, valid, actor=actor, at=clock.now())
         case.version += 1
         return case.version
+
+
+def _correct_draft(session: Session, case: Case, valid: ValidFiling, *, actor: Actor, at: datetime) -> None:
+    assert case.id is not None
+    original_id = _resolve_original(session, valid.original_case_number)
+    _check_known_parties(session, valid, case_id=case.id)
+    new = to_new_case(valid, case.received_at, original_id)
+    previous = set(session.exec(select(CaseParty.party_id).where(CaseParty.case_id == case.id)).all())
+    replace_parties(session, case.id, new)
+    _drop_orphans(session, previous)
+    if new.category.value != case.filing_category:
+        for row in _materials(session, case.id):
+            session.delete(row)
+        session.flush()
+        _add_checklist(session, case.id, new.category, frozenset(), actor=actor, at=at)
+    _copy_case_fields(case, new)
+
+
+def _tick_checklist(
+    session: Session,
+    case: Case,
+    provided_items: Iterable[str],
+    notes: Mapping[str, str],
+    *,
+    actor: Actor,
+    at: datetime,
+) -> None:
+    """Tick the case's checklist as given, item by item. An item without a row yet (a case registered or
+    imported before its checklist was kept) gets one: ticking must never be lost for want of a row."""
+    assert case.id is not None
+    category = FilingCategory(case.filing_category)
+    provided = check_provided_codes(category, provided_items)
+    cleaned = _clean_notes(notes, unit_by_code(category))
+    stored = {row.item: row for row in _materials(session, case.id)}
+    for unit in checklist_units(category):
+        ticked = unit.code in provided
+        row = stored.get(unit.code)
+        if row is None:
+            note = cleaned.get(unit.code)
+            marked = ticked or note is not None
+            session.add(
+                CaseMaterial(
+                    case_id=case.id,
+                    item=unit.code,
+                    provided=ticked,
+                    note=note,
+                    checked_by_id=actor.id if marked else None,
+                    checked_at=at if marked else None,
+                )
+            )
+        else:
+            _apply_tick(row, ticked, cleaned.get(unit.code, row.note), actor=actor, at=at)
 
 
 def to_new_case(valid: ValidFiling, received_at: datetime, original_case_id: int | None) -> NewCase:
@@ -460,9 +522,7 @@ def file_case(
     with unit_of_work(engine, actor=actor, action="立案", clock=clock) as session:
         case = _case_for_update(session, case_id, expected_version)
         category = FilingCategory(case.filing_category)
-        check_transition(Stage(case.stage), Stage.FILED, category=category)
-        _refuse_while_pending(session, case_id)
-        _refuse_missing(session, case_id, category)
+        _refuse_unfileable(session, case, category)
         if case.original_case_id is not None:
             original = session.get(Case, case.original_case_id)
             assert original is not None
@@ -495,6 +555,22 @@ def file_case(
             next_due=deadline.due_date,
             version=case.version,
         )
+
+
+def check_fileable(engine: Engine, case_id: int, *, actor: Actor) -> None:
+    """Refuse now, as ``file_case`` would, a case that cannot be filed as saved (wrong stage, 不予立案 pending,
+    materials missing): the screen asks before the duplicate check and the choice of first assignee."""
+    require_role(actor, FILING_ROLES, "立案")
+    with read_session(engine) as session:
+        case = _get_case(session, case_id)
+        _refuse_unfileable(session, case, FilingCategory(case.filing_category))
+
+
+def _refuse_unfileable(session: Session, case: Case, category: FilingCategory) -> None:
+    assert case.id is not None
+    check_transition(Stage(case.stage), Stage.FILED, category=category)
+    _refuse_while_pending(session, case.id)
+    _refuse_missing(session, case.id, category)
 
 
 def _mark_filed(case: Case, number: CaseNumber, now: datetime, assignee: Staff | None) -> None:

@@ -3,6 +3,9 @@
 typed and confirmed with Enter) and the form is then prefilled from the original case (R-ZB-2). Ctrl+T adds a
 respondent, Ctrl+G an agent (代理人) with the party they act for; agent blocks left empty are ignored.
 
+F9 files what the form shows: a form changed since it was opened or saved (or a new one) is saved first, exactly
+as by Ctrl+S, and filed only once that save is in, on the version it produced; a refused save files nothing.
+
 Every database call runs in a thread worker and reports back with a message. Field checks use
 ``draft_errors``; each ``FieldError`` is shown under the field its label names, and nothing is saved.
 """
@@ -33,8 +36,11 @@ from zhihui_tui.domain.filing import (
     DraftInvalid,
     FilingDraft,
     PartyForm,
+    acts_for_applicant,
     checklist_units,
+    describe_missing,
     draft_errors,
+    missing_items,
     party_labels,
 )
 from zhihui_tui.domain.lifecycle import FilingCategory
@@ -96,6 +102,14 @@ def filed_text(filed: FiledCase) -> str:
     return text
 
 
+def ready_text(verb: str, case_id: int, missing: tuple[ChecklistItem, ...] | list[ChecklistItem]) -> str:
+    """The status after a case is opened or saved: what still keeps it from being filed, or that F9 files it."""
+    head = f"{verb}（收案序号 {case_id}）"
+    if missing:
+        return f"{head}，缺少必备材料：{describe_missing(missing)}；勾选后按 F9 立案"
+    return f"{head}，按 F9 立案"
+
+
 def field_targets(category: FilingCategory, applicants: int, respondents: int, agents: int = 1) -> dict[str, str]:
     """FieldError labels (``被执行人2 证件号``, ``代理人2 代理对象``) → the id of the widget they belong to."""
     targets: dict[str, str] = {}
@@ -146,17 +160,32 @@ class QueueLoaded(Message):
 
 
 class Saved(Message):
-    def __init__(self, case_id: int, version: int, created: bool) -> None:
+    """The form as saved (``draft``, ``ticked``); ``then_file``: F9 saved it and goes on to file it."""
+
+    def __init__(
+        self,
+        case_id: int,
+        version: int,
+        created: bool,
+        draft: FilingDraft,
+        ticked: tuple[str, ...],
+        *,
+        then_file: bool = False,
+    ) -> None:
         super().__init__()
         self.case_id = case_id
         self.version = version
         self.created = created
+        self.draft = draft
+        self.ticked = ticked
+        self.then_file = then_file
 
 
 class FormRefused(Message):
-    def __init__(self, errors: list[FieldError]) -> None:
+    def __init__(self, errors: list[FieldError], outcome: str = "未保存") -> None:
         super().__init__()
         self.errors = errors
+        self.outcome = outcome
 
 
 class ActionFailed(Message):
@@ -166,11 +195,15 @@ class ActionFailed(Message):
 
 
 class FilePrepared(Message):
-    def __init__(self, case_id: int, hints: list[DuplicateHint], options: list[StaffLoad] | None) -> None:
+    def __init__(
+        self, case_id: int, version: int, hints: list[DuplicateHint], options: list[StaffLoad] | None, saved: str
+    ) -> None:
         super().__init__()
         self.case_id = case_id
+        self.version = version  # the version the checks saw: filing carries it, so nothing saved since is lost
         self.hints = hints
         self.options = options
+        self.saved = saved  # "已保存修改（收案序号 …）" when F9 saved the form first, else ""
 
 
 class Filed(Message):
@@ -180,9 +213,11 @@ class Filed(Message):
 
 
 class DraftLoaded(Message):
-    def __init__(self, draft: CaseDraft) -> None:
+    def __init__(self, draft: CaseDraft, verb: str, *, then_file: bool = False) -> None:
         super().__init__()
         self.draft = draft
+        self.verb = verb  # 已打开 / 已接收材料, for the status line
+        self.then_file = then_file
 
 
 class OriginalLoaded(Message):
@@ -409,6 +444,9 @@ class FilingScreen(SignedInScreen):
         self._queue: dict[str, FilingQueueRow] = {}
         self._next_after: QueueKey | None = None  # where the next page of the queue starts
         self._pending: dict[str, PendingRejection] = {}
+        # The form as last read from or saved to the database (None: a new form): F9 files the case as is
+        # only while the form still equals it, and saves the form first otherwise.
+        self._saved_form: tuple[FilingDraft, frozenset[str]] | None = None
 
     # -- who may do what ----------------------------------------------------------------------------------
 
@@ -659,23 +697,58 @@ class FilingScreen(SignedInScreen):
     @on(FormRefused)
     def refused(self, message: FormRefused) -> None:
         self.show_errors(message.errors)
-        self.set_status(f"有 {len(message.errors)} 处填写有误，未保存：{message.errors[0].message}")
+        self.set_status(f"有 {len(message.errors)} 处填写有误，{message.outcome}：{message.errors[0].message}")
 
     # -- saving ----------------------------------------------------------------------------------------------
 
+    def form_state(self) -> tuple[FilingDraft, frozenset[str]]:
+        return self.read_draft(), frozenset(self.ticked())
+
+    def busy(self) -> bool:
+        """A save, an opening or a filing is under way: a second one would run on the version it replaces."""
+        working = any(w.node is self and w.group == "filing-action" and not w.is_finished for w in self.workers)
+        if working:
+            self.set_status("正在处理上一步操作，请稍候")
+        return working
+
+    def shows_filed_case(self) -> bool:
+        """The form still shows the case just filed: saving it again would receive that case a second time."""
+        if self.case_id is None and self._saved_form is not None and self._saved_form == self.form_state():
+            self.set_status("本表的案件已立案：Ctrl+N 新收案，或在队列中选择案件（Enter）")
+            return True
+        return False
+
     def action_save(self) -> None:
-        draft, ticked = self.read_draft(), self.ticked()
+        if not self.busy() and not self.shows_filed_case():
+            self.save_form(then_file=False)
+
+    def save_form(self, *, then_file: bool) -> None:
+        """Ctrl+S, and F9 while the form has unsaved changes: checked field by field, then saved (a new form is
+        received); with ``then_file`` the filing follows once the save is in, and never after a refusal."""
+        draft, ticked = self.read_draft(), tuple(self.ticked())
+        outcome = "未保存，未立案" if then_file else "未保存"
         errors = draft_errors(draft, today=self.shell.runtime.clock.now().date())
         if errors:
-            self.post_message(FormRefused(errors))
+            self.post_message(FormRefused(errors, outcome))
             return
         self.clear_errors()
-        self.set_status("正在保存…")
+        self.set_status("正在保存修改，随后立案…" if then_file else "正在保存…")
         case_id, version = self.case_id, self.version
-        self.run_job(lambda: self.save_job(draft, ticked, case_id, version))
 
-    def save_job(self, draft: FilingDraft, ticked: list[str], case_id: int | None, version: int) -> Message:
-        from zhihui_tui.services.filing import receive_materials, update_draft, update_materials
+        def job() -> Message:
+            try:
+                return self.save_job(draft, ticked, case_id, version, then_file=then_file)
+            except DraftInvalid as invalid:
+                return FormRefused(invalid.errors, outcome)
+            except FieldError as error:
+                return FormRefused([error], outcome)
+
+        self.run_job(job)
+
+    def save_job(
+        self, draft: FilingDraft, ticked: tuple[str, ...], case_id: int | None, version: int, *, then_file: bool
+    ) -> Message:
+        from zhihui_tui.services.filing import receive_materials, save_draft
 
         runtime, actor = self.shell.runtime, self.shell.actor
         assert actor is not None
@@ -690,19 +763,25 @@ class FilingScreen(SignedInScreen):
                 calendar=runtime.calendar,
                 court_code=runtime.court.court_code,
             )
-            return Saved(new_id, 0, created=True)
-        version = update_draft(engine, case_id, draft, actor=actor, clock=clock, expected_version=version)
-        version = update_materials(engine, case_id, ticked, actor=actor, clock=clock, expected_version=version)
-        return Saved(case_id, version, created=False)
+            return Saved(new_id, 0, True, draft, ticked, then_file=then_file)
+        version = save_draft(engine, case_id, draft, ticked, actor=actor, clock=clock, expected_version=version)
+        return Saved(case_id, version, False, draft, ticked, then_file=then_file)
 
     @on(Saved)
     def saved(self, message: Saved) -> None:
-        self.case_id = message.case_id
-        if message.created:
-            self.run_job(lambda: self.draft_job(message.case_id, "已接收材料"))
-        else:
-            self.version = message.version
-            self.show_done(Done(f"已保存修改（收案序号 {message.case_id}），按 F9 立案"))
+        case_id = self.case_id = message.case_id
+        if message.created:  # read back: the form shows what was stored, with the case's version
+            self.run_job(lambda: self.draft_job(case_id, "已接收材料", then_file=message.then_file))
+            return
+        self.version = message.version
+        self._saved_form = (message.draft, frozenset(message.ticked))
+        if message.then_file:
+            self.load_queue()
+            self.prepare_filing(case_id, message.version, saved="已保存修改")
+            return
+        has_agent = acts_for_applicant(message.draft.agents)
+        missing = missing_items(message.draft.category, set(message.ticked), has_agent=has_agent)
+        self.show_done(Done(ready_text("已保存修改", case_id, missing)))
 
     # -- opening a case from the queue ------------------------------------------------------------------------
 
@@ -710,18 +789,19 @@ class FilingScreen(SignedInScreen):
     def open_case(self, event: DataTable.RowSelected) -> None:
         if not self.is_clerk or event.row_key.value is None:
             return
+        if self.busy():
+            return
         case_id = int(event.row_key.value)
         self.set_status("正在读取案件…")
         self.run_job(lambda: self.draft_job(case_id, "已打开"))
 
-    def draft_job(self, case_id: int, verb: str) -> Message:
+    def draft_job(self, case_id: int, verb: str, *, then_file: bool = False) -> Message:
         from zhihui_tui.services.filing import case_draft
 
         actor = self.shell.actor
         assert actor is not None
         draft = case_draft(self.shell.runtime.engine, case_id, actor=actor)
-        self.app.call_from_thread(self.set_status, f"{verb}（收案序号 {case_id}），按 F9 立案")
-        return DraftLoaded(draft)
+        return DraftLoaded(draft, verb, then_file=then_file)
 
     @on(DraftLoaded)
     async def fill_form(self, message: DraftLoaded) -> None:
@@ -735,7 +815,12 @@ class FilingScreen(SignedInScreen):
         self.fill_rest(draft, {row.item.code for row in loaded.materials if row.provided})
         self.query_one("#form-title", Static).update(f"收案序号 {loaded.case_id} · {loaded.stage.label}")
         self.clear_errors()
+        self._saved_form = self.form_state()
         self.load_queue()
+        if message.then_file:
+            self.prepare_filing(loaded.case_id, loaded.version, saved=message.verb)
+        else:
+            self.set_status(ready_text(message.verb, loaded.case_id, loaded.missing))
 
     async def fill_parties(self, draft: FilingDraft) -> None:
         await self.set_party_rows("a", len(draft.applicants) or 1)
@@ -922,7 +1007,7 @@ class FilingScreen(SignedInScreen):
         self.query_one("#form", VerticalScroll).scroll_to_widget(block, animate=False)
 
     async def action_new_form(self) -> None:
-        self.case_id, self.version = None, 0
+        self.case_id, self.version, self._saved_form = None, 0, None
         await self.set_party_rows("a", 1)
         await self.set_party_rows("r", 1)
         await self.set_agent_rows(1)
@@ -934,35 +1019,52 @@ class FilingScreen(SignedInScreen):
     # -- filing -------------------------------------------------------------------------------------------------
 
     def action_file(self) -> None:
-        case_id = self.case_id
-        if case_id is None:
-            self.set_status("请先保存（Ctrl+S）或在队列中选择案件（Enter），再按 F9 立案")
+        """F9 files what the form shows: unchanged since it was opened or saved, at once; otherwise the form is
+        saved first (as Ctrl+S, a new form received), and a refused save files nothing."""
+        if self.busy() or self.shows_filed_case():
             return
-        self.set_status("正在核对疑似重复案件…")
-        self.run_job(lambda: self.prepare_job(case_id))
+        case_id = self.case_id
+        if case_id is not None and self._saved_form == self.form_state():
+            self.prepare_filing(case_id, self.version)
+        else:
+            self.save_form(then_file=True)
 
-    def prepare_job(self, case_id: int) -> Message:
-        from zhihui_tui.services.filing import first_assignment_options, likely_duplicates
+    def prepare_filing(self, case_id: int, version: int, *, saved: str = "") -> None:
+        """The checks before the 立案 dialog; ``saved`` (已保存修改, 已接收材料): F9 has just saved the form."""
+        done = f"{saved}（收案序号 {case_id}）" if saved else ""
+        self.set_status(f"{done}，正在核对疑似重复案件…" if done else "正在核对疑似重复案件…")
+        category = self.category
+        self.run_job(lambda: self.prepare_job(case_id, version, category, done))
+
+    def prepare_job(self, case_id: int, version: int, category: FilingCategory, saved: str) -> Message:
+        from zhihui_tui.services.filing import check_fileable, first_assignment_options, likely_duplicates
 
         actor, engine = self.shell.actor, self.shell.runtime.engine
         assert actor is not None
+        try:
+            check_fileable(engine, case_id, actor=actor)  # missing materials are named before any dialog
+        except DomainError as refused:
+            return ActionFailed(f"{saved}；{refused.message}" if saved else refused.message)
         hints = likely_duplicates(engine, case_id, actor=actor)
-        options = None if self.category is FilingCategory.OBJECTION else first_assignment_options(engine)
-        return FilePrepared(case_id, hints, options)
+        options = None if category is FilingCategory.OBJECTION else first_assignment_options(engine)
+        return FilePrepared(case_id, version, hints, options, saved)
 
     @on(FilePrepared)
     def confirm_filing(self, message: FilePrepared) -> None:
         self.set_status("请在对话框中确认立案")
         self.app.push_screen(
             FileDialog(message.hints, message.options),
-            callback=lambda assignee: self.filing_confirmed(message.case_id, assignee),
+            callback=lambda assignee: self.filing_confirmed(message, assignee),
         )
 
-    def filing_confirmed(self, case_id: int, assignee: int | None) -> None:
+    def filing_confirmed(self, prepared: FilePrepared, assignee: int | None) -> None:
+        case_id, version = prepared.case_id, prepared.version
         if assignee is None:
-            self.set_status("已取消立案")
+            self.set_status(f"{prepared.saved}，已取消立案" if prepared.saved else "已取消立案")
             return
-        version = self.version
+        if self.case_id != case_id or self._saved_form != self.form_state():
+            self.set_status("确认期间表单有改动，未立案：请再按 F9（先保存改动再立案）")
+            return
         self.set_status("正在立案…")
         self.run_job(lambda: self.file_job(case_id, assignee or None, version))
 
@@ -985,7 +1087,7 @@ class FilingScreen(SignedInScreen):
 
     @on(Filed)
     def filed(self, message: Filed) -> None:
-        self.case_id = None
+        self.case_id = None  # the form keeps its saved state: F9 or Ctrl+S on it again is refused
         self.query_one("#form-title", Static).update(f"{message.filed.case_number} 已立案（Ctrl+N 新收案）")
         self.show_done(Done(filed_text(message.filed)))
         self.notify(filed_text(message.filed), title="立案")
