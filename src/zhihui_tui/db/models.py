@@ -72,6 +72,8 @@ class Case(Versioned, table=True):
         UniqueConstraint("court_code", "year", "case_type", "sequence", name="uq_case_sequence"),
         Index("ix_case_stage", "stage"),
         Index("ix_case_handler_stage", "handler_id", "stage"),
+        # 我的案件 pages a handler's cases by id: without it SQLite sorted all ~50k of a busy handler's cases.
+        Index("ix_case_handler_id", "handler_id", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
