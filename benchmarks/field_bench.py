@@ -283,7 +283,7 @@ async def _screen_figures(url: str, data_dir: Path) -> list[tuple[str, float, fl
             await _sign_in(pilot, login)
             for attempt in ("首次打开", "再次打开"):
                 start, cpu = time.perf_counter(), time.process_time()
-                await pilot.press(key)
+                _send_key(app, key)  # pilot.press would add its own idle waits to the time measured
                 await _until(pilot, lambda a=app, t=table_id: _rows_shown(a, t))
                 wall_ms = (time.perf_counter() - start) * 1000
                 figures.append((f"{key.upper()} {attempt}", wall_ms, (time.process_time() - cpu) * 1000))
@@ -294,6 +294,15 @@ async def _screen_figures(url: str, data_dir: Path) -> list[tuple[str, float, fl
                 await app.workers.wait_for_complete()
         runtime.dispose()
     return figures
+
+
+def _send_key(app: Any, key: str) -> None:
+    """The key as the terminal driver delivers it, so the time measured is the app's."""
+    from textual import events
+
+    event = events.Key(key, None)
+    event.set_sender(app)
+    app._driver.send_message(event)
 
 
 def _rows_shown(app: Any, table_id: str) -> bool:
