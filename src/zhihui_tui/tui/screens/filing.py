@@ -447,6 +447,7 @@ class FilingScreen(SignedInScreen):
         # The form as last read from or saved to the database (None: a new form): F9 files the case as is
         # only while the form still equals it, and saves the form first otherwise.
         self._saved_form: tuple[FilingDraft, frozenset[str]] | None = None
+        self._form_built = False  # the receiving form is mounted once the queue is on screen (ensure_form)
 
     # -- who may do what ----------------------------------------------------------------------------------
 
@@ -462,7 +463,7 @@ class FilingScreen(SignedInScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("save", "file", "reject", "add_respondent", "add_agent", "new_form"):
-            return self.is_clerk
+            return self.is_clerk and self._form_built
         if action == "rule":
             return self.is_director
         return True
@@ -483,9 +484,17 @@ class FilingScreen(SignedInScreen):
                 pending.add_columns(*PENDING_COLUMNS)
                 yield pending
             if self.is_clerk:
-                with VerticalScroll(id="form"):
-                    yield from self.form_widgets()
+                yield VerticalScroll(id="form")
         yield self.make_footer()
+
+    async def ensure_form(self) -> None:
+        """Mount the receiving form. Its ~150 widgets take about half a second to build, so it follows the
+        queue onto the screen instead of holding F3 back (the queue has the focus when the screen opens)."""
+        if self._form_built or not self.is_clerk:
+            return
+        self._form_built = True
+        await self.query_one("#form", VerticalScroll).mount_all(list(self.form_widgets()))
+        self.refresh_bindings()
 
     def form_widgets(self) -> Iterator[Widget]:
         applicant, respondent = party_labels(self.category)
@@ -558,6 +567,8 @@ class FilingScreen(SignedInScreen):
             self.set_status(f"材料接收中 {message.page.total} 件（Enter 打开所选案件）")
         if message.pending is not None:
             self.show_pending(message.pending)
+        if not self._form_built:
+            self.call_after_refresh(self.ensure_form)
 
     @on(DataTable.RowHighlighted, "#queue")
     def queue_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -805,6 +816,7 @@ class FilingScreen(SignedInScreen):
 
     @on(DraftLoaded)
     async def fill_form(self, message: DraftLoaded) -> None:
+        await self.ensure_form()
         loaded = message.draft
         self.case_id, self.version = loaded.case_id, loaded.version
         draft = loaded.draft
