@@ -94,6 +94,7 @@ def _quiet(app: App) -> bool:
     if any(table._require_update_dimensions or table._updated_cells for table in screen.query(DataTable)):
         return False
     pending = (screen._layout_required, screen._scroll_required, screen._repaint_required, screen._dirty_widgets)
+    pending += (screen._callbacks,)  # call_after_refresh work not run yet
     return not any(pending)
 
 
