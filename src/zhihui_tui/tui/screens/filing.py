@@ -61,7 +61,17 @@ if TYPE_CHECKING:
     )
     from zhihui_tui.services.search import CaseHit
 
-QUEUE_COLUMNS = ("状态", "期限", "类别", "申请人", "被执行人", "缺少材料", "收案")
+# Fixed widths (cells): the cells are already cut to fit (``short``), and a table that sizes its columns only when
+# idle showed them at header width in a screenshot taken under load.
+QUEUE_COLUMNS = (
+    ("状态", 8),
+    ("期限", 5),
+    ("类别", 8),
+    ("申请人", 16),
+    ("被执行人", 12),
+    ("缺少材料", 20),
+    ("收案", 11),
+)
 PENDING_COLUMNS = ("收案", "类别", "申请人", "被执行人", "提请人", "理由")
 PARTY_FIELDS = (("name", "姓名/名称"), ("id", "证件号"), ("phone", "电话"), ("addr", "地址"))
 AGENT_KINDS = ("律师", "近亲属", "其他")
@@ -474,7 +484,8 @@ class FilingScreen(SignedInScreen):
         yield self.make_header()
         with Vertical(id="fil-body"):
             queue: DataTable[Text | str] = DataTable(id="queue", cursor_type="row", zebra_stripes=True)
-            queue.add_columns(*QUEUE_COLUMNS)
+            for label, width in QUEUE_COLUMNS:
+                queue.add_column(label, width=width)
             yield queue
             yield Static(EMPTY_QUEUE, id="queue-empty")
             yield Static("正在读取…", id="fil-status", markup=False)
