@@ -27,12 +27,13 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from zhihui_tui.domain.errors import DomainError
 from zhihui_tui.domain.money import format_yuan
 from zhihui_tui.tui.shell import shell_of
+from zhihui_tui.tui.widgets.table import DataTable
 
 if TYPE_CHECKING:
     from zhihui_tui.services.search import CaseHit, Cursor, HitParty, SearchPage

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Input, ProgressBar, Select, SelectionList, Static
+from textual.widgets import Input, ProgressBar, Select, SelectionList, Static
 from textual.worker import get_current_worker
 
 from zhihui_tui.domain.field_work import AttachmentKind, SearchRegistration
@@ -21,6 +21,7 @@ from zhihui_tui.tui.screens.base import SignedInScreen
 from zhihui_tui.tui.screens.forms import PAGE, FormScreen, LoadFailed, TableLoaded, short
 from zhihui_tui.tui.screens.paging import KeysetPaging, paging_bindings
 from zhihui_tui.tui.shell import shell_of
+from zhihui_tui.tui.widgets.table import DataTable
 
 if TYPE_CHECKING:
     from zhihui_tui.services.attachments import AttachmentView

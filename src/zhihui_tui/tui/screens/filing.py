@@ -23,7 +23,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Checkbox, DataTable, Input, OptionList, Select, Static
+from textual.widgets import Checkbox, Input, OptionList, Select, Static
 from textual.worker import get_current_worker
 
 from zhihui_tui.domain.errors import DomainError, FieldError
@@ -47,6 +47,7 @@ from zhihui_tui.domain.lifecycle import FilingCategory
 from zhihui_tui.domain.roles import Role
 from zhihui_tui.domain.steps import DeadlineState
 from zhihui_tui.tui.screens.base import SignedInScreen
+from zhihui_tui.tui.widgets.table import DataTable
 
 if TYPE_CHECKING:
     from zhihui_tui.domain.filing import DuplicateHint

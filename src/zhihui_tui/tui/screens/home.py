@@ -10,12 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from zhihui_tui.domain.steps import DeadlineState
 from zhihui_tui.tui.posts import POSTS
 from zhihui_tui.tui.screens.base import SignedInScreen
+from zhihui_tui.tui.widgets.table import DataTable
 
 if TYPE_CHECKING:
     from zhihui_tui.services.deadlines import OpenStep

@@ -13,13 +13,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Checkbox, DataTable, Input, Label, Select, Static
+from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from zhihui_tui.domain.money import fen_to_yuan_str, format_yuan
 from zhihui_tui.domain.steps import DeadlineState
 from zhihui_tui.tui.screens.base import SignedInScreen
 from zhihui_tui.tui.screens.confirm import ConfirmScreen
 from zhihui_tui.tui.widgets.keybar import KeyBar
+from zhihui_tui.tui.widgets.table import DataTable
 
 if TYPE_CHECKING:
     from zhihui_tui.services.inquiry import FeedbackTable, FindingInput, FindingRow, QueueRow

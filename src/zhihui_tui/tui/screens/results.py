@@ -17,12 +17,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from zhihui_tui.domain.field_work import MatterKind
 from zhihui_tui.tui.screens.forms import FormScreen
 from zhihui_tui.tui.shell import shell_of
+from zhihui_tui.tui.widgets.table import DataTable
 
 if TYPE_CHECKING:
     from zhihui_tui.services.attachments import AttachmentView

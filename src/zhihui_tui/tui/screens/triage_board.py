@@ -25,7 +25,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Input, Label, OptionList, Select, SelectionList, Static
+from textual.widgets import Input, Label, OptionList, Select, SelectionList, Static
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
@@ -34,6 +34,7 @@ from zhihui_tui.domain.money import format_wan
 from zhihui_tui.domain.roles import Role, Team
 from zhihui_tui.domain.triage import FLAG_LABELS, Proposal, Track, flag_text, propose_track, with_flags
 from zhihui_tui.tui.screens.base import SignedInScreen
+from zhihui_tui.tui.widgets.table import DataTable
 
 if TYPE_CHECKING:
     from zhihui_tui.services.triage import BoardPage, BoardRow, FlagsSaved, HandlerLoad

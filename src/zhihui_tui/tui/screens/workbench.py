@@ -20,7 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, DataTable, Input, Select, Static
+from textual.widgets import Checkbox, Input, Select, Static
 from textual.worker import get_current_worker
 
 from zhihui_tui.domain.field_work import (
@@ -37,6 +37,7 @@ from zhihui_tui.tui.screens.forms import PAGE, FormScreen, LoadFailed, ReasonScr
 from zhihui_tui.tui.screens.paging import KeysetPaging, paging_bindings
 from zhihui_tui.tui.screens.results import ACKNOWLEDGE, HISTORY, RecordResultScreen, ResultScreen
 from zhihui_tui.tui.shell import shell_of
+from zhihui_tui.tui.widgets.table import DataTable
 
 if TYPE_CHECKING:
     from zhihui_tui.services.delegation import MatterRow
