@@ -7,8 +7,9 @@ Fixtures live in this folder's conftest.py; this module is plain functions so te
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from textual.app import App
@@ -144,6 +145,16 @@ def build_demo_court(url: str) -> None:
     upgrade(engine)
     load_demo(engine, clock=FixedClock(FIXED_NOW), calendar=load_calendar(None), court_code=COURT.court_code)
     engine.dispose()
+
+
+def run_scenario(app: App, scenario: Callable[[Pilot], Awaitable[None]], size: tuple[int, int] = (80, 24)) -> None:
+    """Run ``scenario`` against the app in a headless terminal (no pytest-asyncio needed)."""
+
+    async def main() -> None:
+        async with app.run_test(size=size) as pilot:
+            await scenario(pilot)
+
+    asyncio.run(main())
 
 
 async def steady_cursors(pilot: Pilot) -> None:

@@ -1,0 +1,79 @@
+"""The DataTable subclass sizes columns as Textual's would, with less work (tui/widgets/table.py)."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+from rich.console import Console
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.pilot import Pilot
+from textual.render import measure
+from textual.widgets import DataTable as TextualDataTable
+from textual.widgets._data_table import default_cell_formatter
+from tui_court import run_scenario
+
+from zhihui_tui.tui.widgets.table import DataTable, plain_width
+
+CONSOLE = Console(width=120)
+# Chinese, full-width and ASCII letters, digits, punctuation clerks type, and what may open markup or break lines.
+CELL_TEXT = st.text(
+    alphabet=st.sampled_from("王芳张三（）()〔〕执内2221号０１ＡＢabc -—…·:[]/\\\n\t✔☆é🙂"), max_size=30
+)
+
+
+def measured(value: object) -> int:
+    """What DataTable itself measures for a one-line row's cell."""
+    return 0 if value is None else measure(CONSOLE, default_cell_formatter(value, wrap=False, height=1), 1)
+
+
+@given(CELL_TEXT)
+def test_plain_width_is_the_measured_width_or_declines(value: str) -> None:
+    width = plain_width(value)
+    assert width is None or width == measured(value)
+
+
+@given(CELL_TEXT)
+def test_a_text_cell_is_measured_alike(value: str) -> None:
+    cell = Text(value, style="bold")
+    width = plain_width(cell)
+    assert width is None or width == measured(cell)
+
+
+def test_plain_width_declines_markup_and_line_breaks() -> None:
+    assert plain_width("[b]粗[/b]") is None
+    assert plain_width("第一行\n第二行") is None
+    assert plain_width("（2026）内2221执123号") == 21
+    assert plain_width(None) == 0
+
+
+ROWS = [
+    ("（2026）内2221执1号", "王芳", Text("✔ 已处理", style="green"), "15:30"),
+    ("（2026）内2221执12345号", "呼和浩特市某某商贸有限责任公司", "—", "9:05"),
+    (None, "[b]张三[/b]", "第一行\n第二行", ""),
+]
+
+
+def test_columns_come_out_as_wide_as_textuals_own() -> None:
+    class Tables(App[None]):
+        def compose(self) -> ComposeResult:
+            for table in (DataTable(id="ours"), TextualDataTable(id="theirs")):
+                table.add_column("案号")
+                table.add_column("当事人")
+                table.add_column("状态", width=6)  # fixed: never measured
+                table.add_column("时间")
+                for row in ROWS:
+                    table.add_row(*row)
+                yield table
+
+    app = Tables()
+
+    async def scenario(pilot: Pilot) -> None:
+        await pilot.pause()
+        ours, theirs = app.query_one("#ours", DataTable), app.query_one("#theirs", TextualDataTable)
+        assert not ours._require_update_dimensions and not theirs._require_update_dimensions
+        widths = [column.get_render_width(ours) for column in ours.ordered_columns]
+        assert widths == [column.get_render_width(theirs) for column in theirs.ordered_columns]
+        assert ours.virtual_size == theirs.virtual_size
+
+    run_scenario(app, scenario, (120, 20))
