@@ -444,6 +444,27 @@ def test_hang_up_keeps_drafts_then_exits(runtime: Runtime) -> None:
     assert app.return_code == EXIT_HANGUP
 
 
+def test_hang_up_keeps_the_drafts_of_posts_not_on_screen(runtime: Runtime) -> None:
+    app = ZhihuiApp(runtime)
+    kept: list[str] = []
+
+    class FormScreen(Screen[None]):
+        def save_draft(self) -> None:
+            kept.append("draft")
+
+    async def scenario(pilot: Pilot) -> None:
+        await sign_in(pilot)
+        await app.push_screen(FormScreen())  # a form left open on 我的待办 …
+        app.action_open_post("f2")  # … while the clerk works at 接待台账
+        await settle(pilot)
+        assert not isinstance(app.screen, FormScreen)
+        app.hang_up()
+        await pilot.pause()
+
+    drive(app, scenario)
+    assert kept == ["draft"]
+
+
 def test_a_terminal_that_hung_up_without_a_signal_ends_the_app(runtime: Runtime) -> None:
     master, slave = os.openpty()
     app = ZhihuiApp(runtime, terminal_fd=slave)

@@ -24,6 +24,7 @@ from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widget import AwaitMount
 
 from zhihui_tui.tui.connect import (
     LATER_MODULES,
@@ -48,6 +49,7 @@ QUIT_QUESTION = "确定退出系统吗？"
 EXIT_DATABASE_UNAVAILABLE = 1
 EXIT_HANGUP = 128 + 1  # the shell convention for "ended by SIGHUP"
 TERMINAL_CHECK_SECONDS = 2.0
+PREPARE_PAUSE_SECONDS = 0.05
 
 
 def _home_screen() -> Screen:
@@ -86,8 +88,10 @@ class ZhihuiApp(App[None]):
         ready_file: str | None = None,
         handle_hangup: bool = False,
         terminal_fd: int | None = None,
+        prepare_ahead: bool = True,
     ) -> None:
         super().__init__()
+        self.prepare_ahead = prepare_ahead  # build the person's post screens after sign-in (prepare_posts)
         self.runtime = runtime
         self.actor: Actor | None = None
         self.db_error = ""
@@ -96,6 +100,8 @@ class ZhihuiApp(App[None]):
         self.terminal_fd = terminal_fd  # the tty to watch for a hang-up that sends no signal
         self.hung_up = False
         self._hangup_pending = False
+        self._switching_to_built = False
+        self._building: str | None = None  # the mode whose screen prepare_posts is mounting
         self.locked = False
         timeout = idle_lock_seconds if idle_lock_seconds is not None else runtime.court.idle_lock_minutes * 60
         self.idle = IdleWatch(timeout, monotonic=monotonic)
@@ -145,10 +151,43 @@ class ZhihuiApp(App[None]):
 
     @work(thread=True, exit_on_error=False, group="warm-up")
     def warm_up_posts(self, actor: Actor) -> None:
-        """Import the person's post screens and services while they read 我的待办 (~100 ms for F5 alone);
-        a failure here only means the first F-key press imports them itself."""
+        """Import the person's post screens and services while they read 我的待办 (~100 ms for F5 alone), then
+        build the screens; a failure here only means the first F-key press does the work itself."""
         for module in modules_for(actor.roles):
             importlib.import_module(module)
+        if self.prepare_ahead:
+            self.call_from_thread(self.prepare_posts)
+
+    @work(exclusive=True, exit_on_error=False, group="prepare-posts")
+    async def prepare_posts(self) -> None:
+        """Build the person's post screens off screen, one at a time, so each F-key press only switches.
+
+        Building a post (widgets, their styles, the layout) is most of its first opening: 150–250 ms against
+        40–60 ms for switching to one already built. A key pressed meanwhile waits for one step of one build
+        at most; a post already opened is skipped."""
+        for post in POSTS:
+            await asyncio.sleep(PREPARE_PAUSE_SECONDS)  # room for keys and the home screen's own work
+            if self.actor is None or not post.allows(self.actor.roles) or post.screen is None:
+                continue
+            if post.mode in self._screen_stacks:
+                continue
+            await self._build_off_screen(post.mode, post.screen)
+
+    async def _build_off_screen(self, mode: str, make: Callable[[], Screen]) -> None:
+        # App.switch_mode would build it on demand (App._init_mode); this is the same minus the ScreenResume,
+        # which belongs to the opening: it loads the post's rows and takes the focus.
+        screen = make()
+        self._load_screen_css(screen)
+        screen, mounted = self._get_screen(screen)
+        self._screen_stacks[mode] = [screen]
+        self._building = mode
+        try:
+            await mounted
+        finally:
+            self._building = None
+        prepare = getattr(screen, "prepare_hidden", None)
+        if callable(prepare) and not screen.is_current:  # not opened by a key press meanwhile
+            await prepare()
 
     # -- global keys ------------------------------------------------------------------------------------------
 
@@ -185,6 +224,22 @@ class ZhihuiApp(App[None]):
 
     def action_help_quit(self) -> None:
         self.notify("按 Ctrl+Q 退出系统", title="退出")
+
+    # -- switching posts ----------------------------------------------------------------------------------------
+
+    def switch_mode(self, mode: str) -> AwaitMount:
+        self._switching_to_built = mode in self._screen_stacks and mode != self._building
+        try:
+            return super().switch_mode(mode)
+        finally:
+            self._switching_to_built = False
+
+    def delay_update(self, delay: float = 0.05) -> None:
+        """Textual holds frames for 50 ms on every ``switch_mode``, to hide a screen still composing. A screen
+        built before (by ``prepare_posts`` or an earlier visit) is laid out and drawn already: shown at once,
+        with its rows following a read later, instead of a 50 ms pause on every F-key."""
+        if not self._switching_to_built:
+            super().delay_update(delay)
 
     def action_open_post(self, key: str) -> None:
         post = post_for_key(key)
@@ -277,7 +332,8 @@ class ZhihuiApp(App[None]):
         if self.hung_up:
             return
         self.hung_up = True
-        for screen in self.screen_stack:
+        # Every post's screens, not only the current one's: a form left half-typed on F3 while on F2 counts too.
+        for screen in [screen for stack in self._screen_stacks.values() for screen in stack]:
             save_draft = getattr(screen, "save_draft", None)
             if callable(save_draft):
                 try:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
     from zhihui_tui.services.search import CaseHit
 
 POST_GROUP = Binding.Group("岗位")
+PREPARE_LAYOUT_ROUNDS = 4
+PREPARE_ROUND_SECONDS = 0.02
 # Not in the footer (the 80-column footers are full); F1 and the command palette list it.
 FIND_CASE = Binding("ctrl+f", "find_case", "查找案件", show=False, id="find_case")
 
@@ -52,6 +55,53 @@ class SignedInScreen(Screen[None]):
         # refresh "could be avoided when not strictly required"). This screen is styled from the current
         # stylesheet when it mounts; a later theme change still bumps the app's counter and refreshes it.
         self._css_update_count = self.app._css_update_count
+        # What the styles were computed under: (the app's CSS counter, the app's focus). See _on_screen_resume.
+        self._styled_under: tuple[int, bool] | None = None
+
+    # -- styles on switching posts ------------------------------------------------------------------------------
+
+    def _style_state(self) -> tuple[int, bool]:
+        return self.app._css_update_count, self.app.app_focus
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        """Skip Textual's full restyle on resume when nothing it depends on changed while the screen was away.
+
+        ``App.switch_mode`` asks every resumed screen to restyle all its widgets (23 ms for F2's 73, twice on the
+        first opening). While hidden, a screen misses only app-level changes: the theme or stylesheet (the CSS
+        counter) and the app's focus (restyled on the current screen only); its own widgets restyle themselves
+        when their classes or focus change. So the restyle runs when either differs from when it was last
+        styled, and always the first time. Runs before ``Screen._on_screen_resume`` (Textual calls the
+        handlers of a class before its base's)."""
+        state = self._style_state()
+        if event.refresh_styles and self._styled_under == state:
+            event.refresh_styles = False
+        self._styled_under = state
+
+    def _on_screen_suspend(self) -> None:
+        # The current screen follows every app-level change, so it leaves styled under the present state.
+        if self._styled_under is not None:
+            self._styled_under = self._style_state()
+
+    async def prepare_hidden(self) -> None:
+        """Finish a screen mounted off screen (the app builds posts ahead, ``ZhihuiApp.prepare_posts``) as its
+        first opening would: focus, styles, layout and one unseen drawing, so that opening it only reads its
+        rows and paints. Screens that defer part of their widgets to after the first frame mount them here.
+
+        Textual does this work on the current screen only, when idle; a hidden screen is laid out here until
+        the widgets' answers to the layout (Resize, Show) ask for no other."""
+        self._update_auto_focus()  # the focus restyles its ancestors (:focus-within)
+        self.update_node_styles(animate=False)
+        self._styled_under = self._style_state()
+        for _ in range(PREPARE_LAYOUT_ROUNDS):  # as Screen._on_timer_update does for the current screen
+            self._layout_required = False
+            self._refresh_layout(self.app.size)  # Screen._on_screen_resume skips it at an unchanged size
+            await asyncio.sleep(PREPARE_ROUND_SECONDS)  # the widgets handle Resize and Show
+            if self.is_current:
+                return  # opened meanwhile: Textual's own idle work takes over
+            if not self._layout_required:
+                break
+        self._compositor.render_update(full=True)  # each widget keeps the lines it drew
+        self._dirty_widgets.clear()  # drawn; the opening repaints the whole screen from these lines
 
     @property
     def shell(self) -> Shell:

@@ -508,6 +508,10 @@ class FilingScreen(SignedInScreen):
         await self.query_one("#form", VerticalScroll).mount_all(list(self.form_widgets()))
         self.refresh_bindings()
 
+    async def prepare_hidden(self) -> None:
+        await self.ensure_form()  # built ahead, off screen: nothing is held back
+        await super().prepare_hidden()
+
     def form_widgets(self) -> Iterator[Widget]:
         applicant, respondent = party_labels(self.category)
         yield Static(NEW_FORM_TEXT, id="form-title", markup=False)
