@@ -5,7 +5,8 @@ each), of which 2,000 are 已查控 with their open 繁简分流 step, responden
 feedback-table findings (deposits, frozen or not, and property) and a few triage flags. Then it times:
 
 * the service: the board's first page and a deep page (``board_page``, keyset), median and p95 of 30 runs;
-* the terminal (headless, 120×36): F5 pressed → the board's rows on screen, first and second opening;
+* the terminal (headless, 120×36): F5 pressed → the first frame showing the board's rows (``screen_timing``),
+  first and second opening;
 * 50 proposals accepted in a row with ``a``: key press → the row showing the outcome (optimistic), each,
   and the time until all 50 writes are committed.
 
@@ -29,6 +30,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from screen_timing import FrameClock, Opening, send_key, settled_after_sign_in
 from sqlalchemy import Engine, insert
 
 from zhihui_tui.db.engine import make_engine
@@ -218,22 +220,21 @@ async def screen_figures(url: str, data_dir: Path) -> dict[str, Any]:
         await _until(lambda: app.db_state is not DatabaseState.CONNECTING)
         await pilot.press(*"zhuren", "enter", *PASSWORD, "enter")
         await _until(lambda: app.actor is not None)
-        await app.workers.wait_for_complete()
+        await settled_after_sign_in(app)
+        frames = FrameClock(app)
 
         def board_rows() -> int:
             tables = app.screen.query("#board")
             return tables.first(DataTable).row_count if tables else 0
 
         for attempt in ("首次打开", "再次打开"):
-            start = time.perf_counter()
-            _send_key(app, "f5")
-            await _until(lambda: board_rows() > 0)
-            figures[f"F5 {attempt}（按键→看板有数据）"] = (time.perf_counter() - start) * 1000
+            opening = await frames.opening("f5", lambda: board_rows() > 0)
+            figures[f"F5 {attempt}"] = opening
             figures[f"F5 {attempt} 载入行数"] = board_rows()
             await app.workers.wait_for_complete()
             app.screen.query_one("#board", DataTable).clear()
             start = time.perf_counter()
-            _send_key(app, "f1")  # for comparison: a screen with no database work at all (the help dialog)
+            send_key(app, "f1")  # for comparison: a screen with no database work at all (the help dialog)
             await _until(lambda: type(app.screen).__name__ == "HelpScreen")
             await pilot.pause()
             figures[f"对照：F1 帮助弹窗（{attempt}）"] = (time.perf_counter() - start) * 1000
@@ -241,6 +242,7 @@ async def screen_figures(url: str, data_dir: Path) -> dict[str, Any]:
             app.switch_mode("home")
             await pilot.pause()
             await app.workers.wait_for_complete()
+            await asyncio.sleep(0.3)
         await pilot.press("f5")
         await _until(lambda: board_rows() > 0)
         await app.workers.wait_for_complete()
@@ -250,7 +252,7 @@ async def screen_figures(url: str, data_dir: Path) -> dict[str, Any]:
         for _ in range(50):
             key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
             start = time.perf_counter()
-            _send_key(app, "a")
+            send_key(app, "a")
             await _until(lambda k=key: str(table.get_cell(k, table.ordered_columns[5].key)).startswith("✔"))
             samples.append((time.perf_counter() - start) * 1000)
             await asyncio.sleep(0.05)  # a director's pace: 20 keys a second
@@ -260,15 +262,6 @@ async def screen_figures(url: str, data_dir: Path) -> dict[str, Any]:
         figures["rows_loaded_after"] = table.row_count
     runtime.dispose()
     return figures
-
-
-def _send_key(app: Any, key: str) -> None:
-    """The key as the terminal driver delivers it (no test-harness waits), so the time measured is the app's."""
-    from textual import events
-
-    event = events.Key(key, key if len(key) == 1 else None)
-    event.set_sender(app)
-    app._driver.send_message(event)
 
 
 def main() -> None:
@@ -293,7 +286,10 @@ def main() -> None:
     figures = asyncio.run(screen_figures(url, workdir))
     samples = figures.pop("accept_samples")
     for name, value in figures.items():
-        print(f"{name}: {value:.1f} ms" if isinstance(value, float) else f"{name}: {value}")
+        if isinstance(value, Opening):
+            print(f"{name}: {value.line(OPEN_TARGET_MS)}")
+        else:
+            print(f"{name}: {value:.1f} ms" if isinstance(value, float) else f"{name}: {value}")
     ordered = sorted(samples)
     print(
         f"采纳一件→屏幕显示（50 次）：中位数 {statistics.median(ordered):.1f} ms，"

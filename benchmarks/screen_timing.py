@@ -1,0 +1,108 @@
+"""Timing a screen as the person at the terminal sees it: from the key press to the frames that show its rows.
+
+Benchmarks used to stop the clock when a list held rows. The rows are then in memory but not yet on the
+terminal: Textual still lays the screen out and draws it, which took up to 90 ms more on F3's first opening.
+``FrameClock`` notes every frame the app writes for its current screen (``App._display``) and, since a headless
+app skips it, also turns each frame into the terminal's bytes, so that cost is counted too. An opening gives
+three figures:
+
+* rows: the key → the rows in the list (what the benchmarks measured before);
+* first frame: the key → the first frame written after the rows were in, the one that shows them;
+* settled: the key → the last frame of the burst that follows (scroll bars, footer keys), before a pause of
+  ``BURST_GAP_SECONDS`` (an input's blinking cursor comes later and is not part of it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+BURST_GAP_SECONDS = 0.1
+QUIET_SECONDS = 0.3  # no frame for this long: the opening is over
+POLL_SECONDS = 0.001
+
+
+@dataclass(frozen=True)
+class Opening:
+    rows_ms: float
+    first_frame_ms: float
+    settled_ms: float
+
+    def line(self, target_ms: float) -> str:
+        verdict = "达标" if self.first_frame_ms < target_ms else "未达标"
+        return (
+            f"行已载入 {self.rows_ms:6.1f} ms，首帧显示 {self.first_frame_ms:6.1f} ms，"
+            f"画面稳定 {self.settled_ms:6.1f} ms（目标 < {target_ms:.0f} ms：{verdict}）"
+        )
+
+
+class FrameClock:
+    """Wraps ``App._display`` to note when each frame of the current screen was written."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.frames: list[tuple[float, bool]] = []  # when, and whether the rows were in by then
+        self.rows_shown: Callable[[], bool] = lambda: False
+        display = app._display
+
+        def timed_display(screen: Any, renderable: Any) -> None:
+            display(screen, renderable)
+            if renderable is None or app._batch_count or screen is not app.screen:
+                return
+            render_segments = getattr(renderable, "render_segments", None)
+            if callable(render_segments):
+                render_segments(app.console)  # what a real terminal driver would write
+            self.frames.append((time.perf_counter(), self.rows_shown()))
+
+        app._display = timed_display
+
+    async def opening(self, key: str, rows_shown: Callable[[], bool], timeout: float = 60.0) -> Opening:
+        """Press ``key`` as the terminal would deliver it and time the screen until it is quiet again."""
+        self.frames.clear()
+        self.rows_shown = rows_shown
+        start = time.perf_counter()
+        send_key(self.app, key)
+        deadline = time.monotonic() + timeout
+        while not rows_shown():
+            if time.monotonic() > deadline:
+                raise TimeoutError("the screen did not show its rows in time")
+            await asyncio.sleep(POLL_SECONDS)
+        rows = time.perf_counter()
+        while not self._quiet(since=rows):
+            if time.monotonic() > deadline:
+                raise TimeoutError("the screen did not settle in time")
+            await asyncio.sleep(POLL_SECONDS * 10)
+        self.rows_shown = lambda: False
+        shown = [when for when, with_rows in self.frames if with_rows]
+        first = shown[0] if shown else rows  # no frame with them: they came in with nothing left to draw
+        settled = first
+        for when in shown[1:]:
+            if when - settled > BURST_GAP_SECONDS:
+                break
+            settled = when
+        return Opening((min(rows, first) - start) * 1000, (first - start) * 1000, (settled - start) * 1000)
+
+    def _quiet(self, since: float) -> bool:
+        last = self.frames[-1][0] if self.frames else since
+        return time.perf_counter() - max(last, since) >= QUIET_SECONDS
+
+
+def send_key(app: Any, key: str) -> None:
+    """The key as the terminal driver delivers it (``pilot.press`` would add its own idle waits)."""
+    from textual import events
+
+    event = events.Key(key, key if len(key) == 1 else None)
+    event.set_sender(app)
+    app._driver.send_message(event)
+
+
+async def settled_after_sign_in(app: Any, quiet_seconds: float = 0.5) -> None:
+    """Sign-in starts background work (imports, building the person's posts); a clerk reads 我的待办 first."""
+    quiet_since = time.monotonic()
+    while time.monotonic() - quiet_since < quiet_seconds:
+        await asyncio.sleep(0.01)
+        if any(worker.is_running for worker in app.workers):
+            quiet_since = time.monotonic()
