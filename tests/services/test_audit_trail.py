@@ -105,3 +105,34 @@ def test_verify_names_a_removed_row(engine: Engine, clock: FixedClock) -> None:
     with read_session(engine) as session:
         result = verify(session)
     assert not result.ok and result.bad_id == 3 and "删除" in result.reason
+
+
+def test_verify_names_rows_removed_from_the_end(engine: Engine, clock: FixedClock) -> None:
+    for n in range(3):
+        make_staff(engine, clock, f"user{n}", Role.HANDLER)
+    last = _audit_rows(engine)[-1].id
+    _tamper(engine, f"DELETE FROM audit_record WHERE id >= {last - 1}")  # what is left is still a valid chain
+    with read_session(engine) as session:
+        result = verify(session)
+    assert not result.ok and result.bad_id == last - 1
+    assert f"第 {last - 1} 至 {last} 条审计记录缺失" in result.reason
+
+
+def test_verify_notices_a_trail_emptied_behind_the_applications_back(engine: Engine, clock: FixedClock) -> None:
+    make_staff(engine, clock, "user0", Role.HANDLER)
+    _tamper(engine, "DELETE FROM audit_record")
+    with read_session(engine) as session:
+        result = verify(session)
+    assert not result.ok and result.bad_id == 1 and "链尾被删除" in result.reason
+
+
+def test_the_chains_head_follows_every_insert_and_never_moves_back(engine: Engine, clock: FixedClock) -> None:
+    make_staff(engine, clock, "user0", Role.HANDLER)
+    rows = _audit_rows(engine)
+    with engine.connect() as connection:
+        head = connection.execute(text("SELECT last_id, last_hash FROM audit_head")).one()
+    assert tuple(head) == (rows[-1].id, rows[-1].hash)
+    for statement in ("UPDATE audit_head SET last_id = 1", "DELETE FROM audit_head"):
+        with pytest.raises(DBAPIError, match="only moves forward"), engine.begin() as connection:
+            connection.execute(text(statement))
+    assert verify_ok(engine)

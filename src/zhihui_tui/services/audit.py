@@ -18,7 +18,7 @@ from sqlalchemy import inspect, select, text
 from sqlalchemy.orm import Session, attributes
 from sqlmodel import SQLModel
 
-from zhihui_tui.db.models import AuditRecord
+from zhihui_tui.db.models import AuditHead, AuditRecord
 
 GENESIS_HASH = "0" * 64
 # Secrets and derived data never go into the trail.
@@ -149,7 +149,8 @@ class VerifyResult:
 
 
 def verify(session: Session, *, batch: int = 5000) -> VerifyResult:
-    """Walk the chain in id order: a gap means a removed row, a hash mismatch an altered one."""
+    """Walk the chain in id order: a gap means a removed row, a hash mismatch an altered one; then compare its
+    end with the head the database kept (``audit_head``), which shows rows removed from the end."""
     expected_id, prev = 1, GENESIS_HASH
     checked = 0
     last_seen = 0
@@ -162,7 +163,7 @@ def verify(session: Session, *, batch: int = 5000) -> VerifyResult:
             .all()
         )
         if not rows:
-            return VerifyResult(ok=True, checked=checked)
+            return _against_head(session, checked, last_seen, prev)
         for row in rows:
             if row["id"] != expected_id:
                 return VerifyResult(False, checked, expected_id, f"第 {expected_id} 条审计记录缺失（已被删除）")
@@ -174,3 +175,16 @@ def verify(session: Session, *, batch: int = 5000) -> VerifyResult:
             expected_id += 1
             checked += 1
             last_seen = row["id"]
+
+
+def _against_head(session: Session, checked: int, last_id: int, last_hash: str) -> VerifyResult:
+    head = session.connection().execute(select(AuditHead.last_id, AuditHead.last_hash)).first()  # type: ignore[call-overload]
+    if head is None:
+        return VerifyResult(False, checked, last_id + 1, "审计链尾记录（audit_head）缺失，无法确认末尾是否被删除")
+    if head.last_id > last_id:
+        return VerifyResult(
+            False, checked, last_id + 1, f"第 {last_id + 1} 至 {head.last_id} 条审计记录缺失（链尾被删除）"
+        )
+    if head.last_id < last_id or head.last_hash != last_hash:
+        return VerifyResult(False, checked, head.last_id, f"第 {head.last_id} 条审计记录与链尾记录不符（链被改动）")
+    return VerifyResult(ok=True, checked=checked)
