@@ -55,12 +55,22 @@ def test_user_add_reads_the_password_from_stdin(db: str) -> None:
         (["lian1", "--name", "王立案", "--role", "wizard"], "没有“wizard”这个角色"),
         (["lian1", "--name", "王立案", "--role", "handler", "--mobile", "12345"], "手机号"),
         (["lian 1", "--name", "王立案", "--role", "handler"], "登录名"),
+        (["cheng1", "--name", "王承办", "--role", "handler", "--team", "nope"], "团队：没有“nope”"),
+        (["cheng1", "--name", "王承办", "--role", "handler", "--title", "法官"], "职务：没有“法官”"),
     ],
 )
 def test_user_add_bad_input_fails_with_one_line(db: str, args: list[str], message: str) -> None:
     result = invoke("user", "add", *args, "--db", db, stdin="s3cret-pass\n")
     assert result.exit_code == 1 and message in result.output
     assert invoke("user", "list", "--json", "--db", db).stdout.strip() == "[]"
+
+
+def test_user_add_takes_team_and_title_by_code_or_chinese_name(db: str) -> None:
+    for login, team, title in (("cheng1", "快执", "员额法官"), ("cheng2", "intensive", "enforcement_officer")):
+        args = ("--role", "handler", "--team", team, "--title", title, "--db", db)
+        result = invoke("user", "add", login, "--name", "王承办", *args, stdin="s3cret-pass\n")
+        assert result.exit_code == 0, result.output
+    assert len(json.loads(invoke("user", "list", "--json", "--db", db).stdout)) == 2
 
 
 def test_audit_verify_passes_on_an_untouched_trail(db: str) -> None:
@@ -100,6 +110,15 @@ def test_audit_verify_fails_naming_the_first_bad_row(db: str) -> None:
 def test_calendar_due(trigger: str, days: str, due: str) -> None:
     result = invoke("calendar", "due", trigger, days)
     assert result.exit_code == 0 and result.stdout.strip() == due
+
+
+def test_calendar_due_says_when_the_deadline_rests_on_provisional_data() -> None:
+    into_2027 = invoke("calendar", "due", "2026-12-25", "15")
+    assert into_2027.stdout.strip() == "2027-01-11"  # the date alone on stdout, for scripts
+    assert "2027 年节假日数据为暂定" in into_2027.stderr
+    assert "暂定" not in invoke("calendar", "due", "2026-09-29", "2").stderr
+    as_json = json.loads(invoke("calendar", "due", "2026-12-30", "2", "--json").stdout)
+    assert as_json["provisional_years"] == [2027]
 
 
 def test_calendar_due_rejects_an_impossible_date_and_a_missing_year() -> None:

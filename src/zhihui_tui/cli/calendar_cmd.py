@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -34,11 +35,25 @@ def due(
         counting = CountingPolicy(policy) if policy else None
     except ValueError:
         raise FieldError("--policy", "只能是 calendar 或 working") from None
-    result = runtime(ctx).calendar.due_date(start, days, counting)
+    rt = runtime(ctx)
+    result = rt.calendar.due_date(start, days, counting)
+    provisional = provisional_years(rt.data_dir, start.year, result.year)
     if as_json:
-        print_json({"trigger": start.isoformat(), "days": days, "due": result.isoformat()})
-    else:
-        typer.echo(result.isoformat())
+        print_json(
+            {"trigger": start.isoformat(), "days": days, "due": result.isoformat(), "provisional_years": provisional}
+        )
+        return
+    typer.echo(result.isoformat())
+    if provisional:  # on stderr: a script reading the date from stdout still gets one line
+        years = "、".join(str(year) for year in provisional)
+        typer.echo(f"注意：{years} 年节假日数据为暂定，国务院公布安排后请核对（zhihui calendar status）", err=True)
+
+
+def provisional_years(data_dir: Path, first: int, last: int) -> list[int]:
+    """The years from ``first`` to ``last`` whose holiday data is provisional: the deadline may still move."""
+    from zhihui_tui.services.calendar_data import calendar_status
+
+    return [s.year for s in calendar_status(data_dir).years if s.provisional and first <= s.year <= last]
 
 
 @app.command("status")

@@ -31,12 +31,14 @@ def add(
     name: Annotated[str, typer.Option("--name", help="姓名")],
     role: Annotated[list[str], typer.Option("--role", help="角色代码或岗位名，可重复")],
     team: Annotated[str | None, typer.Option("--team", help="fast（快执）或 intensive（精执）")] = None,
-    title: Annotated[str | None, typer.Option("--title", help="judge / enforcement_officer / clerk")] = None,
+    title: Annotated[
+        str | None, typer.Option("--title", help="judge（员额法官）/ enforcement_officer（执行员）/ clerk（书记员）")
+    ] = None,
     office_phone: Annotated[str | None, typer.Option("--office-phone", help="办公座机")] = None,
     mobile: Annotated[str | None, typer.Option("--mobile", help="手机（接待岗不可见）")] = None,
 ) -> None:
     """创建账号；密码从终端读取（两次），或从标准输入的第一行读取。"""
-    from zhihui_tui.domain.roles import Role, Team, Title
+    from zhihui_tui.domain.roles import Role, Team, Title, parse_labelled
     from zhihui_tui.domain.validators import normalize_landline, normalize_mobile
     from zhihui_tui.services.accounts import NewStaff, add_staff, system_actor
 
@@ -48,8 +50,8 @@ def add(
         name=name,
         roles=roles,
         password=_read_password(),
-        team=Team(team) if team else None,
-        title=Title(title) if title else None,
+        team=parse_labelled(Team, team, "团队") if team else None,
+        title=parse_labelled(Title, title, "职务") if title else None,
         office_phone=normalize_landline(office_phone) if office_phone else None,
         mobile=normalize_mobile(mobile) if mobile else None,
     )

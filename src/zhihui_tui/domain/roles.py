@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TypeVar
 
 
 class Role(StrEnum):
@@ -73,3 +74,18 @@ class Title(StrEnum):
     @property
     def label(self) -> str:
         return {Title.JUDGE: "员额法官", Title.ENFORCEMENT_OFFICER: "执行员", Title.CLERK: "书记员"}[self]
+
+
+Labelled = TypeVar("Labelled", Team, Title)
+
+
+def parse_labelled(cls: type[Labelled], text: str, field: str) -> Labelled:
+    """A team or title from its code or its Chinese name; a FieldError listing both otherwise."""
+    value = text.strip()
+    for member in cls:
+        if value in (member.value, member.label):
+            return member
+    from zhihui_tui.domain.errors import FieldError
+
+    choices = "、".join(f"{member.value}（{member.label}）" for member in cls)
+    raise FieldError(field, f"没有“{text}”；可选：{choices}")
