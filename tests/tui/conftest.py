@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -37,3 +39,11 @@ def demo_runtime(demo_template: Path, tmp_path: Path) -> Runtime:
     copy = tmp_path / "demo.db"
     shutil.copyfile(demo_template, copy)  # the engine was disposed: no WAL left, the file is complete
     return Runtime(database_url=f"sqlite:///{copy}", clock=FixedClock(FIXED_NOW), court=COURT, data_dir=tmp_path)
+
+
+@pytest.fixture(autouse=True)
+def _unfreeze_after_each_test() -> Iterator[None]:
+    """The app freezes what start-up built (``freeze_long_lived_objects``): right for one app per process, but a
+    test process runs hundreds; give each test's objects back to the collector."""
+    yield
+    gc.unfreeze()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 
 from textual.pilot import Pilot
@@ -35,6 +36,8 @@ def test_her_posts_are_built_after_sign_in_and_read_nothing_until_opened(runtime
         queue = filing.query_one("#queue", DataTable)
         assert queue.row_count == 0  # built, styled and laid out, but its rows are read on opening
         assert filing.query("#form Input")  # the deferred receiving form was built ahead too
+
+        assert gc.get_freeze_count() > 0  # what start-up built is left out of later collections
 
         await pilot.press("f3")
         await settle(pilot, lambda: queue.row_count > 0)
