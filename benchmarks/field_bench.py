@@ -32,7 +32,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from screen_timing import FrameClock, Opening, settled_after_sign_in
+from screen_timing import FrameClock, Opening, settled_after_sign_in, table_shows_rows
 from sqlalchemy import Engine, insert
 
 from zhihui_tui.db.engine import make_engine
@@ -286,7 +286,7 @@ async def _screen_figures(url: str, data_dir: Path, *, prepare_ahead: bool) -> l
             await _sign_in(pilot, login)
             await settled_after_sign_in(app)
             for attempt in ("首次打开", "再次打开"):
-                opening = await frames.opening(key, lambda a=app, t=table_id: _rows_shown(a, t))
+                opening = await frames.opening(key, lambda a=app, t=table_id: table_shows_rows(a, t))
                 figures.append((f"{key.upper()} {attempt}", opening))
                 await app.workers.wait_for_complete()
                 app.screen.query_one(table_id, DataTable).clear()  # the next open must load again to pass
@@ -296,13 +296,6 @@ async def _screen_figures(url: str, data_dir: Path, *, prepare_ahead: bool) -> l
                 await asyncio.sleep(0.3)  # the home screen settles before the next key
         runtime.dispose()
     return figures
-
-
-def _rows_shown(app: Any, table_id: str) -> bool:
-    from textual.widgets import DataTable
-
-    tables = app.screen.query(table_id)
-    return bool(tables) and tables.first(DataTable).row_count > 0
 
 
 async def _sign_in(pilot: Any, login: str) -> None:

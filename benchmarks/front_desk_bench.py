@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import search_bench
-from screen_timing import FrameClock, send_key, settled_after_sign_in
+from screen_timing import FrameClock, send_key, settled_after_sign_in, table_shows_rows
 from sqlalchemy import Engine, func, select
 from stdnum.cn import ric
 
@@ -128,13 +128,6 @@ async def _until(condition: Callable[[], Any], timeout: float = 60.0) -> None:
         await asyncio.sleep(0.001)
 
 
-def _rows(app: Any, selector: str) -> int:
-    from textual.widgets import DataTable
-
-    tables = app.screen.query(selector)
-    return tables.first(DataTable).row_count if tables else 0
-
-
 async def _back_home(app: Any, pilot: Any, selector: str) -> None:
     from textual.widgets import DataTable
 
@@ -172,7 +165,7 @@ async def _open_figures(url: str, data_dir: Path, id_number: str, *, prepare_ahe
         await settled_after_sign_in(app)
         for key, name, selector in (("f2", "接待台账", "#rc-ledger"), ("f3", "立案审查", "#queue")):
             for attempt in ("首次打开", "再次打开"):
-                opening = await frames.opening(key, lambda s=selector: _rows(app, s) > 0)
+                opening = await frames.opening(key, lambda s=selector: table_shows_rows(app, s))
                 lines.append(f"  {key.upper()} {name} {attempt}：{opening.line(OPEN_TARGET_MS)}")
                 await _back_home(app, pilot, selector)
         if prepare_ahead:

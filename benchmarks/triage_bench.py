@@ -30,7 +30,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from screen_timing import FrameClock, Opening, send_key, settled_after_sign_in
+from screen_timing import FrameClock, Opening, send_key, settled_after_sign_in, table_shows_rows
 from sqlalchemy import Engine, insert
 
 from zhihui_tui.db.engine import make_engine
@@ -228,7 +228,7 @@ async def screen_figures(url: str, data_dir: Path) -> dict[str, Any]:
             return tables.first(DataTable).row_count if tables else 0
 
         for attempt in ("首次打开", "再次打开"):
-            opening = await frames.opening("f5", lambda: board_rows() > 0)
+            opening = await frames.opening("f5", lambda: table_shows_rows(app, "#board"))
             figures[f"F5 {attempt}"] = opening
             figures[f"F5 {attempt} 载入行数"] = board_rows()
             await app.workers.wait_for_complete()
