@@ -27,6 +27,12 @@ if TYPE_CHECKING:
 INSTITUTIONS = list(Institution)
 
 
+def task_cells(row: CounterRow) -> tuple[str, ...]:
+    due = f"{row.deadline:%m-%d}" if row.deadline else "—"
+    status = (row.status.label, row.taken_by or "—", due, short(row.requirements, 24))
+    return (row.case_number, row.source.label, short(row.institution_name, 12), *status)
+
+
 class HandoverScreen(FormScreen):
     """交接：回执编号、协执单位经办人、办理结果、经办人签字 — all required; the signature is the officer's name."""
 
@@ -167,22 +173,8 @@ class CounterScreen(KeysetPaging, SignedInScreen):
 
     @on(TableLoaded)
     def show_rows(self, message: TableLoaded) -> None:
-        table = self.query_one("#tasks", DataTable)
-        table.clear()
-        self._rows = {}
-        for row in message.rows:
-            due = f"{row.deadline:%m-%d}" if row.deadline else "—"
-            table.add_row(
-                row.case_number,
-                row.source.label,
-                short(row.institution_name, 12),
-                row.status.label,
-                row.taken_by or "—",
-                due,
-                short(row.requirements, 24),
-                key=str(row.id),
-            )
-            self._rows[str(row.id)] = row
+        self._rows = {str(row.id): row for row in message.rows}
+        self.query_one("#tasks", DataTable).replace_rows((key, task_cells(row)) for key, row in self._rows.items())
         self.query_one("#ct-tabs", Static).update(self.tabs_text())
         self.query_one("#ct-status", Static).update(message.note or "")
         self.show_detail()

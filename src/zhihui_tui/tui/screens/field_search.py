@@ -30,6 +30,12 @@ if TYPE_CHECKING:
 OWNER_KIND = "field_search"
 
 
+def search_cells(row: SearchRow) -> tuple[str, ...]:
+    kind = ("临时" if row.urgent else "") + row.kind.label
+    people = "、".join(row.investigators) or "—"
+    return (row.case_number, kind, f"{row.deadline:%m-%d}", row.status.label, people, short(row.requirements, 30))
+
+
 def attachment_lines(items: list[AttachmentView]) -> str:
     if not items:
         return "附件：无"
@@ -219,23 +225,8 @@ class FieldSearchScreen(KeysetPaging, SignedInScreen):
 
     @on(TableLoaded)
     def show_rows(self, message: TableLoaded) -> None:
-        table = self.query_one("#queue", DataTable)
-        table.clear()
-        self._rows = {}
-        for row in message.rows:
-            kind = ("临时" if row.urgent else "") + row.kind.label
-            people = "、".join(row.investigators) or "—"
-            due = f"{row.deadline:%m-%d}"
-            table.add_row(
-                row.case_number,
-                kind,
-                due,
-                row.status.label,
-                people,
-                short(row.requirements, 30),
-                key=str(row.matter_id),
-            )
-            self._rows[str(row.matter_id)] = row
+        self._rows = {str(row.matter_id): row for row in message.rows}
+        self.query_one("#queue", DataTable).replace_rows((key, search_cells(row)) for key, row in self._rows.items())
         self.query_one("#fs-roster", Static).update(self._roster_text)
         self.query_one("#fs-status", Static).update(message.note or "队列为空")
         self.show_detail()

@@ -37,6 +37,15 @@ def state_label(step: OpenStep) -> str:
     return step.state.label
 
 
+def step_cells(step: OpenStep) -> tuple[Text | str, ...]:
+    return (
+        Text(state_label(step), style=STATE_STYLES[step.state]),
+        step.case_number,
+        step.label,
+        f"{step.due:%Y-%m-%d}",
+    )
+
+
 def summary_text(total: int, overdue: int, shown: int) -> str:
     text = f"共 {total} 项，超期 {overdue} 项"
     if shown < total:
@@ -115,15 +124,7 @@ class HomeScreen(SignedInScreen):
     @on(StepsLoaded)
     def show_steps(self, message: StepsLoaded) -> None:
         table = self.query_one("#todo-table", DataTable)
-        table.clear()
-        for step in message.steps:
-            table.add_row(
-                Text(state_label(step), style=STATE_STYLES[step.state]),
-                step.case_number,
-                step.label,
-                f"{step.due:%Y-%m-%d}",
-                key=str(step.deadline_id),
-            )
+        table.replace_rows((str(step.deadline_id), step_cells(step)) for step in message.steps)
         empty = not message.steps
         table.display = not empty
         self.query_one("#todo-empty", Static).display = empty

@@ -54,7 +54,7 @@ from zhihui_tui.tui.shell import shell_of
 from zhihui_tui.tui.widgets.table import DataTable
 
 if TYPE_CHECKING:
-    from zhihui_tui.services.reception import LedgerView, VisitorCase
+    from zhihui_tui.services.reception import LedgerRow, LedgerView, VisitorCase
 
 CASE_HINT = "输入有效证件号后，列出其作为当事人或代理人的案件"
 NO_CASES = "该证件号未在任何案件中登记（可不选案件，或核对证件号）"
@@ -102,6 +102,18 @@ def contact_text(case: VisitorCase) -> str:
     """R-REC-3: the handler is reached by the office landline (or the centre's hotline), never a mobile."""
     handler = case.handler_name or "未分配"
     return f"承办人 {handler} · 办公电话 {case.handler_contact}"
+
+
+def ledger_cells(row: LedgerRow) -> tuple[str, ...]:
+    visitor = (row.channel.label, short(row.visitor_name, 8), row.id_number_masked)
+    return (
+        f"{row.visited_at:%H:%M}",
+        *visitor,
+        row.purpose.label,
+        row.case_number or "—",
+        row.staff_name,
+        short(row.outcome, 20),
+    )
 
 
 def counts_text(ledger: LedgerView) -> str:
@@ -665,19 +677,7 @@ class ReceptionScreen(SignedInScreen):
         self.show_notice(message.notice)
         self.query_one("#rc-counts", Static).update(counts_text(message.ledger))
         table = self.query_one("#rc-ledger", DataTable)
-        table.clear()
-        for row in message.ledger.rows:
-            table.add_row(
-                f"{row.visited_at:%H:%M}",
-                row.channel.label,
-                short(row.visitor_name, 8),
-                row.id_number_masked,
-                row.purpose.label,
-                row.case_number or "—",
-                row.staff_name,
-                short(row.outcome, 20),
-                key=str(row.visit_id),
-            )
+        table.replace_rows((str(row.visit_id), ledger_cells(row)) for row in message.ledger.rows)
 
     @on(NoticeChanged)
     def notice_changed(self, message: NoticeChanged) -> None:

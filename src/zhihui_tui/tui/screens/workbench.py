@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -264,49 +264,59 @@ class WorkbenchScreen(KeysetPaging, SignedInScreen):
 
     @on(TableLoaded)
     def show_rows(self, message: TableLoaded) -> None:
-        table = self.query_one(f"#{message.target}", DataTable)
-        table.clear()
-        fill = {"cases": self._fill_cases, "waiting": self._fill_waiting, "desk": self._fill_desk}
-        fill.get(message.target, self._fill_approvals)(table, message.rows)
+        fill = {"cases": self._case_cells, "waiting": self._waiting_cells, "desk": self._desk_cells}
+        rows = fill.get(message.target, self._approval_cells)(message.rows)
+        self.query_one(f"#{message.target}", DataTable).replace_rows(rows)
         if message.note:
             self._notes[message.target] = message.note
         status = "；".join(self._notes[key] for key in ("cases", "desk", "approvals") if key in self._notes)
         self.query_one("#wb-status", Static).update(status)
 
-    def _fill_cases(self, table: DataTable[Any], rows: list[CaseRow]) -> None:
-        self._case_rows = {}
-        for row in rows:
-            due = f"{row.next_due:%Y-%m-%d}" if row.next_due else "—"
-            table.add_row(row.case_number, row.stage.label, due, str(row.open_matters or ""), key=str(row.id))
-            self._case_rows[str(row.id)] = row
-
-    def _fill_waiting(self, table: DataTable[Any], items: list[WaitingItem]) -> None:
-        self._waiting_rows = {}
-        for i, item in enumerate(items):
-            when = f"{item.at:%m-%d %H:%M}"
-            table.add_row(Text(item.kind, style="bold"), item.case_number, when, short(item.text, 40), key=str(i))
-            self._waiting_rows[str(i)] = item
-
-    def _fill_desk(self, table: DataTable[Any], rows: list[MatterRow]) -> None:
-        self._desk_rows = {}
-        today = self.shell.runtime.clock.now().date()
-        for row in rows:
-            table.add_row(
-                row.case_number,
-                row.kind.label,
-                row.requested_by,
-                due_cell(row.deadline, today),
-                short(row.requirements),
-                key=str(row.id),
+    def _case_cells(self, rows: list[CaseRow]) -> list[tuple[str, tuple[str, ...]]]:
+        self._case_rows = {str(row.id): row for row in rows}
+        return [
+            (
+                key,
+                (
+                    row.case_number,
+                    row.stage.label,
+                    f"{row.next_due:%Y-%m-%d}" if row.next_due else "—",
+                    str(row.open_matters or ""),
+                ),
             )
-            self._desk_rows[str(row.id)] = row
+            for key, row in self._case_rows.items()
+        ]
 
-    def _fill_approvals(self, table: DataTable[Any], rows: list[MatterRow]) -> None:
-        self._approval_rows = {}
-        for row in rows:
-            when = f"{row.requested_at:%m-%d %H:%M}"
-            table.add_row(row.case_number, row.requested_by, when, short(row.requirements), key=str(row.id))
-            self._approval_rows[str(row.id)] = row
+    def _waiting_cells(self, items: list[WaitingItem]) -> list[tuple[str, tuple[Text | str, ...]]]:
+        self._waiting_rows = {str(i): item for i, item in enumerate(items)}
+        return [
+            (key, (Text(item.kind, style="bold"), item.case_number, f"{item.at:%m-%d %H:%M}", short(item.text, 40)))
+            for key, item in self._waiting_rows.items()
+        ]
+
+    def _desk_cells(self, rows: list[MatterRow]) -> list[tuple[str, tuple[Text | str, ...]]]:
+        self._desk_rows = {str(row.id): row for row in rows}
+        today = self.shell.runtime.clock.now().date()
+        return [
+            (
+                key,
+                (
+                    row.case_number,
+                    row.kind.label,
+                    row.requested_by,
+                    due_cell(row.deadline, today),
+                    short(row.requirements),
+                ),
+            )
+            for key, row in self._desk_rows.items()
+        ]
+
+    def _approval_cells(self, rows: list[MatterRow]) -> list[tuple[str, tuple[str, ...]]]:
+        self._approval_rows = {str(row.id): row for row in rows}
+        return [
+            (key, (row.case_number, row.requested_by, f"{row.requested_at:%m-%d %H:%M}", short(row.requirements)))
+            for key, row in self._approval_rows.items()
+        ]
 
     @on(LoadFailed)
     def show_failure(self, message: LoadFailed) -> None:

@@ -5,6 +5,9 @@
   width never reads the result: 30 ms for F2's 120-row ledger, on the way to its first frame. For rows of one
   line without a label (all of ours) only auto-width columns are measured, and a plain one-line cell by
   ``cell_len``, which is what the measuring comes to; anything else goes the upstream way.
+* **A reload that brings the same rows draws nothing** (``replace_rows``): switching back to a post reads its
+  rows again, and clearing and refilling the table re-rendered every visible cell (45 ms for F8's tasks at
+  120×36). When rows do change, the cursor stays on the row it was on.
 * **Cell caches are dropped after measuring.** DataTable caches each cell's render under a key that does not
   hold the column's width. On a loaded machine the screen can render between ``add_row`` and the measuring; the
   cached cells then stay cut at the header's width (seen in CI snapshots: ``（20  承办``) until something else
@@ -13,7 +16,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Sequence
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -38,7 +41,37 @@ def plain_width(value: object) -> int | None:
     return cell_len(plain) if plain.isprintable() else None
 
 
+def comparable(cell: object) -> Hashable:
+    """A cell as it is drawn: rich ``Text`` compares its plain text and spans but not its style."""
+    if isinstance(cell, Text):
+        spans = tuple((span.start, span.end, str(span.style)) for span in cell.spans)
+        return ("text", cell.plain, str(cell.style), spans)
+    return cell  # type: ignore[return-value]
+
+
 class DataTable(TextualDataTable[CellType]):
+    def replace_rows(self, rows: Iterable[tuple[str, Sequence[CellType]]]) -> bool:
+        """Show ``rows`` (key, cells) in this order; False, and nothing redrawn, when they are what is shown."""
+        new = [(key, tuple(cells)) for key, cells in rows]
+        if [(key, tuple(map(comparable, cells))) for key, cells in new] == self._shown():
+            return False
+        cursor_key = self._cursor_key()
+        self.clear()
+        for key, cells in new:
+            self.add_row(*cells, key=key)
+        keys = [key for key, _ in new]
+        if cursor_key in keys and self.cursor_type == "row":
+            self.move_cursor(row=keys.index(cursor_key), animate=False)
+        return True
+
+    def _shown(self) -> list[tuple[str | None, tuple[Hashable, ...]]]:
+        return [(row.key.value, tuple(map(comparable, self.get_row(row.key)))) for row in self.ordered_rows]
+
+    def _cursor_key(self) -> str | None:
+        if not self.row_count or not self.is_valid_row_index(self.cursor_row):
+            return None
+        return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+
     def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
         rows = [key for key in new_rows if key in self._row_locations]  # a row may be gone before idle
         if self._plain(rows):

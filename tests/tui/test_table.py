@@ -1,4 +1,4 @@
-"""The DataTable subclass sizes columns as Textual's would, with less work (tui/widgets/table.py)."""
+"""The DataTable subclass: columns sized as Textual's would with less work, rows replaced only when changed."""
 
 from __future__ import annotations
 
@@ -77,3 +77,31 @@ def test_columns_come_out_as_wide_as_textuals_own() -> None:
         assert ours.virtual_size == theirs.virtual_size
 
     run_scenario(app, scenario, (120, 20))
+
+
+def test_replacing_rows_with_the_same_draws_nothing_and_a_change_keeps_the_cursor_on_its_row() -> None:
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            table: DataTable[str | Text] = DataTable(cursor_type="row")
+            table.add_columns("案号", "状态")
+            yield table
+
+    app = One()
+    rows = [(str(n), (f"（2026）内2221执{n}号", Text("待办", style="yellow"))) for n in range(1, 6)]
+
+    async def scenario(pilot: Pilot) -> None:
+        table = app.query_one(DataTable)
+        assert table.replace_rows(rows) is True
+        table.move_cursor(row=3)
+        await pilot.pause()
+        assert table.replace_rows(list(rows)) is False  # the same rows again: nothing cleared, nothing redrawn
+        assert table.cursor_row == 3
+        restyled = [*rows[:4], ("5", (rows[4][1][0], Text("待办", style="red")))]
+        assert table.replace_rows(restyled) is True  # the same words in another colour are a change
+        assert table.cursor_row == 3
+        assert table.replace_rows([rows[0], rows[3]]) is True  # rows 2, 3 and 5 gone: the cursor follows row 4
+        await pilot.pause()
+        assert table.cursor_row == 1
+        assert table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == "4"
+
+    run_scenario(app, scenario, (80, 12))
