@@ -21,6 +21,9 @@ from dataclasses import dataclass
 from typing import Any
 
 BURST_GAP_SECONDS = 0.1
+# (what is timed, whether the list is emptied before the next opening): a reopening after the rows were cleared
+# reads and draws every row again; switching back with the data unchanged shows the rows at once.
+OPENINGS = (("首次打开", True), ("再次打开（行已清空，全部重画）", False), ("切回（数据未变）", False))
 QUIET_SECONDS = 0.3  # no frame for this long: the opening is over
 POLL_SECONDS = 0.001
 
