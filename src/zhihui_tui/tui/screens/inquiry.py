@@ -19,6 +19,7 @@ from zhihui_tui.domain.money import fen_to_yuan_str, format_yuan
 from zhihui_tui.domain.steps import DeadlineState
 from zhihui_tui.tui.screens.base import SignedInScreen
 from zhihui_tui.tui.screens.confirm import ConfirmScreen
+from zhihui_tui.tui.screens.forms import short
 from zhihui_tui.tui.widgets.keybar import KeyBar
 from zhihui_tui.tui.widgets.table import DataTable
 
@@ -68,6 +69,9 @@ FindingForm, FlagsForm { align: center middle; }
 """
 
 
+RESPONDENTS_WIDTH = 16  # characters (up to 32 cells) of the 被执行人 cell
+
+
 def state_text(row: QueueRow) -> Text:
     if row.state is None:
         return Text("—")
@@ -78,6 +82,13 @@ def progress_text(row: QueueRow) -> str:
     if not row.started:
         return "未启动"
     return f"已启动 {row.findings} 条"
+
+
+def queue_cells(row: QueueRow) -> tuple[Text | str, ...]:
+    # A long organisation name would push 截止 and 进度 off a 120-column screen: cut, the full names show on Enter.
+    due = f"{row.due:%Y-%m-%d}" if row.due else ""
+    respondents = short(row.respondents, RESPONDENTS_WIDTH)
+    return (state_text(row), row.case_number, respondents, format_yuan(row.target_fen), due, progress_text(row))
 
 
 def amount_text(fen: int | None) -> str:
@@ -165,17 +176,7 @@ class InquiryScreen(SignedInScreen):
     def show_queue(self, message: QueueLoaded) -> None:
         self.rows = message.rows
         table = self.query_one("#inquiry-queue", DataTable)
-        table.clear()
-        for row in message.rows:
-            table.add_row(
-                state_text(row),
-                row.case_number,
-                row.respondents,
-                format_yuan(row.target_fen),
-                f"{row.due:%Y-%m-%d}" if row.due else "",
-                progress_text(row),
-                key=str(row.case_id),
-            )
+        table.replace_rows((str(row.case_id), queue_cells(row)) for row in message.rows)
         empty = not message.rows
         table.display = not empty
         placeholder = self.query_one("#inquiry-empty", Static)
