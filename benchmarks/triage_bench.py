@@ -246,6 +246,7 @@ async def screen_figures(url: str, data_dir: Path) -> dict[str, Any]:
         await pilot.press("f5")
         await _until(lambda: board_rows() > 0)
         await app.workers.wait_for_complete()
+        await asyncio.sleep(0.3)  # the opening's own frames are drawn (timed above); then the director reads
         table = app.screen.query_one("#board", DataTable)
         samples = []
         start_all = time.perf_counter()
