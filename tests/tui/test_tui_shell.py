@@ -425,44 +425,35 @@ def _drain_until(fd: int, done: Callable[[], bool], timeout: float) -> bool:
     return done()
 
 
-def test_hang_up_keeps_drafts_then_exits(runtime: Runtime) -> None:
+class DraftScreen(Screen[None]):
+    """A form in progress: on a hang-up the app asks it to keep its draft."""
+
+    def __init__(self, kept: list[str]) -> None:
+        super().__init__()
+        self.kept = kept
+
+    def save_draft(self) -> None:
+        self.kept.append("draft")
+
+
+@pytest.mark.parametrize("elsewhere", [False, True], ids=["on screen", "on another post"])
+def test_hang_up_keeps_drafts_then_exits(runtime: Runtime, elsewhere: bool) -> None:
     app = ZhihuiApp(runtime)
     kept: list[str] = []
 
-    class FormScreen(Screen[None]):
-        def save_draft(self) -> None:
-            kept.append("draft")
-
     async def scenario(pilot: Pilot) -> None:
         await sign_in(pilot)
-        await app.push_screen(FormScreen())
+        await app.push_screen(DraftScreen(kept))  # a form left open on 我的待办 …
+        if elsewhere:
+            app.action_open_post("f2")  # … while the clerk works at 接待台账
+            await settle(pilot)
+            assert not isinstance(app.screen, DraftScreen)
         app.hang_up()
         await pilot.pause()
 
     drive(app, scenario)
     assert kept == ["draft"]
     assert app.return_code == EXIT_HANGUP
-
-
-def test_hang_up_keeps_the_drafts_of_posts_not_on_screen(runtime: Runtime) -> None:
-    app = ZhihuiApp(runtime)
-    kept: list[str] = []
-
-    class FormScreen(Screen[None]):
-        def save_draft(self) -> None:
-            kept.append("draft")
-
-    async def scenario(pilot: Pilot) -> None:
-        await sign_in(pilot)
-        await app.push_screen(FormScreen())  # a form left open on 我的待办 …
-        app.action_open_post("f2")  # … while the clerk works at 接待台账
-        await settle(pilot)
-        assert not isinstance(app.screen, FormScreen)
-        app.hang_up()
-        await pilot.pause()
-
-    drive(app, scenario)
-    assert kept == ["draft"]
 
 
 def test_a_terminal_that_hung_up_without_a_signal_ends_the_app(runtime: Runtime) -> None:
