@@ -18,6 +18,7 @@ from zhihui_tui.services.calendar_data import (
     library_years,
     load_calendar,
     parse_year_file,
+    provisional_years,
 )
 
 D = date.fromisoformat
@@ -164,6 +165,11 @@ def test_calendar_status_without_court_files() -> None:
     assert last.origin == "内置文件 zhihui_tui.calendar_data/2027.toml"
     first = status.years[0]
     assert first.origin == "chinesecalendar 库" and not first.provisional
+
+
+def test_provisional_years_of_a_span() -> None:
+    assert provisional_years(None, 2026, 2026) == []
+    assert provisional_years(None, 2026, 2027) == [2027]  # a December deadline running into January
 
 
 def test_status_renders_as_text_and_json(tmp_path: Path) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -27,6 +26,7 @@ def due(
     from zhihui_tui.domain.calendar import CountingPolicy
     from zhihui_tui.domain.errors import FieldError
     from zhihui_tui.domain.validators import parse_date
+    from zhihui_tui.services.calendar_data import provisional_years
 
     start = parse_date(trigger, field="起算日")
     if days < 0:
@@ -47,13 +47,6 @@ def due(
     if provisional:  # on stderr: a script reading the date from stdout still gets one line
         years = "、".join(str(year) for year in provisional)
         typer.echo(f"注意：{years} 年节假日数据为暂定，国务院公布安排后请核对（zhihui calendar status）", err=True)
-
-
-def provisional_years(data_dir: Path, first: int, last: int) -> list[int]:
-    """The years from ``first`` to ``last`` whose holiday data is provisional: the deadline may still move."""
-    from zhihui_tui.services.calendar_data import calendar_status
-
-    return [s.year for s in calendar_status(data_dir).years if s.provisional and first <= s.year <= last]
 
 
 @app.command("status")

@@ -309,3 +309,8 @@ def calendar_status(data_dir: Path | None = None) -> CalendarStatus:
     first, last = min(covered), max(covered)
     gaps = tuple(y for y in range(first, last + 1) if y not in covered)
     return CalendarStatus(years=years, first_missing_year=last + 1, gaps=gaps)
+
+
+def provisional_years(data_dir: Path | None, first: int, last: int) -> list[int]:
+    """The years from ``first`` to ``last`` whose holiday data is provisional: a deadline across them may move."""
+    return [s.year for s in calendar_status(data_dir).years if s.provisional and first <= s.year <= last]
