@@ -28,9 +28,15 @@ INSTITUTIONS = list(Institution)
 
 
 def task_cells(row: CounterRow) -> tuple[str, ...]:
-    due = f"{row.deadline:%m-%d}" if row.deadline else "—"
-    status = (row.status.label, row.taken_by or "—", due, short(row.requirements, 24))
-    return (row.case_number, row.source.label, short(row.institution_name, 12), *status)
+    return (
+        row.case_number,
+        row.source.label,
+        short(row.institution_name, 12),
+        row.status.label,
+        row.taken_by or "—",
+        f"{row.deadline:%m-%d}" if row.deadline else "—",
+        short(row.requirements, 24),
+    )
 
 
 class HandoverScreen(FormScreen):

@@ -105,10 +105,11 @@ def contact_text(case: VisitorCase) -> str:
 
 
 def ledger_cells(row: LedgerRow) -> tuple[str, ...]:
-    visitor = (row.channel.label, short(row.visitor_name, 8), row.id_number_masked)
     return (
         f"{row.visited_at:%H:%M}",
-        *visitor,
+        row.channel.label,
+        short(row.visitor_name, 8),
+        row.id_number_masked,
         row.purpose.label,
         row.case_number or "—",
         row.staff_name,

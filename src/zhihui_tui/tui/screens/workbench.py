@@ -274,49 +274,20 @@ class WorkbenchScreen(KeysetPaging, SignedInScreen):
 
     def _case_cells(self, rows: list[CaseRow]) -> list[tuple[str, tuple[str, ...]]]:
         self._case_rows = {str(row.id): row for row in rows}
-        return [
-            (
-                key,
-                (
-                    row.case_number,
-                    row.stage.label,
-                    f"{row.next_due:%Y-%m-%d}" if row.next_due else "—",
-                    str(row.open_matters or ""),
-                ),
-            )
-            for key, row in self._case_rows.items()
-        ]
+        return [(key, case_cells(row)) for key, row in self._case_rows.items()]
 
     def _waiting_cells(self, items: list[WaitingItem]) -> list[tuple[str, tuple[Text | str, ...]]]:
         self._waiting_rows = {str(i): item for i, item in enumerate(items)}
-        return [
-            (key, (Text(item.kind, style="bold"), item.case_number, f"{item.at:%m-%d %H:%M}", short(item.text, 40)))
-            for key, item in self._waiting_rows.items()
-        ]
+        return [(key, waiting_cells(item)) for key, item in self._waiting_rows.items()]
 
     def _desk_cells(self, rows: list[MatterRow]) -> list[tuple[str, tuple[Text | str, ...]]]:
         self._desk_rows = {str(row.id): row for row in rows}
         today = self.shell.runtime.clock.now().date()
-        return [
-            (
-                key,
-                (
-                    row.case_number,
-                    row.kind.label,
-                    row.requested_by,
-                    due_cell(row.deadline, today),
-                    short(row.requirements),
-                ),
-            )
-            for key, row in self._desk_rows.items()
-        ]
+        return [(key, desk_cells(row, today)) for key, row in self._desk_rows.items()]
 
     def _approval_cells(self, rows: list[MatterRow]) -> list[tuple[str, tuple[str, ...]]]:
         self._approval_rows = {str(row.id): row for row in rows}
-        return [
-            (key, (row.case_number, row.requested_by, f"{row.requested_at:%m-%d %H:%M}", short(row.requirements)))
-            for key, row in self._approval_rows.items()
-        ]
+        return [(key, approval_cells(row)) for key, row in self._approval_rows.items()]
 
     @on(LoadFailed)
     def show_failure(self, message: LoadFailed) -> None:
@@ -469,6 +440,23 @@ class WorkbenchScreen(KeysetPaging, SignedInScreen):
             return
         self.app.call_from_thread(self.notify, "已批准，转线索查控组办理")
         self.app.call_from_thread(self.action_reload)
+
+
+def case_cells(row: CaseRow) -> tuple[str, ...]:
+    due = f"{row.next_due:%Y-%m-%d}" if row.next_due else "—"
+    return (row.case_number, row.stage.label, due, str(row.open_matters or ""))
+
+
+def waiting_cells(item: WaitingItem) -> tuple[Text | str, ...]:
+    return (Text(item.kind, style="bold"), item.case_number, f"{item.at:%m-%d %H:%M}", short(item.text, 40))
+
+
+def desk_cells(row: MatterRow, today: date) -> tuple[Text | str, ...]:
+    return (row.case_number, row.kind.label, row.requested_by, due_cell(row.deadline, today), short(row.requirements))
+
+
+def approval_cells(row: MatterRow) -> tuple[str, ...]:
+    return (row.case_number, row.requested_by, f"{row.requested_at:%m-%d %H:%M}", short(row.requirements))
 
 
 def due_cell(deadline: date, today: date) -> Text:
