@@ -48,10 +48,18 @@ def reason(exc: pytest.ExceptionInfo[FieldError]) -> str:
         (Decimal("12.34"), 1234),
         (Decimal("12.3400"), 1234),  # NUMERIC scale 4: exact, so accepted
         (Decimal("1E+3"), 100000),
-        (Decimal("-0"), 0),
+        (Decimal("0E-30"), 0),
+        # Number cells: the value the spreadsheet shows
+        (12.34, 1234),
+        (0.5, 50),
+        (12.0, 1200),
+        (1e3, 100000),
+        (0.0, 0),
+        (0.1 + 0.4, 50),  # a sum that happens to land on the double nearest 0.5
+        (123456789.12, 12345678912),
     ],
 )
-def test_parse_yuan_valid(raw: str | int | Decimal, fen: int) -> None:
+def test_parse_yuan_valid(raw: str | int | float | Decimal, fen: int) -> None:
     assert parse_yuan(raw) == fen
 
 
@@ -64,6 +72,12 @@ def test_parse_yuan_valid(raw: str | int | Decimal, fen: int) -> None:
         ("￥-5", "不能为负数"),
         (-1, "不能为负数"),
         (Decimal("-0.01"), "不能为负数"),
+        # A signed zero is refused everywhere, as text, number cell or Decimal
+        ("-0.00", "不能为负数"),
+        ("-0", "不能为负数"),
+        (-0.0, "不能为负数"),
+        (Decimal("-0"), "不能为负数"),
+        (-12.5, "不能为负数"),
         ("1.234", "最多两位小数"),
         ("1.230", "最多两位小数"),
         (Decimal("1.005"), "最多两位小数"),
@@ -75,6 +89,16 @@ def test_parse_yuan_valid(raw: str | int | Decimal, fen: int) -> None:
         ("-inf", "不能为负数"),
         (Decimal("NaN"), "金额无效"),
         (Decimal("Infinity"), "金额无效"),
+        (float("nan"), "金额无效"),
+        (float("inf"), "金额无效"),
+        (float("-inf"), "金额无效"),
+        (Decimal("1E+999999999"), "金额过大"),  # refused before a billion-digit int is built
+        (Decimal("1E-999999999"), "最多两位小数"),
+        (1e16, "金额过大"),
+        (
+            0.1 + 0.7,
+            "金额 0.7999999999999999 不是精确到分的数值（可能是公式的计算结果）：请在表格中改为最多两位小数，如 0.80",
+        ),
         ("1e5", "不能使用科学计数法"),
         ("1.5E+3", "不能使用科学计数法"),
         ("100000000000.01", "不能超过 100,000,000,000.00 元"),
@@ -82,24 +106,79 @@ def test_parse_yuan_valid(raw: str | int | Decimal, fen: int) -> None:
         ("1,00", "金额格式不正确，应如 123456.78 或 123,456.78"),
         ("12,34.5", "金额格式不正确，应如 123456.78 或 123,456.78"),
         ("1 000", "金额格式不正确，应如 123456.78 或 123,456.78"),
-        ("5.", "金额格式不正确，应如 123456.78 或 123,456.78"),
+        ("5.", "金额格式不正确，应如 123456.78 或 123,456.78"),  # a point needs digits on both sides
+        ("12.", "金额格式不正确，应如 123456.78 或 123,456.78"),
+        (".5", "金额格式不正确，应如 123456.78 或 123,456.78"),
+        ("1,234.5.6", "金额格式不正确，应如 123456.78 或 123,456.78"),
         ("15万", "金额格式不正确，应如 123456.78 或 123,456.78"),
         ("+5", "金额格式不正确，应如 123456.78 或 123,456.78"),
         ("١٢", "金额格式不正确，应如 123456.78 或 123,456.78"),  # Arabic-Indic digits
     ],
 )
-def test_parse_yuan_invalid(raw: str | int | Decimal, message: str) -> None:
+def test_parse_yuan_invalid(raw: str | int | float | Decimal, message: str) -> None:
     with pytest.raises(FieldError) as exc:
         parse_yuan(raw, field="申请执行标的")
     assert reason(exc) == message
     assert exc.value.field == "申请执行标的"
 
 
-@pytest.mark.parametrize("raw", [1.5, 0.0, float("nan"), True, None, [1]])
-def test_parse_yuan_rejects_float_and_other_types(raw: object) -> None:
+@pytest.mark.parametrize("raw", [True, False, None, [1], b"12"])
+def test_parse_yuan_rejects_other_types(raw: object) -> None:
     with pytest.raises(FieldError) as exc:
         parse_yuan(raw)  # type: ignore[arg-type]
-    assert reason(exc) == "金额必须以文本或整数给出"
+    assert reason(exc) == "金额必须以文本或数字给出"
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown", "hint"),
+    [(0.1 + 0.2, "0.30000000000000004", "0.30"), (1.005, "1.005", "1.00"), (1.5e-05, "1.5e-05", "0.00")],
+)
+def test_float_not_exact_to_the_fen_is_refused_with_the_value_shown(raw: float, shown: str, hint: str) -> None:
+    with pytest.raises(FieldError) as exc:
+        parse_yuan(raw, field="执行标的")
+    assert exc.value.field == "执行标的"
+    assert reason(exc).startswith(f"金额 {shown} 不是精确到分的数值")
+    assert reason(exc).endswith(f"如 {hint}")
+
+
+@given(st.floats(allow_nan=True, allow_infinity=True))
+def test_float_accepted_only_when_exact(value: float) -> None:
+    """Accepted ⇒ the fen are exactly the value the spreadsheet shows, and they give back the same float."""
+    try:
+        fen = parse_yuan(value)
+    except FieldError as error:
+        assert error.field == "金额"
+        return
+    assert Decimal(repr(value)) * 100 == fen
+    assert float(fen_to_yuan_str(fen)) == value
+    assert parse_yuan(fen_to_yuan_str(fen)) == fen
+
+
+@given(st.integers(min_value=0, max_value=MAX_FEN))
+def test_float_cell_of_any_fen_value_is_accepted(fen: int) -> None:
+    """A cell typed as ``X.YZ`` holds the double nearest to it, which reads back as ``X.YZ``."""
+    assert parse_yuan(fen / 100) == fen
+
+
+@given(st.decimals(allow_nan=True, allow_infinity=True))
+def test_decimal_accepted_only_when_exact(value: Decimal) -> None:
+    try:
+        fen = parse_yuan(value)
+    except FieldError:
+        return
+    assert value == Decimal(fen) / 100 and not value.is_signed()
+
+
+@given(st.text(alphabet=st.sampled_from("0123456789.,-+eE元¥ ０１．，"), max_size=20))
+def test_text_accepted_only_when_it_reads_back_the_same(text: str) -> None:
+    """Any text is either refused with a FieldError or gives fen that format back to the same number."""
+    try:
+        fen = parse_yuan(text)
+    except FieldError:
+        return
+    assert fen >= 0
+    digits = "".join(ch for ch in text.replace("０", "0").replace("１", "1").replace("．", ".") if ch in "0123456789.")
+    assert Decimal(digits) * 100 == fen
 
 
 def test_parse_yuan_zero_and_max_options() -> None:
@@ -117,6 +196,7 @@ def test_parse_yuan_zero_and_max_options() -> None:
 def test_round_trip_json_form(fen: int) -> None:
     assert parse_yuan(fen_to_yuan_str(fen)) == fen
     assert parse_yuan(format_yuan(fen)) == fen
+    assert parse_yuan(f"￥{format_yuan(fen)}元") == fen
     assert parse_yuan(Decimal(fen_to_yuan_str(fen))) == fen
 
 

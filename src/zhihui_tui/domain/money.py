@@ -1,11 +1,13 @@
 """Money as integer fen (分): parsing clerk input, JSON and display forms, and 人民币大写.
 
-Floats never enter: binary fractions cannot hold 0.1 yuan exactly, and an amount in a ruling must
-round-trip to the fen.
+Floats never enter the arithmetic: binary fractions cannot hold 0.1 yuan exactly, and an amount in a ruling
+must round-trip to the fen.  A float is only *read*, from a spreadsheet number cell, and only when the value
+the spreadsheet shows is already exact to the fen (see :func:`parse_yuan`).
 """
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from decimal import Decimal
@@ -16,29 +18,44 @@ FEN_PER_YUAN = 100
 FEN_PER_WAN = 1_000_000
 DEFAULT_MAX_YUAN = Decimal("100000000000")  # 1,000 亿元: above any enforcement target
 
-_TYPE_MESSAGE = "金额必须以文本或整数给出"
+_TYPE_MESSAGE = "金额必须以文本或数字给出"
 _CURRENCY_PREFIXES = ("人民币", "RMB", "CNY", "¥")  # NFKC has already turned ￥ into ¥
 _AMOUNT = re.compile(r"(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<frac>[0-9]+))?")
 _MAX_DIGITS = 16  # longer integer parts exceed any sane max and would only slow int()
 
 
 def parse_yuan(
-    value: str | int | Decimal,
+    value: str | int | float | Decimal,
     *,
     field: str = "金额",
     allow_zero: bool = True,
     max_yuan: Decimal | int = DEFAULT_MAX_YUAN,
 ) -> int:
-    """Return fen for a yuan amount: ``"123,456.78"``, ``"￥1,000"``, ``"1000元"``, ``5`` (whole yuan).
+    """Return fen for a yuan amount: ``"123,456.78"``, ``"￥1,000"``, ``"1000元"``, ``5`` (whole yuan), ``12.5``.
 
-    Text with more than two decimals is refused even when they are zeros (``"1.230"``): in a ruling
-    it is more likely a mistyped ``1,230`` than a precise amount.  A ``Decimal`` (e.g. from a NUMERIC
-    column with a wider scale) may carry trailing zeros, as its value is exact.
+    The one parser behind the F-key forms, CSV cells and .xlsx cells, so every entry point gives the same
+    answer and the same Chinese message:
+
+    * Text is read after NFKC (full-width digits, ，．￥), with an optional 人民币/RMB/CNY/¥ prefix, 元 suffix
+      and ``,`` thousands separators in groups of three.  More than two decimals is refused even when they are
+      zeros (``"1.230"``): in a ruling it is more likely a mistyped ``1,230`` than a precise amount.
+      Scientific notation (``"1e3"``), NaN/inf, a ``+`` sign and 万 are refused.
+    * A decimal point needs digits on both sides: ``"12."`` and ``".5"`` are refused as malformed, in a form
+      and in a text cell alike (a number cell never looks like that: it shows ``12.0`` and ``0.5``).
+    * A minus sign is refused even on zero (``"-0.00"``, ``-0.0``, ``Decimal("-0")``): an amount is never
+      negative, and a signed zero is a formula result or a typo, not something a clerk means.
+    * A float (a spreadsheet number cell) is accepted only when its shortest repr — the value the spreadsheet
+      shows — has at most two decimals: ``12.34`` is 1234 fen, ``0.1 + 0.2`` (``0.30000000000000004``) is
+      refused with the value shown, never rounded silently.
+    * A ``Decimal`` (e.g. from a NUMERIC column with a wider scale) may carry trailing zeros, as its value is
+      exact; an int is whole yuan.  ``bool`` and other types are refused.
     """
-    if isinstance(value, (bool, float)):  # bool is an int subclass
+    if isinstance(value, bool):  # bool is an int subclass
         raise FieldError(field, _TYPE_MESSAGE)
     if isinstance(value, int):
         fen = value * FEN_PER_YUAN
+    elif isinstance(value, float):
+        fen = _float_to_fen(value, field)
     elif isinstance(value, Decimal):
         fen = _decimal_to_fen(value, field)
     elif isinstance(value, str):
@@ -55,21 +72,47 @@ def parse_yuan(
     return fen
 
 
+def _float_to_fen(value: float, field: str) -> int:
+    """A number cell, read as the shortest repr that round-trips: exactly what the spreadsheet displays."""
+    if not math.isfinite(value):
+        raise FieldError(field, "金额无效")
+    if math.copysign(1.0, value) < 0:  # also -0.0
+        raise FieldError(field, "不能为负数")
+    shown = repr(value)
+    exact = Decimal(shown)
+    exponent = exact.as_tuple().exponent
+    assert isinstance(exponent, int)  # finite
+    if exponent < -2:
+        raise FieldError(
+            field,
+            f"金额 {shown} 不是精确到分的数值（可能是公式的计算结果）：请在表格中改为最多两位小数，如 {value:.2f}",
+        )
+    return _decimal_to_fen(exact, field)
+
+
 def _decimal_to_fen(value: Decimal, field: str) -> int:
     """Exact conversion by digit arithmetic; Decimal operators would round at the context precision."""
     if not value.is_finite():
         raise FieldError(field, "金额无效")
-    sign, digits, exponent = value.as_tuple()
+    if value.is_signed():  # also Decimal("-0")
+        raise FieldError(field, "不能为负数")
+    _sign, digits, exponent = value.as_tuple()
     assert isinstance(exponent, int)  # finite
     coefficient = int("".join(map(str, digits)) or "0")
+    if coefficient == 0:
+        return 0
+    width = len(str(coefficient))
+    if width + exponent > _MAX_DIGITS:  # 1E+999999999 would build a huge int
+        raise FieldError(field, "金额过大")
     shift = exponent + 2
     if shift >= 0:
-        fen = coefficient * 10**shift
-    else:
-        fen, rest = divmod(coefficient, 10**-shift)
-        if rest:
-            raise FieldError(field, "最多两位小数")
-    return -fen if sign else fen
+        return coefficient * 10**shift
+    if -shift >= width:  # a non-zero fraction below one fen (and 10**-shift could be huge)
+        raise FieldError(field, "最多两位小数")
+    fen, rest = divmod(coefficient, 10**-shift)
+    if rest:
+        raise FieldError(field, "最多两位小数")
+    return fen
 
 
 def _text_to_fen(value: str, field: str) -> int:
