@@ -421,7 +421,7 @@ def _xlsx_bytes() -> bytes:
         ("cases.xlsx", csv_text([row()]).encode(), "请把扩展名改为 .csv"),
         ("cases.xls", b"\xd0\xcf\x11\xe0", "另存为 .xlsx"),
         ("cases.txt", b"x", "只能导入 .csv 或 .xlsx"),
-        ("cases.xlsx", b"PK\x03\x04broken", "无法读取 Excel 文件"),
+        ("cases.xlsx", b"PK\x03\x04broken", "文件无法读取：Excel 文件已损坏"),
     ],
     ids=["xlsx-as-csv", "binary", "gbk", "utf16", "empty", "missing", "tabs", "twice", "header-only", "csv-as-xlsx",
          "xls", "txt", "broken-zip"],

@@ -15,6 +15,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -98,11 +99,12 @@ def _text(cells: list[Cell], positions: dict[str, int], column: str) -> str:
     return cell_text(cells[index]).strip() if index is not None and index < len(cells) else ""
 
 
-def _raw_amount(cells: list[Cell], positions: dict[str, int]) -> str:
+def _raw_amount(cells: list[Cell], positions: dict[str, int]) -> str | int | float | Decimal:
+    """A number cell as it is, for the money parser's float rule; anything else as the text a clerk sees."""
     index = positions.get("金额")
     value = cells[index] if index is not None and index < len(cells) else None
-    if isinstance(value, float):  # an Excel number: its shortest repr is what the clerk typed
-        return repr(value).removesuffix(".0") if value.is_integer() else repr(value)
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return value
     return cell_text(value).strip()
 
 

@@ -1,7 +1,8 @@
 """``zhihui import cases FILE`` (SPEC §5.1): cases from .csv (UTF-8, with or without BOM) or .xlsx, all or nothing.
 
 Every row is parsed in full and every problem is collected with the row's physical line number (header = line 1);
-one bad row and nothing is written. A clean file goes in through ``register_case`` in one unit of work.
+one bad row and nothing is written. A clean file goes in with one short bulk transaction that writes what
+``register_case`` would write for each row (same rows, deadlines, search keys and audit entries).
 
 Rules beyond the column list (the decisions a clerk needs to know):
 
@@ -41,11 +42,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
-from sqlmodel import Session, col, select
+from pydantic_core import PydanticUndefined
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, SQLModel, col, select
 
 from zhihui_tui.db.engine import read_session
-from zhihui_tui.db.models import Case, CaseParty, Party, Staff, StaffRole
+from zhihui_tui.db.models import Case, CaseParty, Deadline, EnforcementBasis, Party, Staff, StaffRole, StageChange
 from zhihui_tui.domain.calendar import WorkCalendar
 from zhihui_tui.domain.case_number import CaseNumber, parse_case_number
 from zhihui_tui.domain.clock import Clock
@@ -61,9 +64,21 @@ from zhihui_tui.domain.validators import (
     normalize_resident_id,
     parse_date,
 )
-from zhihui_tui.services.case_numbers import reserve_case_number
-from zhihui_tui.services.cases import STAGE_STEP, NewBasis, NewCase, NewParty, PartyKind, PartyRole, register_case
+from zhihui_tui.services import audit
+from zhihui_tui.services.case_numbers import allocate_case_numbers, reserve_case_number
+from zhihui_tui.services.cases import (
+    STAGE_STEP,
+    STAGE_STEP_OWNER,
+    NewBasis,
+    NewCase,
+    NewParty,
+    PartyKind,
+    PartyRole,
+    history_of,
+)
 from zhihui_tui.services.context import Actor, require_role
+from zhihui_tui.services.deadlines import sole_member
+from zhihui_tui.services.search import index_new_cases, new_case_facts
 from zhihui_tui.services.uow import unit_of_work
 
 IMPORT_ACTION = "导入案件"
@@ -146,11 +161,21 @@ def _check_csv_bytes(path: Path, head: bytes) -> None:
 
 
 def _check_utf8(path: Path) -> None:
-    """Decode the whole file once, streaming, so an encoding problem is reported before any row is read."""
+    """Decode the whole file once, streaming, so an encoding problem or a NUL is reported before any row is read.
+
+    A NUL past the sniffed head would otherwise reach a cell (the csv module passes it through since Python 3.11);
+    a multibyte character cut at the very end means the file was truncated, not that it is in another encoding.
+    """
     decoder = codecs.getincrementaldecoder("utf-8")()
     lines_before = 0
     with path.open("rb") as handle:
         while chunk := handle.read(1 << 20):
+            nul = chunk.find(b"\x00")
+            if nul >= 0:
+                line = lines_before + chunk[:nul].count(b"\n") + 1
+                raise ImportFileError(
+                    f"第 {line} 行含空字符（NUL）：文件不是文本表格，请导入 .xlsx 或 CSV（UTF-8）文件"
+                )
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError as error:
@@ -160,7 +185,9 @@ def _check_utf8(path: Path) -> None:
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            raise ImportFileError(_not_utf8_message(b"", lines_before + 1)) from None
+            raise ImportFileError(
+                f"文件无法读取：第 {lines_before + 1} 行末尾的字符不完整，文件可能没有保存完整或被截断"
+            ) from None
 
 
 def _not_utf8_message(sample: bytes, line: int) -> str:
@@ -189,23 +216,48 @@ def _csv_rows(handle: Iterable[str]) -> Iterator[tuple[int, list[Cell]]]:
         raise ImportFileError(f"第 {last + 1} 行：{reason}") from None
 
 
+def _damaged_xlsx(error: BaseException, line: int | None = None) -> ImportFileError:
+    """The one message for a workbook openpyxl cannot read, naming the low-level error for whoever debugs it."""
+    where = f"第 {line} 行附近" if line else ""
+    return ImportFileError(
+        f"文件无法读取：Excel 文件已损坏或不是 .xlsx（{where}{type(error).__name__}），请重新保存或导出后再导入"
+    )
+
+
 def _xlsx_rows(workbook: Any) -> Iterator[tuple[int, list[Cell]]]:
-    sheet = workbook.worksheets[0]  # the first sheet; read-only mode yields gaps as empty rows
-    for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+    """The first sheet's rows; read-only mode parses the sheet while it is iterated, so damage surfaces here too.
+
+    A damaged deflate stream, a bad CRC or truncated sheet XML raise from inside openpyxl (``zlib.error``,
+    ``BadZipFile``, ``ParseError``, lxml's ``XMLSyntaxError``, ``KeyError``…) in the middle of the rows: all of
+    them mean the same to the clerk.  Only openpyxl runs inside the ``try``: the caller's code does not, so its own
+    bugs are not disguised as a damaged file.
+    """
+    try:
+        rows = iter(workbook.worksheets[0].iter_rows(values_only=True))  # gaps come back as empty rows
+    except Exception as error:  # see the docstring
+        raise _damaged_xlsx(error) from None
+    line = 0
+    while True:
+        try:
+            values = next(rows)
+        except StopIteration:
+            return
+        except Exception as error:  # see the docstring
+            raise _damaged_xlsx(error, line + 1) from None
+        line += 1
         yield line, list(values)
 
 
 def _open_workbook(path: Path) -> Any:
-    from zipfile import BadZipFile
-
+    """The workbook in read-only mode; any failure of openpyxl on a damaged file becomes one file-level message."""
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
-        raise ImportFileError(f"无法读取 Excel 文件，文件可能已损坏或不是 .xlsx（{type(error).__name__}）") from None
-    if not workbook.worksheets:
+        sheets = len(workbook.worksheets)
+    except Exception as error:  # lxml, zlib, zipfile and openpyxl each raise their own
+        raise _damaged_xlsx(error) from None
+    if not sheets:
         workbook.close()
         raise ImportFileError("Excel 文件中没有工作表")
     return workbook
@@ -224,9 +276,12 @@ def open_table(path: Path) -> Iterator[Iterator[tuple[int, list[Cell]]]]:
     if suffix not in (".csv", ".xlsx"):
         hint = "；旧版 .xls 请另存为 .xlsx" if suffix == ".xls" else ""
         raise ImportFileError(f"只能导入 .csv 或 .xlsx 文件（收到“{suffix or '无扩展名'}”）{hint}")
-    head = _head(path)
+    try:
+        head = _head(path)
+    except OSError as error:  # permissions, a file on a vanished share
+        raise ImportFileError(f"文件无法读取：{error.strerror or type(error).__name__}") from None
     if not head:
-        raise ImportFileError("文件是空的")
+        raise ImportFileError("文件是空的（0 字节）")
     if suffix == ".csv":
         _check_csv_bytes(path, head)
         with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -680,12 +735,10 @@ def _stage(text: str) -> Stage:
 
 
 def _amount(value: Cell) -> int:
-    column = "执行标的"
-    if isinstance(value, float):  # an Excel number: its shortest repr is what the clerk typed
-        return parse_yuan(Decimal(repr(value)), field=column)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return parse_yuan(value, field=column)
-    return parse_yuan(cell_text(value), field=column)
+    """Number cells (int, float, Decimal) and text go to the one money parser; dates and booleans as their text."""
+    if isinstance(value, (int, float, Decimal, str)) and not isinstance(value, bool):
+        return parse_yuan(value, field="执行标的")
+    return parse_yuan(cell_text(value), field="执行标的")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -836,7 +889,14 @@ def import_cases(
     court_code: str,
     progress: Progress | None = None,
 ) -> ImportResult:
-    """Check every row; write all of them in one unit of work, or none and return every problem."""
+    """Check every row outside any write transaction; then write all of them in one short bulk transaction, or
+    none and return every problem.
+
+    The database checks run twice: once before (so a bad file never takes the write lock) and again inside the
+    write transaction once imports are serialised (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory lock), so
+    the same file imported twice at the same moment goes in once and the second run is refused row by row.
+    Lock order (docs/locking.md): import lock, case-number counters, then the audit head.
+    """
     require_role(actor, (Role.ADMIN, Role.SYSTEM), "导入案件")
     with read_session(engine) as session:
         staff = _staff_by_login(session)
@@ -849,10 +909,16 @@ def import_cases(
     with read_session(engine) as session:
         errors += _database_errors(session, parsed)
     ignored = header.ignored
+    if not errors:
+        try:
+            _write(engine, parsed, actor=actor, clock=clock, calendar=calendar, court_code=court_code)
+        except _Refused as refused:  # another run (or a clerk) got there between the check and the write
+            errors = refused.errors
     if errors:
         ordered = tuple(sorted(errors, key=lambda e: e.line))  # stable: a row's problems keep column order
         return ImportResult(rows=count, imported=0, allocated=0, errors=ordered, ignored_columns=ignored)
-    _write(engine, parsed, actor=actor, clock=clock, calendar=calendar, court_code=court_code, progress=progress)
+    if progress:
+        progress("已写入", len(parsed))
     allocated = sum(1 for p in parsed if p.number is None and p.case.filed_at is not None)
     return ImportResult(rows=count, imported=len(parsed), allocated=allocated, ignored_columns=ignored)
 
@@ -878,25 +944,260 @@ def _parse_rows(
     return parsed, errors, count
 
 
+# ------------------------------------------------------------------------------------------------
+# The write: one serialised, short bulk transaction
+# ------------------------------------------------------------------------------------------------
+
+# PostgreSQL: imports (cases and findings) queue on this transaction-scoped advisory lock, taken first in the
+# write transaction, before the duplicate checks run again. SQLite's BEGIN IMMEDIATE already serialises them.
+IMPORT_LOCK_KEY = 0x7A68_696D  # "zhim"
+_RACE = "导入时另一终端同时登记了相同的案号或当事人，未导入任何案件：请核对后重新导入"
+
+
+class _Refused(Exception):
+    """The in-transaction duplicate check found rows already in the database: nothing is written."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(f"{len(errors)} rows already imported")
+        self.errors = errors
+
+
+def lock_imports(session: Session) -> None:
+    """Serialise imports: the first lock of an import's write transaction (PostgreSQL; SQLite holds the write
+    lock from BEGIN IMMEDIATE on)."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK_KEY})
+
+
 def _write(
-    engine: Engine,
-    parsed: list[_ParsedRow],
-    *,
-    actor: Actor,
-    clock: Clock,
-    calendar: WorkCalendar,
-    court_code: str,
-    progress: Progress | None,
+    engine: Engine, parsed: list[_ParsedRow], *, actor: Actor, clock: Clock, calendar: WorkCalendar, court_code: str
 ) -> None:
-    with unit_of_work(engine, actor=actor, action=IMPORT_ACTION, clock=clock) as session:
-        # Given numbers first: the counters move past them, so the numbers allocated below never collide.
+    """Import lock, duplicate checks again, counters, then every row with Core executemany, audit last."""
+    try:
+        with unit_of_work(engine, actor=actor, action=IMPORT_ACTION, clock=clock) as session:
+            lock_imports(session)
+            errors = _database_errors(session, parsed)
+            if errors:
+                raise _Refused(errors)
+            numbers = _draw_numbers(session, parsed, court_code)
+            _BulkWriter(session, actor=actor, calendar=calendar).write(parsed, numbers)
+            audit_entries = session.info.pop(_AUDIT_PENDING)
+            audit.append(session, audit_entries, as_of=clock.now())  # takes the audit head: the last lock
+    except IntegrityError:  # a clerk filed the same party or number between the check and the write (PostgreSQL)
+        raise DomainError(_RACE) from None
+
+
+_AUDIT_PENDING = "import_audit_entries"
+
+
+def _draw_numbers(session: Session, parsed: list[_ParsedRow], court_code: str) -> list[CaseNumber | None]:
+    """Every row's case number, with one counter UPDATE per (court, year, type) and the counters in sorted order.
+
+    Given numbers move their counter past themselves first; rows without one that are filed then draw the next
+    numbers in file order: the numbers ``reserve_case_number``/``allocate_case_number`` row by row would give.
+    """
+    given: dict[tuple[str, int, CaseType], CaseNumber] = {}
+    wanted: dict[tuple[str, int, CaseType], list[int]] = {}
+    for index, row in enumerate(parsed):
+        if row.number is not None:
+            key = (row.number.court_code, row.number.year, row.number.case_type)
+            if key not in given or given[key].sequence < row.number.sequence:
+                given[key] = row.number
+        elif row.case.filed_at is not None and row.case.stage is not Stage.REJECTED:
+            key = (court_code, row.case.filed_at.year, row.case.category.case_type)
+            wanted.setdefault(key, []).append(index)
+    numbers: list[CaseNumber | None] = [row.number for row in parsed]
+    for key in sorted(given.keys() | wanted.keys(), key=lambda k: (k[0], k[1], k[2].value)):
+        if key in given:
+            reserve_case_number(session, given[key])
+        indexes = wanted.get(key, [])
+        drawn = allocate_case_numbers(session, court_code=key[0], year=key[1], case_type=key[2], count=len(indexes))
+        for index, number in zip(indexes, drawn, strict=True):
+            numbers[index] = number
+    return numbers
+
+
+def _defaults(model: type[SQLModel]) -> dict[str, Any]:
+    """A model's column defaults as the ORM fills them in (``version`` = 1, flags False, optional columns None)."""
+    result: dict[str, Any] = {}
+    for column in model.__table__.columns:  # type: ignore[attr-defined]
+        info = model.model_fields.get(column.key)
+        default = None if info is None or info.default is PydanticUndefined else info.default
+        result[column.key] = default
+    return result
+
+
+class _BulkWriter:
+    """Writes parsed rows with one executemany per table; what the ORM's flush hook would audit is collected
+    row by row (entity, id and full content) and appended to the chain by the caller in one go."""
+
+    def __init__(self, session: Session, *, actor: Actor, calendar: WorkCalendar) -> None:
+        self.session = session
+        self.connection = session.connection()
+        self.actor = actor
+        self.calendar = calendar
+        self.audit: list[audit.AuditEntry] = []
+        self.owners: dict[Role, int | None] = {}
+        session.info[_AUDIT_PENDING] = self.audit
+
+    def insert(self, model: type[SQLModel], rows: list[dict[str, Any]]) -> list[int]:
+        """Insert full rows, get their ids back in order, and note one audit entry per row."""
+        if not rows:
+            return []
+        defaults = _defaults(model)
+        full = [{**defaults, **row} for row in rows]
+        for row in full:
+            row.pop("id", None)
+        table = model.__table__  # type: ignore[attr-defined]
+        statement = table.insert().returning(table.c.id, sort_by_parameter_order=True)
+        ids = [row_id for (row_id,) in self.connection.execute(statement, full)]
+        name = model.__tablename__
+        for row_id, row in zip(ids, full, strict=True):
+            self.audit.append(
+                audit.AuditEntry(self.actor.login, IMPORT_ACTION, name, str(row_id), None, {"id": row_id, **row})  # type: ignore[arg-type]
+            )
+        return ids
+
+    def write(self, parsed: list[_ParsedRow], numbers: list[CaseNumber | None]) -> None:
+        parties = self._parties(parsed)
+        case_ids = self.insert(Case, [_case_row(row.case, number) for row, number in zip(parsed, numbers, strict=True)])
+        links: list[dict[str, Any]] = []
+        bases: list[dict[str, Any]] = []
+        stages: list[dict[str, Any]] = []
+        deadlines: list[dict[str, Any]] = []
+        facts = []
+        for row, number, case_id in zip(parsed, numbers, case_ids, strict=True):
+            new = row.case
+            case_parties = []
+            for role, group in ((PartyRole.APPLICANT, new.applicants), (PartyRole.RESPONDENT, new.respondents)):
+                for position, party in enumerate(group):
+                    party_id, kind, name = parties[party.id_number or ""]
+                    links.append(_link_row(case_id, party_id, role, position, party))
+                    case_parties.append((kind, name, party.id_number))
+            if new.basis is not None:
+                bases.append(_basis_row(case_id, new.basis))
+            history = history_of(new)
+            stages += _stage_rows(case_id, history, self.actor.id)
+            deadline = self._deadline_row(case_id, new, history)
+            if deadline is not None:
+                deadlines.append(deadline)
+            key = (number.year, number.case_type.value, number.sequence) if number else None
+            facts.append(
+                new_case_facts(
+                    case_id, filed_at=new.filed_at, received_at=new.received_at, number=key, parties=case_parties
+                )
+            )
+        self.insert(CaseParty, links)
+        self.insert(EnforcementBasis, bases)
+        self.insert(StageChange, stages)
+        self.insert(Deadline, deadlines)
+        index_new_cases(self.connection, facts)
+
+    def _parties(self, parsed: list[_ParsedRow]) -> dict[str, tuple[int, str, str]]:
+        """ID number → (party id, kind, name): existing parties matched in bulk, the others inserted at once.
+        (A known number under another name was refused by ``_existing_names``, as ``_upsert_party`` would.)"""
+        wanted: dict[str, NewParty] = {}
         for row in parsed:
-            if row.number is not None:
-                reserve_case_number(session, row.number)
-        for done, row in enumerate(parsed, start=1):
-            try:
-                register_case(session, row.case, actor=actor, calendar=calendar, court_code=court_code)
-            except DomainError as error:  # another terminal got there between the check and the write
-                raise DomainError(f"第 {row.line} 行：{error.message}（未导入任何案件）") from None
-            if progress and done % _PROGRESS_EVERY == 0:
-                progress("已写入", done)
+            for _role, party in _parties_of(row.case):
+                wanted.setdefault(party.id_number or "", party)
+        found: dict[str, tuple[int, str, str]] = {}
+        for chunk in _chunks(list(wanted)):
+            query = select(Party.id, Party.id_number, Party.kind, Party.name).where(col(Party.id_number).in_(chunk))
+            for party_id, id_number, kind, name in self.session.exec(query):
+                assert party_id is not None and id_number is not None
+                found[id_number] = (party_id, kind, name)
+        fresh = [party for number, party in wanted.items() if number not in found]
+        rows = [
+            {"kind": p.kind.value, "name": p.name, "id_number": p.id_number, "phone": p.phone, "address": p.address}
+            for p in fresh
+        ]
+        for party, party_id in zip(fresh, self.insert(Party, rows), strict=True):
+            found[party.id_number or ""] = (party_id, party.kind.value, party.name)
+        return found
+
+    def _deadline_row(self, case_id: int, new: NewCase, history: list[tuple[Stage, datetime]]) -> dict[str, Any] | None:
+        """The running step's deadline, decided as ``register_case`` and ``open_deadline`` decide it."""
+        step = STAGE_STEP.get(new.stage)
+        if new.category is FilingCategory.OBJECTION and new.stage is Stage.FILED:
+            step = Step.OBJECTION_TRANSFER
+        if step is None:
+            return None
+        role = STAGE_STEP_OWNER.get(new.stage, step.rule.owner_role)
+        owner = new.handler_id if step is Step.DOSSIER_TRANSFER else None
+        if owner is None and self.actor.has(role):
+            owner = self.actor.id
+        if owner is None:
+            if role not in self.owners:
+                self.owners[role] = sole_member(self.session, role)
+            owner = self.owners[role]
+        started = dict(history).get(Stage.INQUIRED) if new.stage is Stage.ESCALATED else history[-1][1]
+        triggered = started or history[-1][1]
+        return {
+            "case_id": case_id,
+            "step": step.value,
+            "owner_id": owner,
+            "owner_role": role.value,
+            "triggered_at": triggered,
+            "due_date": self.calendar.due_date(triggered, step.rule.days),
+        }
+
+
+def _case_row(new: NewCase, number: CaseNumber | None) -> dict[str, Any]:
+    """The case row ``register_case`` writes."""
+    return {
+        "case_number": str(number) if number else None,
+        "court_code": number.court_code if number else None,
+        "year": number.year if number else None,
+        "case_type": (number.case_type if number else new.category.case_type).value,
+        "sequence": number.sequence if number else None,
+        "filing_category": new.category.value,
+        "stage": new.stage.value,
+        "received_at": new.received_at,
+        "filed_at": new.filed_at,
+        "target_amount_fen": new.target_amount_fen,
+        "consumption_restriction_requested": new.consumption_restriction_requested,
+        "dishonest_list_requested": new.dishonest_list_requested,
+        "disputed": new.disputed,
+        "handler_id": new.handler_id,
+        "team": new.team.value if new.team else None,
+        "original_case_id": new.original_case_id,
+        "created_at": new.received_at,
+    }
+
+
+def _link_row(case_id: int, party_id: int, role: PartyRole, position: int, party: NewParty) -> dict[str, Any]:
+    return {
+        "case_id": case_id,
+        "party_id": party_id,
+        "role": role.value,
+        "position": position,
+        "whereabouts_unknown": party.whereabouts_unknown,
+        "service_address": party.address,
+    }
+
+
+def _basis_row(case_id: int, basis: NewBasis) -> dict[str, Any]:
+    return {
+        "case_id": case_id,
+        "issuing_court": basis.issuing_court,
+        "document_number": basis.document_number,
+        "effective_date": basis.effective_date,
+    }
+
+
+def _stage_rows(case_id: int, history: list[tuple[Stage, datetime]], actor_id: int) -> list[dict[str, Any]]:
+    rows = []
+    previous: Stage | None = None
+    for stage, at in history:
+        rows.append(
+            {
+                "case_id": case_id,
+                "from_stage": previous.value if previous else None,
+                "to_stage": stage.value,
+                "at": at,
+                "actor_id": actor_id,
+            }
+        )
+        previous = stage
+    return rows

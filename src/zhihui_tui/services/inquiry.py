@@ -108,7 +108,7 @@ class FindingInput:
     party_id: int
     asset_type: AssetType | str
     institution: str = ""
-    amount: str | int | Decimal = ""
+    amount: str | int | float | Decimal = ""  # float: a spreadsheet number cell (see parse_yuan)
     quantity: str | int = ""
     frozen: bool = False
     note: str = ""
