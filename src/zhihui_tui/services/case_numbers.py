@@ -2,6 +2,11 @@
 
 The counter row is bumped inside the filing transaction, so a filing that rolls back gives its number back,
 and concurrent filings queue on the row (SQLite: BEGIN IMMEDIATE; PostgreSQL: the UPDATE's row lock).
+
+Lock order (docs/locking.md): a transaction takes the case-number counters it needs before its first audit
+append (the audit head's advisory lock, taken on the first audited flush), and several counters in sorted
+(court, year, type) order. Filing and ``register_case`` draw the number before anything is flushed; the
+import reserves and allocates every counter it needs before it writes a row.
 """
 
 from __future__ import annotations
@@ -44,3 +49,23 @@ def reserve_case_number(session: Session, number: CaseNumber) -> None:
         & (_table.c.last < number.sequence)
     )
     session.connection().execute(update(_table).where(key).values(last=number.sequence))
+
+
+def allocate_case_numbers(
+    session: Session, *, court_code: str, year: int, case_type: CaseType, count: int
+) -> list[CaseNumber]:
+    """``count`` consecutive numbers with one counter UPDATE (a bulk import): the same numbers as ``count``
+    calls of :func:`allocate_case_number` in a row."""
+    if count <= 0:
+        return []
+    _ensure_counter(session, court_code, year, case_type)
+    key = (_table.c.court_code == court_code) & (_table.c.year == year) & (_table.c.case_type == case_type.value)
+    last = (
+        session.connection()
+        .execute(update(_table).where(key).values(last=_table.c.last + count).returning(_table.c.last))
+        .scalar_one()
+    )
+    return [
+        CaseNumber(year=year, court_code=court_code, case_type=case_type, sequence=sequence)
+        for sequence in range(last - count + 1, last + 1)
+    ]

@@ -129,6 +129,11 @@ def _history(new: NewCase) -> list[tuple[Stage, datetime]]:
     return [(stage, new.stage_times.get(stage, times.get(stage, base))) for stage in path]
 
 
+def history_of(new: NewCase) -> list[tuple[Stage, datetime]]:
+    """The stage history ``register_case`` writes for ``new`` (the bulk import writes the same)."""
+    return _history(new)
+
+
 def register_case(
     session: Session,
     new: NewCase,
@@ -137,7 +142,10 @@ def register_case(
     calendar: WorkCalendar,
     court_code: str,
 ) -> Case:
-    """Write a case and everything that belongs to it inside the caller's unit of work."""
+    """Write a case and everything that belongs to it inside the caller's unit of work.
+
+    Lock order (docs/locking.md): the case number is reserved or drawn before the first flush, so the counter
+    is taken before the audit head (which the first audited flush takes)."""
     if new.stage is not Stage.RECEIVED and new.stage is not Stage.REJECTED and new.filed_at is None:
         raise FieldError("立案日期", f"状态为“{new.stage.label}”的案件必须有立案日期")
     number = new.case_number

@@ -52,6 +52,12 @@ def _sole_member(session: Session, role: Role) -> int | None:
     return members[0] if len(members) == 1 else None
 
 
+def sole_member(session: Session, role: Role) -> int | None:
+    """The post's only active member, who owns its unowned steps (as :func:`open_deadline` decides); bulk writers
+    ask once per post instead of once per deadline."""
+    return _sole_member(session, role)
+
+
 def _open_deadline_of(session: Session, case_id: int, step: Step) -> Deadline | None:
     return session.exec(
         select(Deadline).where(

@@ -55,8 +55,10 @@ from zhihui_tui.domain.search_query import (
     id_number_key,
     like_pattern,
     name_terms,
+    parse_id_restriction,
     parse_query,
 )
+from zhihui_tui.services.account_check import recheck_actor
 from zhihui_tui.services.context import Actor, require_role
 
 __all__ = [
@@ -68,7 +70,9 @@ __all__ = [
     "index_all_cases",
     "index_case",
     "index_cases",
+    "index_new_cases",
     "mask_id_number",
+    "new_case_facts",
     "rebuild_search_index",
     "search_cases",
 ]
@@ -211,10 +215,11 @@ def search_cases(
     if reveal_id_numbers:
         require_role(actor, REVEAL_ID_ROLES, "查看完整证件号")
     parsed = parse_query(query)
-    restrict = id_number_key(restrict_to_id_number) if restrict_to_id_number is not None else None
+    restrict = parse_id_restriction(restrict_to_id_number) if restrict_to_id_number is not None else None
     if parsed.is_empty or restrict == "":
         return SearchPage(hits=(), next_cursor=None, notice=parsed.notice)
     with read_session(engine) as session:
+        recheck_actor(session, actor)  # personal data: a disabled account or a removed role reads nothing
         connection = session.connection()
         streams = _streams(connection, parsed)
         keys, cursor, partial = _page_keys(connection, streams, after=after, limit=limit, restrict=restrict)
@@ -601,6 +606,32 @@ def index_case(session: OrmSession, case_id: int) -> None:
     pending: set[int] | None = session.info.get(_PENDING)
     if pending:
         pending.discard(case_id)
+
+
+def new_case_facts(
+    case_id: int,
+    *,
+    filed_at: datetime | None,
+    received_at: datetime,
+    number: tuple[int, str, int] | None,
+    parties: Iterable[tuple[str, str, str | None]],
+    agent_id_numbers: Iterable[str] = (),
+) -> _CaseFacts:
+    """What a case just written in bulk is found by, built in memory from what was written: (year, type code,
+    sequence) of its number, (kind, name, ID number) of each of its parties as stored, its agents' ID numbers.
+    The same facts :func:`index_cases` reads back from the tables, without reading them back."""
+    facts = _CaseFacts(case_id, sort_key_of(filed_at, received_at), number)
+    for kind, name, id_number in parties:
+        facts.names.append((kind, name))
+        if id_number:
+            facts.id_numbers.add(id_number_key(id_number))
+    facts.id_numbers.update(id_number_key(n) for n in agent_id_numbers if n)
+    return facts
+
+
+def index_new_cases(connection: Connection, facts: Iterable[_CaseFacts]) -> int:
+    """Key cases written in bulk in this transaction (they have no keys yet) with one executemany."""
+    return _insert_terms(connection, facts)
 
 
 def index_all_cases(

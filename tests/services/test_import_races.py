@@ -1,0 +1,233 @@
+"""Imports racing each other and the filing desk: real processes on SQLite and PostgreSQL, bounded in time."""
+
+from __future__ import annotations
+
+import multiprocessing
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import col, func, select
+
+from tests.conftest import FIXED_NOW, make_staff
+from tests.services.test_filing import APPLICATION_ITEMS, DRAFT, _version
+from tests.services.test_importing import LI, WANG, ZHAO, row, write_csv
+from tests.services.test_inquiry import PERSON_B, served_case
+from zhihui_tui.db.engine import make_engine, read_session
+from zhihui_tui.db.models import AssetFinding, Case, CaseSequence
+from zhihui_tui.domain.clock import FixedClock
+from zhihui_tui.domain.roles import Role
+from zhihui_tui.services.accounts import actor_for, system_actor
+from zhihui_tui.services.audit import verify
+from zhihui_tui.services.calendar_data import load_calendar
+
+COURT = "内2221"
+TIMEOUT = 120  # seconds: a deadlock or a hung worker fails the test instead of hanging the run
+
+
+def _rows(count: int) -> list[dict[str, str]]:
+    """Rows without 案号 (the duplicate check is all that stops a second run): filed ones draw numbers."""
+    rows = []
+    for i in range(count):
+        filed = i % 2 == 0
+        rows.append(
+            row(
+                收案日期="2026-11-20",
+                立案日期="2026-11-21" if filed else "",
+                状态="已立案" if filed else "材料接收",
+                执行标的=f"{1000 + i}.00",
+                被执行人="李四、王五" if i % 3 == 0 else "赵六",
+                被执行人证件号=f"{LI}、{WANG}" if i % 3 == 0 else ZHAO,
+            )
+        )
+    return rows
+
+
+def _import_worker(url: str, path: str, barrier: Any, queue: Any) -> None:
+    from zhihui_tui.services.importing import import_cases
+
+    engine = make_engine(url)
+    try:
+        actor = system_actor(engine)
+        barrier.wait(timeout=60)
+        result = import_cases(
+            engine,
+            Path(path),
+            actor=actor,
+            clock=FixedClock(FIXED_NOW),
+            calendar=load_calendar(None),
+            court_code=COURT,
+        )
+        queue.put(("ok", result.imported, [str(e) for e in result.errors]))
+    except Exception as error:  # reported to the test, which fails on it
+        queue.put(("error", 0, [f"{type(error).__name__}: {error}"]))
+    finally:
+        engine.dispose()
+
+
+def _run_together(target: Any, args_list: list[tuple[Any, ...]]) -> list[tuple[str, int, list[str]]]:
+    """Start every worker at one barrier and collect what each reports, all within TIMEOUT."""
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    barrier = context.Barrier(len(args_list))
+    workers = [context.Process(target=target, args=(*args, barrier, queue)) for args in args_list]
+    for worker in workers:
+        worker.start()
+    try:
+        results = [queue.get(timeout=TIMEOUT) for _ in workers]
+    finally:
+        for worker in workers:
+            worker.join(timeout=30)
+            if worker.is_alive():
+                worker.kill()
+    assert all(worker.exitcode == 0 for worker in workers)
+    return results
+
+
+def _case_count(engine: Engine) -> int:
+    with read_session(engine) as session:
+        return int(session.exec(select(func.count()).select_from(Case)).one())
+
+
+def test_the_same_file_imported_twice_at_once_goes_in_once(
+    db_url: str, engine: Engine, system: object, tmp_path: Path
+) -> None:
+    count = 120
+    path = write_csv(tmp_path / "cases.csv", _rows(count))
+    results = _run_together(_import_worker, [(db_url, str(path)), (db_url, str(path))])
+    assert _case_count(engine) == count
+    outcomes = sorted(results, key=lambda r: -r[1])
+    assert outcomes[0] == ("ok", count, [])
+    status, imported, errors = outcomes[1]
+    assert (status, imported) == ("ok", 0), errors
+    assert len(errors) == count and all("可能已导入过" in e for e in errors), errors[:3]
+    assert errors[0].startswith("第 2 行：案号：")
+    with read_session(engine) as session:
+        last = session.exec(select(CaseSequence.last)).one()
+        assert last == count // 2  # numbers drawn once, without a gap
+        assert verify(session).ok
+
+
+def _findings_worker(url: str, path: str, barrier: Any, queue: Any) -> None:
+    from zhihui_tui.services.findings_import import import_findings
+
+    engine = make_engine(url)
+    try:
+        actor = system_actor(engine)
+        barrier.wait(timeout=60)
+        result = import_findings(engine, Path(path), actor=actor, clock=FixedClock(FIXED_NOW))
+        queue.put(("ok", result.imported, [str(e) for e in result.errors] + [f"skipped={result.skipped}"]))
+    except Exception as error:
+        queue.put(("error", 0, [f"{type(error).__name__}: {error}"]))
+    finally:
+        engine.dispose()
+
+
+def test_the_same_findings_file_imported_twice_at_once_goes_in_once(
+    db_url: str, engine: Engine, clock: FixedClock, tmp_path: Path
+) -> None:
+    import csv
+
+    numbers = []
+    for _ in range(3):
+        case_id = served_case(engine, clock)
+        with read_session(engine) as session:
+            numbers.append(session.get(Case, case_id).case_number)  # type: ignore[union-attr]
+    path = tmp_path / "findings.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["案号", "被执行人", "证件号", "财产类型", "机构", "金额", "冻结"])
+        for number in numbers:
+            for n in range(20):
+                writer.writerow([number, "李四", PERSON_B, "存款", f"农业银行第{n}支行", f"{100 + n}.00", "否"])
+    results = _run_together(_findings_worker, [(db_url, str(path)), (db_url, str(path))])
+    assert sorted(r[1] for r in results) == [0, 60], results
+    assert all(r[0] == "ok" for r in results), results
+    assert "skipped=60" in min(results, key=lambda r: r[1])[2]
+    with read_session(engine) as session:
+        assert session.exec(select(func.count()).select_from(AssetFinding)).one() == 60
+        assert verify(session).ok
+
+
+def _filing_worker(url: str, count: int, barrier: Any, queue: Any) -> None:
+    from zhihui_tui.services.filing import file_case, receive_materials
+
+    engine = make_engine(url)
+    try:
+        clerk = actor_for(engine, "lian1")
+        clock, calendar = FixedClock(FIXED_NOW), load_calendar(None)
+        ids = [
+            receive_materials(
+                engine, DRAFT, APPLICATION_ITEMS, actor=clerk, clock=clock, calendar=calendar, court_code=COURT
+            )
+            for _ in range(count)
+        ]
+        barrier.wait(timeout=60)
+        filed = [
+            file_case(
+                engine,
+                i,
+                actor=clerk,
+                clock=clock,
+                calendar=calendar,
+                court_code=COURT,
+                expected_version=_version(engine, i),
+            ).case_number
+            for i in ids
+        ]
+        queue.put(("ok", len(filed), filed))
+    except Exception as error:
+        queue.put(("error", 0, [f"{type(error).__name__}: {error}"]))
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.postgres
+def test_import_and_filing_at_once_both_complete_without_deadlock(
+    pg_url: str, tmp_path: Path, clock: FixedClock
+) -> None:
+    """Filing takes the counter, then the audit head; so must the import, or PostgreSQL deadlocks them."""
+    from tests.conftest import reset_postgres
+    from zhihui_tui.db.migrate import upgrade
+
+    reset_postgres(pg_url)
+    engine = make_engine(pg_url)
+    upgrade(engine)
+    make_staff(engine, clock, "lian1", Role.FILING_REVIEW, name="王立案")
+    make_staff(engine, clock, "songda1", Role.SERVICE, name="其木格")
+    count, filings = 200, 8
+    rows = [
+        row(收案日期="2026-11-20", 立案日期="2026-11-21", 状态="已立案", 执行标的=f"{1000 + i}.00") for i in range(count)
+    ]
+    path = write_csv(tmp_path / "cases.csv", rows)
+    by_kind = dict(_run_together_mixed(pg_url, str(path), filings))
+    assert by_kind["import"] == ("ok", count, []), by_kind["import"]
+    assert by_kind["filing"][0] == "ok" and by_kind["filing"][1] == filings, by_kind["filing"]
+    with read_session(engine) as session:
+        numbers = session.exec(select(Case.sequence).where(col(Case.case_number).is_not(None))).all()
+        assert sorted(numbers) == list(range(1, count + filings + 1))  # distinct, gap-free, shared counter
+        assert verify(session).ok
+    engine.dispose()
+
+
+def _run_together_mixed(url: str, path: str, filings: int) -> list[tuple[str, tuple[str, int, list[str]]]]:
+    """One importing process and one filing process, released together."""
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(2)
+    imports, files = context.Queue(), context.Queue()
+    workers = [
+        context.Process(target=_import_worker, args=(url, path, barrier, imports)),
+        context.Process(target=_filing_worker, args=(url, filings, barrier, files)),
+    ]
+    for worker in workers:
+        worker.start()
+    try:
+        results = [("import", imports.get(timeout=TIMEOUT)), ("filing", files.get(timeout=TIMEOUT))]
+    finally:
+        for worker in workers:
+            worker.join(timeout=30)
+            if worker.is_alive():
+                worker.kill()
+    return results
