@@ -28,6 +28,16 @@ PG_URL = os.environ.get("ZHIHUI_TEST_PG_URL")
 PASSWORD = "correct-horse-42"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _audit_files_outside_the_repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The audit key and seal log default to ./data: keep every test's out of the repository."""
+    folder = tmp_path_factory.mktemp("audit")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ZHIHUI_AUDIT_KEY_FILE", str(folder / "audit.key"))
+        patch.setenv("ZHIHUI_AUDIT_SEAL_LOG", str(folder / "audit-seal.log"))
+        yield
+
+
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(FIXED_NOW)

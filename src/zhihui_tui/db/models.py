@@ -216,6 +216,17 @@ class AuditHead(SQLModel, table=True):
     last_hash: str = Field(max_length=64)
 
 
+class AuditChainKey(SQLModel, table=True):
+    """From which id the chain is keyed (HMAC with the key file outside the database); written once by
+    migration 0009 and frozen by triggers. Rows before it hold plain SHA-256 hashes from before the key."""
+
+    __tablename__ = "audit_chain_key"
+    __table_args__ = (CheckConstraint("id = 1", name="ck_audit_chain_key_single_row"),)
+
+    id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    keyed_from: int
+
+
 # -- Front desk: reception ledger and filing review (SPEC §3.1, §3.2) ----------------------------------------
 
 
