@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import multiprocessing
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -199,7 +198,8 @@ def test_import_and_filing_at_once_both_complete_without_deadlock(
     make_staff(engine, clock, "songda1", Role.SERVICE, name="其木格")
     count, filings = 200, 8
     rows = [
-        row(收案日期="2026-11-20", 立案日期="2026-11-21", 状态="已立案", 执行标的=f"{1000 + i}.00") for i in range(count)
+        row(收案日期="2026-11-20", 立案日期="2026-11-21", 状态="已立案", 执行标的=f"{1000 + i}.00")
+        for i in range(count)
     ]
     path = write_csv(tmp_path / "cases.csv", rows)
     by_kind = dict(_run_together_mixed(pg_url, str(path), filings))

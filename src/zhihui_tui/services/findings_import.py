@@ -28,7 +28,7 @@ from zhihui_tui.domain.errors import DomainError, FieldError
 from zhihui_tui.domain.lifecycle import Stage
 from zhihui_tui.domain.roles import Role
 from zhihui_tui.services.context import Actor, require_role
-from zhihui_tui.services.importing import Cell, ImportFileError, RowError, cell_text, open_table
+from zhihui_tui.services.importing import Cell, ImportFileError, RowError, cell_text, lock_imports, open_table
 from zhihui_tui.services.inquiry import FindingInput, ValidFinding, ensure_inquiry, new_finding, validate_finding
 from zhihui_tui.services.uow import unit_of_work
 
@@ -238,26 +238,37 @@ def import_findings(engine: Engine, path: Path, *, actor: Actor, clock: Clock) -
         raise ImportFileError("文件中只有表头，没有查控结果")
     with read_session(engine) as session:
         resolved, db_errors = _resolve(session, parsed)
-        seen = _already_imported(session, sorted({cid for cid, _, _ in resolved}))
     errors += db_errors
     if errors:
         ordered = tuple(sorted(errors, key=lambda e: e.line))
         return FindingsImportResult(count, 0, 0, 0, ordered, ignored)
-    fresh = [(cid, f, line) for cid, f, line in resolved if _fingerprint(cid, f) not in seen]
-    _write(engine, fresh, actor=actor, clock=clock)
+    fresh = _write(engine, resolved, actor=actor, clock=clock)
     cases = len({cid for cid, _, _ in fresh})
     return FindingsImportResult(count, len(fresh), len(resolved) - len(fresh), cases, (), ignored)
 
 
-def _write(engine: Engine, rows: list[tuple[int, ValidFinding, int]], *, actor: Actor, clock: Clock) -> None:
-    if not rows:
-        return
+def _write(
+    engine: Engine, resolved: list[tuple[int, ValidFinding, int]], *, actor: Actor, clock: Clock
+) -> list[tuple[int, ValidFinding, int]]:
+    """Write the rows not imported before; returns them.
+
+    "Imported before" is decided inside the write transaction once imports are serialised (SQLite: BEGIN
+    IMMEDIATE; PostgreSQL: the import advisory lock), never by a read before it: two runs of one file at the
+    same moment write its rows once. Lock order (docs/locking.md): import lock, then the audit head.
+    """
+    if not resolved:
+        return []
     now = clock.now()
     with unit_of_work(engine, actor=actor, action=IMPORT_ACTION, clock=clock) as session:
-        for case_id in sorted({cid for cid, _, _ in rows}):
+        lock_imports(session)
+        seen = _already_imported(session, sorted({cid for cid, _, _ in resolved}))
+        fresh = [(cid, f, line) for cid, f, line in resolved if _fingerprint(cid, f) not in seen]
+        for case_id in sorted({cid for cid, _, _ in fresh}):
             stage = session.exec(select(Case.stage).where(Case.id == case_id)).one()
             if stage != Stage.SERVED.value:  # another terminal submitted the table between check and write
                 raise DomainError(f"案件状态已变为“{Stage(stage).label}”，未导入任何查控结果")
             ensure_inquiry(session, case_id, actor=actor, now=now)
-        for case_id, valid, _line in rows:
-            session.add(new_finding(case_id, valid, actor=actor, now=now, source="import"))
+        session.add_all(
+            [new_finding(case_id, valid, actor=actor, now=now, source="import") for case_id, valid, _ in fresh]
+        )
+    return fresh
