@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -231,3 +232,99 @@ def _run_together_mixed(url: str, path: str, filings: int) -> list[tuple[str, tu
             if worker.is_alive():
                 worker.kill()
     return results
+
+
+# -- the bulk write writes what register_case writes -----------------------------------------------------------
+
+_ID_LESS = {"case_party", "enforcement_basis", "stage_change", "deadline"}  # ids follow write order, not content
+
+
+def _register_row_by_row(engine: Engine, path: Path) -> None:
+    """The import's old write path: parse with the importer, then ``register_case`` per row in one unit of work."""
+    from zhihui_tui.services import importing
+    from zhihui_tui.services.case_numbers import reserve_case_number
+    from zhihui_tui.services.cases import register_case
+    from zhihui_tui.services.uow import unit_of_work
+
+    clock, calendar = FixedClock(FIXED_NOW), load_calendar(None)
+    with read_session(engine) as session:
+        staff = importing._staff_by_login(session)
+    with importing.open_table(path) as rows:
+        header = importing._read_header(rows)
+        parser = importing._RowParser(header, court_code=COURT, now=clock.now(), staff=staff, calendar=calendar)
+        parsed, errors, _count = importing._parse_rows(rows, parser, None)
+    assert not errors
+    actor = system_actor(engine)
+    with unit_of_work(engine, actor=actor, action=importing.IMPORT_ACTION, clock=clock) as session:
+        for item in parsed:
+            if item.number is not None:
+                reserve_case_number(session, item.number)
+        for item in parsed:
+            register_case(session, item.case, actor=actor, calendar=calendar, court_code=COURT)
+
+
+def _plain(value: Any) -> str | None:
+    """One spelling for both engines: SQLite hands back booleans as 0/1 and times as text with microseconds."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        value = int(value)
+    if isinstance(value, datetime):
+        value = value.isoformat(sep=" ")
+    return str(value).removesuffix(".000000")
+
+
+def _content(engine: Engine) -> dict[str, Any]:
+    """Everything the tables and the trail hold about the cases, in a form that does not depend on write order."""
+    import json
+
+    from sqlalchemy import text
+
+    tables = ["enforcement_case", "party", *sorted(_ID_LESS), "search_term", "case_sequence"]
+    result: dict[str, Any] = {}
+    with engine.connect() as connection:
+        for table in tables:
+            rows = [dict(r) for r in connection.execute(text(f"SELECT * FROM {table}")).mappings()]
+            if table in _ID_LESS:
+                for r in rows:
+                    r.pop("id")
+            result[table] = sorted(repr(sorted((k, _plain(v)) for k, v in r.items())) for r in rows)
+        trail = []
+        for entity, entity_id, before, after, action in connection.execute(
+            text("SELECT entity, entity_id, before, after, action FROM audit_record WHERE action = '导入案件'")
+        ):
+            data = json.loads(after)
+            if entity in _ID_LESS:
+                data.pop("id")
+                entity_id = None
+            trail.append(repr((entity, entity_id, before, action, sorted(data.items()))))
+        result["audit"] = sorted(trail)
+    return result
+
+
+def test_a_bulk_imported_case_is_what_register_case_writes(engine: Engine, clock: FixedClock, tmp_path: Path) -> None:
+    from tests.services.test_importing import GOOD_ROWS, add_account
+    from zhihui_tui.db.migrate import upgrade
+    from zhihui_tui.domain.roles import Team, Title
+    from zhihui_tui.services.importing import import_cases
+
+    reference = make_engine(f"sqlite:///{tmp_path / 'reference.db'}")
+    upgrade(reference)
+    for target in (engine, reference):
+        add_account(target, clock, "kuai01", Role.HANDLER, "王建国", team=Team.FAST.value, title=Title.JUDGE.value)
+        add_account(target, clock, "jing01", Role.HANDLER, "孙立军", team=Team.INTENSIVE.value, title=Title.JUDGE.value)
+        add_account(target, clock, "lian1", Role.FILING_REVIEW, "陈淑芬")  # sole filing clerk: owns 立案 steps
+    escalated = row(收案日期="2026-11-02", 立案日期="2026-11-03", 执行标的="777.00", 状态="局长指定")
+    path = write_csv(tmp_path / "cases.csv", [*GOOD_ROWS, escalated])
+    result = import_cases(
+        engine, path, actor=system_actor(engine), clock=clock, calendar=load_calendar(None), court_code=COURT
+    )
+    assert result.ok and result.imported == len(GOOD_ROWS) + 1, result.errors
+    _register_row_by_row(reference, path)
+    bulk, per_row = _content(engine), _content(reference)
+    reference.dispose()
+    for table in per_row:
+        assert bulk[table] == per_row[table], (table, sorted(set(bulk[table]) ^ set(per_row[table])))
+    assert len(bulk["audit"]) > 5 * result.imported  # one entry per written row, as the flush hook writes
+    with read_session(engine) as session:
+        assert verify(session).ok
