@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 import pytest
@@ -243,10 +244,30 @@ def test_today_view_clears_when_the_days_work_is_done(engine: Engine, clock: Fix
 
 def test_triage_flags_are_recorded(engine: Engine, clock: FixedClock, clerk: Actor) -> None:
     case_id = served_case(engine, clock)
-    set_triage_flags(engine, case_id, {"coercive_measures", "major"}, actor=clerk, clock=clock)
-    set_triage_flags(engine, case_id, {"coercive_measures"}, actor=clerk, clock=clock)
+    set_triage_flags(engine, case_id, {"coercive_measures", "major"}, expected_version=None, actor=clerk, clock=clock)
+    set_triage_flags(engine, case_id, {"coercive_measures"}, expected_version=1, actor=clerk, clock=clock)
     with read_session(engine) as session:
         flags = session.get(TriageFlags, case_id)
     assert flags is not None and flags.coercive_measures and not flags.major
     with pytest.raises(FieldError):
-        set_triage_flags(engine, case_id, {"nonsense"}, actor=clerk, clock=clock)
+        set_triage_flags(engine, case_id, {"nonsense"}, expected_version=2, actor=clerk, clock=clock)
+
+
+def test_triage_flags_saved_over_a_newer_save_are_refused_with_who_saved(
+    engine: Engine, clock: FixedClock, clerk: Actor
+) -> None:
+    """The director ticks 重大 after the clerk opened the table: the clerk's save must not clear it."""
+    director = make_staff(engine, clock, "zhuren", Role.DIRECTOR, name="包主任")
+    case_id = served_case(engine, clock)
+    seen = feedback_table(engine, case_id, actor=clerk).flags_version
+    assert seen is None
+    set_triage_flags(engine, case_id, {"major"}, expected_version=None, actor=director, clock=clock)
+    with pytest.raises(ConcurrentEdit) as refused:
+        set_triage_flags(engine, case_id, {"coercive_measures"}, expected_version=seen, actor=clerk, clock=clock)
+    assert re.search(r"已被 zhuren 于 \d\d:\d\d:\d\d（标注分流事实）修改", refused.value.message)
+    table = feedback_table(engine, case_id, actor=clerk)
+    assert (table.flags, table.flags_version) == ({"major"}, 1)  # nothing overwritten
+    with pytest.raises(ConcurrentEdit):  # a version from the future is stale too
+        set_triage_flags(engine, case_id, set(), expected_version=5, actor=clerk, clock=clock)
+    set_triage_flags(engine, case_id, {"major", "coercive_measures"}, expected_version=1, actor=clerk, clock=clock)
+    assert feedback_table(engine, case_id, actor=clerk).flags == {"major", "coercive_measures"}

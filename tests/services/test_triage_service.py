@@ -89,7 +89,7 @@ def test_board_proposes_from_case_respondents_flags_and_frozen_money(
     missing = inquired(engine, clock, clerk, respondents=(("王五", PERSON_C, True),))
     disputed = inquired(engine, clock, clerk, disputed=True)
     flagged = served_case(engine, clock)
-    set_triage_flags(engine, flagged, {"coercive_measures"}, actor=clerk, clock=clock)
+    set_triage_flags(engine, flagged, {"coercive_measures"}, expected_version=None, actor=clerk, clock=clock)
     submit_feedback(engine, flagged, actor=clerk, clock=clock, calendar=CALENDAR)
     many = inquired(
         engine, clock, clerk, respondents=(*((f"某{i}", None, False) for i in range(5)), ("公司", ORG_A, False))
@@ -316,7 +316,8 @@ def test_set_flags_refuses_a_stale_version_and_names_who_saved(
     engine: Engine, clock: FixedClock, clerk: Actor, director: Actor
 ) -> None:
     case_id = inquired(engine, clock, clerk)
-    set_triage_flags(engine, case_id, {"social_conflict"}, actor=clerk, clock=clock)  # the clerk's path stays open
+    # the clerk's path stays open
+    set_triage_flags(engine, case_id, {"social_conflict"}, expected_version=None, actor=clerk, clock=clock)
     with pytest.raises(ConcurrentEdit) as refused:
         set_flags(engine, case_id, {"major"}, expected_version=None, actor=director, clock=clock)
     assert "chakong" in refused.value.message and "标注分流事实" in refused.value.message
@@ -347,7 +348,7 @@ def test_accept_refuses_a_proposal_changed_since_it_was_read(
 ) -> None:
     case_id = inquired(engine, clock, clerk)
     (row,) = board_page(engine, actor=director).rows
-    set_triage_flags(engine, case_id, {"coercive_measures"}, actor=clerk, clock=clock)  # now 精执
+    set_triage_flags(engine, case_id, {"coercive_measures"}, expected_version=None, actor=clerk, clock=clock)  # 精执
     with pytest.raises(DomainError) as refused:
         accept(engine, case_id, expected=row.proposal.track, actor=director, clock=clock, calendar=CALENDAR)
     assert "已变为“精执”" in refused.value.message

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Column, DateTime, Index, Text, UniqueConstraint, text
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
@@ -162,6 +162,15 @@ class Deadline(Versioned, table=True):
     __table_args__ = (
         Index("ix_deadline_owner_open", "owner_id", "done_at", "due_date"),
         Index("ix_deadline_open_due", "done_at", "due_date"),
+        # One open step of a kind per case: two terminals opening it at once get a conflict, not two clocks.
+        Index(
+            "uq_deadline_open_step",
+            "case_id",
+            "step",
+            unique=True,
+            sqlite_where=text("done_at IS NULL"),
+            postgresql_where=text("done_at IS NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -305,6 +314,16 @@ class FilingRejection(Versioned, table=True):
     """A reviewer's proposal not to file, and the director's ruling on it (R-FIL-2)."""
 
     __tablename__ = "filing_rejection"
+    __table_args__ = (
+        # One pending 不予立案 proposal per case, kept by the database (a read before the insert is not enough).
+        Index(
+            "uq_filing_rejection_pending",
+            "case_id",
+            unique=True,
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="enforcement_case.id", index=True)

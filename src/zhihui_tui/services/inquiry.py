@@ -25,6 +25,7 @@ from sqlmodel import Session, col, select
 from zhihui_tui.db.engine import read_session
 from zhihui_tui.db.models import (
     AssetFinding,
+    AuditRecord,
     Case,
     CaseParty,
     Deadline,
@@ -44,7 +45,7 @@ from zhihui_tui.domain.triage import FLAG_LABELS, check_flags
 from zhihui_tui.domain.validators import clean_text
 from zhihui_tui.services.context import Actor, require_role
 from zhihui_tui.services.deadlines import close_deadline, open_deadline
-from zhihui_tui.services.errors import NotFound
+from zhihui_tui.services.errors import ConcurrentEdit, NotFound
 from zhihui_tui.services.uow import unit_of_work
 
 INQUIRY_ROLES = (Role.NETWORK_INQUIRY,)
@@ -210,6 +211,7 @@ class FeedbackTable:
     started_at: datetime | None
     submitted_at: datetime | None
     flags: frozenset[str] = frozenset()
+    flags_version: int | None = None  # the TriageFlags row's version as read (None: no row yet)
 
     @property
     def editable(self) -> bool:
@@ -311,6 +313,7 @@ def feedback_table(engine: Engine, case_id: int, *, actor: Actor) -> FeedbackTab
         started_at=inquiry.started_at if inquiry else None,
         submitted_at=inquiry.submitted_at if inquiry else None,
         flags=flags,
+        flags_version=flag_row.version if flag_row is not None else None,
     )
 
 
@@ -453,8 +456,6 @@ def remove_finding(engine: Engine, finding_id: int, *, expected_version: int, ac
 
 
 def _finding(session: Session, finding_id: int, expected_version: int) -> AssetFinding:
-    from zhihui_tui.services.errors import ConcurrentEdit
-
     finding = session.get(AssetFinding, finding_id)
     if finding is None:
         raise NotFound("该条查控结果已被删除，请刷新")
@@ -492,15 +493,45 @@ def move_stage(
 # ------------------------------------------------------------------------------------------------
 
 
-def set_triage_flags(engine: Engine, case_id: int, flags: Iterable[str], *, actor: Actor, clock: Clock) -> None:
-    """Record the facts of R-TRI-2 that no table holds (exactly ``flags`` set, the others cleared)."""
+def set_triage_flags(
+    engine: Engine,
+    case_id: int,
+    flags: Iterable[str],
+    *,
+    expected_version: int | None,
+    actor: Actor,
+    clock: Clock,
+) -> None:
+    """Record the facts of R-TRI-2 that no table holds (exactly ``flags`` set, the others cleared).
+
+    ``expected_version`` is the flag row's version the clerk saw (None: no row yet): the director's 重大 flag
+    saved in between is never overwritten; the clerk is told who saved it and when."""
     require_role(actor, FLAG_ROLES, "标注分流事实")
     wanted = check_flags(flags)
     with unit_of_work(engine, actor=actor, action="标注分流事实", clock=clock) as session:
         case = _get_case(session, case_id)
         if case.stage not in (Stage.SERVED.value, Stage.INQUIRED.value):
             raise DomainError(f"该案状态为“{Stage(case.stage).label}”，已分流，不能再修改分流事实")
+        check_flags_version(session, case_id, expected_version)
         write_flags(session, case_id, wanted)
+
+
+def check_flags_version(session: Session, case_id: int, expected_version: int | None) -> None:
+    """Refuse a save over flags someone else saved after the caller read them, naming who and when."""
+    current = session.get(TriageFlags, case_id)
+    if (current.version if current else None) == expected_version:
+        return
+    last = session.exec(
+        select(AuditRecord)
+        .where(AuditRecord.entity == TriageFlags.__tablename__, AuditRecord.entity_id == str(case_id))
+        .order_by(col(AuditRecord.id).desc())
+        .limit(1)
+    ).first()
+    if last is None:
+        raise ConcurrentEdit("分流事实已被他人修改，请刷新后重新标注")
+    raise ConcurrentEdit(
+        f"分流事实已被 {last.actor_login} 于 {last.recorded_at:%H:%M:%S}（{last.action}）修改，请刷新后重新标注"
+    )
 
 
 def write_flags(session: Session, case_id: int, wanted: frozenset[str]) -> TriageFlags:

@@ -26,7 +26,6 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine, func
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from zhihui_tui.db.engine import read_session
@@ -66,7 +65,7 @@ from zhihui_tui.domain.roles import Role
 from zhihui_tui.services import ledger_xlsx
 from zhihui_tui.services.context import Actor, require_role
 from zhihui_tui.services.errors import NotFound, PermissionDenied, ServiceError
-from zhihui_tui.services.uow import unit_of_work
+from zhihui_tui.services.uow import AlreadySaved, unit_of_work
 from zhihui_tui.settings import DEFAULT_COURT_NAME
 
 RECEPTION_ROLES = (Role.FILING_REVIEW, Role.DIRECTOR)  # 立案审查组 runs the window (SPEC §1)
@@ -295,6 +294,7 @@ def book_appointment(
         _check_handler(session, handler_id, case_handler_id=case.handler_id)
         if not actor.has(*RECEPTION_ROLES) and handler_id != actor.id:
             raise PermissionDenied(f"{actor.name}（{actor.login}）只能为本人登记约见")
+        _lock_handler(session, handler_id)
         _refuse_clash(session, handler_id, checked.scheduled_at)
         if checked.visit_id is not None and session.get(Visit, checked.visit_id) is None:
             raise FieldError(F_CASE, "所关联的来访记录不存在")
@@ -329,6 +329,12 @@ def _check_handler(session: Session, handler_id: int, *, case_handler_id: int | 
     ).first()
     if is_handler is None:
         raise FieldError(F_APPT_HANDLER, "须为该案承办人或承办人岗位人员")
+
+
+def _lock_handler(session: Session, handler_id: int) -> None:
+    """Queue bookings for one handler on the handler's row (PostgreSQL), so the clash check below sees a booking
+    another terminal just made; SQLite's BEGIN IMMEDIATE already serialises the whole transaction."""
+    session.exec(select(Staff.id).where(Staff.id == handler_id).with_for_update()).first()
 
 
 def _refuse_clash(session: Session, handler_id: int, at: datetime) -> None:
@@ -583,7 +589,7 @@ def report_daily_ledger(
     if not reported:
         try:
             return _report_first_time(engine, day, target, actor=actor, clock=clock, court_name=court_name)
-        except (_AlreadyReported, IntegrityError):
+        except (_AlreadyReported, AlreadySaved):
             pass  # a run at the same time reported first: write the file from its record
     return _write_reported_again(engine, day, target, court_name=court_name)
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from itertools import chain
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, inspect
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm.exc import StaleDataError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from zhihui_tui.db.models import AuditRecord
 from zhihui_tui.domain.clock import Clock
@@ -40,17 +43,108 @@ def unit_of_work(engine: Engine, *, actor: Actor, action: str, clock: Clock) -> 
             with session.begin():
                 yield session
         except StaleDataError as error:
-            raise ConcurrentEdit(_who_changed_first(engine, str(error))) from None
+            raise ConcurrentEdit(_who_changed_first(engine, str(error), session.info.get(SAVING, {}))) from None
+        except IntegrityError as error:
+            table = _duplicate_in(error)
+            if table is None:
+                raise
+            raise AlreadySaved(table, _who_saved_first(engine, table)) from None
+        except DBAPIError as error:
+            if _sqlstate(error) not in LOST_RACE_STATES:
+                raise
+            raise ConcurrentEdit("另一终端正在同时修改相关记录，请稍后重试") from None
 
 
-def _who_changed_first(engine: Engine, detail: str) -> str:
-    """Name the last writer so the clerk can see who saved first and reapply."""
+def _who_changed_first(engine: Engine, detail: str, saving: dict[str, set[str]]) -> str:
+    """Name the last writer of the very record whose save lost the race, so the clerk can see who saved first."""
     table = detail.split("table '", 1)[-1].split("'", 1)[0] if "table '" in detail else None
+    ids = saving.get(table or "", set())
+    if not ids:
+        return "该记录已被他人修改，请刷新后重新填写"
     with Session(engine) as session:
-        query = select(AuditRecord).order_by(AuditRecord.id.desc()).limit(1)  # type: ignore[attr-defined]
-        if table:
-            query = query.where(AuditRecord.entity == table)
-        last = session.exec(query).first()
+        last = session.exec(
+            select(AuditRecord)
+            .where(AuditRecord.entity == table, col(AuditRecord.entity_id).in_(sorted(ids)))
+            .order_by(col(AuditRecord.id).desc())
+            .limit(1)
+        ).first()
     if last is None:
         return "该记录已被他人修改，请刷新后重新填写"
     return f"该记录已被 {last.actor_login} 于 {last.recorded_at:%H:%M:%S}（{last.action}）修改，请刷新后重新填写"
+
+
+# session.info key: table -> primary keys (as the audit trail writes them) of the rows this flush updates or deletes
+SAVING = "saving"
+
+
+@event.listens_for(OrmSession, "before_flush")
+def _remember_saving(session: OrmSession, _context: Any, _instances: Any) -> None:
+    """Note which records this flush updates, so a lost optimistic-lock race names that record's last writer."""
+    if session.info.get("actor") is None:
+        return
+    saving: dict[str, set[str]] = session.info.setdefault(SAVING, {})
+    for obj in chain(session.dirty, session.deleted):
+        state = inspect(obj)
+        if state.identity is not None:
+            table = state.mapper.local_table.name  # type: ignore[union-attr]
+            saving.setdefault(table, set()).add("/".join(str(part) for part in state.identity))
+
+
+class AlreadySaved(ConcurrentEdit):
+    """Another terminal saved the one row a rule allows (a unique key) first: a conflict, told as such."""
+
+    def __init__(self, table: str, message: str) -> None:
+        super().__init__(message)
+        self.table = table
+
+
+# What the other terminal did first, per table whose unique keys carry an "at most one" rule, and what to do now.
+REFRESH, SAVE_AGAIN = "请刷新后查看", "本次未保存，请刷新后重新保存"
+SAVED_FIRST: dict[str, tuple[str, str]] = {
+    "filing_rejection": ("提交了该案的不予立案申请", REFRESH),
+    "deadline": ("开启了该案的同一办理环节", REFRESH),
+    "network_inquiry": ("开始了该案的网络查控", SAVE_AGAIN),
+    "triage_flags": ("标注了该案的分流事实", "本次未保存，请刷新后重新标注"),
+    "triage_decision": ("对该案作出了分流决定", REFRESH),
+    "field_search": ("登记了该事项的查人找物", REFRESH),
+    "counter_task": ("登记了该事项的临柜业务", REFRESH),
+    "ledger_report": ("报送了该日的接待台账", REFRESH),
+    "party": ("登记了证件号码相同的当事人", SAVE_AGAIN),
+    "enforcement_case": ("使用了该案号", SAVE_AGAIN),
+    "enforcement_basis": ("登记了该案的执行依据", REFRESH),
+    "case_material": ("登记了该案的同一项材料", SAVE_AGAIN),
+    "staff": ("创建了同一登录名的账号", REFRESH),
+}
+UNIQUE_VIOLATION = "23505"
+LOST_RACE_STATES = frozenset({"40001", "40P01"})  # serialization failure, deadlock detected: nothing was saved
+_SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (\w+)\.")
+
+
+def _sqlstate(error: DBAPIError) -> str | None:
+    return getattr(error.orig, "sqlstate", None)
+
+
+def _duplicate_in(error: IntegrityError) -> str | None:
+    """The table whose unique key refused the row, when it is one of ours; else None (a bug, not a race)."""
+    if _sqlstate(error) == UNIQUE_VIOLATION:
+        diag = getattr(error.orig, "diag", None)
+        table = getattr(diag, "table_name", None)
+    else:
+        match = _SQLITE_UNIQUE.search(str(error.orig))
+        table = match.group(1) if match else None
+    return table if table in SAVED_FIRST else None
+
+
+def _who_saved_first(engine: Engine, table: str) -> str:
+    """The conflict as the clerk reads it: which terminal saved that one row first, and when."""
+    with Session(engine) as session:
+        last = session.exec(
+            select(AuditRecord)
+            .where(AuditRecord.entity == table, col(AuditRecord.before).is_(None))
+            .order_by(col(AuditRecord.id).desc())
+            .limit(1)
+        ).first()
+    done, advice = SAVED_FIRST[table]
+    if last is None:
+        return f"另一终端刚刚{done}，{advice}"
+    return f"另一终端（{last.actor_login}）已于 {last.recorded_at:%H:%M:%S} {done}，{advice}"

@@ -438,8 +438,17 @@ class FeedbackScreen(Screen[None]):
         from zhihui_tui.services.inquiry import set_triage_flags
 
         shell = self._shell()
+        assert self.table is not None
+        version = self.table.flags_version  # the flags as this screen read them: a newer save is not overwritten
         try:
-            set_triage_flags(shell.runtime.engine, self.case_id, flags, actor=shell.actor, clock=shell.runtime.clock)
+            set_triage_flags(
+                shell.runtime.engine,
+                self.case_id,
+                flags,
+                expected_version=version,
+                actor=shell.actor,
+                clock=shell.runtime.clock,
+            )
         except Exception as error:
             self.post_message(self.Done(_reason(error), error=True))
         else:

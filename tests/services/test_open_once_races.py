@@ -1,0 +1,305 @@
+""" "At most one open X per case", raced by two real processes (issue 12).
+
+Each test spawns two interpreters with their own connections; a barrier releases them at the same moment, a few
+rounds in a row, on SQLite and on PostgreSQL. Exactly one terminal wins each round; the other gets a Chinese
+message (a refusal or a conflict, never SQL text) and the database holds one open X.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import re
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, func
+from sqlmodel import col, select
+
+from tests.conftest import make_staff
+from tests.services.test_delegation import Court as FieldCourt
+from tests.services.test_delegation import court as field_court
+from tests.services.test_delegation import fast_passwords, request
+from tests.services.test_field_search import registration
+from tests.services.test_reception import MONDAY_10, _booking
+from tests.services.test_reception import Court as ReceptionCourt
+from tests.services.test_reception import court as reception_court
+from zhihui_tui.db.engine import make_engine, read_session
+from zhihui_tui.db.models import (
+    Appointment,
+    CaseParty,
+    Deadline,
+    FieldSearch,
+    FilingRejection,
+    NetworkInquiry,
+    TriageFlags,
+)
+from zhihui_tui.domain.calendar import WorkCalendar
+from zhihui_tui.domain.clock import FixedClock
+from zhihui_tui.domain.errors import DomainError
+from zhihui_tui.domain.lifecycle import FilingCategory, Stage
+from zhihui_tui.domain.roles import Role
+from zhihui_tui.domain.steps import Step
+from zhihui_tui.services import filing, inquiry, triage
+from zhihui_tui.services.accounts import system_actor
+from zhihui_tui.services.calendar_data import load_calendar
+from zhihui_tui.services.cases import NewCase, NewParty, PartyKind, register_case
+from zhihui_tui.services.context import Actor
+from zhihui_tui.services.field_search import register_search
+from zhihui_tui.services.reception import book_appointment
+from zhihui_tui.services.uow import unit_of_work
+
+ROUNDS = 5
+TIMEOUT = 60  # seconds for a whole race: a hung worker fails the test instead of hanging the run
+CALENDAR = load_calendar(None)
+COURT = "内2221"
+SQL_WORDS = re.compile(r"INSERT|UPDATE|UNIQUE|duplicate key|constraint|\[SQL", re.IGNORECASE)
+
+
+# -- the two terminals ---------------------------------------------------------------------------------------
+
+
+def _terminal(url: str, job: str, calls: Sequence[tuple[Any, ...]], barrier: Any, queue: Any) -> None:
+    """One terminal: for each round wait for the other one, then call the service; report what the clerk saw."""
+    engine = make_engine(url)
+    outcomes: list[tuple[str, str]] = []
+    for args in calls:
+        barrier.wait(timeout=TIMEOUT)
+        try:
+            JOBS[job](engine, *args)
+        except DomainError as error:
+            outcomes.append(("refused", error.message))
+        except Exception as error:  # what would reach the clerk as "保存失败：…"
+            outcomes.append(("raw", f"{type(error).__name__}: {error}"[:400]))
+        else:
+            outcomes.append(("ok", ""))
+    engine.dispose()
+    queue.put(outcomes)
+
+
+def _race(url: str, job: str, first: Sequence[tuple[Any, ...]], second: Sequence[tuple[Any, ...]]) -> list[Any]:
+    """Run both terminals' rounds; returns, per round, the two outcomes."""
+    context = multiprocessing.get_context("spawn")
+    barrier, queue = context.Barrier(2), context.Queue()
+    workers = [context.Process(target=_terminal, args=(url, job, calls, barrier, queue)) for calls in (first, second)]
+    for worker in workers:
+        worker.start()
+    try:
+        results = [queue.get(timeout=TIMEOUT) for _ in workers]
+    finally:
+        for worker in workers:
+            worker.join(timeout=10)
+            if worker.is_alive():
+                worker.kill()
+    assert all(worker.exitcode == 0 for worker in workers)
+    return list(zip(*results, strict=True))
+
+
+def _one_winner(rounds: list[Any], *, both_may_win: bool = False) -> None:
+    """Every round: one terminal saved, the other was told in Chinese; never SQL text or a raw exception."""
+    for number, pair in enumerate(rounds, start=1):
+        kinds = sorted(kind for kind, _ in pair)
+        assert "raw" not in kinds, f"round {number}: {pair}"
+        if not (both_may_win and kinds == ["ok", "ok"]):
+            assert kinds == ["ok", "refused"], f"round {number}: {pair}"
+        for kind, message in pair:
+            if kind == "refused":
+                assert not SQL_WORDS.search(message) and re.search(r"[\u4e00-\u9fff]", message), message
+
+
+# -- jobs (module level: a spawned interpreter imports them by name) -----------------------------------------
+
+
+def _propose(engine: Engine, case_id: int, actor: Actor, clock: FixedClock) -> None:
+    filing.propose_rejection(engine, case_id, "申请执行人主体不适格", actor=actor, clock=clock)
+
+
+def _add_finding(engine: Engine, case_id: int, party_id: int, actor: Actor, clock: FixedClock) -> None:
+    row = inquiry.FindingInput(party_id=party_id, asset_type="存款", institution="农行", amount="100.00")
+    inquiry.add_finding(engine, case_id, row, actor=actor, clock=clock)
+
+
+def _start(engine: Engine, case_id: int, actor: Actor, clock: FixedClock) -> None:
+    inquiry.start_inquiry(engine, case_id, actor=actor, clock=clock)
+
+
+def _inquiry_flags(engine: Engine, case_id: int, actor: Actor, clock: FixedClock) -> None:
+    inquiry.set_triage_flags(engine, case_id, {"major"}, expected_version=None, actor=actor, clock=clock)
+
+
+def _board_flags(engine: Engine, case_id: int, actor: Actor, clock: FixedClock) -> None:
+    triage.set_flags(engine, case_id, {"major"}, expected_version=None, actor=actor, clock=clock)
+
+
+def _submit(engine: Engine, case_id: int, actor: Actor, clock: FixedClock, calendar: WorkCalendar) -> None:
+    inquiry.submit_feedback(engine, case_id, actor=actor, clock=clock, calendar=calendar)
+
+
+def _register_search(engine: Engine, raw: Any, actor: Actor, clock: FixedClock) -> None:
+    register_search(engine, raw, actor=actor, clock=clock)
+
+
+def _book(engine: Engine, raw: Any, actor: Actor, clock: FixedClock) -> None:
+    book_appointment(engine, raw, actor=actor, clock=clock, calendar=CALENDAR)
+
+
+JOBS: dict[str, Callable[..., None]] = {
+    "propose": _propose,
+    "add_finding": _add_finding,
+    "start": _start,
+    "inquiry_flags": _inquiry_flags,
+    "board_flags": _board_flags,
+    "submit": _submit,
+    "register_search": _register_search,
+    "book": _book,
+}
+
+
+# -- set-up --------------------------------------------------------------------------------------------------
+
+
+def _cases(engine: Engine, clock: FixedClock, stage: Stage, count: int = ROUNDS) -> list[int]:
+    """``count`` cases at ``stage`` (filed and served before today when past 材料接收), each with one respondent."""
+    system = system_actor(engine)
+    filed = None if stage is Stage.RECEIVED else datetime(2026, 11, 25, 9)
+    ids = []
+    for n in range(count):
+        new = NewCase(
+            category=FilingCategory.APPLICATION,
+            received_at=datetime(2026, 11, 20, 9),
+            filed_at=filed,
+            stage=stage,
+            applicants=(NewParty(PartyKind.PERSON, "张三", "152221199003070011"),),
+            respondents=(NewParty(PartyKind.PERSON, f"李四{n}", None),),
+            target_amount_fen=15_000_000,
+        )
+        with unit_of_work(engine, actor=system, action="登记案件", clock=clock) as session:
+            case = register_case(session, new, actor=system, calendar=CALENDAR, court_code=COURT)
+            assert case.id is not None
+            ids.append(case.id)
+    return ids
+
+
+def _respondent(engine: Engine, case_id: int) -> int:
+    with read_session(engine) as session:
+        found = session.exec(
+            select(CaseParty.party_id).where(CaseParty.case_id == case_id, CaseParty.role == "respondent")
+        ).one()
+    return int(found)
+
+
+def _count(engine: Engine, model: Any, *where: Any) -> int:
+    with read_session(engine) as session:
+        return int(session.exec(select(func.count()).select_from(model).where(*where)).one())
+
+
+def _two_clerks(engine: Engine, clock: FixedClock, *roles: Role) -> tuple[Actor, Actor]:
+    return (
+        make_staff(engine, clock, "clerk_a", *roles, name="甲终端"),
+        make_staff(engine, clock, "clerk_b", *roles, name="乙终端"),
+    )
+
+
+# -- the rules -----------------------------------------------------------------------------------------------
+
+
+def test_one_pending_rejection_per_case(db_url: str, engine: Engine, clock: FixedClock) -> None:
+    a, b = _two_clerks(engine, clock, Role.FILING_REVIEW)
+    ids = _cases(engine, clock, Stage.RECEIVED)
+    rounds = _race(db_url, "propose", [(i, a, clock) for i in ids], [(i, b, clock) for i in ids])
+    _one_winner(rounds)
+    for case_id in ids:
+        pending = (FilingRejection.case_id == case_id, FilingRejection.status == "pending")
+        assert _count(engine, FilingRejection, *pending) == 1
+
+
+def test_first_finding_on_a_case_from_two_terminals(db_url: str, engine: Engine, clock: FixedClock) -> None:
+    """Both first rows create the case's inquiry record: one saves, the other is told to save again."""
+    a, b = _two_clerks(engine, clock, Role.NETWORK_INQUIRY)
+    ids = _cases(engine, clock, Stage.SERVED)
+    calls = [(i, _respondent(engine, i)) for i in ids]
+    rounds = _race(db_url, "add_finding", [(*c, a, clock) for c in calls], [(*c, b, clock) for c in calls])
+    _one_winner(rounds, both_may_win=True)  # serialised by the database, both rows may be saved
+    for case_id in ids:
+        assert _count(engine, NetworkInquiry, NetworkInquiry.case_id == case_id) == 1
+
+
+def test_first_inquiry_start_from_two_terminals(db_url: str, engine: Engine, clock: FixedClock) -> None:
+    a, b = _two_clerks(engine, clock, Role.NETWORK_INQUIRY)
+    ids = _cases(engine, clock, Stage.SERVED)
+    rounds = _race(db_url, "start", [(i, a, clock) for i in ids], [(i, b, clock) for i in ids])
+    _one_winner(rounds, both_may_win=True)  # a start that finds the inquiry started is not an error
+    for case_id in ids:
+        assert _count(engine, NetworkInquiry, NetworkInquiry.case_id == case_id) == 1
+        open_step = (Deadline.case_id == case_id, Deadline.step == Step.NETWORK_INQUIRY.value)
+        assert _count(engine, Deadline, *open_step, col(Deadline.done_at).is_(None)) == 0
+
+
+def test_first_flags_from_the_inquiry_post(db_url: str, engine: Engine, clock: FixedClock) -> None:
+    a, b = _two_clerks(engine, clock, Role.NETWORK_INQUIRY)
+    ids = _cases(engine, clock, Stage.SERVED)
+    rounds = _race(db_url, "inquiry_flags", [(i, a, clock) for i in ids], [(i, b, clock) for i in ids])
+    _one_winner(rounds)
+    for case_id in ids:
+        assert _count(engine, TriageFlags, TriageFlags.case_id == case_id) == 1
+
+
+def test_first_flags_from_the_triage_board(db_url: str, engine: Engine, clock: FixedClock) -> None:
+    a, b = _two_clerks(engine, clock, Role.DIRECTOR)
+    ids = _cases(engine, clock, Stage.INQUIRED)
+    rounds = _race(db_url, "board_flags", [(i, a, clock) for i in ids], [(i, b, clock) for i in ids])
+    _one_winner(rounds)
+    for case_id in ids:
+        assert _count(engine, TriageFlags, TriageFlags.case_id == case_id) == 1
+
+
+def test_one_open_triage_step_when_the_table_is_submitted_twice(db_url: str, engine: Engine, clock: FixedClock) -> None:
+    a, b = _two_clerks(engine, clock, Role.NETWORK_INQUIRY)
+    ids = _cases(engine, clock, Stage.SERVED)
+    rounds = _race(db_url, "submit", [(i, a, clock, CALENDAR) for i in ids], [(i, b, clock, CALENDAR) for i in ids])
+    _one_winner(rounds)
+    for case_id in ids:
+        open_triage = (Deadline.case_id == case_id, Deadline.step == Step.TRIAGE.value)
+        assert _count(engine, Deadline, *open_triage, col(Deadline.done_at).is_(None)) == 1
+
+
+def test_one_field_search_record_per_matter(
+    db_url: str, engine: Engine, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast_passwords(monkeypatch)
+    c: FieldCourt = field_court(engine, clock)
+    matters = [request(c, requirements=f"第{n}次查找") for n in range(ROUNDS)]
+    first, second = c.investigators[0], c.investigators[1]
+    rounds = _race(
+        db_url,
+        "register_search",
+        [(registration(c, m, first.id), first, clock) for m in matters],
+        [(registration(c, m, second.id), second, clock) for m in matters],
+    )
+    _one_winner(rounds)
+    for matter_id in matters:
+        assert _count(engine, FieldSearch, FieldSearch.matter_id == matter_id) == 1
+
+
+@pytest.fixture
+def front_desk(engine: Engine, clock: FixedClock) -> ReceptionCourt:
+    """The reception tests' court: a filing clerk, a handler and his case."""
+    return reception_court.__wrapped__(engine, clock)  # type: ignore[attr-defined]
+
+
+def test_one_appointment_per_handler_slot(
+    db_url: str, engine: Engine, clock: FixedClock, front_desk: ReceptionCourt
+) -> None:
+    court = front_desk
+    other = make_staff(engine, clock, "lian2", Role.FILING_REVIEW, name="乙终端")
+    slots = [MONDAY_10 + timedelta(hours=n) for n in range(ROUNDS)]
+    rounds = _race(
+        db_url,
+        "book",
+        [(_booking(court, scheduled_at=at), court.clerk, clock) for at in slots],
+        [(_booking(court, scheduled_at=at, party_name="李律师"), other, clock) for at in slots],
+    )
+    _one_winner(rounds)
+    for at in slots:
+        assert _count(engine, Appointment, Appointment.scheduled_at == at) == 1
