@@ -218,7 +218,7 @@ def _csv_rows(handle: Iterable[str]) -> Iterator[tuple[int, list[Cell]]]:
 
 def _damaged_xlsx(error: BaseException, line: int | None = None) -> ImportFileError:
     """The one message for a workbook openpyxl cannot read, naming the low-level error for whoever debugs it."""
-    where = f"第 {line} 行附近" if line else ""
+    where = f"第 {line} 行附近：" if line else ""
     return ImportFileError(
         f"文件无法读取：Excel 文件已损坏或不是 .xlsx（{where}{type(error).__name__}），请重新保存或导出后再导入"
     )
