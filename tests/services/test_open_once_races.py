@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine, func, update
 from sqlmodel import col, select
 
 from tests.conftest import make_staff
@@ -28,6 +28,7 @@ from tests.services.test_reception import court as reception_court
 from zhihui_tui.db.engine import make_engine, read_session
 from zhihui_tui.db.models import (
     Appointment,
+    AssetFinding,
     CaseParty,
     Deadline,
     FieldSearch,
@@ -46,6 +47,7 @@ from zhihui_tui.services.accounts import system_actor
 from zhihui_tui.services.calendar_data import load_calendar
 from zhihui_tui.services.cases import NewCase, NewParty, PartyKind, register_case
 from zhihui_tui.services.context import Actor
+from zhihui_tui.services.errors import ConcurrentEdit
 from zhihui_tui.services.field_search import register_search
 from zhihui_tui.services.reception import book_appointment
 from zhihui_tui.services.uow import unit_of_work
@@ -303,3 +305,34 @@ def test_one_appointment_per_handler_slot(
     _one_winner(rounds)
     for at in slots:
         assert _count(engine, Appointment, Appointment.scheduled_at == at) == 1
+
+
+# -- a lost optimistic-lock race names the last writer of that record -----------------------------------------
+
+
+def test_lost_race_names_the_last_writer_of_that_record_not_of_its_table(engine: Engine, clock: FixedClock) -> None:
+    """甲 edits finding A, then 乙 edits finding B; a stale save of A must name 甲, not 乙 (the table's last writer)."""
+    a, b = _two_clerks(engine, clock, Role.NETWORK_INQUIRY)
+    (case_id,) = _cases(engine, clock, Stage.SERVED, count=1)
+    party = _respondent(engine, case_id)
+    _add_finding(engine, case_id, party, a, clock)
+    _add_finding(engine, case_id, party, b, clock)
+    first, second = sorted(_ids(engine, case_id))
+    edit = inquiry.FindingInput(party_id=party, asset_type="存款", institution="建行", amount="5.00")
+    inquiry.update_finding(engine, first, edit, expected_version=1, actor=a, clock=clock)
+    inquiry.update_finding(engine, second, edit, expected_version=1, actor=b, clock=clock)
+    with pytest.raises(ConcurrentEdit) as lost, unit_of_work(engine, actor=b, action="测试", clock=clock) as session:
+        finding = session.get(AssetFinding, first)
+        assert finding is not None
+        # Another terminal's save lands between this read and this write (same connection: SQLite holds the lock).
+        table = AssetFinding.__table__  # type: ignore[attr-defined]
+        session.connection().execute(update(table).where(table.c.id == first).values(version=table.c.version + 1))
+        finding.note = "迟到的保存"
+        session.flush()
+    assert "clerk_a" in lost.value.message and "修改查控结果" in lost.value.message, lost.value.message
+    assert "clerk_b" not in lost.value.message
+
+
+def _ids(engine: Engine, case_id: int) -> list[int]:
+    with read_session(engine) as session:
+        return [int(i) for i in session.exec(select(AssetFinding.id).where(AssetFinding.case_id == case_id))]
