@@ -69,6 +69,20 @@ def id_number_key(value: str) -> str:
     return text
 
 
+ID_FIELD = "证件号"
+MAX_ID_LENGTH = 40  # longer than any ID number or credit code (18), shorter than search_term.term
+
+
+def parse_id_restriction(value: str) -> str:
+    """A visitor's ID number that limits a search (reception): refused with a message if it holds control
+    characters or is too long, so neither reaches the database; otherwise its stored form (may be "")."""
+    text = clean_text(value, field=ID_FIELD, max_length=MAX_ID_LENGTH, required=False)
+    key = id_number_key(text)
+    if len(key) > MAX_ID_LENGTH:
+        raise FieldError(ID_FIELD, f"不能超过 {MAX_ID_LENGTH} 个字符")
+    return key
+
+
 # -- index side ----------------------------------------------------------------------------------------------
 
 
@@ -156,6 +170,8 @@ def parse_query(value: str) -> SearchQuery:
     if compact.isascii() and compact.isdigit():
         return SearchQuery(text=text, notice="无法识别的数字：请输入完整的身份证号、案号或案件序号")
     name = search_text(text)
+    if len(name) > MAX_QUERY_LENGTH:  # NFKC and case folding can lengthen a text (㍿ → 株式会社, ß → ss)
+        raise FieldError(QUERY_FIELD, f"不能超过 {MAX_QUERY_LENGTH} 个字")
     if _PINYIN.fullmatch(name):
         return SearchQuery(text=text, pinyin=name, name=name)
     if len(name) < MIN_NAME_LENGTH:

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from zhihui_tui.db.models import AuditRecord
 from zhihui_tui.domain.clock import Clock
 from zhihui_tui.services import audit
+from zhihui_tui.services.account_check import recheck_actor
 from zhihui_tui.services.context import Actor
 from zhihui_tui.services.errors import ConcurrentEdit
 
@@ -41,6 +42,7 @@ def unit_of_work(engine: Engine, *, actor: Actor, action: str, clock: Clock) -> 
         session.info.update(actor=actor, action=action, clock=clock)
         try:
             with session.begin():
+                recheck_actor(session, actor)  # a disabled account or a removed role writes nothing
                 yield session
         except StaleDataError as error:
             raise ConcurrentEdit(_who_changed_first(engine, str(error), session.info.get(SAVING, {}))) from None

@@ -25,6 +25,7 @@ from zhihui_tui.db.models import (
 from zhihui_tui.domain.field_work import MatterKind, MatterStatus
 from zhihui_tui.domain.lifecycle import Stage
 from zhihui_tui.domain.roles import Role
+from zhihui_tui.services.account_check import recheck_actor
 from zhihui_tui.services.attachments import AttachmentView, attachments_for
 from zhihui_tui.services.context import Actor, require_role
 from zhihui_tui.services.counter import OWNER_KIND as COUNTER_OWNER
@@ -291,6 +292,7 @@ def _receipt(task: CounterTask | None) -> str:
 def case_history(engine: Engine, case_id: int, *, actor: Actor, limit: int = 500) -> CaseHistory:
     """Stage changes and every audit record of the case and of its delegated matters and counter tasks."""
     with read_session(engine) as session:
+        recheck_actor(session, actor)  # personal data: a disabled account or a removed role reads nothing
         case = session.get(Case, case_id)
         if case is None:
             raise NotFound(f"案件 {case_id} 不存在")
