@@ -1,30 +1,97 @@
-"""``zhihui audit``: check the trail is complete and unaltered."""
+"""``zhihui audit``: check the trail is complete and unaltered; seal its head into a log for cron."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from zhihui_tui.cli.common import fail, one_line_errors, print_json, ready
 
+if TYPE_CHECKING:
+    from zhihui_tui.services.audit import VerifyResult
+
 app = typer.Typer(help="审计记录（全程留痕）", no_args_is_help=True)
+
+# Nothing wrong was found, but something could not be checked (no key file, no seal log).
+EXIT_INCOMPLETE = 3
+
+LogOption = Annotated[
+    Path | None,
+    typer.Option("--log", metavar="FILE", help="封存日志（默认 $ZHIHUI_AUDIT_SEAL_LOG 或 数据目录/audit-seal.log）"),
+]
 
 
 @app.command("verify")
 @one_line_errors
-def verify(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """逐条核对审计记录的哈希链；发现删除或篡改时以非零状态退出并指出第一条问题记录。"""
+def verify(ctx: typer.Context, log: LogOption = None, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """逐条核对审计记录的哈希链（含密钥签名）、链尾记录与封存日志。
+
+    退出状态：0 全部核对无误；1 发现删除或篡改（指出第一条问题记录）；3 未发现问题，但有未能核对的部分
+    （如找不到审计密钥文件或封存日志），逐行列出。
+    """
     from zhihui_tui.db.engine import read_session
     from zhihui_tui.services.audit import verify as verify_chain
 
     with ready(ctx) as rt, read_session(rt.engine) as session:
-        result = verify_chain(session)
+        result = verify_chain(session, seal_log=log)
     if as_json:
-        print_json({"ok": result.ok, "checked": result.checked, "bad_id": result.bad_id, "reason": result.reason})
-        if not result.ok:
-            raise typer.Exit(1)
-        return
-    if not result.ok:
+        print_json(_document(result))
+    elif not result.ok:
         fail(f"审计记录校验失败：{result.reason}（此前 {result.checked} 条完好）")
-    typer.echo(f"审计记录完好：共 {result.checked} 条，哈希链连续")
+    else:
+        _print_passed(result)
+    if not result.ok:
+        raise typer.Exit(1)
+    if result.unchecked:
+        raise typer.Exit(EXIT_INCOMPLETE)
+
+
+def _document(result: VerifyResult) -> dict[str, object]:
+    return {
+        "ok": result.ok,
+        "complete": result.complete,
+        "checked": result.checked,
+        "bad_id": result.bad_id,
+        "reason": result.reason,
+        "seals_checked": result.seals_checked,
+        "unchecked": list(result.unchecked),
+        "notes": list(result.notes),
+    }
+
+
+def _print_passed(result: VerifyResult) -> None:
+    """The verdict first, then one line per limit and per part that could not be checked."""
+    seals = f"，{result.seals_checked} 条封存记录相符" if result.seals_checked else ""
+    if result.unchecked:
+        typer.echo(f"未发现问题，但核对不完整：共 {result.checked} 条，哈希链连续{seals}")
+    else:
+        typer.echo(f"审计记录完好：共 {result.checked} 条，哈希链连续{seals}")
+    for note in result.notes:
+        typer.echo(f"注意：{note}")
+    for line in result.unchecked:
+        typer.echo(f"未能核对：{line}")
+
+
+@app.command("seal")
+@one_line_errors
+def seal(ctx: typer.Context, log: LogOption = None, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """把审计链尾（时间、末条编号、末条哈希，并以审计密钥签名）追加到数据库之外的封存日志；供 cron 定时运行。"""
+    from zhihui_tui.db.engine import read_session
+    from zhihui_tui.services.audit import seal as seal_head
+
+    with ready(ctx) as rt, read_session(rt.engine) as session:
+        result = seal_head(session, log=log)
+    if as_json:
+        print_json(
+            {
+                "log": str(result.log),
+                "sealed_at": result.sealed_at,
+                "last_id": result.last_id,
+                "last_hash": result.last_hash,
+                "keyed_from": result.keyed_from,
+            }
+        )
+    else:
+        typer.echo(f"已封存审计链尾：第 {result.last_id} 条（{result.last_hash[:16]}…）→ {result.log}")

@@ -27,7 +27,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import inspect, select, text
+from sqlalchemy import Engine, inspect, select, text
 from sqlalchemy.orm import Session, attributes
 from sqlmodel import SQLModel
 
@@ -177,6 +177,18 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def prepare_key(engine: Engine) -> tuple[Path, bool]:
+    """At ``db upgrade``: the key file, created while no keyed row exists yet; True when it was created."""
+    with engine.execution_options(sqlite_begin="DEFERRED").connect() as connection:
+        last_id = connection.execute(select(AuditHead.last_id)).scalar() or 0  # type: ignore[call-overload]
+        keyed_from = connection.execute(select(AuditChainKey.keyed_from)).scalar() or 1  # type: ignore[call-overload]
+    path = key_file_path()
+    if read_key(path) is not None:
+        return path, False
+    _file_key(path, last_id, keyed_from)
+    return path, True
+
+
 def _keyed_from(session: Session) -> int | None:
     return session.connection().execute(select(AuditChainKey.keyed_from)).scalar()  # type: ignore[call-overload]
 
@@ -187,7 +199,11 @@ def _write_key(session: Session, last_id: int, keyed_from: int) -> bytes:
     injected = session.info.get(SESSION_KEY)
     if injected is not None:
         return bytes(injected)
-    path = key_file_path()
+    return _file_key(key_file_path(), last_id, keyed_from)
+
+
+def _file_key(path: Path, last_id: int, keyed_from: int) -> bytes:
+    """The key file's key; created when absent only while the chain has no keyed row."""
     if last_id < keyed_from:
         return ensure_key(path)[0]
     key = read_key(path)

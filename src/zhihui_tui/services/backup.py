@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
-import subprocess
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,19 +30,29 @@ def backup(engine: Engine, destination: Path) -> BackupResult:
     partial = destination.with_name(destination.name + ".partial")
     try:
         method = _sqlite_backup(engine, partial) if engine.dialect.name == "sqlite" else _pg_dump(engine, partial)
+        _fsync(partial)
         os.replace(partial, destination)
     finally:
-        partial.unlink(missing_ok=True)
+        for leftover in (partial, *_sidecars(partial)):
+            leftover.unlink(missing_ok=True)
     return BackupResult(destination, destination.stat().st_size, method)
+
+
+def _sidecars(database: Path) -> list[Path]:
+    """The files SQLite keeps beside a database while it is open (WAL index, WAL, rollback journal)."""
+    return [database.with_name(database.name + suffix) for suffix in ("-shm", "-wal", "-journal")]
 
 
 def _sqlite_backup(engine: Engine, target: Path) -> str:
     source = engine.url.database
     if not source or source == ":memory:":
         raise ServiceError("内存数据库无法备份")
-    # The backup API copies pages under SQLite's own locking, so writers may go on during the copy.
-    with sqlite3.connect(source) as live, sqlite3.connect(target) as copy:
+    # The backup API copies pages under SQLite's own locking, so writers may go on during the copy. The copy
+    # would keep the live file's WAL mode and grow -wal/-shm files beside it whenever opened: it is switched to
+    # a rollback journal, a single self-contained file. closing(): a sqlite3 "with" commits but never closes.
+    with closing(sqlite3.connect(source)) as live, closing(sqlite3.connect(target)) as copy:
         live.backup(copy)
+        copy.execute("PRAGMA journal_mode=DELETE")
         ok = copy.execute("PRAGMA integrity_check").fetchone()[0]
     if ok != "ok":
         raise ServiceError(f"备份完整性检查失败：{ok}")
@@ -51,12 +60,19 @@ def _sqlite_backup(engine: Engine, target: Path) -> str:
 
 
 def _pg_dump(engine: Engine, target: Path) -> str:
-    if shutil.which("pg_dump") is None:
-        raise ServiceError("未找到 pg_dump，无法备份 PostgreSQL 数据库")
-    url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-    result = subprocess.run(
-        ["pg_dump", "--format=custom", f"--file={target}", url], capture_output=True, text=True, check=False
-    )
-    if result.returncode != 0:
-        raise ServiceError(f"pg_dump 失败：{(result.stderr.strip().splitlines() or ['未知错误'])[-1]}")
+    from zhihui_tui.db.migrate import BackupFailed, pg_dump
+
+    try:
+        pg_dump(engine, target)
+    except BackupFailed as error:
+        raise ServiceError(error.message) from None
     return "pg_dump（custom 格式，快照一致）"
+
+
+def _fsync(path: Path) -> None:
+    """The copy is on disk before it takes DEST's name."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
