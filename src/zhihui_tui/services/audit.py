@@ -137,32 +137,25 @@ def ensure_key(path: Path) -> tuple[bytes, bool]:
         return existing, False
     path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_bytes(KEY_BYTES)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process created it first: use theirs
-        return _created_by_other(path), False
+    # Written whole under a private name, then linked into place: no process ever reads a half-written key,
+    # and of two processes creating it at once, one wins and the other uses its key.
+    draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         os.write(fd, key)
         os.fsync(fd)
     finally:
         os.close(fd)
+    try:
+        os.link(draft, path)
+    except FileExistsError:
+        theirs = read_key(path)
+        assert theirs is not None
+        return theirs, False
+    finally:
+        draft.unlink(missing_ok=True)
     _fsync_dir(path.parent)
     return key, True
-
-
-def _created_by_other(path: Path) -> bytes:
-    """The key another process just wrote (it may still be writing its 32 bytes)."""
-    for _ in range(50):
-        try:
-            key = read_key(path)
-        except AuditKeyError:
-            key = None
-        if key is not None:
-            return key
-        import time
-
-        time.sleep(0.01)
-    raise AuditKeyError(f"审计密钥文件 {path} 由另一进程创建后仍不完整，请检查该文件")
 
 
 def _fsync_dir(folder: Path) -> None:
