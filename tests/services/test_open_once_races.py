@@ -10,7 +10,8 @@ from __future__ import annotations
 import multiprocessing
 import re
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,7 +23,7 @@ from tests.services.test_delegation import Court as FieldCourt
 from tests.services.test_delegation import court as field_court
 from tests.services.test_delegation import fast_passwords, request
 from tests.services.test_field_search import registration
-from tests.services.test_reception import MONDAY_10, _booking
+from tests.services.test_reception import MONDAY_10, _booking, _visit
 from tests.services.test_reception import Court as ReceptionCourt
 from tests.services.test_reception import court as reception_court
 from zhihui_tui.db.engine import make_engine, read_session
@@ -33,8 +34,10 @@ from zhihui_tui.db.models import (
     Deadline,
     FieldSearch,
     FilingRejection,
+    LedgerReport,
     NetworkInquiry,
     TriageFlags,
+    Visit,
 )
 from zhihui_tui.domain.calendar import WorkCalendar
 from zhihui_tui.domain.clock import FixedClock
@@ -49,7 +52,7 @@ from zhihui_tui.services.cases import NewCase, NewParty, PartyKind, register_cas
 from zhihui_tui.services.context import Actor
 from zhihui_tui.services.errors import ConcurrentEdit
 from zhihui_tui.services.field_search import register_search
-from zhihui_tui.services.reception import book_appointment
+from zhihui_tui.services.reception import book_appointment, register_visit, report_daily_ledger
 from zhihui_tui.services.uow import unit_of_work
 
 ROUNDS = 5
@@ -146,7 +149,16 @@ def _book(engine: Engine, raw: Any, actor: Actor, clock: FixedClock) -> None:
     book_appointment(engine, raw, actor=actor, clock=clock, calendar=CALENDAR)
 
 
+def _visit_or_report(engine: Engine, what: str, raw: Any, actor: Actor, clock: FixedClock, out: str) -> None:
+    """One terminal registers a late visit for the day while the other reports that day's ledger."""
+    if what == "visit":
+        register_visit(engine, raw, actor=actor, clock=clock, calendar=CALENDAR)
+    else:
+        report_daily_ledger(engine, raw, Path(out), actor=actor, clock=clock)
+
+
 JOBS: dict[str, Callable[..., None]] = {
+    "visit_or_report": _visit_or_report,
     "propose": _propose,
     "add_finding": _add_finding,
     "start": _start,
@@ -305,6 +317,38 @@ def test_one_appointment_per_handler_slot(
     _one_winner(rounds)
     for at in slots:
         assert _count(engine, Appointment, Appointment.scheduled_at == at) == 1
+
+
+def test_a_late_visit_and_the_days_report_at_once(
+    db_url: str, engine: Engine, clock: FixedClock, front_desk: ReceptionCourt, tmp_path: Path
+) -> None:
+    """The report counts every visit of its day: a visit is either in it or refused as too late, never lost."""
+    other = make_staff(engine, clock, "lian2", Role.FILING_REVIEW, name="乙终端")
+    days = [date(2026, 11, 20), *(date(2026, 11, d) for d in range(23, 27))]
+    visits = [
+        (
+            "visit",
+            _visit(
+                front_desk,
+                visited_at=datetime.combine(d, datetime.min.time()) + timedelta(hours=15),
+                late_entry_reason="电话补录",
+            ),
+            front_desk.clerk,
+            clock,
+            "",
+        )
+        for d in days
+    ]
+    reports = [("report", d, other, clock, str(tmp_path / f"{d}.xlsx")) for d in days]
+    rounds = _race(db_url, "visit_or_report", visits, reports)
+    _one_winner(rounds, both_may_win=True)
+    for day in days:
+        with read_session(engine) as session:
+            report = session.get(LedgerReport, day)
+        assert report is not None
+        start = datetime.combine(day, datetime.min.time())
+        in_day = (col(Visit.visited_at) >= start, col(Visit.visited_at) < start + timedelta(days=1))
+        assert _count(engine, Visit, *in_day) == report.visit_count, day
 
 
 # -- a lost optimistic-lock race names the last writer of that record -----------------------------------------

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine, func, text
 from sqlmodel import Session, col, select
 
 from zhihui_tui.db.engine import read_session
@@ -87,6 +87,7 @@ def register_visit(engine: Engine, raw: VisitInput, *, actor: Actor, clock: Cloc
     now = clock.now()
     checked = check_visit_input(raw, now=now, cal=calendar)
     with unit_of_work(engine, actor=actor, action="登记来访", clock=clock) as session:
+        lock_ledger_day(session, checked.visited_at.date())
         _refuse_reported_day(session, checked.visited_at.date())
         staff_id = _receiving_staff(session, checked.staff_id, actor)
         _check_case_link(session, checked)
@@ -108,6 +109,21 @@ def register_visit(engine: Engine, raw: VisitInput, *, actor: Actor, clock: Cloc
         session.flush()
         assert visit.id is not None
         return visit.id
+
+
+# PostgreSQL advisory locks (int4 pair keys): this namespace, then the day's ordinal.
+_LEDGER_DAY_LOCK = 0x6C65_6467  # "ledg"
+
+
+def lock_ledger_day(session: Session, day: date) -> None:
+    """Queue a day's visits and that day's report on one lock, so a visit is either in the report or refused
+    as too late, never lost between them (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises)."""
+    bind = session.connection()
+    if bind.dialect.name == "postgresql":
+        bind.execute(
+            text("SELECT pg_advisory_xact_lock(CAST(:space AS integer), CAST(:day AS integer))"),
+            {"space": _LEDGER_DAY_LOCK, "day": day.toordinal()},
+        )
 
 
 def _refuse_reported_day(session: Session, day: date) -> None:
@@ -608,6 +624,7 @@ def _report_first_time(
     placed = False
     try:
         with unit_of_work(engine, actor=actor, action="报送接待台账", clock=clock) as session:
+            lock_ledger_day(session, day)
             if session.get(LedgerReport, day) is not None:
                 raise _AlreadyReported
             ledger = _load_ledger(session, day)
