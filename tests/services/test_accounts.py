@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import Engine
+from sqlmodel import select
 
 from tests.conftest import PASSWORD, make_staff
 from zhihui_tui.db.engine import read_session
@@ -108,3 +109,78 @@ def test_unlock_checks_the_password_without_counting_failures(engine: Engine, cl
     for _ in range(6):
         assert not verify_password(engine, actor, "wrong")
     assert authenticate(engine, "lian1", PASSWORD, clock=clock).login == "lian1"
+
+
+class _CountingHasher:
+    """The real argon2 hasher, recording which hashes it verified."""
+
+    def __init__(self, real: object) -> None:
+        self.real, self.verified = real, []
+
+    def verify(self, hash_: str, password: str) -> bool:
+        self.verified.append(hash_)
+        return self.real.verify(hash_, password)  # type: ignore[attr-defined, no-any-return]
+
+    def hash(self, password: str) -> str:
+        return self.real.hash(password)  # type: ignore[attr-defined, no-any-return]
+
+
+def test_an_unknown_login_costs_one_real_verification(
+    engine: Engine, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """So the answer's timing does not tell a real login from an unknown one."""
+    from zhihui_tui.services import accounts
+
+    make_staff(engine, clock, "lian1", Role.FILING_REVIEW)
+    counting = _CountingHasher(accounts._hasher)
+    monkeypatch.setattr(accounts, "_hasher", counting)
+    for login in ("nobody", "system", "lian1"):
+        with pytest.raises(LoginRefused, match="登录名或密码错误"):
+            authenticate(engine, login, "wrong-password", clock=clock)
+    dummy, _, real = counting.verified
+    assert len(counting.verified) == 3 and dummy == accounts._dummy_hash() != real
+    assert dummy.split("$")[:4] == real.split("$")[:4]  # same algorithm, version and cost parameters
+
+
+@pytest.mark.parametrize(("login", "password"), [("\x00", PASSWORD), ("lian\x001", PASSWORD), ("lian1", "pa\x00ss")])
+def test_control_characters_in_a_login_are_refused_before_the_database(
+    engine: Engine, clock: FixedClock, login: str, password: str
+) -> None:
+    make_staff(engine, clock, "lian1", Role.FILING_REVIEW)
+    with pytest.raises(LoginRefused, match="不能包含控制字符"):
+        authenticate(engine, login, password, clock=clock)
+    with read_session(engine) as session:
+        assert session.exec(select(Staff.failed_logins).where(Staff.login == "lian1")).one() == 0
+
+
+def test_a_compatibility_character_name_is_measured_after_folding(engine: Engine, clock: FixedClock) -> None:
+    """50 × ㍿ is 50 characters typed but 200 after NFKC (株式会社 each): refused, the same on both databases."""
+    from zhihui_tui.services.accounts import system_actor
+
+    new = NewStaff(login="wang", name="㍿" * 50, roles=(Role.HANDLER,), password=PASSWORD)
+    with pytest.raises(FieldError, match="不能超过 50 个字"):
+        add_staff(engine, new, actor=system_actor(engine), clock=clock)
+    short = NewStaff(login="wang", name="㍿" * 12, roles=(Role.HANDLER,), password=PASSWORD)
+    add_staff(engine, short, actor=system_actor(engine), clock=clock)
+    with read_session(engine) as session:
+        assert session.exec(select(Staff.name).where(Staff.login == "wang")).one() == "株式会社" * 12
+
+
+@pytest.mark.parametrize(("query", "restrict"), [("张三", "\x00"), ("张\x00三", None), ("张三", "1507\x00")])
+def test_a_nul_in_a_search_is_a_message_not_a_database_error(
+    engine: Engine, clock: FixedClock, query: str, restrict: str | None
+) -> None:
+    from zhihui_tui.services.search import search_cases
+
+    clerk = make_staff(engine, clock, "lian1", Role.FILING_REVIEW)
+    with pytest.raises(FieldError, match="不能包含控制字符"):
+        search_cases(engine, query, actor=clerk, restrict_to_id_number=restrict)
+
+
+def test_a_nul_in_a_command_line_login_is_a_message(engine: Engine, clock: FixedClock) -> None:
+    from zhihui_tui.services.accounts import actor_for, set_staff_active, system_actor
+
+    with pytest.raises(FieldError, match="不能包含控制字符"):
+        actor_for(engine, "\x00")
+    with pytest.raises(FieldError, match="不能包含控制字符"):
+        set_staff_active(engine, "a\x00", False, actor=system_actor(engine), clock=clock)

@@ -15,7 +15,7 @@ from zhihui_tui.domain.calendar import DELEGATION_CUTOFF, WorkCalendar, effectiv
 from zhihui_tui.domain.case_number import CaseNumber, parse_case_number
 from zhihui_tui.domain.errors import FieldError
 from zhihui_tui.domain.roles import Role
-from zhihui_tui.domain.validators import clean_text, normalize_person_name, parse_date
+from zhihui_tui.domain.validators import choice_text, clean_text, normalize_person_name, parse_date
 
 # Field labels (shown at the field and in messages).
 F_CASE = "案号"
@@ -108,11 +108,11 @@ class MatterStatus(StrEnum):
 
 
 def parse_matter_kind(text: str) -> MatterKind:
-    value = text.strip()
+    value = choice_text(text, field=F_KIND)
     for kind in MatterKind:
         if value in (kind.value, kind.label):
             return kind
-    raise FieldError(F_KIND, f"没有“{text}”这类事项；可选：{'、'.join(MATTER_KIND_LABELS.values())}")
+    raise FieldError(F_KIND, f"没有“{value}”这类事项；可选：{'、'.join(MATTER_KIND_LABELS.values())}")
 
 
 class Institution(StrEnum):
@@ -135,11 +135,11 @@ INSTITUTION_LABELS: dict[Institution, str] = {
 
 
 def parse_institution(text: str) -> Institution:
-    value = text.strip()
+    value = choice_text(text, field=F_INSTITUTION)
     for institution in Institution:
         if value in (institution.value, institution.label):
             return institution
-    raise FieldError(F_INSTITUTION, f"没有“{text}”；可选：{'、'.join(INSTITUTION_LABELS.values())}")
+    raise FieldError(F_INSTITUTION, f"没有“{value}”；可选：{'、'.join(INSTITUTION_LABELS.values())}")
 
 
 @dataclass(frozen=True)
@@ -255,7 +255,7 @@ class SearchCategory(StrEnum):
 
 
 def parse_category(text: str) -> SearchCategory:
-    value = text.strip()
+    value = choice_text(text, field=F_CATEGORY)
     for category in SearchCategory:
         if value in (category.value, category.label, f"查{category.label}"):
             return category
@@ -291,7 +291,7 @@ class CheckedRegistration:
 
 
 def parse_datetime(text: str, *, field: str) -> datetime:
-    value = text.strip().replace("T", " ")
+    value = choice_text(text, field=field).replace("T", " ")
     if not value:
         raise FieldError(field, "不能为空")
     for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"):
@@ -299,11 +299,11 @@ def parse_datetime(text: str, *, field: str) -> datetime:
             return datetime.strptime(value, fmt)
         except ValueError:
             pass
-    raise FieldError(field, f"格式应为 YYYY-MM-DD HH:MM，如 2026-11-27 14:30（收到：{text.strip()}）")
+    raise FieldError(field, f"格式应为 YYYY-MM-DD HH:MM，如 2026-11-27 14:30（收到：{value}）")
 
 
 def parse_quantity(text: str) -> int:
-    value = text.strip()
+    value = choice_text(text, field=F_QUANTITY)
     if not value.isascii() or not value.isdigit():
         raise FieldError(F_QUANTITY, "应为正整数")
     quantity = int(value)
@@ -544,9 +544,9 @@ def check_file_type(kind: AttachmentKind, found: FileType | None, *, name: str) 
 
 
 def parse_attachment_kind(text: str) -> AttachmentKind:
-    value = text.strip()
+    value = choice_text(text, field="附件类别")
     for kind in AttachmentKind:
         if value in (kind.value, kind.label):
             return kind
     labels = "、".join(k.label for k in AttachmentKind)
-    raise FieldError("附件类别", f"没有“{text}”；可选：{labels}")
+    raise FieldError("附件类别", f"没有“{value}”；可选：{labels}")

@@ -340,8 +340,12 @@ def basis_required(category: FilingCategory) -> bool:
 
 def normalize_document_number(value: str, *, field: str = "执行依据 文书号") -> str:
     """``(2025)内2221民初 1234号`` → ``（2025）内2221民初1234号``: one spelling, so duplicates match in SQL."""
-    text = clean_text(value, field=field, max_length=DOCUMENT_NUMBER_MAX)
-    text = unicodedata.normalize("NFKC", text).replace("(", "（").replace(")", "）").replace("〔", "（")
+    text = (
+        clean_text(value, field=field, max_length=DOCUMENT_NUMBER_MAX, form="NFKC")
+        .replace("(", "（")
+        .replace(")", "）")
+        .replace("〔", "（")
+    )
     text = re.sub(r"\s+", "", text.replace("〕", "）"))
     if not re.search(r"[0-9]", text):
         raise FieldError(field, "应包含文书编号，如（2025）内2221民初1234号")

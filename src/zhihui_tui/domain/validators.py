@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from typing import Literal
 
 from stdnum.cn import ric, uscc
 
@@ -245,15 +246,31 @@ def normalize_phone(value: str, *, field: str = "电话") -> str:
 _LINE_BREAKS = ("\r\n", "\r", "\x85", "\u2028", "\u2029")
 
 
-def clean_text(value: str, *, field: str, max_length: int, required: bool = True, multiline: bool = False) -> str:
-    """Strip, NFC-normalise and vet free text typed or pasted by a clerk.
+def choice_text(value: str, *, field: str, max_length: int = 40) -> str:
+    """A short choice or code as typed (an option label, a date, a login): stripped, checked, never echoed raw."""
+    return clean_text(value, field=field, max_length=max_length, required=False)
+
+
+def clean_text(
+    value: str,
+    *,
+    field: str,
+    max_length: int,
+    required: bool = True,
+    multiline: bool = False,
+    form: Literal["NFC", "NFKC"] = "NFC",
+) -> str:
+    """Strip, normalise (NFC, or NFKC for keys that fold widths) and vet free text typed or pasted by a clerk.
+
+    Everything is checked on the normalised text, length last: NFKC can lengthen a text (``㍿`` → ``株式会社``),
+    so a caller that folds further must pass ``form="NFKC"`` rather than fold after this check.
 
     Line breaks of any convention become ``\\n`` first so pasted Windows text counts as one break.
     All format characters (Unicode category Cf: zero-width spaces and joiners, BOM, bidi embeddings,
     overrides and isolates) are refused because they hide or reorder text in documents.  Private-use
     and not-yet-assigned code points are kept: rare characters in names live there.
     """
-    text = unicodedata.normalize("NFC", value)
+    text = unicodedata.normalize(form, value)
     for brk in _LINE_BREAKS:
         text = text.replace(brk, "\n")
     text = text.strip()
@@ -290,6 +307,7 @@ _HAN_RANGES = (
 )
 _NAME_DOTS = dict.fromkeys(map(ord, "•‧・∙⋅.\u2e31"), "·")  # after NFKC: ･→・, ．→.
 _NAME_JOINERS = "-'"
+PERSON_NAME_MAX = 50
 
 
 def _is_han(ch: str) -> bool:
@@ -310,8 +328,7 @@ def normalize_person_name(value: str, *, field: str = "姓名") -> str:
     of foreign words; ``-`` and ``'`` likewise (Jean-Pierre, O'Brien).  Traditional Mongolian script is
     not accepted: the Chinese form printed on the ID card is the one recorded.
     """
-    text = clean_text(value, field=field, max_length=50)
-    text = unicodedata.normalize("NFKC", text).translate(_NAME_DOTS)
+    text = clean_text(value, field=field, max_length=PERSON_NAME_MAX, form="NFKC").translate(_NAME_DOTS)
     text = re.sub(r"\s*·\s*", "·", re.sub(r"\s+", " ", text))
     for ch in text:
         if not (_is_han(ch) or _is_word_letter(ch) or ch in " ·" + _NAME_JOINERS):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -19,6 +18,7 @@ from zhihui_tui.db.models import Staff, StaffRole
 from zhihui_tui.domain.clock import Clock
 from zhihui_tui.domain.errors import FieldError
 from zhihui_tui.domain.roles import Role, Team, Title
+from zhihui_tui.domain.text_hygiene import has_control_characters
 from zhihui_tui.services.account_check import AccountChanged, recheck_actor
 from zhihui_tui.services.context import Actor, require_role
 from zhihui_tui.services.errors import NotFound, ServiceError
@@ -117,8 +117,16 @@ def _roles_of(session: Session, staff_id: int) -> frozenset[Role]:
     return frozenset(Role(role) for role in rows)
 
 
+def _login_key(login: str) -> str:
+    """A login typed on a command line, checked before it reaches a query (NUL breaks PostgreSQL)."""
+    if has_control_characters(login):
+        raise FieldError("登录名", "不能包含控制字符")
+    return login.strip()
+
+
 def actor_for(engine: Engine, login: str) -> Actor:
     """The Actor behind a login (CLI commands act as ``system``)."""
+    login = _login_key(login)
     with read_session(engine) as session:
         staff = session.exec(select(Staff).where(Staff.login == login)).first()
         if staff is None:
@@ -135,11 +143,6 @@ def current_actor(session: Session, actor: Actor) -> Actor:
     """The actor, if its account is still active and still holds its roles (reads of personal data call this)."""
     recheck_actor(session, actor)
     return actor
-
-
-def has_control_characters(text: str, *, allow_newline: bool = False) -> bool:
-    """Cc (NUL, tab, escape …) or Cf (zero-width, bidi) characters: never from a keyboard, never to the database."""
-    return any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") and not (allow_newline and ch == "\n") for ch in text)
 
 
 @cache
@@ -237,7 +240,7 @@ def set_staff_active(engine: Engine, login: str, active: bool, *, actor: Actor, 
     """Disable or re-enable an account; a disabled person's next action is refused (see account_check)."""
     require_role(actor, (Role.ADMIN, Role.SYSTEM), "停用或启用账号")
     with unit_of_work(engine, actor=actor, action="启用账号" if active else "停用账号", clock=clock) as session:
-        staff = session.exec(select(Staff).where(Staff.login == login)).first()
+        staff = session.exec(select(Staff).where(Staff.login == _login_key(login))).first()
         if staff is None or staff.login == SYSTEM_LOGIN:
             raise NotFound(f"没有登录名为“{login}”的账号")
         staff.active = active
@@ -247,7 +250,7 @@ def revoke_role(engine: Engine, login: str, role: Role, *, actor: Actor, clock: 
     """Take a role away; the person's next action with the old Actor is refused until they sign in again."""
     require_role(actor, (Role.ADMIN, Role.SYSTEM), "变更账号角色")
     with unit_of_work(engine, actor=actor, action="撤销角色", clock=clock) as session:
-        staff = session.exec(select(Staff).where(Staff.login == login)).first()
+        staff = session.exec(select(Staff).where(Staff.login == _login_key(login))).first()
         if staff is None or staff.login == SYSTEM_LOGIN:
             raise NotFound(f"没有登录名为“{login}”的账号")
         held = session.get(StaffRole, (staff.id, role.value))
