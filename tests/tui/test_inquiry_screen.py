@@ -190,6 +190,42 @@ def test_triage_facts_are_ticked_on_the_table(post_runtime: Runtime) -> None:
     drive(app, scenario, size=(120, 36))
 
 
+def test_flags_saved_meanwhile_by_the_director_are_not_overwritten(post_runtime: Runtime) -> None:
+    """The director ticks 重大 while the clerk has the table open: the clerk's save is refused with who saved,
+    the table reloads with the director's flag, and a save from there goes through."""
+    from zhihui_tui.services.accounts import actor_for
+    from zhihui_tui.services.inquiry import set_triage_flags
+
+    app = ZhihuiApp(post_runtime)
+    engine = make_engine(post_runtime.database_url)
+
+    async def scenario(pilot: Pilot) -> None:
+        await open_post(INQUIRY_CLERK, "f4")(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, FeedbackScreen)
+        case_id = app.screen.case_id
+        director = actor_for(engine, DIRECTOR)
+        set_triage_flags(engine, case_id, {"major"}, expected_version=None, actor=director, clock=post_runtime.clock)
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("tab", "space", "ctrl+s")  # the clerk's copy: 需强制措施 only
+        await settle(pilot)
+        status = str(app.screen.query_one("#feedback-status", Static).render())
+        assert "已被 zhuren 于" in status and "请刷新后重新标注" in status
+        summary = str(app.screen.query_one("#feedback-summary", Static).render())
+        assert summary.endswith("重大疑难复杂")  # reloaded: the director's flag, nothing overwritten
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("tab", "space", "ctrl+s")
+        await settle(pilot)
+        summary = str(app.screen.query_one("#feedback-summary", Static).render())
+        assert summary.endswith("重大疑难复杂、需强制措施")
+
+    drive(app, scenario, size=(120, 36))
+    engine.dispose()
+
+
 def test_today_view_empties_when_the_work_is_done(post_runtime: Runtime) -> None:
     app = ZhihuiApp(post_runtime)
 
