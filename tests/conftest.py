@@ -29,9 +29,12 @@ PASSWORD = "correct-horse-42"
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _audit_files_outside_the_repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """The audit key and seal log default to ./data: keep every test's out of the repository."""
-    folder = tmp_path_factory.mktemp("audit")
+def _audit_files_outside_the_repo(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[None]:
+    """The audit key and seal log default to ./data: keep every test's out of the repository, in a folder all
+    xdist workers of the run share (a database one worker builds, another verifies with the same key)."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base if worker_id == "master" else base.parent) / "audit"
+    folder.mkdir(exist_ok=True)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("ZHIHUI_AUDIT_KEY_FILE", str(folder / "audit.key"))
         patch.setenv("ZHIHUI_AUDIT_SEAL_LOG", str(folder / "audit-seal.log"))

@@ -73,14 +73,20 @@ def test_user_add_takes_team_and_title_by_code_or_chinese_name(db: str) -> None:
     assert len(json.loads(invoke("user", "list", "--json", "--db", db).stdout)) == 2
 
 
-def test_audit_verify_passes_on_an_untouched_trail(db: str) -> None:
+def test_audit_verify_passes_on_an_untouched_trail(db: str, tmp_path: Path) -> None:
     invoke("user", "add", "lian1", "--name", "王立案", "--role", "filing_review", "--db", db, stdin="s3cret-pass\n")
-    result = invoke("audit", "verify", "--json", "--db", db)
+    log = str(tmp_path / "audit-seal.log")
+    assert invoke("audit", "seal", "--log", log, "--db", db).exit_code == 0
+    result = invoke("audit", "verify", "--json", "--log", log, "--db", db)
     assert result.exit_code == 0 and json.loads(result.stdout) == {
         "ok": True,
+        "complete": True,
         "checked": 2,
         "bad_id": None,
         "reason": "",
+        "seals_checked": 1,
+        "unchecked": [],
+        "notes": [],
     }
 
 
