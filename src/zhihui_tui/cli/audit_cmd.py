@@ -28,8 +28,11 @@ LogOption = Annotated[
 def verify(ctx: typer.Context, log: LogOption = None, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """逐条核对审计记录的哈希链（含密钥签名）、链尾记录与封存日志。
 
-    退出状态：0 全部核对无误；1 发现删除或篡改（指出第一条问题记录）；3 未发现问题，但有未能核对的部分
-    （如找不到审计密钥文件或封存日志），逐行列出。
+    \b
+    退出状态：
+      0 全部核对无误；
+      1 发现删除或篡改（指出第一条问题记录）；
+      3 未发现问题，但有未能核对的部分（如找不到审计密钥文件或封存日志），逐行列出。
     """
     from zhihui_tui.db.engine import read_session
     from zhihui_tui.services.audit import verify as verify_chain
