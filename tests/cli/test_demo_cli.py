@@ -27,7 +27,9 @@ def test_demo_twice_on_a_fresh_file(tmp_path: Path) -> None:
     report = json.loads(runner.invoke(app, ["--db", db, "--as-of", AS_OF, "demo", "--json"], env=env).stdout)
     assert report["loaded"] is False and report["cases"] >= 300
     assert {"login": "zhuren", "name": "张宏伟", "post": "指挥中心主任"} in report["logins"]
-    verified = runner.invoke(app, ["--db", db, "audit", "verify"], env=env)
+    log = str(tmp_path / "audit-seal.log")
+    assert runner.invoke(app, ["--db", db, "audit", "seal", "--log", log], env=env).exit_code == 0
+    verified = runner.invoke(app, ["--db", db, "audit", "verify", "--log", log], env=env)
     assert verified.exit_code == 0, verified.output
 
 
