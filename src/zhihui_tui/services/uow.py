@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import Engine, event, inspect
+from sqlalchemy import Engine, and_, event, inspect, or_
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm.exc import StaleDataError
@@ -45,7 +45,7 @@ def unit_of_work(engine: Engine, *, actor: Actor, action: str, clock: Clock) -> 
                 recheck_actor(session, actor)  # a disabled account or a removed role writes nothing
                 yield session
         except StaleDataError as error:
-            raise ConcurrentEdit(_who_changed_first(engine, str(error), session.info.get(SAVING, {}))) from None
+            raise ConcurrentEdit(_who_changed_first(engine, str(error), _records_saved(session))) from None
         except IntegrityError as error:
             table = _duplicate_in(error)
             if table is None:
@@ -60,19 +60,35 @@ def unit_of_work(engine: Engine, *, actor: Actor, action: str, clock: Clock) -> 
 def _who_changed_first(engine: Engine, detail: str, saving: dict[str, set[str]]) -> str:
     """Name the last writer of the very record whose save lost the race, so the clerk can see who saved first."""
     table = detail.split("table '", 1)[-1].split("'", 1)[0] if "table '" in detail else None
-    ids = saving.get(table or "", set())
-    if not ids:
+    keys = {table: saving.get(table, set())} if table else saving
+    wanted = [
+        and_(col(AuditRecord.entity) == t, col(AuditRecord.entity_id).in_(sorted(ids)))
+        for t, ids in keys.items()
+        if ids
+    ]
+    if not wanted:
         return "该记录已被他人修改，请刷新后重新填写"
     with Session(engine) as session:
         last = session.exec(
-            select(AuditRecord)
-            .where(AuditRecord.entity == table, col(AuditRecord.entity_id).in_(sorted(ids)))
-            .order_by(col(AuditRecord.id).desc())
-            .limit(1)
+            select(AuditRecord).where(or_(*wanted)).order_by(col(AuditRecord.id).desc()).limit(1)
         ).first()
     if last is None:
         return "该记录已被他人修改，请刷新后重新填写"
     return f"该记录已被 {last.actor_login} 于 {last.recorded_at:%H:%M:%S}（{last.action}）修改，请刷新后重新填写"
+
+
+def _records_saved(session: Session) -> dict[str, set[str]]:
+    """The records the failed flush updated or deleted; for a stale copy refused before any flush (``merge``),
+    the records the session held."""
+    saving: dict[str, set[str]] = session.info.get(SAVING, {})
+    if saving:
+        return saving
+    held: dict[str, set[str]] = {}
+    for state in session.identity_map.all_states():
+        if state.identity is not None:
+            table = state.mapper.local_table.name  # type: ignore[attr-defined]
+            held.setdefault(table, set()).add("/".join(str(part) for part in state.identity))
+    return held
 
 
 # session.info key: table -> primary keys (as the audit trail writes them) of the rows this flush updates or deletes
