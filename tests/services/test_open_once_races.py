@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from tests.services.test_delegation import Court as FieldCourt
 from tests.services.test_delegation import court as field_court
 from tests.services.test_delegation import fast_passwords, request
 from tests.services.test_field_search import registration
+from tests.services.test_filing import APPLICATION_ITEMS, DRAFT
 from tests.services.test_reception import MONDAY_10, _booking, _visit
 from tests.services.test_reception import Court as ReceptionCourt
 from tests.services.test_reception import court as reception_court
@@ -36,12 +38,14 @@ from zhihui_tui.db.models import (
     FilingRejection,
     LedgerReport,
     NetworkInquiry,
+    Party,
     TriageFlags,
     Visit,
 )
 from zhihui_tui.domain.calendar import WorkCalendar
 from zhihui_tui.domain.clock import FixedClock
 from zhihui_tui.domain.errors import DomainError
+from zhihui_tui.domain.filing import FilingDraft, PartyForm
 from zhihui_tui.domain.lifecycle import FilingCategory, Stage
 from zhihui_tui.domain.roles import Role
 from zhihui_tui.domain.steps import Step
@@ -157,7 +161,14 @@ def _visit_or_report(engine: Engine, what: str, raw: Any, actor: Actor, clock: F
         report_daily_ledger(engine, raw, Path(out), actor=actor, clock=clock)
 
 
+def _receive(engine: Engine, draft: Any, actor: Actor, clock: FixedClock) -> None:
+    filing.receive_materials(
+        engine, draft, APPLICATION_ITEMS, actor=actor, clock=clock, calendar=CALENDAR, court_code=COURT
+    )
+
+
 JOBS: dict[str, Callable[..., None]] = {
+    "receive": _receive,
     "visit_or_report": _visit_or_report,
     "propose": _propose,
     "add_finding": _add_finding,
@@ -349,6 +360,36 @@ def test_a_late_visit_and_the_days_report_at_once(
         start = datetime.combine(day, datetime.min.time())
         in_day = (col(Visit.visited_at) >= start, col(Visit.visited_at) < start + timedelta(days=1))
         assert _count(engine, Visit, *in_day) == report.visit_count, day
+
+
+def _resident_id(serial: int) -> str:
+    """A valid 居民身份证号 (GB 11643 check digit) no other test uses."""
+    body = f"15222119770101{serial:03d}"
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
+
+
+def test_two_cases_against_the_same_new_respondent_at_once(db_url: str, engine: Engine, clock: FixedClock) -> None:
+    """Each terminal receives its own case; both bring in the same person, new to the court: one party row.
+
+    Today the party lookup runs after the case row's flush, which takes the audit chain's lock, so the second
+    terminal already sees the first one's party (both save). This keeps it so: a lookup moved before the first
+    flush would race, and the unique ID number then surfaces as a conflict message, never as SQL text."""
+    a, b = _two_clerks(engine, clock, Role.FILING_REVIEW)
+    ids = [_resident_id(100 + n) for n in range(ROUNDS)]
+
+    def draft(id_number: str, basis: str) -> FilingDraft:
+        return replace(DRAFT, respondents=(PartyForm("赵六", id_number),), basis_number=basis)
+
+    rounds = _race(
+        db_url,
+        "receive",
+        [(draft(i, f"（2026）内2221民初{n}1号"), a, clock) for n, i in enumerate(ids)],
+        [(draft(i, f"（2026）内2221民初{n}2号"), b, clock) for n, i in enumerate(ids)],
+    )
+    _one_winner(rounds, both_may_win=True)
+    for id_number in ids:
+        assert _count(engine, Party, Party.id_number == id_number) == 1
 
 
 # -- a lost optimistic-lock race names the last writer of that record -----------------------------------------
