@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import re
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -32,6 +33,7 @@ from zhihui_tui.db.engine import make_engine, read_session
 from zhihui_tui.db.models import (
     Appointment,
     AssetFinding,
+    Case,
     CaseParty,
     Deadline,
     FieldSearch,
@@ -421,3 +423,36 @@ def test_lost_race_names_the_last_writer_of_that_record_not_of_its_table(engine:
 def _ids(engine: Engine, case_id: int) -> list[int]:
     with read_session(engine) as session:
         return [int(i) for i in session.exec(select(AssetFinding.id).where(AssetFinding.case_id == case_id))]
+
+
+def test_a_deadlock_between_terminals_is_a_conflict_message(db_url: str, engine: Engine, clock: FixedClock) -> None:
+    """PostgreSQL breaks a lock cycle by failing one transaction: that clerk is told to retry, nothing is saved."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite's BEGIN IMMEDIATE never lets two write transactions hold locks at once")
+    a, b = _two_clerks(engine, clock, Role.FILING_REVIEW)
+    first, second = _cases(engine, clock, Stage.RECEIVED, count=2)
+    barrier = threading.Barrier(2, timeout=TIMEOUT)
+    outcomes: dict[str, str] = {}
+
+    def lock_both(actor: Actor, order: tuple[int, int]) -> None:
+        table = Case.__table__  # type: ignore[attr-defined]
+        try:
+            with unit_of_work(engine, actor=actor, action="测试", clock=clock) as session:
+                for n, case_id in enumerate(order):
+                    session.connection().execute(select(table.c.id).where(table.c.id == case_id).with_for_update())
+                    if n == 0:
+                        barrier.wait()
+        except ConcurrentEdit as error:
+            outcomes[actor.login] = error.message
+        else:
+            outcomes[actor.login] = "ok"
+
+    threads = [
+        threading.Thread(target=lock_both, args=(a, (first, second))),
+        threading.Thread(target=lock_both, args=(b, (second, first))),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=TIMEOUT)
+    assert sorted(outcomes.values()) == ["ok", "另一终端正在同时修改相关记录，请稍后重试"], outcomes
