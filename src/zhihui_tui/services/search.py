@@ -634,6 +634,17 @@ def index_new_cases(connection: Connection, facts: Iterable[_CaseFacts]) -> int:
     return _insert_terms(connection, facts)
 
 
+def number_term_pairs(case_type: str, sequence: int) -> set[tuple[str, str]]:
+    """The (kind, term) keys of a case number alone: what :func:`case_terms` adds for ``facts.number``."""
+    return {(_CASE_NUMBER_KIND, form) for form in case_number_terms(case_type=case_type, sequence=sequence)}
+
+
+def term_rows(facts: Iterable[_CaseFacts]) -> list[TermRow]:
+    """(kind, term, sort_key, case_id) of every key of these facts, in primary-key order, written by no one yet:
+    a bulk writer builds them before its write transaction and inserts them (ids filled in) inside it."""
+    return sorted(_term_rows(facts))
+
+
 def index_all_cases(
     connection: Connection, *, progress: Callable[[int, int], None] | None = None, batch: int = INDEX_BATCH
 ) -> IndexStats:
