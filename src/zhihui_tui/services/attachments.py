@@ -16,6 +16,7 @@ import errno
 import hashlib
 import os
 import tempfile
+import unicodedata
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ from zhihui_tui.domain.field_work import (
     check_file_type,
     sniff_file_type,
 )
+from zhihui_tui.domain.text_hygiene import has_control_characters
 from zhihui_tui.services.errors import ServiceError
 
 CHUNK = 1024 * 1024  # 1 MiB: a 50 MB video reports progress ~50 times
@@ -95,9 +97,24 @@ def _open_error(name: str, error: OSError) -> FieldError:
     return FieldError(F_FILE, f"无法读取“{name}”：{error.strerror or error}")
 
 
+ORIGINAL_NAME_MAX = 255  # Attachment.original_name
+
+
+def file_name(source: Path) -> str:
+    """The name recorded and shown for a file: NFC, checked like typed text. A name with control or bidi characters
+    (``照片\u202egpj.exe``), or with bytes that are not UTF-8 (a GBK-named file off a USB stick, which Python hands
+    over as lone surrogates that PostgreSQL cannot store), is refused before any byte is copied."""
+    name = unicodedata.normalize("NFC", source.name or str(source))
+    if has_control_characters(name):
+        raise FieldError(F_FILE, "文件名含控制字符、方向控制字符或无法识别的编码，请重命名后再上传")
+    if len(name) > ORIGINAL_NAME_MAX:
+        raise FieldError(F_FILE, f"文件名不能超过 {ORIGINAL_NAME_MAX} 个字，请重命名后再上传")
+    return name
+
+
 def inspect_file(source: Path, kind: AttachmentKind) -> tuple[FileType, int]:
     """Refuse a file that is missing, unreadable, empty or not what its kind claims; return (type, size)."""
-    name = source.name or str(source)
+    name = file_name(source)
     try:
         if not source.exists():
             raise FileNotFoundError(errno.ENOENT, "not found")
@@ -168,7 +185,7 @@ def store_file(
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
-    return StoredFile(digest, copied, file_type, source.name, kind, already)
+    return StoredFile(digest, copied, file_type, file_name(source), kind, already)
 
 
 def _copy_hashing(
