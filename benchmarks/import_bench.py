@@ -229,6 +229,7 @@ def main() -> None:
     bare_url = args.bare_db or (args.db if args.db else f"sqlite:///{folder / 'bare.db'}")
     if bare_url == url:  # one PostgreSQL database: copy the rows out before resetting it
         snapshot = fresh_engine(f"sqlite:///{folder / 'snapshot.db'}")
+        add_clerk(snapshot)  # the deadlines' owner
         bare_insert(engine, snapshot)
         engine.dispose()
         engine = snapshot

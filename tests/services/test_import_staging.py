@@ -1,0 +1,85 @@
+"""SQLite: the import stages its search keys in a scratch file next to the database; the file never outlives it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+
+from tests.services.test_importing import GOOD_ROWS, add_account, write_csv
+from zhihui_tui.db.engine import make_engine, read_session
+from zhihui_tui.db.migrate import upgrade
+from zhihui_tui.domain.clock import FixedClock
+from zhihui_tui.domain.roles import Role, Team, Title
+from zhihui_tui.services import importing
+from zhihui_tui.services.accounts import system_actor
+from zhihui_tui.services.audit import verify
+from zhihui_tui.services.calendar_data import load_calendar
+
+COURT = "内2221"
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path: Path, clock: FixedClock) -> Engine:
+    engine = make_engine(f"sqlite:///{tmp_path / 'zhihui.db'}")
+    upgrade(engine)
+    add_account(engine, clock, "kuai01", Role.HANDLER, "王建国", team=Team.FAST.value, title=Title.JUDGE.value)
+    add_account(engine, clock, "jing01", Role.HANDLER, "孙立军", team=Team.INTENSIVE.value, title=Title.JUDGE.value)
+    return engine
+
+
+def _import(engine: Engine, path: Path, clock: FixedClock) -> importing.ImportResult:
+    return importing.import_cases(
+        engine, path, actor=system_actor(engine), clock=clock, calendar=load_calendar(None), court_code=COURT
+    )
+
+
+def _scratch(tmp_path: Path) -> list[Path]:
+    return sorted(tmp_path.glob(".zhihui.db.*"))
+
+
+def test_scratch_file_is_gone_after_success_and_after_a_refused_run(
+    sqlite_engine: Engine, clock: FixedClock, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "cases.csv", GOOD_ROWS)
+    assert _import(sqlite_engine, path, clock).imported == len(GOOD_ROWS)
+    assert _scratch(tmp_path) == []
+    again = _import(sqlite_engine, path, clock)  # the same file again: refused row by row, nothing written
+    assert again.imported == 0 and again.errors
+    assert _scratch(tmp_path) == []
+    with sqlite_engine.connect() as connection:  # the pooled connection went back without the scratch attached
+        names = [row[1] for row in connection.execute(text("PRAGMA database_list"))]
+        assert importing._STAGE_SCHEMA not in names
+        terms = connection.execute(text("SELECT count(*) FROM search_term")).scalar_one()
+        linked = connection.execute(text("SELECT count(DISTINCT case_id) FROM search_term")).scalar_one()
+    assert terms > 0 and linked == len(GOOD_ROWS)
+    with read_session(sqlite_engine) as session:
+        assert verify(session).ok
+
+
+def test_scratch_file_is_gone_after_an_error_in_the_write(
+    sqlite_engine: Engine, clock: FixedClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(importing, "_insert_terms", broken)
+    with pytest.raises(RuntimeError):
+        _import(sqlite_engine, write_csv(tmp_path / "cases.csv", GOOD_ROWS), clock)
+    assert _scratch(tmp_path) == []
+    with sqlite_engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM enforcement_case")).scalar_one() == 0
+
+
+def test_a_scratch_file_left_by_a_killed_import_is_removed_next_run(
+    sqlite_engine: Engine, clock: FixedClock, tmp_path: Path
+) -> None:
+    dead = 2**22 + 12345  # above the default pid_max: no such process
+    with pytest.raises(ProcessLookupError):
+        os.kill(dead, 0)
+    left = tmp_path / f".zhihui.db.{dead}-deadbeef.import-stage"
+    left.write_bytes(b"half-written")
+    assert _import(sqlite_engine, write_csv(tmp_path / "cases.csv", GOOD_ROWS), clock).imported == len(GOOD_ROWS)
+    assert _scratch(tmp_path) == []
