@@ -255,7 +255,7 @@ def record_attachment(
         owner_id=owner_id,
         kind=stored.kind.value,
         file_type=stored.file_type.value,
-        original_name=stored.original_name[:255],
+        original_name=stored.original_name,  # file_name() already refused longer names
         sha256=stored.sha256,
         size=stored.size,
         added_by_id=actor_id,
