@@ -19,10 +19,12 @@ from zhihui_tui.cli import (
     user_cmd,
 )
 from zhihui_tui.cli.common import fail
+from zhihui_tui.cli.usage import ChineseUsageGroup
 from zhihui_tui.domain.errors import DomainError
 from zhihui_tui.runtime import Runtime
 
 app = typer.Typer(
+    cls=ChineseUsageGroup,
     help="执行指挥中心实体化运行系统。不带子命令时启动终端界面（先登录）。",
     no_args_is_help=False,
     add_completion=False,

@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from functools import wraps
 from typing import Any, NoReturn, ParamSpec, TypeVar
 
@@ -62,6 +63,18 @@ def ready(ctx: typer.Context) -> Iterator[Runtime]:
         yield rt
     finally:
         rt.dispose()
+
+
+def date_argument(text: str) -> date:
+    """``parser=`` of a date typed on the command line: a bad date is a usage error (exit 2, ``错误：…`` naming
+    the argument, from cli/usage.py), in the forms the date fields accept everywhere (domain.validators)."""
+    from zhihui_tui.domain.errors import FieldError
+    from zhihui_tui.domain.validators import parse_date
+
+    try:
+        return parse_date(text)
+    except FieldError as error:
+        raise typer.BadParameter(error.reason) from None
 
 
 def print_json(document: Any) -> None:
