@@ -129,7 +129,7 @@ def test_calendar_due_says_when_the_deadline_rests_on_provisional_data() -> None
 
 def test_calendar_due_rejects_an_impossible_date_and_a_missing_year() -> None:
     bad_date = invoke("calendar", "due", "2026-02-30", "2")
-    assert bad_date.exit_code == 1 and "起算日" in bad_date.output
+    assert bad_date.exit_code == 2 and "起算日" in bad_date.output  # a bad argument: a usage error
     missing = invoke("calendar", "due", "2029-06-01", "2")
     assert missing.exit_code == 1 and "2029" in missing.output
 

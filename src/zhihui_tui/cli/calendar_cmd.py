@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 import typer
 
-from zhihui_tui.cli.common import one_line_errors, print_json, runtime
+from zhihui_tui.cli.common import date_argument, one_line_errors, print_json, runtime
 
 app = typer.Typer(help="节假日与期限", no_args_is_help=True)
 
@@ -15,8 +16,10 @@ app = typer.Typer(help="节假日与期限", no_args_is_help=True)
 @one_line_errors
 def due(
     ctx: typer.Context,
-    trigger: Annotated[str, typer.Argument(metavar="DATE", help="起算日（触发日），如 2026-10-08")],
-    days: Annotated[int, typer.Argument(metavar="DAYS", help="期限天数")],
+    start: Annotated[
+        date, typer.Argument(metavar="DATE", parser=date_argument, help="起算日（触发日），如 2026-10-08")
+    ],
+    days: Annotated[int, typer.Argument(metavar="DAYS", min=0, help="期限天数")],
     policy: Annotated[
         str | None, typer.Option("--policy", help="calendar（自然日顺延，默认）或 working（工作日）")
     ] = None,
@@ -24,17 +27,12 @@ def due(
 ) -> None:
     """打印期限届满日：自起算日次日计算，末日为节假日的顺延至下一工作日。"""
     from zhihui_tui.domain.calendar import CountingPolicy
-    from zhihui_tui.domain.errors import FieldError
-    from zhihui_tui.domain.validators import parse_date
     from zhihui_tui.services.calendar_data import provisional_years
 
-    start = parse_date(trigger, field="起算日")
-    if days < 0:
-        raise FieldError("期限天数", "不能为负数")
     try:
         counting = CountingPolicy(policy) if policy else None
     except ValueError:
-        raise FieldError("--policy", "只能是 calendar 或 working") from None
+        raise typer.BadParameter("只能是 calendar 或 working", param_hint="选项 --policy") from None
     rt = runtime(ctx)
     result = rt.calendar.due_date(start, days, counting)
     provisional = provisional_years(rt.data_dir, start.year, result.year)
