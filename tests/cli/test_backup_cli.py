@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from tests.conftest import reset_postgres
 from zhihui_tui.cli.app import app
+from zhihui_tui.db.migrate import head_revision
 
 runner = CliRunner()
 
@@ -96,7 +97,7 @@ def test_postgres_upgrade_takes_a_pg_dump_first(pg_url: str, tmp_path: Path, mon
     assert len(dumps) == 1 and f"升级前备份：{dumps[0]}" in result.output
     listing = subprocess.run(["pg_restore", "--list", str(dumps[0])], capture_output=True, text=True, check=True)
     assert "TABLE public audit_head" in listing.stdout and "audit_chain_key" not in listing.stdout
-    assert _revision(pg_url) == "0009"
+    assert _revision(pg_url) == head_revision()
 
 
 @pytest.mark.postgres
@@ -113,5 +114,5 @@ def test_postgres_upgrade_without_pg_dump_refuses_unless_no_backup(
     assert "未找到 pg_dump" in refused.output and "pg_dump --format=custom" in refused.output
     assert "--no-backup" in refused.output and _revision(pg_url) == "0008"
     forced = runner.invoke(app, ["--db", pg_url, "db", "upgrade", "--no-backup"])
-    assert forced.exit_code == 0 and "0008 → 0009" in forced.output and "升级前备份" not in forced.output
-    assert _revision(pg_url) == "0009"
+    assert forced.exit_code == 0 and f"0008 → {head_revision()}" in forced.output and "升级前备份" not in forced.output
+    assert _revision(pg_url) == head_revision()
