@@ -56,10 +56,15 @@ def one_line_errors(func: Callable[P, R]) -> Callable[P, R]:
 
 @contextmanager
 def ready(ctx: typer.Context) -> Iterator[Runtime]:
-    """The runtime of a command that needs a current schema."""
+    """The runtime of a command that needs a current schema. A missing database is reported, never created
+    (nor its folder), and an empty one is left without tables: only ``db upgrade`` and ``demo`` create."""
+    from zhihui_tui.db.presence import SchemaState, inspect_schema
+
     rt = runtime(ctx)
-    rt.check_schema()
     try:
+        report = inspect_schema(rt.database_url, lambda: rt.engine)
+        if report.state is not SchemaState.CURRENT:
+            fail(report.refusal())
         yield rt
     finally:
         rt.dispose()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from zhihui_tui.cli.common import one_line_errors, print_json, runtime
+
+if TYPE_CHECKING:
+    from zhihui_tui.db.presence import SchemaReport
 
 app = typer.Typer(help="数据库结构：创建、升级、查看版本", no_args_is_help=True)
 
@@ -40,17 +43,55 @@ def upgrade(
         typer.echo(f"已生成审计密钥文件：{key_path}（仅本账户可读；请另行备份，丢失后无法再写入审计记录）")
 
 
+# Exit statuses of ``db status`` (also in its --help): a script can tell "create it" from "migrate it".
+STATUS_EXITS = {"current": 0, "missing": 3, "empty": 4, "behind": 5, "ahead": 6}
+
+
 @app.command("status")
 @one_line_errors
 def status(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """显示数据库结构版本；落后时以非零状态退出。"""
-    from zhihui_tui.db.migrate import current_revision, head_revision
+    """显示数据库结构版本（当前版本与程序需要的版本）。只读：不会创建数据库、建表或写入任何内容。
+
+    \b
+    退出状态：
+      0 结构已是最新；
+      1 无法访问数据库（原因一行写在标准错误上）；
+      3 数据库不存在（SQLite 文件或 PostgreSQL 数据库不存在；zhihui db upgrade 会创建）；
+      4 数据库存在但尚未建表（版本：无；zhihui db upgrade 建表）；
+      5 结构落后（zhihui db upgrade 升级）；
+      6 结构比本程序新（请升级本程序）。
+    """
+    from zhihui_tui.db.presence import SchemaState, inspect_schema
 
     rt = runtime(ctx)
-    current, head = current_revision(rt.engine), head_revision()
+    try:
+        report = inspect_schema(rt.database_url, lambda: rt.engine)
+    finally:
+        rt.dispose()
     if as_json:
-        print_json({"current": current, "head": head, "up_to_date": current == head})
+        print_json(
+            {
+                "state": report.state.value,
+                "exists": report.exists,
+                "current": report.current,
+                "head": report.head,
+                "up_to_date": report.state is SchemaState.CURRENT,
+                "database": report.where,
+            }
+        )
     else:
-        typer.echo(f"当前版本：{current or '（未初始化）'}；程序需要：{head}")
-    if current != head:
-        raise typer.Exit(1)
+        typer.echo(_status_line(report))
+    raise typer.Exit(STATUS_EXITS[report.state.value])
+
+
+def _status_line(report: SchemaReport) -> str:
+    from zhihui_tui.db.presence import SchemaState
+
+    head = f"程序需要：{report.head}"
+    return {
+        SchemaState.MISSING: f"数据库不存在：{report.where}（未创建；zhihui db upgrade 会创建它）",
+        SchemaState.EMPTY: f"尚未建表（版本：无）；{head}；请运行：zhihui db upgrade",
+        SchemaState.BEHIND: f"当前版本：{report.current}；{head}；结构落后，请运行：zhihui db upgrade",
+        SchemaState.AHEAD: f"当前版本：{report.current}；{head}；数据库比本程序新，请升级本程序",
+        SchemaState.CURRENT: f"当前版本：{report.current}；{head}；已是最新",
+    }[report.state]
