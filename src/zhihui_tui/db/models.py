@@ -545,3 +545,6 @@ class Attachment(SQLModel, table=True):
     size: int = Field(sa_type=BigInteger)
     added_by_id: int = Field(foreign_key="staff.id")
     added_at: datetime = Field(sa_type=DateTime)
+
+
+from zhihui_tui.db import models_documents as _models_documents  # noqa: E402, F401  (service documents, issue 13)
