@@ -42,7 +42,7 @@ from zhihui_tui.domain.roles import Role, Team, Title
 from zhihui_tui.domain.validators import normalize_credit_code, normalize_resident_id
 from zhihui_tui.services.audit import verify
 from zhihui_tui.services.calendar_data import load_calendar
-from zhihui_tui.services.demo import DEMO_ACTION, DEMO_PASSWORD, DemoSummary, load_demo
+from zhihui_tui.demo import DEMO_ACTION, DEMO_PASSWORD, DemoSummary, load_demo
 from zhihui_tui.services.errors import ServiceError
 
 COURT = "内2221"
@@ -366,7 +366,7 @@ def test_cases_at_material_receipt_have_their_checklist_as_the_clerk_ticked_it(
 _DIGEST = (
     "import hashlib, random; from datetime import datetime\n"
     "from zhihui_tui.services.calendar_data import load_calendar\n"
-    "from zhihui_tui.services.demo import build_demo_cases\n"
+    "from zhihui_tui.demo import build_demo_cases\n"
     "specs = build_demo_cases(random.Random(2221), load_calendar(None), datetime(2026, 11, 27, 9, 30))\n"
     "text = repr([(s.stage, s.amount_fen, s.times, s.applicants, s.respondents, s.handler) for s in specs])\n"
     "print(hashlib.sha256(text.encode()).hexdigest())\n"

@@ -39,7 +39,7 @@ def _table(rows: list[tuple[str, ...]]) -> list[str]:
 def demo(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """载入演示数据：各岗位人员和处于各个阶段的案件（只能载入新建的空数据库；重复运行不会重复载入）。"""
     from zhihui_tui.db.migrate import upgrade
-    from zhihui_tui.services.demo import load_demo
+    from zhihui_tui.demo import load_demo
 
     rt = runtime(ctx)
     if sys.stderr.isatty():
