@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from zhihui_tui.domain.errors import DomainError, FieldError
 
@@ -250,3 +250,20 @@ def _yuan_capitals(yuan: int) -> str:
                 parts.append(_GROUP_UNITS[group])
             group_has_digit = False
     return "".join(parts)
+
+
+def round_to_fen(yuan: Decimal) -> int:
+    """A computed yuan amount (a rate applied, a share divided) rounded half up to the fen, as integer fen.
+
+    What a document prints in figures and in capitals is this one number, so the two always agree: round
+    first, then write both from the fen (``Decimal("0.125")`` → 13 fen → ``0.13`` / ``壹角叁分``)."""
+    if not isinstance(yuan, Decimal) or not yuan.is_finite():
+        raise DomainError("金额必须是有限的 Decimal")
+    if yuan < 0:
+        raise DomainError("金额不能为负数")
+    return int((yuan * FEN_PER_YUAN).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def yuan_in_capitals(fen: int) -> str:
+    """``人民币壹拾万元整``: the form a document writes after the figures."""
+    return "人民币" + to_chinese_capitals(fen)

@@ -1,0 +1,74 @@
+"""Files a run writes: a folder checked before anything is rendered, and each file written whole or not at all."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from zhihui_tui.services.errors import ServiceError
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')  # also what Windows/WPS refuse when the folder is shared
+
+
+def safe_name(text: str) -> str:
+    """A case number as a folder name: （2026）内2221执1号 stays as it is; a path separator never gets through."""
+    cleaned = _UNSAFE.sub("_", text).strip(" .")
+    return cleaned or "_"
+
+
+def check_writable(folder: Path, *, create: bool) -> None:
+    """Refuse an output folder that cannot take files, before any document is rendered.
+
+    With ``create`` the folder is made and a probe file written and removed; without (dry run) nothing is
+    touched and the nearest existing folder must be writable."""
+    if not create:
+        probe = folder
+        while not probe.exists() and probe != probe.parent:
+            probe = probe.parent
+        if not probe.is_dir() or not os.access(probe, os.W_OK | os.X_OK):
+            raise ServiceError(f"输出目录不可写：{folder}")
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".probe-", delete=True):
+            pass
+    except OSError as error:
+        raise ServiceError(f"输出目录不可写：{folder}（{error.strerror or error}）") from None
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write to a hidden temporary file in the same folder, flush it to disk, then rename it into place: a reader
+    sees the old state or the whole file, never a part of one; a failure leaves no temporary file behind."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+def remove_quietly(paths: list[Path]) -> None:
+    for path in paths:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def file_sha256(path: Path) -> str | None:
+    try:
+        return sha256_of(path.read_bytes())
+    except OSError:
+        return None
