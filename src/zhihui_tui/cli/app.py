@@ -12,6 +12,7 @@ from zhihui_tui.cli import (
     calendar_cmd,
     db_cmd,
     demo_cmd,
+    docs_cmd,
     import_cmd,
     ledger_cmd,
     supervise_cmd,
@@ -41,6 +42,7 @@ app.command("demo")(demo_cmd.demo)
 app.add_typer(import_cmd.app, name="import")
 app.command("backup")(backup_cmd.backup)
 app.add_typer(triage_cmd.app, name="triage")
+app.add_typer(docs_cmd.app, name="docs")
 
 
 @app.callback(invoke_without_command=True)
