@@ -320,10 +320,16 @@ def case_history(engine: Engine, case_id: int, *, actor: Actor, limit: int = 500
             .order_by(col(AuditRecord.id))
             .limit(limit)
         ).all()
+        logins = sorted({a.actor_login for a in audits})
+        names = dict(session.exec(select(Staff.login, Staff.name).where(col(Staff.login).in_(logins))).all())
+    number = case.case_number or "（未立案）"
     entries = [_stage_entry(change, name) for change, name in stages]
-    entries += [HistoryEntry(a.as_of, a.actor_login, a.action, _audit_detail(a)) for a in audits]
+    entries += [
+        HistoryEntry(a.as_of, names.get(a.actor_login, a.actor_login), a.action, _audit_detail(a, number))
+        for a in audits
+    ]
     entries.sort(key=lambda entry: entry.at)
-    return CaseHistory(case_id, case.case_number or "（未立案）", Stage(case.stage), entries)
+    return CaseHistory(case_id, number, Stage(case.stage), entries)
 
 
 def _stage_entry(change: StageChange, name: str) -> HistoryEntry:
@@ -337,7 +343,9 @@ def _stage_entry(change: StageChange, name: str) -> HistoryEntry:
 _ENTITY_LABELS = {"enforcement_case": "案件", "delegated_matter": "委托事项", "counter_task": "临柜业务"}
 
 
-def _audit_detail(record: AuditRecord) -> str:
+def _audit_detail(record: AuditRecord, case_number: str) -> str:
+    """What changed, with the case named by its number (its row id means nothing to a clerk)."""
     label = _ENTITY_LABELS.get(record.entity, record.entity)
     change = "新建" if record.before is None else ("删除" if record.after is None else "修改")
-    return f"{label} {record.entity_id} {change}"
+    which = case_number if record.entity == "enforcement_case" else record.entity_id
+    return f"{label} {which} {change}"
