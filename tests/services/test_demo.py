@@ -17,24 +17,33 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
-from sqlmodel import col, func, select
+from sqlmodel import Session, col, func, select
 
 from tests.conftest import FIXED_NOW, PG_URL, make_staff
 from zhihui_tui.db.engine import make_engine, read_session
 from zhihui_tui.db.migrate import upgrade
 from zhihui_tui.db.models import (
     Agent,
+    AssetFinding,
     AuditRecord,
     Case,
     CaseMaterial,
     CaseParty,
     Deadline,
+    DelegatedMatter,
     EnforcementBasis,
+    FieldSearch,
+    FieldSearchInvestigator,
+    NetworkInquiry,
     Party,
     Staff,
     StaffRole,
     StageChange,
+    TriageDecision,
+    TriageFlags,
 )
+from zhihui_tui.demo import DEMO_ACTION, DEMO_PASSWORD, DemoSummary, load_demo
+from zhihui_tui.demo.work import OBJECTION_ASSIGNED_POST, STAGE_POSTS
 from zhihui_tui.domain.clock import FixedClock
 from zhihui_tui.domain.filing import checklist_units, missing_items
 from zhihui_tui.domain.lifecycle import FilingCategory, Stage
@@ -42,8 +51,8 @@ from zhihui_tui.domain.roles import Role, Team, Title
 from zhihui_tui.domain.validators import normalize_credit_code, normalize_resident_id
 from zhihui_tui.services.audit import verify
 from zhihui_tui.services.calendar_data import load_calendar
-from zhihui_tui.demo import DEMO_ACTION, DEMO_PASSWORD, DemoSummary, load_demo
 from zhihui_tui.services.errors import ServiceError
+from zhihui_tui.services.triage import proposal_for
 
 COURT = "内2221"
 FEN = 100
@@ -222,11 +231,13 @@ def test_handlers_and_teams_from_triage_on(demo: tuple[Engine, DemoSummary]) -> 
     engine = demo[0]
     with read_session(engine) as session:
         staff = {s.id: s for s in session.exec(select(Staff)).all()}
-    later = {Stage.TRIAGED, Stage.ASSIGNED, Stage.CLOSED, Stage.ARCHIVED}
+    later = {Stage.ASSIGNED, Stage.CLOSED, Stage.ARCHIVED}
     for case in _cases(engine):
         if Stage(case.stage) in later:
             handler = staff[case.handler_id]
             assert case.team == handler.team and handler.title in ("judge", "enforcement_officer")
+        elif Stage(case.stage) is Stage.TRIAGED:  # 待二次分案: the team is chosen, no handler holds it yet
+            assert case.team and case.handler_id is None
         else:
             assert case.handler_id is None and case.team is None
         if Stage(case.stage) in (Stage.CLOSED, Stage.ARCHIVED):
@@ -394,3 +405,198 @@ def test_refuses_a_database_that_is_in_use(engine: Engine, clock: FixedClock) ->
     with read_session(engine) as session:
         assert session.exec(select(func.count()).select_from(Case)).one() == 0
         assert session.exec(select(func.count()).select_from(Staff)).one() == 2
+
+
+# -- the demo tells the truth (issue 11) -------------------------------------------------------------------------
+
+
+def _roles(session: Session) -> dict[int, set[str]]:
+    roles: dict[int, set[str]] = {}
+    for staff_id, role in session.exec(select(StaffRole.staff_id, StaffRole.role)).all():
+        roles.setdefault(staff_id, set()).add(role)
+    return roles
+
+
+def test_every_stage_change_is_signed_by_the_post_that_makes_it(demo: tuple[Engine, DemoSummary]) -> None:
+    with read_session(demo[0]) as session:
+        roles = _roles(session)
+        cases = {c.id: c for c in session.exec(select(Case)).all()}
+        changes = session.exec(select(StageChange)).all()
+    assert changes
+    seen: Counter[str] = Counter()
+    for change in changes:
+        case, stage = cases[change.case_id], Stage(change.to_stage)
+        post = STAGE_POSTS[stage]
+        if stage is Stage.ASSIGNED and case.filing_category == FilingCategory.OBJECTION.value:
+            post = OBJECTION_ASSIGNED_POST  # 异议案件移送承办人 (R-FIL-2), no triage
+        assert post.value in roles[change.actor_id], (case.case_number, stage, roles[change.actor_id])
+        if stage is Stage.CLOSED:  # the handler who holds the case closes it
+            assert change.actor_id == case.handler_id
+        seen[post.value] += 1
+    assert set(seen) == {p.value for p in STAGE_POSTS.values()}
+
+
+def test_triage_and_assignment_notes_name_the_track_and_the_handler(demo: tuple[Engine, DemoSummary]) -> None:
+    with read_session(demo[0]) as session:
+        staff = {s.id: s.name for s in session.exec(select(Staff)).all()}
+        cases = {c.id: c for c in session.exec(select(Case)).all()}
+        changes = session.exec(select(StageChange).where(col(StageChange.to_stage).in_(["triaged", "assigned"]))).all()
+    for change in changes:
+        case = cases[change.case_id]
+        assert change.note
+        if change.to_stage == "triaged":
+            assert change.note.split("：")[0] == {"fast": "快执", "intensive": "精执"}[case.team or ""]
+        else:
+            assert change.note.endswith(f"：{staff[case.handler_id]}")
+
+
+def test_a_case_awaiting_second_assignment_is_on_no_desk(demo: tuple[Engine, DemoSummary]) -> None:
+    with read_session(demo[0]) as session:
+        waiting = session.exec(select(Case).where(Case.stage == Stage.TRIAGED.value)).all()
+        ids = [c.id for c in waiting]
+        matters = session.exec(select(DelegatedMatter).where(col(DelegatedMatter.case_id).in_(ids))).all()
+        owners = session.exec(
+            select(Deadline.owner_id).where(col(Deadline.case_id).in_(ids), col(Deadline.done_at).is_(None))
+        ).all()
+        decisions = session.exec(select(TriageDecision).where(col(TriageDecision.case_id).in_(ids))).all()
+        roles = _roles(session)
+    assert waiting and all(c.handler_id is None and c.team for c in waiting)
+    assert matters == [] and owners and all(o is None or "handler" not in roles[o] for o in owners)
+    assert len(decisions) == len(waiting) and all(d.handler_id is None and d.assigned_at is None for d in decisions)
+
+
+def test_cases_from_inquiry_on_hold_their_feedback_table(demo: tuple[Engine, DemoSummary]) -> None:
+    inquired = {"inquired", "escalated", "triaged", "assigned", "closed", "archived"}
+    with read_session(demo[0]) as session:
+        roles = _roles(session)
+        cases = [
+            c for c in session.exec(select(Case)).all() if c.stage in inquired and c.filing_category != "objection"
+        ]
+        inquiries = {i.case_id: i for i in session.exec(select(NetworkInquiry)).all()}
+        findings = session.exec(select(AssetFinding)).all()
+        respondents = set(
+            session.exec(select(CaseParty.case_id, CaseParty.party_id).where(CaseParty.role == "respondent")).all()
+        )
+        submitted = {
+            c.case_id: c.at for c in session.exec(select(StageChange).where(StageChange.to_stage == "inquired")).all()
+        }
+    assert cases and {c.id for c in cases} == set(inquiries)
+    for case in cases:
+        inquiry = inquiries[case.id]
+        assert inquiry.submitted_at == submitted[case.id]
+        assert inquiry.started_at and inquiry.dossier_received_at <= inquiry.started_at <= inquiry.submitted_at
+        assert "network_inquiry" in roles[inquiry.submitted_by_id or 0]
+    assert len({f.case_id for f in findings}) > len(cases) / 2
+    assert {f.asset_type for f in findings} >= {"deposit", "online_funds", "vehicle", "real_estate"}
+    for finding in findings:
+        assert (finding.case_id, finding.party_id) in respondents
+        assert finding.entered_at <= submitted[finding.case_id]
+        assert (finding.amount_fen is not None) == (finding.asset_type in ("deposit", "online_funds"))
+
+
+def test_rulings_agree_with_the_proposal_the_board_shows(demo: tuple[Engine, DemoSummary]) -> None:
+    """The director's recorded ruling was made on the proposal the service computes from the same facts; an
+    override carries its reason; the team of the case is the team ruled."""
+    with read_session(demo[0]) as session:
+        cases = {c.id: c for c in session.exec(select(Case)).all()}
+        decisions = session.exec(select(TriageDecision)).all()
+        proposals = {d.case_id: proposal_for(session, d.case_id) for d in decisions}
+    assert decisions
+    statuses = Counter(d.status for d in decisions)
+    assert statuses["accepted"] > statuses["overridden"] > 0 and statuses["escalated"] > 0
+    for decision in decisions:
+        case = cases[decision.case_id]
+        assert decision.proposed_track == proposals[decision.case_id].track.value
+        assert json.loads(decision.proposal_reasons) == list(proposals[decision.case_id].reasons)
+        if decision.status == "escalated":
+            assert case.stage == "escalated" and decision.track is None
+        else:
+            assert decision.track == {"fast": "快执", "intensive": "精执"}[case.team or ""]
+            assert (decision.status == "overridden") == (decision.track != decision.proposed_track)
+        if decision.status == "overridden":
+            assert decision.override_reason
+        assert decision.handler_id == case.handler_id if case.stage != "triaged" else decision.handler_id is None
+
+
+def test_every_escalated_case_has_the_facts_behind_it(demo: tuple[Engine, DemoSummary]) -> None:
+    from zhihui_tui.domain.triage import Track
+
+    with read_session(demo[0]) as session:
+        escalated = session.exec(select(Case).where(Case.stage == Stage.ESCALATED.value)).all()
+        decisions = {d.case_id: d for d in session.exec(select(TriageDecision)).all()}
+        flags = {f.case_id: f for f in session.exec(select(TriageFlags)).all()}
+        notes = {
+            c.case_id: c.note for c in session.exec(select(StageChange).where(StageChange.to_stage == "escalated"))
+        }
+        steps = session.exec(
+            select(Deadline).where(
+                col(Deadline.case_id).in_([c.id for c in escalated]), col(Deadline.done_at).is_(None)
+            )
+        ).all()
+        board = {c.id: proposal_for(session, c.id or 0) for c in escalated}
+    assert len(escalated) >= 5
+    for case in escalated:
+        decision = decisions[case.id]
+        assert case.disputed and board[case.id].track is Track.ESCALATE
+        assert decision.status == "escalated" and decision.override_reason
+        assert notes[case.id] == f"局长指定：{decision.override_reason}"
+    assert any(f.major for f in flags.values() if f.case_id in {c.id for c in escalated})
+    assert {s.owner_role for s in steps} == {"bureau_chief"}  # the triage clock waits on the chief
+
+
+def test_showcase_proposals_sit_on_the_fast_track_line(demo: tuple[Engine, DemoSummary]) -> None:
+    from zhihui_tui.domain.triage import Track
+
+    with read_session(demo[0]) as session:
+        waiting = session.exec(select(Case).where(Case.stage == Stage.INQUIRED.value)).all()
+        by_amount = {c.target_amount_fen: proposal_for(session, c.id or 0).track for c in waiting}
+    assert by_amount[200_000_00] is Track.FAST and by_amount[199_999_99] is Track.FAST
+    assert by_amount[200_000_01] is Track.INTENSIVE
+
+
+def test_field_searches_are_registered_with_two_on_site_every_day(demo: tuple[Engine, DemoSummary]) -> None:
+    with read_session(demo[0]) as session:
+        roles = _roles(session)
+        cases = {c.id: c for c in session.exec(select(Case)).all()}
+        matters = session.exec(select(DelegatedMatter)).all()
+        searches = {s.matter_id: s for s in session.exec(select(FieldSearch)).all()}
+        sent = session.exec(select(FieldSearchInvestigator)).all()
+    investigators = [sid for sid, r in roles.items() if "field_search" in r]
+    assert len(investigators) == 5
+    assert {m.status for m in matters} == {"open", "in_progress"} and len(searches) >= 5
+    for matter in matters:
+        case = cases[matter.case_id]
+        assert case.stage == "assigned" and matter.requested_by_id == case.handler_id
+        assert matter.post == "field_search" and matter.requested_at <= FIXED_NOW
+        assert matter.effective_day >= matter.requested_at.date() and matter.handler_deadline >= matter.effective_day
+        search = searches.get(matter.id or 0)
+        assert (search is not None) == (matter.status == "in_progress")
+        if search is not None:
+            assert search.case_id == matter.case_id and search.target_names and search.place
+            assert "field_search" in roles[search.registered_by_id]
+    by_search = Counter(s.field_search_id for s in sent)
+    assert set(by_search.values()) == {2}
+    by_day: dict[object, set[int]] = {}
+    for row in sent:
+        assert row.staff_id in investigators
+        by_day.setdefault(row.duty_day, set()).add(row.staff_id)
+    assert all(len(investigators) - len(out) >= 2 for out in by_day.values())  # R-CLU-2
+
+
+def test_history_lines_name_the_case_and_people(demo: tuple[Engine, DemoSummary]) -> None:
+    from zhihui_tui.services.accounts import actor_for
+    from zhihui_tui.services.workbench import case_history
+
+    engine = demo[0]
+    chief = actor_for(engine, "juzhang")
+    archived = next(c for c in _cases(engine) if c.stage == "archived" and c.filing_category == "application")
+    history = case_history(engine, archived.id or 0, actor=chief)
+    with read_session(engine) as session:
+        logins = set(session.exec(select(Staff.login)).all())
+    whos = [e.who for e in history.entries]
+    assert not logins & set(whos)  # names, never logins ("system")
+    assert "批处理服务账号" in whos and {"陈淑芬", "张宏伟"} & set(whos)
+    audit_lines = [e.detail for e in history.entries if e.what == DEMO_ACTION]
+    assert audit_lines == [f"案件 {archived.case_number} 新建"]  # one insert, no correction after it
+    stages = [e.detail for e in history.entries if e.what == "阶段变更"]
+    assert stages[0] == "— → 材料接收" and stages[-1].startswith("已结案 → 已归档")

@@ -1,15 +1,19 @@
 """``zhihui demo``: create or upgrade the database and load the demo court (staff for every post, cases in every
-stage). Running it again changes nothing and prints the logins again."""
+stage). Running it again changes nothing and prints where to sign in again."""
 
 from __future__ import annotations
 
 import sys
 import unicodedata
-from typing import Annotated
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from zhihui_tui.cli.common import one_line_errors, print_json, ready, runtime
+
+if TYPE_CHECKING:
+    from zhihui_tui.demo import DemoLogin
 
 
 def _width(text: str) -> int:
@@ -64,9 +68,23 @@ def demo(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = 
     else:
         typer.echo(f"演示数据已存在（{summary.case_count} 件案件），未重复载入")
     typer.echo("")
-    for line in _table([("登录名", "姓名", "岗位"), *((s.login, s.name, s.post) for s in summary.logins)]):
-        typer.echo(line)
-    typer.echo("")
-    typer.echo(f"所有演示账号的密码：{summary.password}")
     start = f"zhihui --db {_shown_url(db)}" if (db := ctx.find_root().params.get("db")) else "zhihui"
-    typer.echo(f"启动终端界面：{start}（用上表任一登录名登录，如指挥中心主任 zhuren）")
+    for line in sign_in_lines(summary.logins, summary.password, start):
+        typer.echo(line)
+
+
+def sign_in_lines(logins: Sequence[DemoLogin], password: str, start: str) -> list[str]:
+    """Where to sign in: the command, one account per post (login, name, post, password) and the rest by login."""
+    first: dict[str, DemoLogin] = {}
+    for login in logins:
+        first.setdefault(login.post, login)
+    shown = set(first.values())
+    others = [login.login for login in logins if login not in shown]
+    rows = [(s.login, s.name, s.post, password) for s in first.values()]
+    lines = [f"启动终端界面并登录：{start}", ""]
+    lines += _table([("登录名", "姓名", "岗位", "密码"), *rows])
+    lines.append("")
+    if others:
+        lines.append(f"同岗位的其他账号（密码相同）：{'、'.join(others)}")
+    lines.append("全部账号及其角色：zhihui user list")
+    return lines

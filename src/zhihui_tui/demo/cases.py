@@ -70,6 +70,7 @@ class CaseSpec:
     handler: str | None = None
     closure: str | None = None
     original: CaseSpec | None = None
+    showcase: bool = False  # an R-TRI-2 edge case awaiting triage: its findings must not move the proposal
 
     @property
     def sort_key(self) -> tuple[datetime, int]:
@@ -211,7 +212,8 @@ class CaseFactory:
         return self.timeline.build(path, ages=ages, accept=lambda t: t[Stage.RECEIVED] >= oldest)
 
     def _assign(self, spec: CaseSpec, *, original_window: bool) -> None:
-        """Team and handler from 已分流 on; a closure for closed cases."""
+        """Team from 已分流 on, handler from 承办中 on (the handler is drawn for 已分流 too, then dropped, so the
+        random stream stays as it was); a closure for closed cases."""
         rng = self.rng
         if spec.stage not in (Stage.TRIAGED, Stage.ASSIGNED, Stage.CLOSED, Stage.ARCHIVED):
             return
@@ -223,6 +225,8 @@ class CaseFactory:
             fast = not excluded and not original_window and rng.random() < (0.85 if small else 0.12)
             spec.team = Team.FAST if fast else Team.INTENSIVE
             spec.handler = rng.choice(self.handlers[spec.team])
+        if spec.stage is Stage.TRIAGED:  # triaged to a team, awaiting 二次分案: on no handler's desk yet
+            spec.handler = None
         if spec.stage in (Stage.CLOSED, Stage.ARCHIVED):
             if original_window:
                 spec.closure = "procedure_terminated"
@@ -237,6 +241,8 @@ def _showcase(specs: list[CaseSpec], factory: CaseFactory) -> None:
     waiting = [s for s in specs if s.stage is Stage.INQUIRED and s.category is FilingCategory.APPLICATION]
     for spec, amount in zip(waiting, _EDGE_AMOUNTS_FEN, strict=False):
         spec.amount_fen = amount
+    for spec in waiting[:5]:
+        spec.showcase = True
     six, unknown = waiting[3], waiting[4]
     six.respondents = factory.respondents(6)
     six.amount_fen = 180_000 * FEN_PER_YUAN

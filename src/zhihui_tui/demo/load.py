@@ -7,14 +7,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, func, text
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from zhihui_tui.db.engine import read_session
-from zhihui_tui.db.models import AuditRecord, Case, CaseMaterial, Staff, StaffRole
+from zhihui_tui.db.models import AuditRecord, Case, CaseMaterial, CaseParty, Staff, StaffRole
 from zhihui_tui.demo.cases import CaseSpec, build_demo_cases
 from zhihui_tui.demo.common import DEFAULT_SEED, DEMO_ACTION, DEMO_LOCK_KEY, DEMO_PASSWORD, ORIGINAL_WINDOW_DAYS
+from zhihui_tui.demo.field import field_candidates, write_field_searches
 from zhihui_tui.demo.parties import MOBILE_PREFIXES
 from zhihui_tui.demo.staff import DemoLogin, demo_logins, demo_roster
+from zhihui_tui.demo.work import Crew, plan_work, signing, write_work
 from zhihui_tui.domain.calendar import WorkCalendar
 from zhihui_tui.domain.clock import Clock
 from zhihui_tui.domain.filing import checklist_units
@@ -145,6 +147,15 @@ def _add_checklist(session: Session, case_id: int, spec: CaseSpec, clerk: Actor,
         )
 
 
+def _respondent_ids(session: Session, case_id: int) -> list[int]:
+    rows = session.exec(
+        select(CaseParty.party_id)
+        .where(CaseParty.case_id == case_id, CaseParty.role == "respondent")
+        .order_by(col(CaseParty.position))
+    ).all()
+    return list(rows)
+
+
 def load_demo(
     engine: Engine,
     *,
@@ -161,6 +172,7 @@ def load_demo(
     rng = random.Random(seed)
     specs = build_demo_cases(rng, calendar, now)
     materials_rng = random.Random(f"{seed}:materials")  # its own stream: the rest of the court stays as it was
+    work_rng = random.Random(f"{seed}:work")  # findings, rulings, field searches: another stream of their own
     system = system_actor(engine)
     with unit_of_work(engine, actor=system, action=DEMO_ACTION, clock=clock) as session:
         if session.connection().dialect.name == "postgresql":
@@ -169,19 +181,27 @@ def load_demo(
             return _summary(False, session)
         _refuse_if_in_use(session)
         actors = _add_staff(session, rng, now)
-        filing_clerks = [actors["lian1"], actors["lian2"]]
+        crew = Crew.from_actors(actors)
         case_ids: dict[int, int] = {}
+        registered: list[tuple[int, CaseSpec]] = []
         for spec in specs:
-            # The clerk who took in the materials owns the filing step and signs the stage history.
-            clerk = filing_clerks[spec.order % 2]
-            case = register_case(
-                session, _new_case(spec, actors, case_ids), actor=clerk, calendar=calendar, court_code=court_code
-            )
+            work = plan_work(spec, crew, work_rng)
+            # The clerk who took in the materials owns the filing step; each later stage change is signed by the
+            # post that made it (demo.work.STAGE_POSTS).
+            clerk = crew.receiving_clerk(spec)
+            with signing(session) as signed:
+                signed.signers.update(work.signers)
+                signed.closure = (spec.closure, spec.times[Stage.CLOSED]) if spec.closure else None
+                case = register_case(
+                    session, _new_case(spec, actors, case_ids), actor=clerk, calendar=calendar, court_code=court_code
+                )
+                session.flush()
             assert case.id is not None
             case_ids[spec.order] = case.id
-            if spec.closure:  # NewCase has no closure fields: set them on the row just written
-                case.closure, case.closed_at = spec.closure, spec.times[Stage.CLOSED]
+            registered.append((case.id, spec))
             if spec.stage is Stage.RECEIVED:
                 _add_checklist(session, case.id, spec, clerk, materials_rng)
+            write_work(session, case.id, _respondent_ids(session, case.id), spec, work, crew)
+        write_field_searches(session, field_candidates(registered), crew, work_rng, calendar=calendar, now=now)
         session.flush()
         return _summary(True, session)
