@@ -241,7 +241,7 @@ _ID_LESS = {"case_party", "enforcement_basis", "stage_change", "deadline"}  # id
 
 def _register_row_by_row(engine: Engine, path: Path) -> None:
     """The import's old write path: parse with the importer, then ``register_case`` per row in one unit of work."""
-    from zhihui_tui.services import importing
+    from zhihui_tui.services import case_import_build, importing
     from zhihui_tui.services.case_numbers import reserve_case_number
     from zhihui_tui.services.cases import register_case
     from zhihui_tui.services.uow import unit_of_work
@@ -255,7 +255,7 @@ def _register_row_by_row(engine: Engine, path: Path) -> None:
         parsed, errors, _count = importing._parse_rows(rows, parser, None)
     assert not errors
     actor = system_actor(engine)
-    with unit_of_work(engine, actor=actor, action=importing.IMPORT_ACTION, clock=clock) as session:
+    with unit_of_work(engine, actor=actor, action=case_import_build.IMPORT_ACTION, clock=clock) as session:
         for item in parsed:
             if item.number is not None:
                 reserve_case_number(session, item.number)

@@ -13,7 +13,7 @@ from zhihui_tui.db.engine import make_engine, read_session
 from zhihui_tui.db.migrate import upgrade
 from zhihui_tui.domain.clock import FixedClock
 from zhihui_tui.domain.roles import Role, Team, Title
-from zhihui_tui.services import importing
+from zhihui_tui.services import case_import_stage, case_import_write, importing
 from zhihui_tui.services.accounts import system_actor
 from zhihui_tui.services.audit import verify
 from zhihui_tui.services.calendar_data import load_calendar
@@ -51,7 +51,7 @@ def test_scratch_file_is_gone_after_success_and_after_a_refused_run(
     assert _scratch(tmp_path) == []
     with sqlite_engine.connect() as connection:  # the pooled connection went back without the scratch attached
         names = [row[1] for row in connection.execute(text("PRAGMA database_list"))]
-        assert importing._STAGE_SCHEMA not in names
+        assert case_import_stage.STAGE_SCHEMA not in names
         terms = connection.execute(text("SELECT count(*) FROM search_term")).scalar_one()
         linked = connection.execute(text("SELECT count(DISTINCT case_id) FROM search_term")).scalar_one()
     assert terms > 0 and linked == len(GOOD_ROWS)
@@ -65,7 +65,7 @@ def test_scratch_file_is_gone_after_an_error_in_the_write(
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(importing, "_insert_terms", broken)
+    monkeypatch.setattr(case_import_write, "_insert_terms", broken)
     with pytest.raises(RuntimeError):
         _import(sqlite_engine, write_csv(tmp_path / "cases.csv", GOOD_ROWS), clock)
     assert _scratch(tmp_path) == []

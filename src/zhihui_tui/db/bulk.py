@@ -11,11 +11,19 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, Dialect, Table
 
 
-def insert_rows(connection: Connection, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """Insert ``rows`` (tuples in ``columns`` order) into ``table`` inside the connection's transaction."""
+def insert_rows(
+    connection: Connection,
+    table: Table,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    bound: bool = False,
+) -> None:
+    """Insert ``rows`` (tuples in ``columns`` order) into ``table`` inside the connection's transaction;
+    ``bound``: already passed through :func:`bind_rows` (a batch does that before it takes its lock)."""
     if not rows:
         return
     names = ", ".join(columns)
@@ -29,21 +37,23 @@ def insert_rows(connection: Connection, table: Table, columns: Sequence[str], ro
     marks = ", ".join("?" for _ in columns)
     cursor = raw.cursor()
     try:
-        cursor.executemany(
-            f"INSERT INTO {table.name} ({names}) VALUES ({marks})", _bound(connection, table, columns, rows)
-        )
+        values = rows if bound else bind_rows(connection.dialect, table, columns, rows)
+        cursor.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", values)
     finally:
         cursor.close()
 
 
-def _bound(
-    connection: Connection, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+def bind_rows(
+    dialect: Dialect, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
 ) -> Sequence[Sequence[Any]]:
-    """The rows with each value as the column's type would bind it (only the columns whose type converts)."""
+    """SQLite: the rows with each value as the column's type binds it (only the columns whose type converts).
+    PostgreSQL's COPY adapts Python values itself: the rows unchanged."""
+    if dialect.name == "postgresql":
+        return rows
     processors: list[tuple[int, Callable[[Any], Any]]] = []
     for position, name in enumerate(columns):
         column_type = table.c[name].type
-        processor = column_type.dialect_impl(connection.dialect).bind_processor(connection.dialect)
+        processor = column_type.dialect_impl(dialect).bind_processor(dialect)
         if processor is not None:
             processors.append((position, processor))
     if not processors:

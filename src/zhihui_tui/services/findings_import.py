@@ -27,8 +27,9 @@ from zhihui_tui.domain.clock import Clock
 from zhihui_tui.domain.errors import DomainError, FieldError
 from zhihui_tui.domain.lifecycle import Stage
 from zhihui_tui.domain.roles import Role
+from zhihui_tui.services.case_import_write import lock_imports
 from zhihui_tui.services.context import Actor, require_role
-from zhihui_tui.services.importing import Cell, ImportFileError, RowError, cell_text, lock_imports, open_table
+from zhihui_tui.services.importing import Cell, ImportFileError, RowError, cell_text, open_table
 from zhihui_tui.services.inquiry import FindingInput, ValidFinding, ensure_inquiry, new_finding, validate_finding
 from zhihui_tui.services.uow import unit_of_work
 

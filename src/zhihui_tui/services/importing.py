@@ -32,10 +32,7 @@ from __future__ import annotations
 
 import codecs
 import csv
-import os
 import re
-import secrets
-import sqlite3
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -45,22 +42,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pydantic_core import PydanticUndefined
-from sqlalchemy import Connection, Engine, text
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel, col, select
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
 
 from zhihui_tui.db.engine import read_session
 from zhihui_tui.db.models import (
     Case,
     CaseParty,
-    Deadline,
-    EnforcementBasis,
     Party,
-    SearchTerm,
     Staff,
     StaffRole,
-    StageChange,
 )
 from zhihui_tui.domain.calendar import WorkCalendar
 from zhihui_tui.domain.case_number import CaseNumber, parse_case_number
@@ -77,24 +68,18 @@ from zhihui_tui.domain.validators import (
     normalize_resident_id,
     parse_date,
 )
-from zhihui_tui.services import audit
-from zhihui_tui.services.case_numbers import allocate_case_numbers, reserve_case_number
+from zhihui_tui.services.case_import_plan import parties_of as _parties_of
+from zhihui_tui.services.case_import_write import Refused, write_cases
 from zhihui_tui.services.cases import (
     STAGE_STEP,
-    STAGE_STEP_OWNER,
     NewBasis,
     NewCase,
     NewParty,
     PartyKind,
     PartyRole,
-    history_of,
 )
 from zhihui_tui.services.context import Actor, require_role
-from zhihui_tui.services.deadlines import sole_member
-from zhihui_tui.services.search import new_case_facts, number_term_pairs, term_rows
-from zhihui_tui.services.uow import unit_of_work
 
-IMPORT_ACTION = "导入案件"
 COLUMNS = (
     "案号", "收案日期", "立案日期", "类别", "申请执行人", "申请执行人证件号", "被执行人", "被执行人证件号",
     "被执行人下落不明", "执行标的", "执行依据", "承办人", "团队", "状态",
@@ -819,13 +804,6 @@ class _FileChecks:
         return errors
 
 
-def _parties_of(case: NewCase) -> Iterator[tuple[PartyRole, NewParty]]:
-    for party in case.applicants:
-        yield PartyRole.APPLICANT, party
-    for party in case.respondents:
-        yield PartyRole.RESPONDENT, party
-
-
 def _database_errors(session: Session, rows: list[_ParsedRow]) -> list[RowError]:
     return [*_existing_numbers(session, rows), *_existing_names(session, rows), *_existing_cases(session, rows)]
 
@@ -905,10 +883,10 @@ def import_cases(
     """Check every row outside any write transaction; then write all of them in one short bulk transaction, or
     none and return every problem.
 
-    The database checks run twice: once before (so a bad file never takes the write lock) and again inside the
-    write transaction once imports are serialised (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory lock), so
-    the same file imported twice at the same moment goes in once and the second run is refused row by row.
-    Lock order (docs/locking.md): import lock, case-number counters, then the audit head.
+    The database checks run before the write (so a bad file never takes the write lock) and, if anything they
+    read has changed by then, again inside the write transaction once imports are serialised (SQLite: BEGIN
+    IMMEDIATE; PostgreSQL: an advisory lock): the same file imported twice at the same moment goes in once and
+    the second run is refused row by row (``case_import_write``).
     """
     require_role(actor, (Role.ADMIN, Role.SYSTEM), "导入案件")
     with read_session(engine) as session:
@@ -919,13 +897,22 @@ def import_cases(
         parsed, errors, count = _parse_rows(rows, parser, progress)
     if count == 0:
         raise ImportFileError("文件中只有表头，没有案件")
-    with read_session(engine) as session:
-        errors += _database_errors(session, parsed)
     ignored = header.ignored
-    if not errors:
+    if errors:  # every problem at once: the database's objections too
+        with read_session(engine) as session:
+            errors += _database_errors(session, parsed)
+    else:
         try:
-            _write(engine, parsed, actor=actor, clock=clock, calendar=calendar, court_code=court_code)
-        except _Refused as refused:  # another run (or a clerk) got there between the check and the write
+            write_cases(
+                engine,
+                parsed,
+                actor=actor,
+                clock=clock,
+                calendar=calendar,
+                court_code=court_code,
+                recheck=lambda session: _database_errors(session, parsed),
+            )
+        except Refused as refused:  # already in the database, or another run (or a clerk) got there first
             errors = refused.errors
     if errors:
         ordered = tuple(sorted(errors, key=lambda e: e.line))  # stable: a row's problems keep column order
@@ -955,539 +942,3 @@ def _parse_rows(
         if progress and count % _PROGRESS_EVERY == 0:
             progress("已检查", count)
     return parsed, errors, count
-
-
-# ------------------------------------------------------------------------------------------------
-# The write: one serialised, short bulk transaction
-# ------------------------------------------------------------------------------------------------
-
-# PostgreSQL: imports (cases and findings) queue on this transaction-scoped advisory lock, taken first in the
-# write transaction, before the duplicate checks run again. SQLite's BEGIN IMMEDIATE already serialises them.
-IMPORT_LOCK_KEY = 0x7A68_696D  # "zhim"
-_RACE = "导入时另一终端同时登记了相同的案号或当事人，未导入任何案件：请核对后重新导入"
-
-
-class _Refused(Exception):
-    """The in-transaction duplicate check found rows already in the database: nothing is written."""
-
-    def __init__(self, errors: list[RowError]) -> None:
-        super().__init__(f"{len(errors)} rows already imported")
-        self.errors = errors
-
-
-def lock_imports(session: Session) -> None:
-    """Serialise imports: the first lock of an import's write transaction (PostgreSQL; SQLite holds the write
-    lock from BEGIN IMMEDIATE on)."""
-    connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK_KEY})
-
-
-def _write(
-    engine: Engine, parsed: list[_ParsedRow], *, actor: Actor, clock: Clock, calendar: WorkCalendar, court_code: str
-) -> None:
-    """Plan every row outside any lock; then one short transaction: import lock, duplicate checks again,
-    counters, ids, the inserts, audit last. On a SQLite file the search keys (most of the rows) are first staged
-    in a scratch file with no lock held and copied in with one INSERT … SELECT, so a clerk waits less."""
-    plan = _plan(parsed, actor=actor, calendar=calendar)
-    try:
-        if _stages_terms(engine):
-            with (
-                _TermStage(engine, plan.terms) as stage,
-                unit_of_work(stage.connection, actor=actor, action=IMPORT_ACTION, clock=clock) as session,  # type: ignore[arg-type]
-            ):
-                _locked_write(session, parsed, plan, actor=actor, clock=clock, court_code=court_code, stage=stage)
-        else:
-            with unit_of_work(engine, actor=actor, action=IMPORT_ACTION, clock=clock) as session:
-                _locked_write(session, parsed, plan, actor=actor, clock=clock, court_code=court_code, stage=None)
-    except IntegrityError:  # a clerk filed the same party or number between the check and the write (PostgreSQL)
-        raise DomainError(_RACE) from None
-
-
-def _locked_write(
-    session: Session,
-    parsed: list[_ParsedRow],
-    plan: _Plan,
-    *,
-    actor: Actor,
-    clock: Clock,
-    court_code: str,
-    stage: _TermStage | None,
-) -> None:
-    """What must run under the import lock, in lock order: checks, existing parties, counters, ids, rows, audit."""
-    lock_imports(session)
-    errors = _database_errors(session, parsed)
-    if errors:
-        raise _Refused(errors)
-    connection = session.connection()
-    existing = _existing_parties(session, plan.wanted)
-    numbers = _draw_numbers(session, parsed, court_code)
-    fresh = [ref for ref, party in enumerate(plan.wanted, start=1) if party.id_number not in existing]
-    party_ids = _new_ids(connection, Party, len(fresh))
-    party_of_ref = [0] * (len(plan.wanted) + 1)  # ref (1-based position in plan.wanted) → party id
-    for ref, party in enumerate(plan.wanted, start=1):
-        found = existing.get(party.id_number or "")
-        if found is not None:
-            party_of_ref[ref] = found
-    for ref, party_id in zip(fresh, party_ids, strict=True):
-        party_of_ref[ref] = party_id
-    case_ids = _new_ids(connection, Case, len(plan.cases))
-    rows = _Rows(
-        parties=[{**plan.party_rows[ref - 1], "id": party_id} for ref, party_id in zip(fresh, party_ids, strict=True)],
-        cases=[
-            {**row, **_number_columns(number, row), "id": case_id}
-            for row, number, case_id in zip(plan.cases, numbers, case_ids, strict=True)
-        ],
-        links=_with_ids(connection, CaseParty, plan.links, case_ids, party_of_ref),
-        bases=_with_ids(connection, EnforcementBasis, plan.bases, case_ids),
-        stages=_with_ids(connection, StageChange, plan.stages, case_ids),
-        deadlines=_with_ids(connection, Deadline, plan.deadlines, case_ids),
-    )
-    _fill_owners(session, rows.deadlines)
-    for model, table_rows in rows.tables():
-        if table_rows:
-            connection.execute(model.__table__.insert(), table_rows)  # type: ignore[attr-defined]
-    number_terms = sorted(
-        (kind, term, plan.sort_keys[index], case_ids[index])
-        for index, number in enumerate(numbers)
-        if number is not None
-        for kind, term in number_term_pairs(number.case_type.value, number.sequence)
-    )
-    if stage is None:
-        terms = [(kind, term, key, case_ids[ref - 1]) for kind, term, key, ref in plan.terms]
-        _insert_terms(connection, sorted(terms + number_terms))
-    else:
-        stage.swap(case_offset=case_ids[0] - 1 if case_ids else 0)
-        _insert_terms(connection, number_terms)
-    audit.append(session, _audit_entries(actor, rows), as_of=clock.now())  # takes the audit head: the last lock
-
-
-def _insert_terms(connection: Connection, rows: list[tuple[str, str, int, int]]) -> None:
-    if rows:
-        connection.execute(
-            SearchTerm.__table__.insert(),  # type: ignore[attr-defined]
-            [{"kind": k, "term": t, "sort_key": s, "case_id": c} for k, t, s, c in rows],
-        )
-
-
-@dataclass
-class _Plan:
-    """Every row the import writes, built before the write transaction: no ids, no drawn numbers yet.
-
-    Child rows carry the case's position in ``case_id`` and links their party's ref (1-based position in
-    ``wanted``) in ``party_id``; ``terms`` are the number-free search keys (kind, term, sort_key, case ref)."""
-
-    wanted: list[NewParty]
-    party_rows: list[dict[str, Any]]
-    cases: list[dict[str, Any]]
-    links: list[dict[str, Any]]
-    bases: list[dict[str, Any]]
-    stages: list[dict[str, Any]]
-    deadlines: list[dict[str, Any]]
-    terms: list[tuple[str, str, int, int]]
-    sort_keys: list[int]
-
-
-@dataclass
-class _Rows:
-    """The rows as written, ids filled in."""
-
-    parties: list[dict[str, Any]]
-    cases: list[dict[str, Any]]
-    links: list[dict[str, Any]]
-    bases: list[dict[str, Any]]
-    stages: list[dict[str, Any]]
-    deadlines: list[dict[str, Any]]
-
-    def tables(self) -> list[tuple[type[SQLModel], list[dict[str, Any]]]]:
-        """Insert order: parents before the rows that point at them."""
-        return [
-            (Party, self.parties),
-            (Case, self.cases),
-            (CaseParty, self.links),
-            (EnforcementBasis, self.bases),
-            (StageChange, self.stages),
-            (Deadline, self.deadlines),
-        ]
-
-
-def _plan(parsed: list[_ParsedRow], *, actor: Actor, calendar: WorkCalendar) -> _Plan:
-    """The rows ``register_case`` would write for each parsed row, decided without the database."""
-    ref_of: dict[str, int] = {}
-    wanted: list[NewParty] = []
-    for row in parsed:
-        for _role, party in _parties_of(row.case):
-            if (party.id_number or "") not in ref_of:
-                wanted.append(party)
-                ref_of[party.id_number or ""] = len(wanted)
-    party_defaults, case_defaults = _defaults(Party), _defaults(Case)
-    link_defaults, basis_defaults = _defaults(CaseParty), _defaults(EnforcementBasis)
-    stage_defaults, deadline_defaults = _defaults(StageChange), _defaults(Deadline)
-    for defaults in (party_defaults, case_defaults, link_defaults, basis_defaults, stage_defaults, deadline_defaults):
-        defaults.pop("id", None)
-    plan = _Plan(
-        wanted=wanted,
-        party_rows=[
-            {
-                **party_defaults,
-                **{"kind": p.kind.value, "name": p.name, "id_number": p.id_number, "phone": p.phone},
-                "address": p.address,
-            }
-            for p in wanted
-        ],
-        cases=[],
-        links=[],
-        bases=[],
-        stages=[],
-        deadlines=[],
-        terms=[],
-        sort_keys=[],
-    )
-    facts = []
-    for index, row in enumerate(parsed):
-        new = row.case
-        plan.cases.append({**case_defaults, **_case_row(new, row.number)})
-        case_parties = []
-        for role, group in ((PartyRole.APPLICANT, new.applicants), (PartyRole.RESPONDENT, new.respondents)):
-            for position, party in enumerate(group):
-                ref = ref_of[party.id_number or ""]
-                plan.links.append({**link_defaults, **_link_row(index, ref, role, position, party)})
-                first = wanted[ref - 1]
-                case_parties.append((first.kind.value, first.name, first.id_number))
-        if new.basis is not None:
-            plan.bases.append({**basis_defaults, **_basis_row(index, new.basis)})
-        history = history_of(new)
-        plan.stages += [{**stage_defaults, **r} for r in _stage_rows(index, history, actor.id)]
-        deadline = _deadline_row(index, new, history, actor, calendar)
-        if deadline is not None:
-            plan.deadlines.append({**deadline_defaults, **deadline})
-        fact = new_case_facts(
-            index + 1, filed_at=new.filed_at, received_at=new.received_at, number=None, parties=case_parties
-        )
-        plan.sort_keys.append(fact.sort_key)
-        facts.append(fact)
-    plan.terms = term_rows(facts)
-    return plan
-
-
-def _deadline_row(
-    index: int, new: NewCase, history: list[tuple[Stage, datetime]], actor: Actor, calendar: WorkCalendar
-) -> dict[str, Any] | None:
-    """The running step's deadline, decided as ``register_case`` and ``open_deadline`` decide it; an owner left
-    None is the post's sole member, looked up under the lock (:func:`_fill_owners`)."""
-    step = STAGE_STEP.get(new.stage)
-    if new.category is FilingCategory.OBJECTION and new.stage is Stage.FILED:
-        step = Step.OBJECTION_TRANSFER
-    if step is None:
-        return None
-    role = STAGE_STEP_OWNER.get(new.stage, step.rule.owner_role)
-    owner = new.handler_id if step is Step.DOSSIER_TRANSFER else None
-    if owner is None and actor.has(role):
-        owner = actor.id
-    started = dict(history).get(Stage.INQUIRED) if new.stage is Stage.ESCALATED else history[-1][1]
-    triggered = started or history[-1][1]
-    return {
-        "case_id": index,
-        "step": step.value,
-        "owner_id": owner,
-        "owner_role": role.value,
-        "triggered_at": triggered,
-        "due_date": calendar.due_date(triggered, step.rule.days),
-    }
-
-
-def _fill_owners(session: Session, deadlines: list[dict[str, Any]]) -> None:
-    """Unowned steps go to the post's only active member, asked once per post (as ``open_deadline`` decides)."""
-    owners: dict[str, int | None] = {}
-    for row in deadlines:
-        if row["owner_id"] is None:
-            role = row["owner_role"]
-            if role not in owners:
-                owners[role] = sole_member(session, Role(role))
-            row["owner_id"] = owners[role]
-
-
-def _existing_parties(session: Session, wanted: list[NewParty]) -> dict[str, int]:
-    """ID number → id of the parties already registered (a known number under another name was refused by
-    ``_existing_names``, as ``_upsert_party`` would)."""
-    found: dict[str, int] = {}
-    for chunk in _chunks([p.id_number for p in wanted]):
-        for party_id, id_number in session.exec(
-            select(Party.id, Party.id_number).where(col(Party.id_number).in_(chunk))
-        ):
-            assert party_id is not None and id_number is not None
-            found[id_number] = party_id
-    return found
-
-
-def _new_ids(connection: Connection, model: type[SQLModel], count: int) -> list[int]:
-    """``count`` fresh primary keys, ascending. SQLite: past max(id), safe under the write lock (one writer, no
-    AUTOINCREMENT); PostgreSQL: drawn from the table's sequence in one statement, as the inserts would."""
-    if count == 0:
-        return []
-    table = model.__tablename__
-    if connection.dialect.name == "postgresql":
-        drawn = connection.execute(
-            text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
-            {"table": table, "n": count},
-        ).scalars()
-        return sorted(drawn)
-    top = connection.execute(text(f"SELECT coalesce(max(id), 0) FROM {table}")).scalar_one()
-    return list(range(top + 1, top + 1 + count))
-
-
-def _with_ids(
-    connection: Connection,
-    model: type[SQLModel],
-    rows: list[dict[str, Any]],
-    case_ids: list[int],
-    party_of_ref: list[int] | None = None,
-) -> list[dict[str, Any]]:
-    """Planned child rows with their own new ids, their case's id and (links) their party's id."""
-    ids = _new_ids(connection, model, len(rows))
-    if party_of_ref is None:
-        return [{**row, "id": i, "case_id": case_ids[row["case_id"]]} for row, i in zip(rows, ids, strict=True)]
-    return [
-        {**row, "id": i, "case_id": case_ids[row["case_id"]], "party_id": party_of_ref[row["party_id"]]}
-        for row, i in zip(rows, ids, strict=True)
-    ]
-
-
-def _number_columns(number: CaseNumber | None, row: dict[str, Any]) -> dict[str, Any]:
-    """The case row's number columns once the number is known (given in the file or drawn under the lock)."""
-    if number is None:
-        return {}
-    return {
-        "case_number": str(number),
-        "court_code": number.court_code,
-        "year": number.year,
-        "case_type": number.case_type.value,
-        "sequence": number.sequence,
-    }
-
-
-def _plain_row(row: dict[str, Any]) -> dict[str, Any]:
-    """A nested row as the trail stores a top-level one (dates and times as ISO text)."""
-    return {key: audit._plain(value) for key, value in row.items()}
-
-
-def _audit_entries(actor: Actor, rows: _Rows) -> list[audit.AuditEntry]:
-    """One entry per new party and one per case holding its row and everything written with it (party links,
-    basis, stage history, deadline): all the per-row entries held, in one place a case's history reads."""
-    children: dict[int, dict[str, Any]] = {
-        case["id"]: {"parties": [], "basis": None, "stages": [], "deadline": None} for case in rows.cases
-    }
-    for link in rows.links:
-        children[link["case_id"]]["parties"].append(_plain_row(link))
-    for basis in rows.bases:
-        children[basis["case_id"]]["basis"] = _plain_row(basis)
-    for change in rows.stages:
-        children[change["case_id"]]["stages"].append(_plain_row(change))
-    for deadline in rows.deadlines:
-        children[deadline["case_id"]]["deadline"] = _plain_row(deadline)
-    login = actor.login
-    entries = [
-        audit.AuditEntry(login, IMPORT_ACTION, Party.__tablename__, str(p["id"]), None, p)  # type: ignore[arg-type]
-        for p in rows.parties
-    ]
-    entries += [
-        audit.AuditEntry(login, IMPORT_ACTION, Case.__tablename__, str(c["id"]), None, {**c, **children[c["id"]]})  # type: ignore[arg-type]
-        for c in rows.cases
-    ]
-    return entries
-
-
-# -- SQLite: search keys staged in a scratch file, swapped in under the lock -----------------------------------
-
-_STAGE_SCHEMA = "import_stage"
-_STAGE_SUFFIX = ".import-stage"
-
-
-def _stages_terms(engine: Engine) -> bool:
-    """Staging needs a database file to put the scratch file next to (not an in-memory database)."""
-    return engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:")
-
-
-def _scratch_files(database: Path) -> list[Path]:
-    return sorted(database.parent.glob(f".{database.name}.*{_STAGE_SUFFIX}"))
-
-
-def _remove_stale_scratch(database: Path) -> None:
-    """Scratch files a killed import left behind (its process is gone): harmless, removed on the next run."""
-    for path in _scratch_files(database):
-        try:
-            pid = int(path.name.removeprefix(f".{database.name}.").split("-", 1)[0])
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            path.unlink(missing_ok=True)
-        except (ValueError, PermissionError, OSError):
-            continue
-
-
-class _TermStage:
-    """The import's search keys written to a scratch SQLite file (unindexed, no lock on the database), then
-    copied into ``search_term`` with one INSERT … SELECT inside the import's transaction. The file is attached
-    to the one pooled connection the import writes with (ATTACH cannot run in a transaction, so before the
-    first statement), detached before that connection goes back to the pool and deleted on every way out."""
-
-    def __init__(self, engine: Engine, terms: list[tuple[str, str, int, int]]) -> None:
-        self.engine = engine
-        self.terms = terms
-        self.database = Path(str(engine.url.database)).resolve()
-        self.path = self.database.with_name(
-            f".{self.database.name}.{os.getpid()}-{secrets.token_hex(4)}{_STAGE_SUFFIX}"
-        )
-        self.connection: Connection | None = None
-
-    def __enter__(self) -> _TermStage:
-        _remove_stale_scratch(self.database)
-        try:
-            self._fill()
-            self.connection = self.engine.connect()
-            raw = self.connection.connection.driver_connection
-            assert raw is not None
-            raw.execute(f"ATTACH DATABASE ? AS {_STAGE_SCHEMA}", (str(self.path),))
-        except BaseException:
-            self._close()
-            raise
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self._close()
-
-    def _fill(self) -> None:
-        """Write the keys to the scratch file: plain sqlite3, no journal, no sync (it is thrown away after)."""
-        scratch = sqlite3.connect(self.path, isolation_level=None)
-        try:
-            scratch.execute("PRAGMA journal_mode=OFF")
-            scratch.execute("PRAGMA synchronous=OFF")
-            scratch.execute("CREATE TABLE term (kind TEXT, term TEXT, sort_key INTEGER, case_ref INTEGER)")
-            scratch.execute("BEGIN")
-            scratch.executemany("INSERT INTO term VALUES (?, ?, ?, ?)", self.terms)
-            scratch.execute("COMMIT")
-        finally:
-            scratch.close()
-
-    def swap(self, *, case_offset: int) -> None:
-        """Inside the write transaction: the staged keys with their cases' ids (ref + offset: ids are contiguous)."""
-        assert self.connection is not None
-        self.connection.exec_driver_sql(
-            f"INSERT INTO main.search_term (kind, term, sort_key, case_id) "
-            f"SELECT kind, term, sort_key, case_ref + ? FROM {_STAGE_SCHEMA}.term ORDER BY rowid",
-            (case_offset,),
-        )
-
-    def _close(self) -> None:
-        """Roll back anything left open, detach (or drop the connection if that fails), delete the file."""
-        connection, self.connection = self.connection, None
-        try:
-            if connection is not None:
-                try:
-                    if connection.in_transaction():
-                        connection.rollback()
-                    raw = connection.connection.driver_connection
-                    assert raw is not None
-                    raw.execute(f"DETACH DATABASE {_STAGE_SCHEMA}")
-                except Exception:
-                    connection.invalidate()  # never hand a connection with the scratch file attached to the pool
-                finally:
-                    connection.close()
-        finally:
-            self.path.unlink(missing_ok=True)
-
-
-def _draw_numbers(session: Session, parsed: list[_ParsedRow], court_code: str) -> list[CaseNumber | None]:
-    """Every row's case number, with one counter UPDATE per (court, year, type) and the counters in sorted order.
-
-    Given numbers move their counter past themselves first; rows without one that are filed then draw the next
-    numbers in file order: the numbers ``reserve_case_number``/``allocate_case_number`` row by row would give.
-    """
-    given: dict[tuple[str, int, CaseType], CaseNumber] = {}
-    wanted: dict[tuple[str, int, CaseType], list[int]] = {}
-    for index, row in enumerate(parsed):
-        if row.number is not None:
-            key = (row.number.court_code, row.number.year, row.number.case_type)
-            if key not in given or given[key].sequence < row.number.sequence:
-                given[key] = row.number
-        elif row.case.filed_at is not None and row.case.stage is not Stage.REJECTED:
-            key = (court_code, row.case.filed_at.year, row.case.category.case_type)
-            wanted.setdefault(key, []).append(index)
-    numbers: list[CaseNumber | None] = [row.number for row in parsed]
-    for key in sorted(given.keys() | wanted.keys(), key=lambda k: (k[0], k[1], k[2].value)):
-        if key in given:
-            reserve_case_number(session, given[key])
-        indexes = wanted.get(key, [])
-        drawn = allocate_case_numbers(session, court_code=key[0], year=key[1], case_type=key[2], count=len(indexes))
-        for index, number in zip(indexes, drawn, strict=True):
-            numbers[index] = number
-    return numbers
-
-
-def _defaults(model: type[SQLModel]) -> dict[str, Any]:
-    """A model's column defaults as the ORM fills them in (``version`` = 1, flags False, optional columns None)."""
-    result: dict[str, Any] = {}
-    for column in model.__table__.columns:  # type: ignore[attr-defined]
-        info = model.model_fields.get(column.key)
-        default = None if info is None or info.default is PydanticUndefined else info.default
-        result[column.key] = default
-    return result
-
-
-def _case_row(new: NewCase, number: CaseNumber | None) -> dict[str, Any]:
-    """The case row ``register_case`` writes."""
-    return {
-        "case_number": str(number) if number else None,
-        "court_code": number.court_code if number else None,
-        "year": number.year if number else None,
-        "case_type": (number.case_type if number else new.category.case_type).value,
-        "sequence": number.sequence if number else None,
-        "filing_category": new.category.value,
-        "stage": new.stage.value,
-        "received_at": new.received_at,
-        "filed_at": new.filed_at,
-        "target_amount_fen": new.target_amount_fen,
-        "consumption_restriction_requested": new.consumption_restriction_requested,
-        "dishonest_list_requested": new.dishonest_list_requested,
-        "disputed": new.disputed,
-        "handler_id": new.handler_id,
-        "team": new.team.value if new.team else None,
-        "original_case_id": new.original_case_id,
-        "created_at": new.received_at,
-    }
-
-
-def _link_row(case_id: int, party_id: int, role: PartyRole, position: int, party: NewParty) -> dict[str, Any]:
-    return {
-        "case_id": case_id,
-        "party_id": party_id,
-        "role": role.value,
-        "position": position,
-        "whereabouts_unknown": party.whereabouts_unknown,
-        "service_address": party.address,
-    }
-
-
-def _basis_row(case_id: int, basis: NewBasis) -> dict[str, Any]:
-    return {
-        "case_id": case_id,
-        "issuing_court": basis.issuing_court,
-        "document_number": basis.document_number,
-        "effective_date": basis.effective_date,
-    }
-
-
-def _stage_rows(case_id: int, history: list[tuple[Stage, datetime]], actor_id: int) -> list[dict[str, Any]]:
-    rows = []
-    previous: Stage | None = None
-    for stage, at in history:
-        rows.append(
-            {
-                "case_id": case_id,
-                "from_stage": previous.value if previous else None,
-                "to_stage": stage.value,
-                "at": at,
-                "actor_id": actor_id,
-            }
-        )
-        previous = stage
-    return rows
