@@ -252,3 +252,24 @@ def test_print_refuses_a_changed_file(engine: Engine, system: Actor, clock: Fixe
     with pytest.raises(ServiceError, match="已丢失或被改动"):
         print_day(engine, day=FIXED_NOW.date(), out_dir=tmp_path / "print", actor=system, clock=clock)
     assert not (tmp_path / "print").exists()
+
+
+def test_two_runs_at_once_write_each_document_once(
+    engine: Engine, system: Actor, clock: FixedClock, tmp_path: Path
+) -> None:
+    """R-CLI-2: cron and a clerk at the same time. Each document gets one record and its file matches it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    cases = [filed_case(applicants=(ZHANG,), respondents=(LI,), amount_fen=5_000 + i) for i in range(6)]
+    register(engine, system, clock, *cases)
+    out = tmp_path / "out"
+    with ThreadPoolExecutor(2) as pool:
+        reports = list(pool.map(lambda _: _run(engine, system, clock, out), range(2)))
+    assert sum(r.documents_written for r in reports) == 30
+    assert all(r.outcome in (Outcome.GENERATED, Outcome.SKIPPED) for report in reports for r in report.results)
+    with read_session(engine) as session:
+        rows = session.exec(select(ServiceDocument)).all()
+    assert len(rows) == 30 and {row.document_version for row in rows} == {1}
+    for row in rows:
+        assert hashlib.sha256(Path(row.file_path).read_bytes()).hexdigest() == row.file_sha256
+    assert len(_files(out)) == 30  # no temporary file left behind
