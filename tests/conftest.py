@@ -20,7 +20,9 @@ from zhihui_tui.db.migrate import upgrade
 from zhihui_tui.domain.clock import FixedClock
 from zhihui_tui.domain.roles import Role, Team, Title
 from zhihui_tui.services.accounts import NewStaff, actor_for, add_staff, system_actor
-from zhihui_tui.services.context import Actor
+from zhihui_tui.services.calendar_data import load_calendar
+from zhihui_tui.services.context import Actor, ServiceContext
+from zhihui_tui.settings import CourtSettings
 
 # The demo court and every snapshot live on this moment: a Friday morning.
 FIXED_NOW = datetime(2026, 11, 27, 9, 30)
@@ -109,6 +111,29 @@ def sqlite_engine(sqlite_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def system(engine: Engine) -> Actor:
     return system_actor(engine)
+
+
+CALENDAR = load_calendar(None)  # the packaged holiday data only: no court files from ./data
+COURT = CourtSettings()
+
+
+def context_for(engine: Engine, actor: Actor, clock: FixedClock, *, data_dir: Path | None = None) -> ServiceContext:
+    """The context a service call takes, as a terminal session or a command builds it (``ctx.acting(other)``
+    switches the person)."""
+    return ServiceContext(
+        engine=engine,
+        clock=clock,
+        calendar=CALENDAR,
+        actor=actor,
+        court=COURT,
+        data_dir=data_dir or Path("data").resolve(),
+    )
+
+
+@pytest.fixture
+def ctx(engine: Engine, system: Actor, clock: FixedClock, tmp_path: Path) -> ServiceContext:
+    """A context on the test's database, acting as the batch account; ``ctx.acting(actor)`` for anyone else."""
+    return context_for(engine, system, clock, data_dir=tmp_path / "data")
 
 
 def make_staff(

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from zhihui_tui.domain.calendar import WorkCalendar
+    from zhihui_tui.services.context import Actor, ServiceContext
 
 
 @dataclass
@@ -45,6 +46,19 @@ class Runtime:
         from zhihui_tui.services.calendar_data import load_calendar
 
         return load_calendar(self.data_dir)
+
+    def context(self, actor: Actor) -> ServiceContext:
+        """The context every service call of this run takes (loads the engine and the calendar if not yet)."""
+        from zhihui_tui.services.context import ServiceContext
+
+        return ServiceContext(
+            engine=self.engine,
+            clock=self.clock,
+            calendar=self.calendar,
+            actor=actor,
+            court=self.court,
+            data_dir=self.data_dir,
+        )
 
     def check_schema(self) -> None:
         from zhihui_tui.db.migrate import check_schema
