@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import Engine, and_, event, inspect, or_
+from sqlalchemy import Engine, event, inspect
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm.exc import StaleDataError
@@ -20,6 +20,7 @@ from zhihui_tui.services import audit
 from zhihui_tui.services.account_check import recheck_actor
 from zhihui_tui.services.context import Actor
 from zhihui_tui.services.errors import ConcurrentEdit
+from zhihui_tui.services.locking import stale_message
 
 
 @event.listens_for(OrmSession, "after_flush")
@@ -60,21 +61,9 @@ def unit_of_work(engine: Engine, *, actor: Actor, action: str, clock: Clock) -> 
 def _who_changed_first(engine: Engine, detail: str, saving: dict[str, set[str]]) -> str:
     """Name the last writer of the very record whose save lost the race, so the clerk can see who saved first."""
     table = detail.split("table '", 1)[-1].split("'", 1)[0] if "table '" in detail else None
-    keys = {table: saving.get(table, set())} if table else saving
-    wanted = [
-        and_(col(AuditRecord.entity) == t, col(AuditRecord.entity_id).in_(sorted(ids)))
-        for t, ids in keys.items()
-        if ids
-    ]
-    if not wanted:
-        return "该记录已被他人修改，请刷新后重新填写"
+    records = {table: saving.get(table, set())} if table else saving
     with Session(engine) as session:
-        last = session.exec(
-            select(AuditRecord).where(or_(*wanted)).order_by(col(AuditRecord.id).desc()).limit(1)
-        ).first()
-    if last is None:
-        return "该记录已被他人修改，请刷新后重新填写"
-    return f"该记录已被 {last.actor_login} 于 {last.recorded_at:%H:%M:%S}（{last.action}）修改，请刷新后重新填写"
+        return stale_message(session, records)
 
 
 def _records_saved(session: Session) -> dict[str, set[str]]:
