@@ -44,9 +44,10 @@ from zhihui_tui.tui.screens.login import LoginScreen
 
 if TYPE_CHECKING:
     from zhihui_tui.runtime import Runtime
-    from zhihui_tui.services.context import Actor
+    from zhihui_tui.services.context import Actor, ServiceContext
 
 QUIT_QUESTION = "确定退出系统吗？"
+SIGN_OUT_QUESTION = "确定注销当前用户吗？（系统不退出，可由他人登录）"
 EXIT_DATABASE_UNAVAILABLE = 1
 EXIT_HANGUP = 128 + 1  # the shell convention for "ended by SIGHUP"
 TERMINAL_CHECK_SECONDS = 2.0
@@ -106,6 +107,7 @@ class ZhihuiApp(App[None]):
         self.prepare_ahead = prepare_ahead  # build the person's post screens after sign-in (prepare_posts)
         self.runtime = runtime
         self.actor: Actor | None = None
+        self._service_context: ServiceContext | None = None
         self.db_error = ""
         self.ready_file = ready_file
         self.handle_hangup = handle_hangup
@@ -160,6 +162,50 @@ class ZhihuiApp(App[None]):
         self.idle.touch()
         self.switch_mode("home")
         self.warm_up_posts(actor)
+
+    def service_context(self) -> ServiceContext:
+        """The signed-in person's context for service calls, built once per sign-in (in a worker: it loads the
+        engine and the calendar the first time)."""
+        from zhihui_tui.services.errors import PermissionDenied
+
+        actor = self.actor
+        if actor is None:
+            raise PermissionDenied("尚未登录")
+        context = self._service_context
+        if context is None or context.actor != actor:
+            context = self._service_context = self.runtime.context(actor)
+        return context
+
+    def sign_out(self, reason: str = "") -> None:
+        """Back to the login screen, so another person can sign in without quitting. The post screens are
+        dropped and made afresh for the next person: nothing typed by one is shown to the other."""
+        if self.actor is None:
+            return
+        self.actor = None
+        self._service_context = None
+        self.locked = False
+        self.workers.cancel_group(self, "prepare-posts")
+        self.switch_mode(self.DEFAULT_MODE)
+        while len(self.screen_stack) > 1:  # a dialog or the lock screen over the login screen
+            self.pop_screen()
+        self.call_after_refresh(self._reinstall_modes)
+        if reason:
+            self.notify(reason, title="已退出登录", severity="warning", markup=False)
+
+    def _reinstall_modes(self) -> None:
+        factories: dict[str, Callable[[], Screen]] = {"home": _home_screen}
+        factories.update({post.mode: post.screen for post in POSTS if post.screen is not None})
+        for mode, make in factories.items():
+            self.remove_mode(mode)  # its screens are unmounted; the mode itself is forgotten at once
+            self.add_mode(mode, make)
+
+    def action_sign_out(self) -> None:
+        if self.actor is not None and not isinstance(self.screen, ConfirmScreen):
+            self.push_screen(ConfirmScreen(SIGN_OUT_QUESTION), callback=self._sign_out_answered)
+
+    def _sign_out_answered(self, yes: bool | None) -> None:
+        if yes:
+            self.sign_out()
 
     @work(thread=True, exit_on_error=False, group="warm-up")
     def warm_up_posts(self, actor: Actor) -> None:
@@ -287,6 +333,7 @@ class ZhihuiApp(App[None]):
             if callable(find_case):
                 yield SystemCommand("查找: 案件", "Ctrl+F 按案号、当事人、证件号或拼音首字母查找案件", find_case)
             yield SystemCommand("系统: 锁定终端", "Ctrl+L 离开座位时锁定终端", self.lock)
+            yield SystemCommand("系统: 注销", "退出当前用户，回到登录界面（系统不退出）", self.action_sign_out)
         yield SystemCommand("系统: 退出", "Ctrl+Q 退出执行指挥中心系统", self.action_request_quit)
         yield SystemCommand("帮助: 快捷键", "F1 本界面的快捷键", self.action_help)
 

@@ -8,7 +8,7 @@ if TYPE_CHECKING:
     from textual.dom import DOMNode
 
     from zhihui_tui.runtime import Runtime
-    from zhihui_tui.services.context import Actor
+    from zhihui_tui.services.context import Actor, ServiceContext
     from zhihui_tui.tui.connect import DatabaseState
 
 
@@ -19,6 +19,10 @@ class Shell(Protocol):
     db_error: str
 
     def signed_in(self, actor: Actor) -> None: ...
+
+    def service_context(self) -> ServiceContext: ...
+
+    def sign_out(self, reason: str = "") -> None: ...
 
 
 def shell_of(node: DOMNode) -> Shell:

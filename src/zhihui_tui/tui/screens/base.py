@@ -5,18 +5,20 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import events, work
+from textual import events
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.screen import Screen
 
-from zhihui_tui.domain.errors import DomainError
 from zhihui_tui.tui.posts import POSTS
+from zhihui_tui.tui.service_calls import ServiceCaller
 from zhihui_tui.tui.shell import Shell, shell_of
 from zhihui_tui.tui.widgets.header import CourtHeader
 from zhihui_tui.tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from zhihui_tui.services.search import CaseHit
+    from zhihui_tui.services.workbench import CaseHistory
 
 POST_GROUP = Binding.Group("岗位")
 PREPARE_LAYOUT_ROUNDS = 4
@@ -44,7 +46,7 @@ def case_label(hit: CaseHit) -> str:
     return hit.case_number or f"收案序号 {hit.case_id}（未立案）"
 
 
-class SignedInScreen(Screen[None]):
+class SignedInScreen(ServiceCaller, Screen[None]):
     SCREEN_NAME = ""  # shown in the F1 help title
     BINDINGS: ClassVar[list[BindingType]] = [*post_bindings(), FIND_CASE]
 
@@ -126,19 +128,25 @@ class SignedInScreen(Screen[None]):
         if hit is not None:
             self.open_case_history(hit)
 
-    @work(thread=True, exit_on_error=False, group="find-case-history")
     def open_case_history(self, hit: CaseHit) -> None:
         from zhihui_tui.services.workbench import case_history
+
+        self.run_service(
+            lambda ctx: case_history(ctx.engine, hit.case_id, actor=ctx.actor),
+            action=f"读取{case_label(hit)}的全程记录",
+            done=CaseHistoryRead,
+            group="find-case-history",
+        )
+
+    def on_case_history_read(self, message: CaseHistoryRead) -> None:
         from zhihui_tui.tui.screens.workbench import CaseHistoryScreen
 
-        actor = self.shell.actor
-        assert actor is not None
-        try:
-            history = case_history(self.shell.runtime.engine, hit.case_id, actor=actor)
-        except DomainError as error:  # not this person's case (R-USER-1): say so, the app carries on
-            self.app.call_from_thread(self.notify, error.message, title=case_label(hit), severity="warning")
-            return
-        except Exception as error:
-            self.app.call_from_thread(self.notify, f"全程记录读取失败：{error}", severity="error")
-            return
-        self.app.call_from_thread(self.app.push_screen, CaseHistoryScreen(history))
+        self.app.push_screen(CaseHistoryScreen(message.history))
+
+
+class CaseHistoryRead(Message):
+    """A case's history, read for the screen that asked."""
+
+    def __init__(self, history: CaseHistory) -> None:
+        super().__init__()
+        self.history = history

@@ -18,10 +18,10 @@ from zhihui_tui.domain.field_work import CENTRE_SOURCES, CounterSource, CounterT
 from zhihui_tui.tui.screens.base import SignedInScreen
 from zhihui_tui.tui.screens.forms import PAGE, FormScreen, LoadFailed, TableLoaded, short
 from zhihui_tui.tui.screens.paging import KeysetPaging, paging_bindings
-from zhihui_tui.tui.shell import shell_of
 from zhihui_tui.tui.widgets.table import DataTable
 
 if TYPE_CHECKING:
+    from zhihui_tui.services.context import ServiceContext
     from zhihui_tui.services.counter import CounterRow
 
 INSTITUTIONS = list(Institution)
@@ -56,12 +56,10 @@ class HandoverScreen(FormScreen):
     def read_form(self) -> Receipt:
         return Receipt(self.value("#receipt-no"), self.value("#officer"), self.value("#result"), self.value("#signed"))
 
-    def submit(self, form: Receipt) -> bool:
+    def submit(self, form: Receipt, ctx: ServiceContext) -> bool:
         from zhihui_tui.services.counter import hand_over
 
-        shell = shell_of(self)
-        assert shell.actor is not None
-        hand_over(shell.runtime.engine, self.task_id, form, actor=shell.actor, clock=shell.runtime.clock)
+        hand_over(ctx.engine, self.task_id, form, actor=ctx.actor, clock=ctx.clock)
         return True
 
 
@@ -95,12 +93,10 @@ class NewTaskScreen(FormScreen):
             institution_name=self.value("#institution-name"),
         )
 
-    def submit(self, form: CounterTaskForm) -> tuple[int, Institution]:
+    def submit(self, form: CounterTaskForm, ctx: ServiceContext) -> tuple[int, Institution]:
         from zhihui_tui.services.counter import open_task
 
-        shell = shell_of(self)
-        assert shell.actor is not None
-        task_id = open_task(shell.runtime.engine, form, actor=shell.actor, clock=shell.runtime.clock)
+        task_id = open_task(ctx.engine, form, actor=ctx.actor, clock=ctx.clock)
         assert form.institution is not None  # open_task refuses a form without one
         return task_id, form.institution
 

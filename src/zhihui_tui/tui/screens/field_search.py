@@ -25,6 +25,7 @@ from zhihui_tui.tui.widgets.table import DataTable
 
 if TYPE_CHECKING:
     from zhihui_tui.services.attachments import AttachmentView
+    from zhihui_tui.services.context import ServiceContext
     from zhihui_tui.services.field_search import SearchRow
 
 OWNER_KIND = "field_search"
@@ -78,12 +79,10 @@ class RegisterSearchScreen(FormScreen):
             investigator_ids=tuple(self.query_one("#people", SelectionList).selected),
         )
 
-    def submit(self, form: SearchRegistration) -> int:
+    def submit(self, form: SearchRegistration, ctx: ServiceContext) -> int:
         from zhihui_tui.services.field_search import register_search
 
-        shell = shell_of(self)
-        assert shell.actor is not None
-        return register_search(shell.runtime.engine, form, actor=shell.actor, clock=shell.runtime.clock)
+        return register_search(ctx.engine, form, actor=ctx.actor, clock=ctx.clock)
 
 
 @dataclass(frozen=True)
@@ -116,7 +115,7 @@ class AttachScreen(FormScreen):
         kind = self.query_one("#kind", Select).value
         return Upload(self.value("#path").strip(), kind if isinstance(kind, AttachmentKind) else None)
 
-    def submit(self, form: Upload) -> str:
+    def submit(self, form: Upload, ctx: ServiceContext) -> str:
         from zhihui_tui.domain.errors import FieldError
         from zhihui_tui.services.attachments import store_file
         from zhihui_tui.services.field_search import attach_files
@@ -125,17 +124,15 @@ class AttachScreen(FormScreen):
             raise FieldError("附件类别", "请选择附件类别")
         if not form.path:
             raise FieldError("文件路径", "不能为空")
-        shell = shell_of(self)
-        assert shell.actor is not None
         worker = get_current_worker()
         stored = store_file(
             Path(form.path).expanduser(),
-            shell.runtime.data_dir / "attachments",
+            ctx.data_dir / "attachments",
             form.kind,
             progress=lambda done, total: self.post_message(self.Progressed(done, total)),
             cancelled=lambda: worker.is_cancelled,
         )
-        attach_files(shell.runtime.engine, self.search_id, [stored], actor=shell.actor, clock=shell.runtime.clock)
+        attach_files(ctx.engine, self.search_id, [stored], actor=ctx.actor, clock=ctx.clock)
         return f"已上传 {stored.original_name}（SHA-256 {stored.sha256[:16]}…）"
 
     @on(Progressed)
@@ -155,12 +152,10 @@ class OutcomeScreen(FormScreen):
     def read_form(self) -> str:
         return self.value("#result")
 
-    def submit(self, form: str) -> bool:
+    def submit(self, form: str, ctx: ServiceContext) -> bool:
         from zhihui_tui.services.field_search import record_outcome
 
-        shell = shell_of(self)
-        assert shell.actor is not None
-        record_outcome(shell.runtime.engine, self.search_id, form, actor=shell.actor, clock=shell.runtime.clock)
+        record_outcome(ctx.engine, self.search_id, form, actor=ctx.actor, clock=ctx.clock)
         return True
 
 

@@ -8,9 +8,9 @@ the post screens report rows with :class:`TableLoaded` and failures with :class:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -18,6 +18,11 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input, Static
+
+from zhihui_tui.tui.service_calls import Failure, ServiceCaller
+
+if TYPE_CHECKING:
+    from zhihui_tui.services.context import ServiceContext
 
 PAGE = 50
 
@@ -47,11 +52,12 @@ class LoadFailed(Message):
 # -- a compact keyboard form ------------------------------------------------------------------------------------
 
 
-class FormScreen(ModalScreen[Any]):
+class FormScreen(ServiceCaller, ModalScreen[Any]):
     """A dialog of one-line fields. Enter moves to the next field, Ctrl+S sends, Esc cancels.
 
-    Subclasses yield their fields in ``form_fields`` (use :meth:`row`) and implement ``submit`` (run in a thread
-    worker; return the dismissal value or raise a service/domain error, which is shown in red under the form)."""
+    Subclasses yield their fields in ``form_fields`` (use :meth:`row`) and implement ``submit(form, ctx)`` (run in a
+    thread worker through ``run_service``; return the dismissal value or raise a service/domain error, which is
+    shown in red under the form)."""
 
     TITLE = ""
     AUTO_FOCUS = ".ff-row > Input, .ff-row > Select, .ff-row > SelectionList, .ff-row > Checkbox"
@@ -79,11 +85,6 @@ class FormScreen(ModalScreen[Any]):
         def __init__(self, value: Any) -> None:
             super().__init__()
             self.value = value
-
-    class Failed(Message):
-        def __init__(self, reason: str) -> None:
-            super().__init__()
-            self.reason = reason
 
     def __init__(self) -> None:
         super().__init__()
@@ -122,31 +123,20 @@ class FormScreen(ModalScreen[Any]):
         """Read the widgets on the UI thread; the result is handed to ``submit`` in the worker."""
         return None
 
-    def submit(self, form: Any) -> Any:
+    def submit(self, form: Any, ctx: ServiceContext) -> Any:
         raise NotImplementedError
 
-    @work(thread=True, exit_on_error=False, group="form")
     def _run_submit(self, form: Any) -> None:
-        from zhihui_tui.domain.errors import DomainError
-
-        try:
-            value = self.submit(form)
-        except DomainError as error:
-            self.post_message(self.Failed(error.message))
-        except Exception as error:  # an unexpected failure is shown, never a crash of the terminal
-            self.post_message(self.Failed(f"提交失败：{error}"))
-        else:
-            self.post_message(self.Done(value))
+        self.run_service(lambda ctx: self.submit(form, ctx), action=self.TITLE or "提交", done=self.Done, group="form")
 
     @on(Done)
     def _done(self, message: Done) -> None:
         self._busy = False
         self.dismiss(message.value)
 
-    @on(Failed)
-    def _failed(self, message: Failed) -> None:
+    def display_failure(self, action: str, failure: Failure) -> None:
         self._busy = False
-        self.say(message.reason)
+        self.say(failure.text)
 
     def say(self, text: str) -> None:
         self.query_one("#ff-message", Static).update(text)
@@ -158,7 +148,7 @@ class FormScreen(ModalScreen[Any]):
 class ReasonScreen(FormScreen):
     """One line of text (a refusal reason, a note) handed to ``action``."""
 
-    def __init__(self, title: str, label: str, action: Callable[[str], Any]) -> None:
+    def __init__(self, title: str, label: str, action: Callable[[str, ServiceContext], Any]) -> None:
         super().__init__()
         self.TITLE = title
         self._label = label
@@ -170,6 +160,6 @@ class ReasonScreen(FormScreen):
     def read_form(self) -> str:
         return self.value("#reason")
 
-    def submit(self, form: str) -> bool:
-        self._action(form)
+    def submit(self, form: str, ctx: ServiceContext) -> bool:
+        self._action(form, ctx)
         return True

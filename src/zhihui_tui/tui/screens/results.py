@@ -27,6 +27,7 @@ from zhihui_tui.tui.widgets.table import DataTable
 
 if TYPE_CHECKING:
     from zhihui_tui.services.attachments import AttachmentView
+    from zhihui_tui.services.context import ServiceContext
     from zhihui_tui.services.delegation import MatterRow
     from zhihui_tui.services.workbench import ResultDetail, WaitingItem
 
@@ -59,12 +60,10 @@ class RecordResultScreen(FormScreen):
     def read_form(self) -> str:
         return self.value("#result")
 
-    def submit(self, form: str) -> bool:
+    def submit(self, form: str, ctx: ServiceContext) -> bool:
         from zhihui_tui.services.delegation import complete_matter
 
-        shell = shell_of(self)
-        assert shell.actor is not None
-        complete_matter(shell.runtime.engine, self.matter_id, form, actor=shell.actor, clock=shell.runtime.clock)
+        complete_matter(ctx.engine, self.matter_id, form, actor=ctx.actor, clock=ctx.clock)
         return True
 
 
@@ -133,15 +132,16 @@ class ResultScreen(ModalScreen[str | None]):
 
         shell = shell_of(self)
         assert shell.actor is not None
+        ctx = shell.service_context()
         try:
             detail = result_detail(
-                shell.runtime.engine, actor=shell.actor, matter_id=self.item.matter_id, task_id=self.item.task_id
+                ctx.engine, actor=ctx.actor, matter_id=self.item.matter_id, task_id=self.item.task_id
             )
         except Exception as error:
             self.post_message(self.Loaded(None, f"读取失败：{getattr(error, 'message', error)}"))
             return
         self.post_message(self.Loaded(detail))
-        store = shell.runtime.data_dir / "attachments"
+        store = ctx.data_dir / "attachments"
         worker = get_current_worker()
         for attachment in detail.attachments:
             if worker.is_cancelled:

@@ -40,6 +40,7 @@ from zhihui_tui.tui.shell import shell_of
 from zhihui_tui.tui.widgets.table import DataTable
 
 if TYPE_CHECKING:
+    from zhihui_tui.services.context import ServiceContext
     from zhihui_tui.services.delegation import MatterRow
     from zhihui_tui.services.workbench import CaseHistory, CaseRow, WaitingItem
 
@@ -95,13 +96,10 @@ class RequestMatterScreen(FormScreen):
             institution_name=self.value("#institution-name"),
         )
 
-    def submit(self, form: MatterRequest) -> int:
+    def submit(self, form: MatterRequest, ctx: ServiceContext) -> int:
         from zhihui_tui.services.delegation import request_matter
 
-        shell = shell_of(self)
-        runtime = shell.runtime
-        assert shell.actor is not None
-        return request_matter(runtime.engine, form, actor=shell.actor, clock=runtime.clock, calendar=runtime.calendar)
+        return request_matter(ctx.engine, form, actor=ctx.actor, clock=ctx.clock, calendar=ctx.calendar)
 
 
 # -- a case's history ------------------------------------------------------------------------------------------
@@ -417,12 +415,10 @@ class WorkbenchScreen(KeysetPaging, SignedInScreen):
         if row is None:
             return
 
-        def refuse(reason: str) -> None:
+        def refuse(reason: str, ctx: ServiceContext) -> None:
             from zhihui_tui.services.delegation import refuse_urgent
 
-            runtime, actor = self.shell.runtime, self.shell.actor
-            assert actor is not None
-            refuse_urgent(runtime.engine, row.id, reason, actor=actor, clock=runtime.clock)
+            refuse_urgent(ctx.engine, row.id, reason, actor=ctx.actor, clock=ctx.clock)
 
         screen = ReasonScreen(f"不予批准临时拘传 · {row.case_number}", "理由", refuse)
         self.app.push_screen(screen, callback=lambda done: self.action_reload() if done else None)
