@@ -5,15 +5,14 @@ Snapshots at 80×24 and 120×36 on the fixed clock."""
 
 from __future__ import annotations
 
-import asyncio
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
 import pytest
 from sqlmodel import Session, col, func, select
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select, Static
-from tui_court import settle, sign_in, steady_cursors, type_text
+from tui_court import drive, settle, sign_in, steady_cursors, type_text
 
 from zhihui_tui.db.engine import make_engine
 from zhihui_tui.db.models import Case, CaseParty, EnforcementBasis, Party
@@ -36,14 +35,6 @@ SnapCompare = Callable[..., bool]
 
 
 # -- driving the app ----------------------------------------------------------------------------------------
-
-
-def drive(runtime: Runtime, scenario: Callable[[Pilot], Awaitable[None]], size: tuple[int, int] = (80, 24)) -> None:
-    async def main() -> None:
-        async with ZhihuiApp(runtime).run_test(size=size) as pilot:
-            await scenario(pilot)
-
-    asyncio.run(main())
 
 
 def search_screen(pilot: Pilot) -> CaseSearchScreen:

@@ -4,7 +4,6 @@ snapshots at 80×24 and 120×36 on the fixed clock."""
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -15,7 +14,7 @@ from argon2 import PasswordHasher
 from sqlmodel import Session, select
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
-from tui_court import COURT, FIXED_NOW, settle, sign_in, steady_cursors, type_text
+from tui_court import COURT, FIXED_NOW, drive, open_post, settle, steady_cursors, type_text
 
 from tests.services.test_attachments import JPEG, PDF, write
 from tests.services.test_delegation import Court, court
@@ -53,14 +52,6 @@ def field_court(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Runtim
     engine.dispose()
 
 
-def drive(runtime: Runtime, scenario: Callable[[Pilot], Awaitable[None]], size: tuple[int, int] = (80, 24)) -> None:
-    async def main() -> None:
-        async with ZhihuiApp(runtime).run_test(size=size) as pilot:
-            await scenario(pilot)
-
-    asyncio.run(main())
-
-
 def rows_of(pilot: Pilot, selector: str) -> list[list[str]]:
     table = pilot.app.screen.query_one(selector, DataTable)
     return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
@@ -68,12 +59,6 @@ def rows_of(pilot: Pilot, selector: str) -> list[list[str]]:
 
 def text_of(pilot: Pilot, selector: str) -> str:
     return str(pilot.app.screen.query_one(selector, Static).render())
-
-
-async def open_post(pilot: Pilot, login: str, key: str) -> None:
-    await sign_in(pilot, login=login)
-    await pilot.press(key)
-    await settle(pilot)
 
 
 async def submit(pilot: Pilot) -> None:

@@ -4,16 +4,15 @@ proposed and ruled; snapshots at 80×24 and 120×36 on the fixed clock."""
 
 from __future__ import annotations
 
-import asyncio
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
 import pytest
 from sqlmodel import Session, col, func, select
 from stdnum.cn import ric
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, DataTable, Input, Select, Static
-from tui_court import settle, sign_in, steady_cursors, type_text
+from tui_court import drive, settle, sign_in, steady_cursors, type_text
 
 from zhihui_tui.db.engine import make_engine
 from zhihui_tui.db.models import Agent, AuditRecord, Case, CaseMaterial, CaseParty, FilingRejection, Staff
@@ -42,14 +41,6 @@ APPLICANT_ID = resident_id("15222119800101123")
 RESPONDENT_ID = resident_id("15222119850505456")
 LAWYER_ID = resident_id("15222119880808004")
 SECOND_AGENT_ID = resident_id("15222119700202001")
-
-
-def drive(runtime: Runtime, scenario: Callable[[Pilot], Awaitable[None]], size: tuple[int, int] = (80, 24)) -> None:
-    async def main() -> None:
-        async with ZhihuiApp(runtime).run_test(size=size) as pilot:
-            await scenario(pilot)
-
-    asyncio.run(main())
 
 
 def text_of(pilot: Pilot, selector: str) -> str:

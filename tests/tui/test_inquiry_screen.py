@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
@@ -13,7 +12,7 @@ from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, Label, Static
-from tui_court import COURT, FIXED_NOW, settle, sign_in, steady_cursors, type_text
+from tui_court import COURT, FIXED_NOW, drive, settle, sign_in, steady_cursors, type_text
 
 from tests.conftest import make_staff
 from zhihui_tui.db.engine import make_engine, read_session
@@ -96,14 +95,6 @@ def post_runtime(post_template: Path, tmp_path: Path) -> Runtime:
     copy = tmp_path / "posts.db"
     shutil.copyfile(post_template, copy)
     return Runtime(database_url=f"sqlite:///{copy}", clock=FixedClock(FIXED_NOW), court=COURT, data_dir=tmp_path)
-
-
-def drive(app: ZhihuiApp, scenario: Callable[[Pilot], Awaitable[None]], size: tuple[int, int] = (80, 24)) -> None:
-    async def main() -> None:
-        async with app.run_test(size=size) as pilot:
-            await scenario(pilot)
-
-    asyncio.run(main())
 
 
 def rows(app: ZhihuiApp, selector: str) -> list[list[str]]:

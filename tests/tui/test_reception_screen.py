@@ -3,7 +3,6 @@ the 16:45 banner and the late-entry reason after 17:00, booking a handler meetin
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
@@ -11,7 +10,7 @@ import pytest
 from sqlmodel import col, select
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
-from tui_court import settle, sign_in, steady_cursors, type_text
+from tui_court import drive, settle, sign_in, steady_cursors, type_text
 
 from zhihui_tui.db.engine import make_engine, read_session
 from zhihui_tui.db.models import Appointment, Case, CaseParty, Party, Staff, Visit
@@ -26,14 +25,6 @@ DEMO_CLERK = "lian1"  # 陈淑芬, 立案审查组: F2 is her post
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 36), id="120x36")]
 Scenario = Callable[[Pilot], Awaitable[None]]
 SnapCompare = Callable[..., bool]
-
-
-def drive(app: ZhihuiApp, scenario: Scenario, size: tuple[int, int] = (80, 24)) -> None:
-    async def main() -> None:
-        async with app.run_test(size=size) as pilot:
-            await scenario(pilot)
-
-    asyncio.run(main())
 
 
 def demo_party(runtime: Runtime) -> tuple[str, set[int]]:

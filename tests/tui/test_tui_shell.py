@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import os
@@ -27,6 +26,7 @@ from tui_court import (
     FIXED_NOW,
     PASSWORD,
     database_settled,
+    drive,
     make_staff,
     settle,
     sign_in,
@@ -47,16 +47,6 @@ from zhihui_tui.tui.screens.lock import WRONG_PASSWORD, LockScreen
 from zhihui_tui.tui.screens.login import WAITING, LoginScreen
 
 Scenario = Callable[[Pilot], Awaitable[None]]
-
-
-def drive(app: ZhihuiApp, scenario: Scenario, size: tuple[int, int] = (80, 24)) -> None:
-    """Run ``scenario`` against the app in a headless terminal (no pytest-asyncio needed)."""
-
-    async def main() -> None:
-        async with app.run_test(size=size) as pilot:
-            await scenario(pilot)
-
-    asyncio.run(main())
 
 
 def text_of(app: ZhihuiApp, selector: str) -> str:

@@ -22,6 +22,7 @@ from zhihui_tui.db.migrate import upgrade
 from zhihui_tui.domain.clock import FixedClock
 from zhihui_tui.domain.lifecycle import FilingCategory, Stage
 from zhihui_tui.domain.roles import Role, Team, Title
+from zhihui_tui.runtime import Runtime
 from zhihui_tui.services.calendar_data import load_calendar
 from zhihui_tui.services.cases import NewCase, NewParty, PartyKind, register_case
 from zhihui_tui.services.uow import unit_of_work
@@ -147,14 +148,29 @@ def build_demo_court(url: str) -> None:
     engine.dispose()
 
 
-def run_scenario(app: App, scenario: Callable[[Pilot], Awaitable[None]], size: tuple[int, int] = (80, 24)) -> None:
-    """Run ``scenario`` against the app in a headless terminal (no pytest-asyncio needed)."""
+Scenario = Callable[[Pilot], Awaitable[None]]
+
+
+def drive(app: App | Runtime, scenario: Scenario, size: tuple[int, int] = (80, 24)) -> None:
+    """Run ``scenario`` (real key presses through the pilot) against the app, or the app of a runtime, in a
+    headless terminal of ``size`` (no pytest-asyncio needed). The one key-driving helper of the screen tests."""
+    target = ZhihuiApp(app) if isinstance(app, Runtime) else app
 
     async def main() -> None:
-        async with app.run_test(size=size) as pilot:
+        async with target.run_test(size=size) as pilot:
             await scenario(pilot)
 
     asyncio.run(main())
+
+
+run_scenario = drive
+
+
+async def open_post(pilot: Pilot, login: str, key: str) -> None:
+    """Sign in as ``login`` and open the post on function key ``key``, rows loaded."""
+    await sign_in(pilot, login=login)
+    await pilot.press(key)
+    await settle(pilot)
 
 
 async def steady_cursors(pilot: Pilot) -> None:

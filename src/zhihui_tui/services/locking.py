@@ -8,7 +8,7 @@ the last writer of *that* record — from the audit trail, never another record'
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from sqlalchemy import and_, or_
@@ -31,17 +31,23 @@ def load_for_update(
     what: str,
     advice: str = REFILL,
     missing: str | None = None,
+    covers: Callable[[Session], Mapping[str, Iterable[Any]]] | None = None,
 ) -> M:
     """The row of ``model`` with primary key ``key``, locked for this transaction and at ``expected_version``.
 
     ``what`` names the record in Chinese ("该案件", "该条查控结果"); ``expected_version=None`` skips the check (the
     caller owns the row outright, e.g. it just created it). Raises :class:`NotFound` (``missing`` or a default
-    message) for a row that is gone, :class:`ConcurrentEdit` naming the last writer for a stale version."""
+    message) for a row that is gone, :class:`ConcurrentEdit` naming the last writer for a stale version. When
+    the row's version also covers other rows (a case draft's parties and checklist), ``covers`` returns their
+    keys by table, and the last writer among all of them is named."""
     row = session.get(model, key, with_for_update=True)
     if row is None:
         raise NotFound(missing or f"{what}已不存在，请刷新")
     if expected_version is not None and row.version != expected_version:  # type: ignore[attr-defined]
-        raise ConcurrentEdit(stale_message(session, {table_of(model): [key]}, what=what, advice=advice))
+        records: dict[str, Iterable[Any]] = {table_of(model): [key]}
+        if covers is not None:
+            records.update(covers(session))
+        raise ConcurrentEdit(stale_message(session, records, what=what, advice=advice))
     return row
 
 
