@@ -24,6 +24,7 @@ from zhihui_tui.services.demo import DEMO_PASSWORD
 from zhihui_tui.services.uow import unit_of_work
 from zhihui_tui.tui.app import ZhihuiApp
 from zhihui_tui.tui.screens.filing import FileDialog, FilingScreen, TextDialog
+from zhihui_tui.tui.screens.filing.queue import PendingTable
 from zhihui_tui.tui.screens.home import HomeScreen
 
 CLERK, DIRECTOR = "lian1", "zhuren"
@@ -399,10 +400,10 @@ def test_the_clerk_proposes_rejection_and_the_director_rules_it(demo_runtime: Ru
         screen = pilot.app.screen
         assert isinstance(screen, FilingScreen)
         assert not screen.query("#form")
-        pending = screen.query_one("#pending")
-        keys = [row.value for row in pending.rows]  # type: ignore[attr-defined]
+        pending = screen.query_one("#pending", PendingTable)
+        keys = [row.value for row in pending.rows]
         pending.focus()
-        target = next(i for i, key in enumerate(keys) if screen._pending[key].case_id == case_id)
+        target = next(i for i, key in enumerate(keys) if key and pending.shown[key].case_id == case_id)
         for _ in range(target):
             await pilot.press("down")
         await pilot.press("x")
