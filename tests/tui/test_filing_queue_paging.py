@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from textual.widgets import Static
 from tui_court import CLERK_LOGIN, COURT, FIXED_NOW, settle, sign_in
+from tui_keys import press
 
 from zhihui_tui.db.engine import make_engine
 from zhihui_tui.domain.clock import FixedClock
@@ -61,10 +62,10 @@ def test_the_queue_pages_in_as_the_cursor_reaches_its_end(court_url: str, runtim
             assert table.row_count == QUEUE_PAGE
             assert f"材料接收中 {BACKLOG + 1} 件" in str(screen.query_one("#fil-status", Static).render())
             table.focus()
-            await pilot.press(*["down"] * (QUEUE_PAGE - 2))
+            await press(pilot, *["down"] * (QUEUE_PAGE - 2))
             await settle(pilot)
             assert table.row_count == QUEUE_PAGE  # one row before the end: nothing more read yet
-            await pilot.press("down")
+            await press(pilot, "down")
             await settle(pilot, lambda: table.row_count > QUEUE_PAGE)
             keys = [row.value for row in table.rows]
             assert len(keys) == len(set(keys)) == BACKLOG + 1

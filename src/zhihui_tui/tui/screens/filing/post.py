@@ -29,6 +29,7 @@ from zhihui_tui.tui.screens.filing.queue import PendingTable, QueueTable
 from zhihui_tui.tui.service_calls import FailureKind
 
 if TYPE_CHECKING:
+    from zhihui_tui.services.context import Actor
     from zhihui_tui.services.filing import QueueKey
     from zhihui_tui.tui.service_calls import Failure
 
@@ -93,12 +94,21 @@ class FilingPost(SignedInScreen):
         self.saved_form: FormState | None = None
         self.status_text = READING
         self.failure_note = ""  # what a refusal of the running action is prefixed with (F9 saved the form first)
+        self._allowed: tuple[Actor, frozenset[FilingAction]] | None = None
+        self._form: FilingForm | None = None
 
     # -- who may do what: the service's answer ----------------------------------------------------------------
 
     def may(self, action: FilingAction) -> bool:
+        """Whether the signed-in person may ``action`` on a form this post can show (new, or at 材料接收); asked
+        per key and footer refresh, so the service's answer is kept per person."""
         actor = self.shell.actor
-        return actor is not None and any(action in allowed_actions(actor, stage) for stage in (None, Stage.RECEIVED))
+        if actor is None:
+            return False
+        if self._allowed is None or self._allowed[0] != actor:
+            either = allowed_actions(actor, None) | allowed_actions(actor, Stage.RECEIVED)
+            self._allowed = (actor, either)
+        return action in self._allowed[1]
 
     @property
     def is_clerk(self) -> bool:
@@ -127,23 +137,18 @@ class FilingPost(SignedInScreen):
                 yield Static("待裁定的不予立案提请（X 不予立案  B 退回）", id="pending-title")
                 yield PendingTable(id="pending")
             if self.is_clerk:
-                yield FilingForm(id="form")
+                self._form = FilingForm(id="form")
+                yield self._form
         yield self.make_footer()
 
     @property
     def form(self) -> FilingForm:
-        return self.query_one("#form", FilingForm)
+        assert self._form is not None, "only the filing clerk's F3 has the form"
+        return self._form
 
     @property
     def form_built(self) -> bool:
-        return bool(self.query("#form")) and self.form.built
-
-    # What the form shows, for tests and status lines.
-    category = property(lambda self: self.form.category)
-    units = property(lambda self: self.form.units)
-    applicants = property(lambda self: self.form.applicants)
-    respondents = property(lambda self: self.form.respondents)
-    agents = property(lambda self: self.form.agents)
+        return self._form is not None and self._form.built
 
     async def ensure_form(self) -> None:
         """Mount the receiving form. Its ~150 widgets take about half a second to build, so it follows the
@@ -329,12 +334,3 @@ class FilingPost(SignedInScreen):
             self.prepare_filing(loaded.case_id, loaded.version, saved=message.verb)
         else:
             self.set_status(ready_text(message.verb, loaded.case_id, loaded.missing))
-
-    # -- leaving ------------------------------------------------------------------------------------------------
-
-    def action_back(self) -> None:
-        form = self.query("#form")
-        if form and self.focused is not None and form.first() in self.focused.ancestors:
-            self.query_one("#queue", QueueTable).focus()
-            return
-        self.app.action_go_home()  # type: ignore[attr-defined]

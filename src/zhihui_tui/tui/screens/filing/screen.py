@@ -17,7 +17,7 @@ from textual.widgets import Input
 from zhihui_tui.domain.errors import FieldError
 from zhihui_tui.domain.filing import MAX_AGENTS
 from zhihui_tui.domain.lifecycle import FilingCategory
-from zhihui_tui.tui.screens.filing.common import NEW_FORM_TEXT, ORIGINAL_FIELD, filed_text
+from zhihui_tui.tui.screens.filing.common import ORIGINAL_FIELD, filed_text
 from zhihui_tui.tui.screens.filing.dialogs import FileDialog, TextDialog
 from zhihui_tui.tui.screens.filing.jobs import fields_or
 from zhihui_tui.tui.screens.filing.messages import (
@@ -29,7 +29,7 @@ from zhihui_tui.tui.screens.filing.messages import (
     Ruled,
 )
 from zhihui_tui.tui.screens.filing.post import ACTION_GROUP, ORIGINAL_ACTION, FilingPost
-from zhihui_tui.tui.screens.filing.queue import PendingTable
+from zhihui_tui.tui.screens.filing.queue import PendingTable, QueueTable
 
 if TYPE_CHECKING:
     from zhihui_tui.services.filing import PendingRejection
@@ -38,6 +38,15 @@ if TYPE_CHECKING:
 
 class FilingScreen(FilingPost):
     """F3: the post with its decisions — 立案 (F9), 不予立案 (Ctrl+R, X, B) and the 原案号 of a resumption."""
+
+    # -- leaving ------------------------------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        form = self.query("#form")
+        if form and self.focused is not None and form.first() in self.focused.ancestors:
+            self.query_one("#queue", QueueTable).focus()
+            return
+        self.app.action_go_home()  # type: ignore[attr-defined]
 
     # -- the form's keys ----------------------------------------------------------------------------------------
 
@@ -51,7 +60,6 @@ class FilingScreen(FilingPost):
     async def action_new_form(self) -> None:
         self.case_id, self.version, self.saved_form = None, 0, None
         await self.form.new_form()
-        self.form.set_title(NEW_FORM_TEXT)
 
     # -- filing -------------------------------------------------------------------------------------------------
 
