@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from tests.conftest import make_staff
+from tests.conftest import context_for, make_staff
 from zhihui_tui.db.engine import read_session
 from zhihui_tui.db.models import (
     Agent,
@@ -41,7 +41,11 @@ from zhihui_tui.services.cases import NewCase, NewParty, PartyKind, register_cas
 from zhihui_tui.services.context import Actor
 from zhihui_tui.services.errors import ConcurrentEdit, PermissionDenied, ServiceError
 from zhihui_tui.services.filing import (
+    Decision,
+    FiledCase,
+    FilingAction,
     MaterialsMissing,
+    allowed_actions,
     case_draft,
     check_fileable,
     file_case,
@@ -104,21 +108,40 @@ def _receive(
     engine: Engine, actor: Actor, clock: FixedClock, draft: FilingDraft = DRAFT, provided: set[str] | None = None
 ) -> int:
     items = APPLICATION_ITEMS if provided is None else provided
-    return receive_materials(engine, draft, items, actor=actor, clock=clock, calendar=CALENDAR, court_code=COURT)
+    return receive_materials(draft, items, ctx=context_for(engine, actor, clock))
 
 
-def _file(engine: Engine, actor: Actor, clock: FixedClock, case_id: int, **extra: object):  # type: ignore[no-untyped-def]
-    version = extra.pop("expected_version", None) or _version(engine, case_id)
-    return file_case(
-        engine,
-        case_id,
-        actor=actor,
-        clock=clock,
-        calendar=CALENDAR,
-        court_code=COURT,
-        expected_version=version,  # type: ignore[arg-type]
-        **extra,  # type: ignore[arg-type]
-    )
+def _file(
+    engine: Engine,
+    actor: Actor,
+    clock: FixedClock,
+    case_id: int,
+    *,
+    expected_version: int | None = None,
+    first_assignee_id: int | None = None,
+) -> FiledCase:
+    version = expected_version or _version(engine, case_id)
+    ctx = context_for(engine, actor, clock)
+    return file_case(case_id, expected_version=version, first_assignee_id=first_assignee_id, ctx=ctx)
+
+
+def _propose(engine: Engine, actor: Actor, clock: FixedClock, case_id: int, reasons: str) -> int:
+    """Propose 不予立案 on the case as it stands (the version the clerk just read)."""
+    ctx = context_for(engine, actor, clock)
+    return propose_rejection(case_id, reasons, expected_version=_version(engine, case_id), ctx=ctx)
+
+
+def _rule(engine: Engine, actor: Actor, clock: FixedClock, rejection_id: int, decision: Decision, note: str) -> None:
+    """Rule on the proposal as it stands (the version the director just read)."""
+    version = _proposal_version(engine, rejection_id)
+    rule_on_rejection(rejection_id, decision, note, expected_version=version, ctx=context_for(engine, actor, clock))
+
+
+def _proposal_version(engine: Engine, rejection_id: int) -> int:
+    with read_session(engine) as session:
+        proposal = session.get(FilingRejection, rejection_id)
+        assert proposal is not None
+        return proposal.version
 
 
 def _version(engine: Engine, case_id: int) -> int:
@@ -183,7 +206,7 @@ def test_receipt_opens_the_two_day_filing_step_and_the_checklist(
     assert sorted((r.item, r.provided) for r in rows) == sorted(
         (code, code in {"app.1", "app.2"}) for code in APPLICATION_ITEMS
     )
-    [row] = filing_queue(engine, actor=clerk, today=clock.now().date(), calendar=CALENDAR).rows
+    [row] = filing_queue(ctx=context_for(engine, clerk, clock)).rows
     assert (row.case_id, row.due, row.state, row.owner_name) == (
         case_id,
         date(2026, 11, 30),
@@ -227,7 +250,7 @@ def test_filing_numbers_the_case_and_hands_it_to_batch_service(
 
 def test_the_case_reads_back_as_the_same_draft(engine: Engine, clock: FixedClock, clerk: Actor) -> None:
     case_id = _receive(engine, clerk, clock)
-    shown = case_draft(engine, case_id, actor=clerk)
+    shown = case_draft(case_id, ctx=context_for(engine, clerk, clock))
     today = clock.now().date()
     assert validate_draft(shown.draft, today=today) == validate_draft(DRAFT, today=today)
     assert (shown.stage, shown.filing_due, shown.missing, shown.pending_rejection) == (
@@ -253,7 +276,7 @@ def test_filing_with_a_missing_item_is_refused_and_nothing_changes(
     assert (case.stage, case.case_number, case.version) == ("received", None, 1)
     assert _history(engine, case_id) == [(None, "received", None)]
     assert _deadlines(engine, case_id) == [("filing", date(2026, 11, 30), clerk.id, False)]
-    version = update_materials(engine, case_id, APPLICATION_ITEMS, actor=clerk, clock=clock, expected_version=1)
+    version = update_materials(case_id, APPLICATION_ITEMS, expected_version=1, ctx=context_for(engine, clerk, clock))
     assert version == 2
     # The refused filing gave no number away: this one is still 执1号.
     assert _file(engine, clerk, clock, case_id).case_number == "（2026）内2221执1号"
@@ -290,10 +313,10 @@ def test_ticking_a_case_without_checklist_rows_creates_them_and_it_files(
     case_id = _receive(engine, clerk, clock)
     _drop_checklist(engine, clerk, clock, case_id)
     with pytest.raises(MaterialsMissing):
-        check_fileable(engine, case_id, actor=clerk)
+        check_fileable(case_id, ctx=context_for(engine, clerk, clock))
     ticked = APPLICATION_ITEMS - {"app.6"}
     notes = {"app.6": "申请人下周补交"}
-    version = update_materials(engine, case_id, ticked, actor=clerk, clock=clock, expected_version=1, notes=notes)
+    version = update_materials(case_id, ticked, expected_version=1, notes=notes, ctx=context_for(engine, clerk, clock))
     assert version == 2
     assert _checklist(engine, case_id) == {
         **{code: (True, clerk.id, None) for code in ticked},
@@ -302,10 +325,10 @@ def test_ticking_a_case_without_checklist_rows_creates_them_and_it_files(
     # Created in the clerk's unit of work, audited as every write is (row ids may be reused: select by action).
     created = [record for record in _checklist_actions(engine, case_id) if record[0] == "修改立案材料清单"]
     assert created == [("修改立案材料清单", True)] * len(APPLICATION_ITEMS)
-    assert [item.code for item in case_draft(engine, case_id, actor=clerk).missing] == ["app.6"]
+    assert [item.code for item in case_draft(case_id, ctx=context_for(engine, clerk, clock)).missing] == ["app.6"]
 
-    update_materials(engine, case_id, APPLICATION_ITEMS, actor=clerk, clock=clock, expected_version=2)
-    check_fileable(engine, case_id, actor=clerk)
+    update_materials(case_id, APPLICATION_ITEMS, expected_version=2, ctx=context_for(engine, clerk, clock))
+    check_fileable(case_id, ctx=context_for(engine, clerk, clock))
     assert _file(engine, clerk, clock, case_id).case_number == "（2026）内2221执1号"
 
 
@@ -318,14 +341,16 @@ def test_the_form_is_saved_whole_in_one_transaction_and_one_version(
     _drop_checklist(engine, clerk, clock, case_id)  # rows missing too: they are created, not skipped
     corrected = replace(DRAFT, target_amount="123,456.78")
     with pytest.raises(ConcurrentEdit):
-        save_draft(engine, case_id, corrected, APPLICATION_ITEMS, actor=clerk, clock=clock, expected_version=0)
+        save_draft(case_id, corrected, APPLICATION_ITEMS, expected_version=0, ctx=context_for(engine, clerk, clock))
     assert (_case(engine, case_id).target_amount_fen, _checklist(engine, case_id)) == (15_200_050, {})
 
-    version = save_draft(engine, case_id, corrected, APPLICATION_ITEMS, actor=clerk, clock=clock, expected_version=1)
+    version = save_draft(
+        case_id, corrected, APPLICATION_ITEMS, expected_version=1, ctx=context_for(engine, clerk, clock)
+    )
     assert version == _version(engine, case_id) == 2
     assert _case(engine, case_id).target_amount_fen == 12_345_678
     assert set(_checklist(engine, case_id)) == APPLICATION_ITEMS
-    assert case_draft(engine, case_id, actor=clerk).missing == ()
+    assert case_draft(case_id, ctx=context_for(engine, clerk, clock)).missing == ()
     assert [created for action, created in _checklist_actions(engine, case_id) if action == "修改立案信息"] == [
         True
     ] * len(APPLICATION_ITEMS)
@@ -338,14 +363,14 @@ def test_a_changed_category_is_saved_with_the_new_checklist_ticked(
 ) -> None:
     case_id = _receive(engine, clerk, clock)
     transfer = replace(DRAFT, category=FilingCategory.TRANSFER, applicants=(), agents=())
-    save_draft(engine, case_id, transfer, {"trf.1", "trf.3"}, actor=clerk, clock=clock, expected_version=1)
+    save_draft(case_id, transfer, {"trf.1", "trf.3"}, expected_version=1, ctx=context_for(engine, clerk, clock))
     assert {code: provided for code, (provided, _, _) in _checklist(engine, case_id).items()} == {
         "trf.1": True,
         "trf.2": False,
         "trf.3": True,
     }
     with pytest.raises(MaterialsMissing, match="（2）"):
-        check_fileable(engine, case_id, actor=clerk)
+        check_fileable(case_id, ctx=context_for(engine, clerk, clock))
 
 
 def test_the_power_of_attorney_is_needed_only_when_an_agent_acts(
@@ -386,16 +411,14 @@ def test_several_agents_are_saved_for_the_parties_they_act_for_and_read_back(
         ("赵六", "other", "张三", "applicant"),
         ("李明", "relative", "李四", "respondent"),
     ]
-    assert case_draft(engine, case_id, actor=clerk).draft.agents == SEVERAL_AGENTS
+    assert case_draft(case_id, ctx=context_for(engine, clerk, clock)).draft.agents == SEVERAL_AGENTS
 
     kept = (SEVERAL_AGENTS[2], SEVERAL_AGENTS[0])  # corrected before filing: one dropped, the order changed
     update_draft(
-        engine,
         case_id,
         replace(DRAFT, agents=kept),
-        actor=clerk,
-        clock=clock,
         expected_version=_version(engine, case_id),
+        ctx=context_for(engine, clerk, clock),
     )
     assert [row[0] for row in _agent_rows(engine, case_id)] == ["李明", "王律师"]
 
@@ -405,7 +428,7 @@ def test_a_respondents_agent_does_not_make_the_applicant_owe_a_power_of_attorney
 ) -> None:
     draft = replace(DRAFT, agents=(SEVERAL_AGENTS[2],))
     case_id = _receive(engine, clerk, clock, draft, provided=APPLICATION_ITEMS - {"app.5.agent"})
-    assert case_draft(engine, case_id, actor=clerk).missing == ()
+    assert case_draft(case_id, ctx=context_for(engine, clerk, clock)).missing == ()
     assert _file(engine, clerk, clock, case_id).case_number == "（2026）内2221执1号"
 
 
@@ -418,7 +441,10 @@ def test_two_service_clerks_mean_the_first_assignment_is_chosen(
     case_id = _receive(engine, clerk, clock, replace(DRAFT, basis_number="（2026）内2221民初999号"))
     with pytest.raises(FieldError, match="集约送达组有 2 人，请选择"):
         _file(engine, clerk, clock, case_id)
-    assert [(o.login, o.open_steps) for o in first_assignment_options(engine)] == [("songda2", 0), ("songda1", 1)]
+    assert [(o.login, o.open_steps) for o in first_assignment_options(ctx=context_for(engine, clerk, clock))] == [
+        ("songda2", 0),
+        ("songda1", 1),
+    ]
     with pytest.raises(FieldError, match="不是在岗的集约送达组人员"):
         _file(engine, clerk, clock, case_id, first_assignee_id=clerk.id)
     filed = _file(engine, clerk, clock, case_id, first_assignee_id=other.id)
@@ -464,12 +490,14 @@ def test_a_resumption_links_its_original_and_is_numbered_zhihui(
     assert _case(engine, case_id).original_case_id == original
     filed = _file(engine, clerk, clock, case_id)
     assert filed.case_number == "（2026）内2221执恢1号"
-    assert case_draft(engine, case_id, actor=clerk).draft.original_case_number == "（2025）内2221执88号"
+    assert (
+        case_draft(case_id, ctx=context_for(engine, clerk, clock)).draft.original_case_number == "（2025）内2221执88号"
+    )
 
 
 def test_a_resumption_form_is_prefilled_from_its_original(engine: Engine, clock: FixedClock, clerk: Actor) -> None:
     _closed_original(engine, clerk, clock, "procedure_terminated", Stage.CLOSED)
-    draft = resumption_draft(engine, "（2025）内2221执88号", actor=clerk)
+    draft = resumption_draft("（2025）内2221执88号", ctx=context_for(engine, clerk, clock))
     assert (draft.category, draft.original_case_number, draft.target_amount) == (
         FilingCategory.RESUMPTION,
         "（2025）内2221执88号",
@@ -512,16 +540,17 @@ def test_duplicate_hints_for_the_same_basis_and_for_the_same_parties(
     same_basis = replace(
         DRAFT, applicants=(PartyForm("王五", PERSON_C),), respondents=(PartyForm("另一公司", ORG_B),), agents=()
     )
-    [hint] = likely_duplicates(engine, same_basis, actor=clerk)
+    [hint] = likely_duplicates(same_basis, ctx=context_for(engine, clerk, clock))
     assert (hint.case_id, hint.reasons) == (first, ("执行依据文书号相同（（2026）内2221民初1234号），该案材料接收",))
     same_parties = replace(DRAFT, basis_number="(2026)内2221民初 5678号", respondents=(PartyForm("李四", PERSON_B),))
-    [hint] = likely_duplicates(engine, same_parties, actor=clerk)
+    [hint] = likely_duplicates(same_parties, ctx=context_for(engine, clerk, clock))
     assert hint.reasons == ("申请执行人（张三）与被执行人（李四）相同，且该案尚未结案（材料接收）",)
     second = _receive(engine, clerk, clock, same_parties)
-    [hint] = likely_duplicates(engine, second, actor=clerk)  # a stored case is checked the same way, not against itself
+    # A stored case is checked the same way, not against itself.
+    [hint] = likely_duplicates(second, ctx=context_for(engine, clerk, clock))
     assert hint.case_id == first
     unrelated = replace(same_basis, basis_number="（2026）内2221民初1号")
-    assert likely_duplicates(engine, unrelated, actor=clerk) == []
+    assert likely_duplicates(unrelated, ctx=context_for(engine, clerk, clock)) == []
 
 
 # -- 不予立案 ----------------------------------------------------------------------------------------
@@ -531,25 +560,25 @@ def test_rejection_is_proposed_by_review_and_ruled_by_the_director(
     engine: Engine, clock: FixedClock, clerk: Actor, director: Actor
 ) -> None:
     case_id = _receive(engine, clerk, clock)
-    proposal = propose_rejection(engine, case_id, "执行依据文书号与原件不符", actor=clerk, clock=clock)
+    proposal = _propose(engine, clerk, clock, case_id, "执行依据文书号与原件不符")
     with pytest.raises(ServiceError, match="待指挥中心主任裁定"):
         _file(engine, clerk, clock, case_id)
-    [pending] = pending_rejections(engine, actor=director)
+    [pending] = pending_rejections(ctx=context_for(engine, director, clock))
     assert (pending.rejection_id, pending.case_id, pending.proposed_by, pending.reasons) == (
         proposal,
         case_id,
         "王立案",
         "执行依据文书号与原件不符",
     )
-    assert filing_queue(engine, actor=clerk, today=clock.now().date(), calendar=CALENDAR).rows[0].pending_rejection
+    assert filing_queue(ctx=context_for(engine, clerk, clock)).rows[0].pending_rejection
     other_reviewer = make_staff(engine, clock, "lian2", Role.FILING_REVIEW, name="乌日娜")
     for who in (clerk, other_reviewer):
         with pytest.raises(PermissionDenied, match="需要指挥中心主任的权限"):
-            rule_on_rejection(engine, proposal, "reject", "", actor=who, clock=clock)
+            _rule(engine, who, clock, proposal, "reject", "")
         with pytest.raises(PermissionDenied):
-            pending_rejections(engine, actor=who)
+            pending_rejections(ctx=context_for(engine, who, clock))
     clock.advance(hours=2)
-    rule_on_rejection(engine, proposal, "reject", "信息有误", actor=director, clock=clock)
+    _rule(engine, director, clock, proposal, "reject", "信息有误")
     assert _case(engine, case_id).stage == "rejected"
     assert _history(engine, case_id)[-1] == (
         "received",
@@ -566,23 +595,25 @@ def test_rejection_is_proposed_by_review_and_ruled_by_the_director(
         datetime(2026, 11, 27, 11, 30),
         "信息有误",
     )
-    assert pending_rejections(engine, actor=director) == []
-    assert filing_queue(engine, actor=clerk, today=clock.now().date(), calendar=CALENDAR).rows == []
+    assert pending_rejections(ctx=context_for(engine, director, clock)) == []
+    assert filing_queue(ctx=context_for(engine, clerk, clock)).rows == []
     with pytest.raises(ServiceError, match="已裁定"):
-        rule_on_rejection(engine, proposal, "return", "再看看", actor=director, clock=clock)
+        _rule(engine, director, clock, proposal, "return", "再看看")
 
 
 def test_the_director_may_return_the_file_to_the_reviewer(
     engine: Engine, clock: FixedClock, clerk: Actor, director: Actor, server: Actor
 ) -> None:
     case_id = _receive(engine, clerk, clock)
-    proposal = propose_rejection(engine, case_id, "申请人姓名疑有误", actor=clerk, clock=clock)
+    proposal = _propose(engine, clerk, clock, case_id, "申请人姓名疑有误")
     with pytest.raises(FieldError, match="主任意见：不能为空"):
-        rule_on_rejection(engine, proposal, "return", "  ", actor=director, clock=clock)
-    rule_on_rejection(engine, proposal, "return", "已核对身份证原件，姓名无误，请立案", actor=director, clock=clock)
-    [row] = filing_queue(engine, actor=clerk, today=clock.now().date(), calendar=CALENDAR).rows
+        _rule(engine, director, clock, proposal, "return", "  ")
+    _rule(engine, director, clock, proposal, "return", "已核对身份证原件，姓名无误，请立案")
+    [row] = filing_queue(ctx=context_for(engine, clerk, clock)).rows
     assert (row.pending_rejection, row.returned_note) == (False, "已核对身份证原件，姓名无误，请立案")
-    assert [r.status_label for r in case_draft(engine, case_id, actor=clerk).rejections] == ["主任退回"]
+    assert [r.status_label for r in case_draft(case_id, ctx=context_for(engine, clerk, clock)).rejections] == [
+        "主任退回"
+    ]
     assert _case(engine, case_id).stage == "received"
     assert _file(engine, clerk, clock, case_id).case_number == "（2026）内2221执1号"
 
@@ -597,20 +628,15 @@ def test_illegal_transitions_are_refused_with_the_lifecycle_message(
     with pytest.raises(DomainError, match="该案已是“已立案”状态，不能重复办理"):
         _file(engine, clerk, clock, filed.case_id, expected_version=filed.version)
     with pytest.raises(DomainError, match="案件状态不能从“已立案”变为“不予立案”"):
-        propose_rejection(engine, filed.case_id, "重复", actor=clerk, clock=clock)
+        _propose(engine, clerk, clock, filed.case_id, "重复")
     rejected = _receive(engine, clerk, clock, replace(DRAFT, basis_number="（2026）内2221民初2号"))
-    rule_on_rejection(
-        engine,
-        propose_rejection(engine, rejected, "重复", actor=clerk, clock=clock),
-        "reject",
-        "",
-        actor=director,
-        clock=clock,
-    )
+    _rule(engine, director, clock, _propose(engine, clerk, clock, rejected, "重复"), "reject", "")
     with pytest.raises(DomainError, match="案件状态不能从“不予立案”变为“已立案”"):
         _file(engine, clerk, clock, rejected)
     with pytest.raises(ServiceError, match="只有“材料接收”的案件可以修改材料清单"):
-        update_materials(engine, rejected, set(), actor=clerk, clock=clock, expected_version=_version(engine, rejected))
+        update_materials(
+            rejected, set(), expected_version=_version(engine, rejected), ctx=context_for(engine, clerk, clock)
+        )
     # Nothing moved: one number handed out, the rejected case has none.
     assert _case(engine, rejected).case_number is None
     assert _file(engine, clerk, clock, _receive(engine, clerk, clock)).case_number == "（2026）内2221执2号"
@@ -622,15 +648,17 @@ def test_a_stale_version_is_refused_and_names_who_saved_first(
     other = make_staff(engine, clock, "lian2", Role.FILING_REVIEW, name="乌日娜")
     case_id = _receive(engine, clerk, clock)
     assert (
-        update_materials(engine, case_id, APPLICATION_ITEMS - {"app.3"}, actor=other, clock=clock, expected_version=1)
+        update_materials(
+            case_id, APPLICATION_ITEMS - {"app.3"}, expected_version=1, ctx=context_for(engine, other, clock)
+        )
         == 2
     )
     with pytest.raises(ConcurrentEdit, match=r"lian2.*修改立案材料清单"):
         _file(engine, clerk, clock, case_id, expected_version=1)
     with pytest.raises(ConcurrentEdit):
-        update_draft(engine, case_id, DRAFT, actor=clerk, clock=clock, expected_version=1)
+        update_draft(case_id, DRAFT, expected_version=1, ctx=context_for(engine, clerk, clock))
     with pytest.raises(ConcurrentEdit):
-        update_materials(engine, case_id, APPLICATION_ITEMS, actor=clerk, clock=clock, expected_version=1)
+        update_materials(case_id, APPLICATION_ITEMS, expected_version=1, ctx=context_for(engine, clerk, clock))
     case = _case(engine, case_id)
     assert (case.stage, case.version) == ("received", 2)
 
@@ -645,7 +673,7 @@ def test_only_filing_review_receives_and_files(
         with pytest.raises(PermissionDenied, match="无权立案"):
             _file(engine, who, clock, case_id)
     with pytest.raises(PermissionDenied):
-        propose_rejection(engine, case_id, "理由", actor=server, clock=clock)
+        _propose(engine, server, clock, case_id, "理由")
 
 
 def test_bad_input_saves_nothing_and_marks_every_field(engine: Engine, clock: FixedClock, clerk: Actor) -> None:
@@ -697,8 +725,8 @@ def test_the_draft_can_be_corrected_before_filing(
     fixed = replace(
         DRAFT, target_amount="160000", respondents=(PartyForm("某公司", ORG_A), PartyForm("李四", PERSON_B))
     )
-    assert update_draft(engine, case_id, fixed, actor=clerk, clock=clock, expected_version=1) == 2
-    shown = case_draft(engine, case_id, actor=clerk)
+    assert update_draft(case_id, fixed, expected_version=1, ctx=context_for(engine, clerk, clock)) == 2
+    shown = case_draft(case_id, ctx=context_for(engine, clerk, clock))
     assert [(p.name, p.id_number) for p in shown.draft.respondents] == [("某公司", ORG_A), ("李四", PERSON_B)]
     assert shown.draft.target_amount == "160000.00"
     assert shown.missing == ()  # the checklist survived the correction
@@ -711,23 +739,21 @@ def test_the_draft_can_be_corrected_before_filing(
 def test_a_wrong_category_is_corrected_with_a_fresh_checklist(engine: Engine, clock: FixedClock, clerk: Actor) -> None:
     case_id = _receive(engine, clerk, clock)
     transfer = replace(DRAFT, category=FilingCategory.TRANSFER, applicants=(), agents=())
-    update_draft(engine, case_id, transfer, actor=clerk, clock=clock, expected_version=1)
-    shown = case_draft(engine, case_id, actor=clerk)
+    update_draft(case_id, transfer, expected_version=1, ctx=context_for(engine, clerk, clock))
+    shown = case_draft(case_id, ctx=context_for(engine, clerk, clock))
     assert [m.item.code for m in shown.materials] == ["trf.1", "trf.2", "trf.3"]
     assert [item.code for item in shown.missing] == ["trf.1", "trf.2", "trf.3"]
     with read_session(engine) as session:
         codes = session.exec(select(CaseMaterial.item).where(col(CaseMaterial.case_id) == case_id)).all()
     assert sorted(codes) == ["trf.1", "trf.2", "trf.3"]
     update_materials(
-        engine,
         case_id,
         {"trf.1", "trf.2"},
-        actor=clerk,
-        clock=clock,
         expected_version=shown.version,
         notes={"trf.3": "待审判庭补送"},
+        ctx=context_for(engine, clerk, clock),
     )
-    notes = {m.item.code: m.note for m in case_draft(engine, case_id, actor=clerk).materials}
+    notes = {m.item.code: m.note for m in case_draft(case_id, ctx=context_for(engine, clerk, clock)).materials}
     assert notes["trf.3"] == "待审判庭补送"
 
 
@@ -737,10 +763,9 @@ def test_the_queue_is_read_a_page_at_a_time_in_due_order(engine: Engine, clock: 
     days = [datetime(2026, 11, d, 9) for d in (26, 24, 27, 25, 24)]
     for at in days:
         _receive(engine, clerk, FixedClock(at))
-    today = clock.now().date()
     seen, dues, after = [], [], None
     while True:
-        page = filing_queue(engine, actor=clerk, today=today, calendar=CALENDAR, after=after, limit=2)
+        page = filing_queue(after=after, limit=2, ctx=context_for(engine, clerk, clock))
         assert page.total == 5 and len(page.rows) <= 2
         seen += [row.case_id for row in page.rows]
         dues += [row.due for row in page.rows]
@@ -749,3 +774,42 @@ def test_the_queue_is_read_a_page_at_a_time_in_due_order(engine: Engine, clock: 
         after = page.next_after
     assert len(seen) == len(set(seen)) == 5
     assert dues == sorted(dues) and dues[0] == date(2026, 11, 26)  # received Tuesday 11-24: overdue first
+
+
+# -- who may do what (one table: the screen asks it, the writes enforce it) ---------------------------------
+
+
+def test_allowed_actions_follow_role_and_stage(
+    engine: Engine, clock: FixedClock, clerk: Actor, director: Actor
+) -> None:
+    A = FilingAction
+    assert allowed_actions(clerk, None) == {A.VIEW, A.RECEIVE, A.FILE}
+    assert allowed_actions(clerk, Stage.RECEIVED) == {A.VIEW, A.SAVE, A.FILE, A.PROPOSE_REJECTION}
+    assert allowed_actions(director, Stage.RECEIVED) == {A.VIEW, A.RULE_ON_REJECTION}
+    for stage in (Stage.FILED, Stage.REJECTED, Stage.CLOSED):
+        assert allowed_actions(clerk, stage) == allowed_actions(director, stage) == {A.VIEW}
+    nobody = make_staff(engine, clock, "songda9", Role.SERVICE, name="其他岗位")
+    assert allowed_actions(nobody, Stage.RECEIVED) == frozenset()
+    with pytest.raises(PermissionDenied, match="无权查看立案审查队列"):  # what the table refuses, the service does
+        filing_queue(ctx=context_for(engine, nobody, clock))
+
+
+def test_a_stale_proposal_or_ruling_is_refused_and_names_who_acted_first(
+    engine: Engine, clock: FixedClock, clerk: Actor, director: Actor
+) -> None:
+    """A proposal on a draft changed since it was read, and a ruling on a proposal ruled meanwhile, change nothing."""
+    case_id = _receive(engine, clerk, clock)
+    other = make_staff(engine, clock, "lian2", Role.FILING_REVIEW, name="乌日娜")
+    untick = APPLICATION_ITEMS - {"app.3"}
+    update_materials(case_id, untick, expected_version=1, ctx=context_for(engine, other, clock))
+    with pytest.raises(ConcurrentEdit, match=r"lian2.*修改立案材料清单"):
+        propose_rejection(case_id, "主体不适格", expected_version=1, ctx=context_for(engine, clerk, clock))
+    assert pending_rejections(ctx=context_for(engine, director, clock)) == []
+
+    proposal = _propose(engine, clerk, clock, case_id, "主体不适格")
+    read = _proposal_version(engine, proposal)
+    deputy = make_staff(engine, clock, "zhuren2", Role.DIRECTOR, name="副主任")
+    _rule(engine, deputy, clock, proposal, "return", "请补充材料")
+    with pytest.raises(ConcurrentEdit, match=r"该提请已被 zhuren2 .*（退回立案审查）修改，请刷新后重试"):
+        rule_on_rejection(proposal, "reject", "", expected_version=read, ctx=context_for(engine, director, clock))
+    assert _case(engine, case_id).stage == "received"

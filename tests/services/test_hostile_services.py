@@ -34,11 +34,11 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, String, Table, select
 from sqlmodel import SQLModel
 
-from tests.conftest import make_staff
+from tests.conftest import context_for, make_staff
 from tests.services.test_attachments import JPEG
 from tests.services.test_delegation import court as delegation_court
 from tests.services.test_delegation import request as request_matter_for
-from tests.services.test_filing import APPLICATION_ITEMS, COURT, DRAFT
+from tests.services.test_filing import APPLICATION_ITEMS, DRAFT
 from tests.services.test_inquiry import CALENDAR, served_case
 from tests.services.test_reception import (
     ID_AGENT,
@@ -456,13 +456,12 @@ def _receive(w: Filing, field: str = "", value: str = "") -> int:
         draft = replace(draft, agents=(replace(draft.agents[0], **{field.split(".")[1]: value}),))
     elif field:
         draft = replace(draft, **{field: value})
-    return receive_materials(
-        w.engine, draft, APPLICATION_ITEMS, actor=w.clerk, clock=w.clock, calendar=CALENDAR, court_code=COURT
-    )
+    return receive_materials(draft, APPLICATION_ITEMS, ctx=context_for(w.engine, w.clerk, w.clock))
 
 
 def _proposed(w: Filing) -> int:
-    return propose_rejection(w.engine, _receive(w), "申请执行人主体不适格", actor=w.clerk, clock=w.clock)
+    ctx = context_for(w.engine, w.clerk, w.clock)
+    return propose_rejection(_receive(w), "申请执行人主体不适格", expected_version=1, ctx=ctx)  # just received
 
 
 def _read_rejection(w: Filing, prepared: Any, result: Any, field: str) -> str | None:
@@ -602,7 +601,9 @@ TARGETS: dict[str, Target] = {
     "propose_rejection": Target(
         filing,
         ("reasons",),
-        lambda w, case_id, f, v: propose_rejection(w.engine, case_id, v, actor=w.clerk, clock=w.clock),
+        lambda w, case_id, f, v: propose_rejection(
+            case_id, v, expected_version=1, ctx=context_for(w.engine, w.clerk, w.clock)
+        ),
         prepare=_receive,
         read=_read_rejection,
         plain=("reasons", "主体不适格"),
@@ -610,7 +611,9 @@ TARGETS: dict[str, Target] = {
     "rule_on_rejection": Target(
         filing,
         ("note",),
-        lambda w, r, f, v: rule_on_rejection(w.engine, r, "return", v, actor=w.director, clock=w.clock),
+        lambda w, r, f, v: rule_on_rejection(
+            r, "return", v, expected_version=1, ctx=context_for(w.engine, w.director, w.clock)
+        ),
         prepare=_proposed,
         read=_read_rejection,
         plain=("note", "请补充材料"),

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import col, func, select
 
-from tests.conftest import FIXED_NOW, make_staff
+from tests.conftest import FIXED_NOW, context_for, make_staff
 from tests.services.test_filing import APPLICATION_ITEMS, DRAFT, _version
 from tests.services.test_importing import LI, WANG, ZHAO, row, write_csv
 from tests.services.test_inquiry import PERSON_B, served_case
@@ -157,26 +157,11 @@ def _filing_worker(url: str, count: int, barrier: Any, queue: Any) -> None:
     engine = make_engine(url)
     try:
         clerk = actor_for(engine, "lian1")
-        clock, calendar = FixedClock(FIXED_NOW), load_calendar(None)
-        ids = [
-            receive_materials(
-                engine, DRAFT, APPLICATION_ITEMS, actor=clerk, clock=clock, calendar=calendar, court_code=COURT
-            )
-            for _ in range(count)
-        ]
+        clock = FixedClock(FIXED_NOW)
+        ctx = context_for(engine, clerk, clock)
+        ids = [receive_materials(DRAFT, APPLICATION_ITEMS, ctx=ctx) for _ in range(count)]
         barrier.wait(timeout=60)
-        filed = [
-            file_case(
-                engine,
-                i,
-                actor=clerk,
-                clock=clock,
-                calendar=calendar,
-                court_code=COURT,
-                expected_version=_version(engine, i),
-            ).case_number
-            for i in ids
-        ]
+        filed = [file_case(i, expected_version=_version(engine, i), ctx=ctx).case_number for i in ids]
         queue.put(("ok", len(filed), filed))
     except Exception as error:
         queue.put(("error", 0, [f"{type(error).__name__}: {error}"]))

@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import Engine, func, update
 from sqlmodel import col, select
 
-from tests.conftest import make_staff
+from tests.conftest import context_for, make_staff
 from tests.services.test_delegation import Court as FieldCourt
 from tests.services.test_delegation import court as field_court
 from tests.services.test_delegation import fast_passwords, request
@@ -123,7 +123,7 @@ def _one_winner(rounds: list[Any], *, both_may_win: bool = False) -> None:
 
 
 def _propose(engine: Engine, case_id: int, actor: Actor, clock: FixedClock) -> None:
-    filing.propose_rejection(engine, case_id, "申请执行人主体不适格", actor=actor, clock=clock)
+    filing.propose_rejection(case_id, "申请执行人主体不适格", expected_version=1, ctx=context_for(engine, actor, clock))
 
 
 def _add_finding(engine: Engine, case_id: int, party_id: int, actor: Actor, clock: FixedClock) -> None:
@@ -164,9 +164,7 @@ def _visit_or_report(engine: Engine, what: str, raw: Any, actor: Actor, clock: F
 
 
 def _receive(engine: Engine, draft: Any, actor: Actor, clock: FixedClock) -> None:
-    filing.receive_materials(
-        engine, draft, APPLICATION_ITEMS, actor=actor, clock=clock, calendar=CALENDAR, court_code=COURT
-    )
+    filing.receive_materials(draft, APPLICATION_ITEMS, ctx=context_for(engine, actor, clock))
 
 
 JOBS: dict[str, Callable[..., None]] = {

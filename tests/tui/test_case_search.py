@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 
 import pytest
+import tui_keys
 from sqlmodel import Session, col, func, select
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select, Static
@@ -396,7 +397,7 @@ async def original_field(pilot: Pilot) -> FilingScreen:
     for _ in range(80):
         if pilot.app.focused is not None and pilot.app.focused.id == "original":
             return screen
-        await pilot.press("shift+tab")
+        await tui_keys.press(pilot, "shift+tab")
     raise AssertionError("Shift+Tab never reached #original")
 
 
@@ -413,21 +414,21 @@ def test_ctrl_f_in_original_case_number_prefills_a_resumption(demo_runtime: Runt
 
     async def scenario(pilot: Pilot) -> None:
         filing = await original_field(pilot)
-        assert filing.category is FilingCategory.APPLICATION
+        assert filing.form.category is FilingCategory.APPLICATION
         await pilot.press("ctrl+f")
         await settle(pilot, lambda: isinstance(pilot.app.screen, CaseSearchScreen))
         assert "选择原案" in str(pilot.app.screen.query_one("#cs-title", Static).render())
         await search_for(pilot, sequence_query(original.case_number or ""))
         await pilot.press("enter", "enter")
-        await settle(pilot, lambda: pilot.app.screen is filing and filing.category is FilingCategory.RESUMPTION)
+        await settle(pilot, lambda: pilot.app.screen is filing and filing.form.category is FilingCategory.RESUMPTION)
 
         def value(widget_id: str) -> str:
             return filing.query_one(f"#{widget_id}", Input).value
 
         assert value("original") == original.case_number
         assert filing.query_one("#f-category", Select).value is FilingCategory.RESUMPTION
-        assert [value(f"a{n}-name") for n in range(1, filing.applicants + 1)] == applicants
-        assert [value(f"r{n}-name") for n in range(1, filing.respondents + 1)] == respondents
+        assert [value(f"a{n}-name") for n in range(1, filing.form.applicants + 1)] == applicants
+        assert [value(f"r{n}-name") for n in range(1, filing.form.respondents + 1)] == respondents
         assert (value("b-number"), value("amount")) == (
             basis.document_number,
             fen_to_yuan_str(original.target_amount_fen),
@@ -460,22 +461,22 @@ def test_a_typed_original_that_cannot_be_resumed_is_named_at_the_field(demo_runt
         def field_message() -> str:
             return str(filing.query_one("#err-original", Static).render())
 
-        await type_text(pilot, "执abc")
-        await pilot.press("enter")
+        await tui_keys.type_text(pilot, "执abc")
+        await tui_keys.press(pilot, "enter")
         await settle(pilot, lambda: bool(field_message()))
         assert "不是有效的案号" in field_message()
 
-        await pilot.press("ctrl+u")
-        await type_text(pilot, "(2026)内2221执9999号")  # half-width brackets, as typed on a plain keyboard
-        await pilot.press("enter")
+        await tui_keys.press(pilot, "ctrl+u")
+        await tui_keys.type_text(pilot, "(2026)内2221执9999号")  # half-width brackets, as typed on a plain keyboard
+        await tui_keys.press(pilot, "enter")
         await settle(pilot, lambda: "本院没有" in field_message())
         assert field_message() == "本院没有案号为（2026）内2221执9999号的案件"
 
-        await pilot.press("ctrl+u")
-        await type_text(pilot, (open_case.case_number or "").replace("（", "(").replace("）", ")"))
-        await pilot.press("enter")
+        await tui_keys.press(pilot, "ctrl+u")
+        await tui_keys.type_text(pilot, (open_case.case_number or "").replace("（", "(").replace("）", ")"))
+        await tui_keys.press(pilot, "enter")
         await settle(pilot, lambda: "尚未结案" in field_message())
-        assert filing.category is FilingCategory.APPLICATION  # nothing prefilled
+        assert filing.form.category is FilingCategory.APPLICATION  # nothing prefilled
         assert filing.query_one("#a1-name", Input).value == ""
         assert "尚未结案（承办中），不能恢复执行" in str(filing.query_one("#fil-status", Static).render())
 

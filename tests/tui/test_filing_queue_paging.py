@@ -6,8 +6,9 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 from tui_court import CLERK_LOGIN, COURT, FIXED_NOW, settle, sign_in
+from tui_keys import press
 
 from zhihui_tui.db.engine import make_engine
 from zhihui_tui.domain.clock import FixedClock
@@ -20,6 +21,7 @@ from zhihui_tui.services.filing import QUEUE_PAGE
 from zhihui_tui.services.uow import unit_of_work
 from zhihui_tui.tui.app import ZhihuiApp
 from zhihui_tui.tui.screens.filing import FilingScreen
+from zhihui_tui.tui.screens.filing.queue import QueueTable
 
 BACKLOG = QUEUE_PAGE + 12
 SURNAMES = (
@@ -55,19 +57,19 @@ def test_the_queue_pages_in_as_the_cursor_reaches_its_end(court_url: str, runtim
             await pilot.press("f3")
             screen = pilot.app.screen
             assert isinstance(screen, FilingScreen)
-            table = screen.query_one("#queue", DataTable)
+            table = screen.query_one("#queue", QueueTable)
             await settle(pilot, lambda: table.row_count > 0)
             assert table.row_count == QUEUE_PAGE
             assert f"材料接收中 {BACKLOG + 1} 件" in str(screen.query_one("#fil-status", Static).render())
             table.focus()
-            await pilot.press(*["down"] * (QUEUE_PAGE - 2))
+            await press(pilot, *["down"] * (QUEUE_PAGE - 2))
             await settle(pilot)
             assert table.row_count == QUEUE_PAGE  # one row before the end: nothing more read yet
-            await pilot.press("down")
+            await press(pilot, "down")
             await settle(pilot, lambda: table.row_count > QUEUE_PAGE)
             keys = [row.value for row in table.rows]
             assert len(keys) == len(set(keys)) == BACKLOG + 1
-            dues = [screen._queue[key].due for key in keys]
+            dues = [table.shown[key].due for key in keys if key]
             assert dues == sorted(dues)
 
     asyncio.run(scenario())

@@ -12,7 +12,8 @@ from sqlmodel import Session, col, func, select
 from stdnum.cn import ric
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, DataTable, Input, Select, Static
-from tui_court import drive, settle, sign_in, steady_cursors, type_text
+from tui_court import drive, settle, sign_in, steady_cursors
+from tui_keys import press, type_text
 
 from zhihui_tui.db.engine import make_engine
 from zhihui_tui.db.models import Agent, AuditRecord, Case, CaseMaterial, CaseParty, FilingRejection, Staff
@@ -24,6 +25,7 @@ from zhihui_tui.services.demo import DEMO_PASSWORD
 from zhihui_tui.services.uow import unit_of_work
 from zhihui_tui.tui.app import ZhihuiApp
 from zhihui_tui.tui.screens.filing import FileDialog, FilingScreen, TextDialog
+from zhihui_tui.tui.screens.filing.queue import PendingTable
 from zhihui_tui.tui.screens.home import HomeScreen
 
 CLERK, DIRECTOR = "lian1", "zhuren"
@@ -49,7 +51,7 @@ def text_of(pilot: Pilot, selector: str) -> str:
 
 async def open_filing(pilot: Pilot, login: str = CLERK) -> None:
     await sign_in(pilot, login=login, password=DEMO_PASSWORD)
-    await pilot.press("f3")
+    await press(pilot, "f3")
     await settle(pilot)
     assert isinstance(pilot.app.screen, FilingScreen)
 
@@ -60,7 +62,7 @@ async def tab_to(pilot: Pilot, widget_id: str, *, key: str = "tab") -> None:
         focused = pilot.app.focused
         if focused is not None and focused.id == widget_id:
             return
-        await pilot.press(key)
+        await press(pilot, key)
     raise AssertionError(f"Tab never reached #{widget_id}")
 
 
@@ -73,7 +75,7 @@ async def fill_application(pilot: Pilot, *, skip_item: int | None = None) -> Non
     for i in range(len(checklist_units(FilingCategory.APPLICATION))):
         if i != skip_item:
             await tab_to(pilot, f"chk-{i}")
-            await pilot.press("space")
+            await press(pilot, "space")
     await fill(pilot, "a1-name", "王晓明")
     await fill(pilot, "a1-id", APPLICANT_ID)
     await fill(pilot, "a1-phone", "13904821234")
@@ -111,21 +113,22 @@ def test_a_whole_application_is_received_and_filed_with_real_keys(demo_runtime: 
     async def scenario(pilot: Pilot) -> None:
         await open_filing(pilot)
         await fill_application(pilot, skip_item=3)
-        await pilot.press("ctrl+s")
+        await press(pilot, "ctrl+s")
         await settle(pilot)
         assert "已接收材料" in text_of(pilot, "#fil-status")
         assert "缺少必备材料：（4）诉讼费收据" in text_of(pilot, "#fil-status")
         received = newest_case(demo_runtime)
         assert (received.stage, received.target_amount_fen, received.case_number) == ("received", 1_234_567, None)
 
-        await pilot.press("f9")
+        await press(pilot, "f9")
         await settle(pilot)
         assert isinstance(pilot.app.screen, FilingScreen)  # refused before the duplicate check's dialog
         assert text_of(pilot, "#fil-status") == "缺少必备材料，不能立案：（4）诉讼费收据"
         assert newest_case(demo_runtime).stage == Stage.RECEIVED.value
 
         await tab_to(pilot, "chk-3")
-        await pilot.press("space", "ctrl+s")
+        await press(pilot, "space")
+        await press(pilot, "ctrl+s")
         await settle(pilot)
         assert "已保存修改" in text_of(pilot, "#fil-status")
         await file_it(pilot)
@@ -143,9 +146,9 @@ def test_a_whole_application_is_received_and_filed_with_real_keys(demo_runtime: 
 
 async def file_it(pilot: Pilot) -> None:
     """F9, acknowledge the duplicate check (Y) with the lightest-loaded batch-service clerk chosen."""
-    await pilot.press("f9")
+    await press(pilot, "f9")
     await settle(pilot, lambda: isinstance(pilot.app.screen, FileDialog))
-    await pilot.press("y")
+    await press(pilot, "y")
     await settle(pilot)
     assert isinstance(pilot.app.screen, FilingScreen)
 
@@ -205,11 +208,11 @@ async def tick_all(pilot: Pilot) -> int:
     """Tab to every checklist box and tick the ones not ticked yet; returns how many boxes there are."""
     screen = pilot.app.screen
     assert isinstance(screen, FilingScreen)
-    for i in range(len(screen.units)):
+    for i in range(len(screen.form.units)):
         await tab_to(pilot, f"chk-{i}")
         if not screen.query_one(f"#chk-{i}", Checkbox).value:
-            await pilot.press("space")
-    return len(screen.units)
+            await press(pilot, "space")
+    return len(screen.form.units)
 
 
 def test_ticks_on_a_received_case_without_checklist_rows_are_saved_and_it_files(demo_runtime: Runtime) -> None:
@@ -224,18 +227,18 @@ def test_ticks_on_a_received_case_without_checklist_rows_are_saved_and_it_files(
         assert isinstance(screen, FilingScreen)
         queue = screen.query_one("#queue", DataTable)
         assert queue.coordinate_to_cell_key(queue.cursor_coordinate).row_key.value == str(case_id)
-        await pilot.press("enter")
+        await press(pilot, "enter")
         await settle(pilot)
         status = text_of(pilot, "#fil-status")
         assert status.startswith(f"已打开（收案序号 {case_id}），缺少必备材料：（1）"), status  # all of them
         await tick_all(pilot)
-        items.extend(unit.code for unit in screen.units)
-        await pilot.press("ctrl+s")
+        items.extend(unit.code for unit in screen.form.units)
+        await press(pilot, "ctrl+s")
         await settle(pilot)
         assert text_of(pilot, "#fil-status") == f"已保存修改（收案序号 {case_id}），按 F9 立案"
         assert checklist_rows(demo_runtime, case_id) == dict.fromkeys(items, (True, CLERK))
 
-        await pilot.press("escape", "enter")  # back to the queue, and the case opened again
+        await press(pilot, "escape", "enter")  # back to the queue, and the case opened again
         await settle(pilot)
         assert text_of(pilot, "#fil-status") == f"已打开（收案序号 {case_id}），按 F9 立案"
         assert all(box.value for box in screen.query("#checklist Checkbox").results(Checkbox))
@@ -265,16 +268,16 @@ def test_f9_saves_the_form_as_shown_before_filing_and_files_nothing_when_the_sav
         nonlocal version
         await open_filing(pilot)
         await fill_application(pilot)
-        await pilot.press("ctrl+s")
+        await press(pilot, "ctrl+s")
         await settle(pilot)
         assert text_of(pilot, "#fil-status").startswith("已接收材料")
         received = newest_case(demo_runtime)
         version = received.version
 
         await tab_to(pilot, "amount")
-        await pilot.press("end", "ctrl+u")
+        await press(pilot, "end", "ctrl+u")
         await type_text(pilot, "100.123")
-        await pilot.press("f9")
+        await press(pilot, "f9")
         await settle(pilot)
         assert isinstance(pilot.app.screen, FilingScreen)  # no dialog
         assert "两位小数" in text_of(pilot, "#err-amount")
@@ -284,7 +287,7 @@ def test_f9_saves_the_form_as_shown_before_filing_and_files_nothing_when_the_sav
         assert unchanged.version == version
 
         await tab_to(pilot, "amount")
-        await pilot.press("end", "ctrl+u")
+        await press(pilot, "end", "ctrl+u")
         await type_text(pilot, "123,456.78")
         await file_it(pilot)
         status = text_of(pilot, "#fil-status")
@@ -304,7 +307,7 @@ def test_f9_on_a_new_form_receives_and_files_it_in_one_go(demo_runtime: Runtime)
         await fill_application(pilot)
         await file_it(pilot)
         assert CASE_NUMBER.search(text_of(pilot, "#fil-status"))
-        await pilot.press("f9")  # the form still shows the filed case: it is not received a second time
+        await press(pilot, "f9")  # the form still shows the filed case: it is not received a second time
         await settle(pilot)
         assert "本表的案件已立案" in text_of(pilot, "#fil-status")
 
@@ -325,7 +328,7 @@ def test_a_bad_id_number_and_a_three_decimal_amount_show_at_their_fields_and_sav
         await fill(pilot, "a1-name", "王晓明")
         await fill(pilot, "a1-id", bad_id)
         await fill(pilot, "amount", "100.123")
-        await pilot.press("ctrl+s")
+        await press(pilot, "ctrl+s")
         await settle(pilot)
         assert "校验位错误" in text_of(pilot, "#err-a1-id")
         assert "两位小数" in text_of(pilot, "#err-amount")
@@ -342,30 +345,29 @@ def test_a_second_respondent_row_and_the_checklist_follow_the_category(demo_runt
     async def scenario(pilot: Pilot) -> None:
         await open_filing(pilot)
         await tab_to(pilot, "a1-name")
-        await pilot.press("ctrl+t")
-        await pilot.pause()
+        await press(pilot, "ctrl+t")
         assert pilot.app.focused is not None and pilot.app.focused.id == "r2-name"
         assert text_of(pilot, "#r2-title") == "被执行人2"
-        await pilot.press("ctrl+s")
+        await press(pilot, "ctrl+s")
         await settle(pilot)
         assert text_of(pilot, "#err-r2-name")  # 被执行人2 姓名/名称 is required like the first
         await choose(pilot, "g1-for", 2)  # the new row is offered as 代理对象: 申请执行人1, 被执行人1, 被执行人2
         assert pilot.app.screen.query_one("#g1-for", Select).value == "r2"
 
         await tab_to(pilot, "f-category", key="shift+tab")
-        await pilot.press("enter", "down", "down", "enter")  # 执行异议
+        await press(pilot, "enter", "down", "down", "enter")  # 执行异议
         await settle(pilot)
         screen = pilot.app.screen
         assert isinstance(screen, FilingScreen)
         labels = [str(box.label) for box in screen.query("#checklist Checkbox")]  # type: ignore[attr-defined]
-        assert labels == [item.label for item in CHECKLISTS[screen.category]]
-        assert screen.category is FilingCategory.OBJECTION
+        assert labels == [item.label for item in CHECKLISTS[screen.form.category]]
+        assert screen.form.category is FilingCategory.OBJECTION
         assert text_of(pilot, "#r1-title") == "相对人1"
         assert screen.query_one("#g1-for", Select).value == "r2"  # renamed 相对人2, still chosen
 
-        await pilot.press("escape")  # out of the form, to the queue
+        await press(pilot, "escape")  # out of the form, to the queue
         assert pilot.app.focused is not None and pilot.app.focused.id == "queue"
-        await pilot.press("escape")  # and back home
+        await press(pilot, "escape")  # and back home
         await settle(pilot)
         assert isinstance(pilot.app.screen, HomeScreen)
 
@@ -380,15 +382,15 @@ def test_the_clerk_proposes_rejection_and_the_director_rules_it(demo_runtime: Ru
         await open_filing(pilot)
         queue = pilot.app.screen.query_one("#queue", DataTable)
         case_id = int(queue.coordinate_to_cell_key(queue.cursor_coordinate).row_key.value or 0)
-        await pilot.press("enter")  # open the first case of the queue
+        await press(pilot, "enter")  # open the first case of the queue
         await settle(pilot)
         assert f"已打开（收案序号 {case_id}）" in text_of(pilot, "#fil-status")
-        await pilot.press("ctrl+r")
+        await press(pilot, "ctrl+r")
         await settle(pilot, lambda: isinstance(pilot.app.screen, TextDialog))
-        await pilot.press("enter")  # reasons are required
+        await press(pilot, "enter")  # reasons are required
         assert text_of(pilot, "#dlg-message") == "请填写不予立案理由"
         await type_text(pilot, "执行依据尚未生效")
-        await pilot.press("enter")
+        await press(pilot, "enter")
         await settle(pilot)
         assert "已提请不予立案" in text_of(pilot, "#fil-status")
 
@@ -399,15 +401,15 @@ def test_the_clerk_proposes_rejection_and_the_director_rules_it(demo_runtime: Ru
         screen = pilot.app.screen
         assert isinstance(screen, FilingScreen)
         assert not screen.query("#form")
-        pending = screen.query_one("#pending")
-        keys = [row.value for row in pending.rows]  # type: ignore[attr-defined]
+        pending = screen.query_one("#pending", PendingTable)
+        keys = [row.value for row in pending.rows]
         pending.focus()
-        target = next(i for i, key in enumerate(keys) if screen._pending[key].case_id == case_id)
+        target = next(i for i, key in enumerate(keys) if key and pending.shown[key].case_id == case_id)
         for _ in range(target):
-            await pilot.press("down")
-        await pilot.press("x")
+            await press(pilot, "down")
+        await press(pilot, "x")
         await settle(pilot, lambda: isinstance(pilot.app.screen, TextDialog))
-        await pilot.press("enter")  # the director's note may stay empty when rejecting
+        await press(pilot, "enter")  # the director's note may stay empty when rejecting
         await settle(pilot)
         assert text_of(pilot, "#fil-status") == "已裁定不予立案"
 
@@ -437,23 +439,21 @@ def test_filing_screen_snapshot(snap_compare: SnapCompare, demo_runtime: Runtime
 async def choose(pilot: Pilot, widget_id: str, downs: int) -> None:
     """Open the Select ``widget_id`` with Enter and pick the option ``downs`` below the current one."""
     await tab_to(pilot, widget_id)
-    await pilot.press("enter", *["down"] * downs, "enter")
-    await pilot.pause()
+    await press(pilot, "enter", *["down"] * downs, "enter")
 
 
 async def two_agents(pilot: Pilot, second_id: str) -> None:
     """A lawyer for 申请执行人1, then Ctrl+G and a second agent (其他) for 被执行人1, then an empty third block."""
     await fill(pilot, "g1-name", "王律师")
     await fill(pilot, "g1-id", LAWYER_ID)
-    await pilot.press("ctrl+g")
-    await pilot.pause()
+    await press(pilot, "ctrl+g")
     assert pilot.app.focused is not None and pilot.app.focused.id == "g2-name"
     assert text_of(pilot, "#g2-title") == "代理人2"
     await type_text(pilot, "赵六")
     await fill(pilot, "g2-id", second_id)
     await choose(pilot, "g2-kind", 2)  # 律师 → 其他
     await choose(pilot, "g2-for", 1)  # 申请执行人1 → 被执行人1
-    await pilot.press("ctrl+g")  # left empty: ignored
+    await press(pilot, "ctrl+g")  # left empty: ignored
 
 
 def agent_rows(runtime: Runtime, case_id: int | None) -> list[tuple[str, str, str, str]]:
@@ -479,12 +479,12 @@ def test_two_agents_are_entered_with_ctrl_g_and_both_are_saved_and_filed(demo_ru
         await open_filing(pilot)
         await fill_application(pilot)
         await two_agents(pilot, SECOND_AGENT_ID)
-        await pilot.press("ctrl+s")
+        await press(pilot, "ctrl+s")
         await settle(pilot)
         assert "已接收材料" in text_of(pilot, "#fil-status")
         screen = pilot.app.screen
         assert isinstance(screen, FilingScreen)
-        assert screen.agents == 2  # read back from the database: the empty third block is gone
+        assert screen.form.agents == 2  # read back from the database: the empty third block is gone
         assert screen.query_one("#g2-for", Select).value == "r1"
         await file_it(pilot)
         assert CASE_NUMBER.search(text_of(pilot, "#fil-status"))
@@ -505,7 +505,7 @@ def test_a_bad_id_number_of_the_second_agent_is_shown_at_its_field_and_nothing_i
         await open_filing(pilot)
         await fill_application(pilot)
         await two_agents(pilot, bad_id)
-        await pilot.press("ctrl+s")
+        await press(pilot, "ctrl+s")
         await settle(pilot)
         assert "校验位错误" in text_of(pilot, "#err-g2-id")
         assert text_of(pilot, "#err-g1-id") == ""
@@ -550,20 +550,20 @@ def test_a_resumption_is_prefilled_with_every_agent_of_its_original(demo_runtime
         assert isinstance(screen, FilingScreen)
         await tab_to(pilot, "original", key="shift+tab")
         await type_text(pilot, number)
-        await pilot.press("enter")
-        await settle(pilot, lambda: screen.category is FilingCategory.RESUMPTION)
+        await press(pilot, "enter")
+        await settle(pilot, lambda: screen.form.category is FilingCategory.RESUMPTION)
 
         def value(widget_id: str) -> object:
             widget = screen.query_one(f"#{widget_id}")
             return widget.value if isinstance(widget, Input | Select) else None
 
-        assert screen.agents == 2
+        assert screen.form.agents == 2
         assert [(value(f"g{n}-name"), value(f"g{n}-id"), value(f"g{n}-kind"), value(f"g{n}-for")) for n in (1, 2)] == [
             ("王律师", LAWYER_ID, "律师", "a1"),
             ("赵六", SECOND_AGENT_ID, "其他", "r1"),
         ]
         assert value("g2-phone") == "13904820000"
-        await pilot.press("ctrl+s")
+        await press(pilot, "ctrl+s")
         await settle(pilot)
         assert "已接收材料" in text_of(pilot, "#fil-status")
 

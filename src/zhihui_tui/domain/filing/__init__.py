@@ -1,0 +1,97 @@
+"""Filing review (SPEC §3.1, seed §四.1 and §六): material checklists, draft validation, duplicate hints.
+
+Pure: no database, no clock. The services in ``services/filing/`` feed it form strings and candidate rows.
+``checklists`` holds the seed's lists (R-FIL-1), ``forms`` the form as typed and as validated, ``parties`` the
+checks of party and agent rows, ``validation`` the form as a whole (R-CASE-3, R-Q-4), ``duplicates`` the
+likely-duplicate rules. Import from this package: its modules are an internal split.
+"""
+
+from zhihui_tui.domain.filing.checklists import (
+    CHECKLISTS,
+    ChecklistItem,
+    Requirement,
+    check_provided_codes,
+    checklist_units,
+    describe_missing,
+    missing_items,
+    unit_by_code,
+)
+from zhihui_tui.domain.filing.duplicates import (
+    DuplicateCandidate,
+    DuplicateHint,
+    DuplicateProbe,
+    duplicate_hints,
+    duplicate_probe,
+)
+from zhihui_tui.domain.filing.forms import (
+    ADDRESS_MAX,
+    AGENT_KINDS,
+    APPLICANT_SIDE,
+    COURT_NAME_MAX,
+    DOCUMENT_NUMBER_MAX,
+    EARLIEST_EFFECTIVE_DATE,
+    MAX_AGENTS,
+    MAX_PARTIES_PER_SIDE,
+    ORGANISATION,
+    ORGANISATION_NAME_MAX,
+    PERSON,
+    RESPONDENT_SIDE,
+    RESUMABLE_TYPES,
+    AgentForm,
+    DraftInvalid,
+    FilingDraft,
+    PartyForm,
+    ValidAgent,
+    ValidBasis,
+    ValidFiling,
+    ValidParty,
+    acts_for_applicant,
+    applicants_required,
+    basis_required,
+    party_labels,
+)
+from zhihui_tui.domain.filing.validation import draft_errors, normalize_document_number, validate_draft
+
+__all__ = [
+    "ADDRESS_MAX",
+    "AGENT_KINDS",
+    "APPLICANT_SIDE",
+    "CHECKLISTS",
+    "COURT_NAME_MAX",
+    "DOCUMENT_NUMBER_MAX",
+    "EARLIEST_EFFECTIVE_DATE",
+    "MAX_AGENTS",
+    "MAX_PARTIES_PER_SIDE",
+    "ORGANISATION",
+    "ORGANISATION_NAME_MAX",
+    "PERSON",
+    "RESPONDENT_SIDE",
+    "RESUMABLE_TYPES",
+    "AgentForm",
+    "ChecklistItem",
+    "DraftInvalid",
+    "DuplicateCandidate",
+    "DuplicateHint",
+    "DuplicateProbe",
+    "FilingDraft",
+    "PartyForm",
+    "Requirement",
+    "ValidAgent",
+    "ValidBasis",
+    "ValidFiling",
+    "ValidParty",
+    "acts_for_applicant",
+    "applicants_required",
+    "basis_required",
+    "check_provided_codes",
+    "checklist_units",
+    "describe_missing",
+    "draft_errors",
+    "duplicate_hints",
+    "duplicate_probe",
+    "missing_items",
+    "normalize_document_number",
+    "party_labels",
+    "unit_by_code",
+    "validate_draft",
+]
