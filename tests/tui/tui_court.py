@@ -15,6 +15,7 @@ from datetime import datetime
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
+from textual.worker import WorkerCancelled
 
 from tests.conftest import FIXED_NOW, PASSWORD, make_staff
 from zhihui_tui.db.engine import make_engine
@@ -100,7 +101,7 @@ def _quiet(app: App) -> bool:
     return not any(pending)
 
 
-async def settle(pilot: Pilot, until: Callable[[], bool] = lambda: True, *, timeout: float = 15.0) -> None:
+async def settle(pilot: Pilot, until: Callable[[], bool] = lambda: True, *, timeout: float = 30.0) -> None:
     """Let workers finish and their messages land, repeating until ``until()`` holds (bounded, no blind sleep).
 
     Pilot.pause() judges "idle" by CPU time, which a loaded CI machine fools (the process is simply not
@@ -109,7 +110,10 @@ async def settle(pilot: Pilot, until: Callable[[], bool] = lambda: True, *, time
     deadline = time.monotonic() + timeout
     quiet_rounds = 0
     while True:
-        await pilot.app.workers.wait_for_complete()
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:
+            pass  # an exclusive group replaced the worker; its successor is awaited on the next round
         await pilot.pause()
         quiet_rounds = quiet_rounds + 1 if _quiet(pilot.app) else 0
         if until() and quiet_rounds >= 2:
