@@ -202,6 +202,73 @@ def test_a_good_draft_is_validated_and_normalised() -> None:
     assert draft_errors(_draft(), today=TODAY) == []
 
 
+@pytest.mark.parametrize(
+    ("court", "number", "effective", "expected"),
+    [
+        # the number alone: the body from its court code, the kind not written
+        ("", "（2026）内2221民初5000号", "2026-09-01", ("科尔沁右翼前旗人民法院", "（2026）内2221民初5000号", None)),
+        # the kind after the number, as judgments are cited
+        (
+            "",
+            "（2026）内2221民初5000号民事判决书",
+            "2026-09-01",
+            ("科尔沁右翼前旗人民法院", "（2026）内2221民初5000号", "民事判决书"),
+        ),
+        # an appellate judgment of the league court, with a 之一 number
+        ("", "(2026)内22民终415号之一", "2026-09-01", ("兴安盟中级人民法院", "（2026）内22民终415号之一", None)),
+        # an arbitration award: the body written before the number, the effective date written after it
+        (
+            "",
+            "兴安仲裁委员会（2026）兴仲裁字第27号裁决书 2026-08-30",
+            "",
+            ("兴安仲裁委员会", "（2026）兴仲裁字第27号", "仲裁裁决书"),
+        ),
+        # the body in its own field and the number with its kind
+        (
+            "兴安仲裁委员会",
+            "（2026）兴仲裁字第27号仲裁裁决书",
+            "2026-09-01",
+            ("兴安仲裁委员会", "（2026）兴仲裁字第27号", "仲裁裁决书"),
+        ),
+    ],
+)
+def test_the_basis_is_accepted_as_courts_write_it(
+    court: str, number: str, effective: str, expected: tuple[str, str, str | None]
+) -> None:
+    valid = validate_draft(_draft(basis_court=court, basis_number=number, basis_effective_date=effective), today=TODAY)
+    assert valid.basis is not None
+    assert (valid.basis.issuing_court, valid.basis.document_number, valid.basis.document_kind) == expected
+    assert valid.basis.effective_date == (date(2026, 8, 30) if not effective else date(2026, 9, 1))
+
+
+def test_a_basis_without_court_code_or_body_is_refused_at_the_body_field() -> None:
+    errors = _errors(_draft(basis_court="", basis_number="（2026）兴仲裁字第27号"))
+    assert list(errors) == ["执行依据 出具法院"]
+    assert "没有法院代字" in errors["执行依据 出具法院"]
+
+
+def test_a_body_written_twice_differently_is_refused() -> None:
+    errors = _errors(_draft(basis_court="兴安仲裁委员会", basis_number="乌兰浩特仲裁委员会（2026）兴仲裁字第27号"))
+    assert errors == {"执行依据 出具法院": "作出机关写了两次且不一致：“兴安仲裁委员会”与“乌兰浩特仲裁委员会”"}
+
+
+def test_an_unknown_court_code_is_kept_as_written_and_a_courts_table_names_it() -> None:
+    valid = validate_draft(_draft(basis_court="", basis_number="（2026）京0105民初88号"), today=TODAY)
+    assert valid.basis is not None and valid.basis.issuing_court == "京0105"
+    codes = {"京0105": "北京市朝阳区人民法院"}
+    valid = validate_draft(
+        _draft(basis_court="", basis_number="（2026）京0105民初88号"), today=TODAY, court_codes=codes
+    )
+    assert valid.basis is not None and valid.basis.issuing_court == "北京市朝阳区人民法院"
+
+
+def test_a_date_after_the_number_is_checked_like_the_date_field() -> None:
+    errors = _errors(_draft(basis_number="（2026）内2221民初5000号 2026-12-30", basis_effective_date=""))
+    assert errors["执行依据 文书号"] == "生效日期不能晚于今天（2026-11-27）"
+    errors = _errors(_draft(basis_number="（2026）内2221民初5000号 1949-09-30", basis_effective_date=""))
+    assert errors == {"执行依据 生效日期": "早于 1949-10-01，请核对"}
+
+
 def test_a_15_digit_id_is_upgraded_to_18() -> None:
     valid = validate_draft(_draft(applicants=(PartyForm("张三", "152221900307001"),)), today=TODAY)
     assert valid.applicants[0].id_number == PERSON_A

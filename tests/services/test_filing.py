@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -18,6 +19,7 @@ from zhihui_tui.db.models import (
     CaseMaterial,
     CaseParty,
     Deadline,
+    EnforcementBasis,
     FilingRejection,
     Party,
     StageChange,
@@ -263,6 +265,43 @@ def test_the_case_reads_back_as_the_same_draft(engine: Engine, clock: FixedClock
         ("app.5.identity", True, "王立案"),
         ("app.5.agent", True, "王立案"),
     ]
+
+
+def test_an_award_is_received_with_its_body_and_kind_and_reads_back(
+    engine: Engine, clock: FixedClock, clerk: Actor
+) -> None:
+    draft = replace(DRAFT, basis_court="", basis_number="兴安仲裁委员会（2026）兴仲裁字第27号裁决书")
+    case_id = _receive(engine, clerk, clock, draft)
+    with read_session(engine) as session:
+        basis = session.exec(select(EnforcementBasis).where(EnforcementBasis.case_id == case_id)).one()
+    assert (basis.issuing_court, basis.document_number, basis.document_kind) == (
+        "兴安仲裁委员会",
+        "（2026）兴仲裁字第27号",
+        "仲裁裁决书",
+    )
+    shown = case_draft(case_id, ctx=context_for(engine, clerk, clock))
+    assert (shown.draft.basis_court, shown.draft.basis_number) == ("兴安仲裁委员会", "（2026）兴仲裁字第27号仲裁裁决书")
+
+
+def test_the_courts_code_table_names_the_body_of_a_number_alone(
+    engine: Engine, clock: FixedClock, clerk: Actor, tmp_path: Path
+) -> None:
+    (tmp_path / "court_codes.toml").write_text('[codes]\n"京0105" = "北京市朝阳区人民法院"\n', encoding="utf-8")
+    draft = replace(DRAFT, basis_court="", basis_number="（2026）京0105民初88号民事调解书")
+    case_id = receive_materials(draft, APPLICATION_ITEMS, ctx=context_for(engine, clerk, clock, data_dir=tmp_path))
+    with read_session(engine) as session:
+        basis = session.exec(select(EnforcementBasis).where(EnforcementBasis.case_id == case_id)).one()
+    assert (basis.issuing_court, basis.document_kind) == ("北京市朝阳区人民法院", "民事调解书")
+
+
+def test_a_broken_code_table_is_refused_by_name_and_nothing_is_received(
+    engine: Engine, clock: FixedClock, clerk: Actor, tmp_path: Path
+) -> None:
+    (tmp_path / "court_codes.toml").write_text("[codes\n", encoding="utf-8")
+    with pytest.raises(DomainError, match="法院代字表"):
+        receive_materials(DRAFT, APPLICATION_ITEMS, ctx=context_for(engine, clerk, clock, data_dir=tmp_path))
+    with read_session(engine) as session:
+        assert session.exec(select(Case)).first() is None
 
 
 def test_filing_with_a_missing_item_is_refused_and_nothing_changes(

@@ -138,6 +138,7 @@ class EnforcementBasis(Versioned, table=True):
     case_id: int = Field(foreign_key="enforcement_case.id", unique=True)
     issuing_court: str = Field(max_length=100)
     document_number: str = Field(max_length=100, index=True)
+    document_kind: str | None = Field(default=None, max_length=20)  # 民事判决书, 仲裁裁决书 …; None when not written
     effective_date: date | None = None
 
 

@@ -118,6 +118,12 @@ def normalize_number(text: str, *, field: str = FIELD) -> str:
     return _spelled(match)
 
 
+def number_in(text: str) -> str | None:
+    """The canonical document number inside a basis line (body and kind around it ignored), else None."""
+    match = _NUMBER.search(re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)))
+    return _spelled(match) if match else None
+
+
 def _spelled(match: re.Match[str]) -> str:
     serial = ("第" if "第" in match.group() else "") + match["serial"]
     return f"（{match['year']}）{match['word']}{serial}号{match['sub'] or ''}"
@@ -130,11 +136,13 @@ def parse_basis(
     body: str = "",
     today: date | None = None,
     field: str = FIELD,
+    body_field: str | None = None,
 ) -> Basis:
     """Read one line of 执行依据 (see the module docstring); ``body`` is a separately typed issuing body (F3's field).
 
-    Refused with the reason at ``field``: no document number, no body where the number has no court code,
-    an unknown trailing text, an effective date in the future (``today``) or impossible."""
+    Refused with the reason at ``field``: no document number, no body where the number has no court code (at
+    ``body_field`` when the body has a field of its own), an unknown trailing text, an effective date in the future
+    (``today``) or impossible."""
     line = clean_text(text, field=field, max_length=TEXT_MAX, form="NFKC")
     compact = re.sub(r"\s+", "", line)
     match = _NUMBER.search(compact)
@@ -144,8 +152,10 @@ def parse_basis(
     if len(number) > NUMBER_MAX:
         raise FieldError(field, f"文书编号不能超过 {NUMBER_MAX} 个字")
     written = compact[: match.start()].strip(_SEPARATORS)
-    typed = clean_text(body, field=field, max_length=BODY_MAX, required=False, form="NFKC") if body else ""
-    issuing_body, implied = _issuing_body(written or typed, match, court_codes, field)
+    typed = clean_text(body, field=body_field or field, max_length=BODY_MAX, required=False, form="NFKC") if body else ""
+    if written and typed and written != typed:
+        raise FieldError(body_field or field, f"作出机关写了两次且不一致：“{typed}”与“{written}”")
+    issuing_body, implied = _issuing_body(written or typed, match, court_codes, body_field or field)
     kind, rest = _kind_and_rest(compact[match.end() :].strip(_SEPARATORS), field)
     effective = _effective_date(rest, today, field) if rest else None
     return Basis(issuing_body, number, kind, effective, implied)
@@ -158,9 +168,7 @@ def _issuing_body(written: str, match: re.Match[str], codes: Mapping[str, str], 
         return written, False
     code = _COURT_CODE.match(match["word"])
     if code is None:
-        raise FieldError(
-            field, "文书编号中没有法院代字，请在编号前写明作出机关，如：兴安仲裁委员会（2026）兴仲裁字第27号"
-        )
+        raise FieldError(field, "文书编号中没有法院代字，请写明作出机关，如：兴安仲裁委员会（2026）兴仲裁字第27号")
     return codes.get(code["code"], code["code"]), True
 
 

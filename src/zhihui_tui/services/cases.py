@@ -60,6 +60,7 @@ class NewBasis:
     issuing_court: str
     document_number: str
     effective_date: date | None = None
+    document_kind: str | None = None
 
 
 @dataclass(frozen=True)
@@ -254,5 +255,6 @@ def _add_parties(session: Session, case_id: int, new: NewCase) -> None:
                 issuing_court=new.basis.issuing_court,
                 document_number=new.basis.document_number,
                 effective_date=new.basis.effective_date,
+                document_kind=new.basis.document_kind,
             )
         )

@@ -6,10 +6,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from zhihui_tui.domain.basis import number_in
 from zhihui_tui.domain.errors import FieldError
 from zhihui_tui.domain.filing.forms import FilingDraft, PartyForm
 from zhihui_tui.domain.filing.parties import party_id, party_kind
-from zhihui_tui.domain.filing.validation import normalize_document_number
 from zhihui_tui.domain.lifecycle import Stage
 
 
@@ -61,12 +61,7 @@ _CLOSED = frozenset({Stage.CLOSED, Stage.ARCHIVED})
 
 def duplicate_probe(draft: FilingDraft) -> DuplicateProbe:
     """The comparable keys of a draft; fields that do not validate yet are simply left out."""
-    basis = None
-    if draft.basis_number.strip():
-        try:
-            basis = normalize_document_number(draft.basis_number)
-        except FieldError:
-            basis = None
+    basis = number_in(draft.basis_number)  # the number alone: the body and kind around it do not tell cases apart
     return DuplicateProbe(basis, _valid_ids(draft.applicants), _valid_ids(draft.respondents))
 
 

@@ -106,9 +106,10 @@ class ValidAgent:
 class ValidBasis:
     """The enforcement basis (执行依据) as checked."""
 
-    issuing_court: str
-    document_number: str  # canonical, see normalize_document_number
+    issuing_court: str  # the issuing body: a court, an arbitration commission, a notary office
+    document_number: str  # canonical, see domain.basis.normalize_number
     effective_date: date
+    document_kind: str | None = None  # 民事判决书, 仲裁裁决书 … when written after the number
 
 
 @dataclass(frozen=True)

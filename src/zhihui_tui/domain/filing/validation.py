@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 
+from zhihui_tui.domain.basis import DEFAULT_COURT_CODES, parse_basis
 from zhihui_tui.domain.case_number import CaseNumber, parse_case_number
 from zhihui_tui.domain.errors import FieldError
 from zhihui_tui.domain.filing.forms import (
     APPLICANT_SIDE,
-    COURT_NAME_MAX,
     DOCUMENT_NUMBER_MAX,
     EARLIEST_EFFECTIVE_DATE,
     RESPONDENT_SIDE,
@@ -28,6 +29,10 @@ from zhihui_tui.domain.lifecycle import FilingCategory
 from zhihui_tui.domain.money import parse_yuan
 from zhihui_tui.domain.validators import clean_text, parse_date
 
+BODY_FIELD = "执行依据 出具法院"
+NUMBER_FIELD = "执行依据 文书号"
+DATE_FIELD = "执行依据 生效日期"
+
 
 def normalize_document_number(value: str, *, field: str = "执行依据 文书号") -> str:
     """``(2025)内2221民初 1234号`` → ``（2025）内2221民初1234号``: one spelling, so duplicates match in SQL."""
@@ -43,7 +48,9 @@ def normalize_document_number(value: str, *, field: str = "执行依据 文书�
     return text
 
 
-def validate_draft(draft: FilingDraft, *, today: date) -> ValidFiling:
+def validate_draft(
+    draft: FilingDraft, *, today: date, court_codes: Mapping[str, str] = DEFAULT_COURT_CODES
+) -> ValidFiling:
     """Check every field and report all bad ones at once (``DraftInvalid``); nothing is partly accepted."""
     errors: list[FieldError] = []
     applicant_label, respondent_label = party_labels(draft.category)
@@ -53,7 +60,7 @@ def validate_draft(draft: FilingDraft, *, today: date) -> ValidFiling:
     labels = {APPLICANT_SIDE: applicant_label, RESPONDENT_SIDE: respondent_label}
     sides = {APPLICANT_SIDE: applicants, RESPONDENT_SIDE: respondents}
     agents = check_agents(draft.agents, sides, labels, today, errors)
-    basis = _basis(draft, today, errors)
+    basis = _basis(draft, today, court_codes, errors)
     amount = attempt(errors, lambda: _target_amount(draft))
     original = attempt(errors, lambda: _original_case_number(draft))
     if errors:
@@ -72,36 +79,56 @@ def validate_draft(draft: FilingDraft, *, today: date) -> ValidFiling:
     )
 
 
-def draft_errors(draft: FilingDraft, *, today: date) -> list[FieldError]:
+def draft_errors(
+    draft: FilingDraft, *, today: date, court_codes: Mapping[str, str] = DEFAULT_COURT_CODES
+) -> list[FieldError]:
     """Every bad field of the draft (empty when it would be accepted): for marking fields while typing."""
     try:
-        validate_draft(draft, today=today)
+        validate_draft(draft, today=today, court_codes=court_codes)
     except DraftInvalid as invalid:
         return invalid.errors
     return []
 
 
-def _basis(draft: FilingDraft, today: date, errors: list[FieldError]) -> ValidBasis | None:
+def _basis(draft: FilingDraft, today: date, codes: Mapping[str, str], errors: list[FieldError]) -> ValidBasis | None:
+    """The basis as courts write it (domain.basis): the body may be implied by the number's court code, the kind
+    may follow the number, and a date written after it stands in for an empty 生效日期 field."""
     typed = (draft.basis_court, draft.basis_number, draft.basis_effective_date)
     if not basis_required(draft.category) and not any(value.strip() for value in typed):
         return None
     before = len(errors)
-    court = attempt(errors, lambda: clean_text(draft.basis_court, field="执行依据 出具法院", max_length=COURT_NAME_MAX))
-    number = attempt(errors, lambda: normalize_document_number(draft.basis_number))
-    effective = attempt(errors, lambda: _effective_date(draft.basis_effective_date, today))
+    parsed = attempt(
+        errors,
+        lambda: parse_basis(
+            draft.basis_number,
+            court_codes=codes,
+            body=draft.basis_court,
+            today=today,
+            field=NUMBER_FIELD,
+            body_field=BODY_FIELD,
+        ),
+    )
+    written_date = parsed.effective_date if parsed else None
+    if draft.basis_effective_date.strip() or written_date is None:
+        effective = attempt(errors, lambda: _effective_date(draft.basis_effective_date, today))
+    else:
+        effective = attempt(errors, lambda: _not_too_early(written_date))
     if len(errors) > before:
         return None
-    assert court is not None and number is not None and effective is not None
-    return ValidBasis(court, number, effective)
+    assert parsed is not None and effective is not None
+    return ValidBasis(parsed.issuing_body, parsed.document_number, effective, parsed.document_kind)
 
 
 def _effective_date(value: str, today: date) -> date:
-    label = "执行依据 生效日期"
-    effective = parse_date(value, field=label)
+    effective = parse_date(value, field=DATE_FIELD)
     if effective > today:
-        raise FieldError(label, f"不能晚于今天（{today.isoformat()}）")
+        raise FieldError(DATE_FIELD, f"不能晚于今天（{today.isoformat()}）")
+    return _not_too_early(effective)
+
+
+def _not_too_early(effective: date) -> date:
     if effective < EARLIEST_EFFECTIVE_DATE:
-        raise FieldError(label, f"早于 {EARLIEST_EFFECTIVE_DATE.isoformat()}，请核对")
+        raise FieldError(DATE_FIELD, f"早于 {EARLIEST_EFFECTIVE_DATE.isoformat()}，请核对")
     return effective
 
 

@@ -38,6 +38,7 @@ from zhihui_tui.services.cases import (
     replace_parties,
 )
 from zhihui_tui.services.context import Actor, ServiceContext
+from zhihui_tui.services.court_codes import court_codes
 from zhihui_tui.services.filing.records import lock_case, materials, resolve_original
 from zhihui_tui.services.filing.rules import FilingAction, refuse_stage, require_action
 from zhihui_tui.services.uow import unit_of_work
@@ -51,7 +52,7 @@ def receive_materials(draft: FilingDraft, provided_items: Iterable[str], *, ctx:
     actor = ctx.actor
     require_action(actor, FilingAction.RECEIVE)
     now = ctx.now()
-    valid = validate_draft(draft, today=now.date())
+    valid = validate_draft(draft, today=now.date(), court_codes=court_codes(ctx))
     provided = check_provided_codes(draft.category, provided_items)
     with unit_of_work(ctx.engine, actor=actor, action=FilingAction.RECEIVE.label, clock=ctx.clock) as session:
         original_id = resolve_original(session, valid.original_case_number)
@@ -88,7 +89,7 @@ def save_draft(
     version bump): the corrected parties, basis and flags, and the checklist ticked as on screen (of the
     draft's category, which may just have changed). Returns the case's new version."""
     require_action(ctx.actor, FilingAction.SAVE)
-    valid = validate_draft(draft, today=ctx.today())
+    valid = validate_draft(draft, today=ctx.today(), court_codes=court_codes(ctx))
     with unit_of_work(ctx.engine, actor=ctx.actor, action=FilingAction.SAVE.label, clock=ctx.clock) as session:
         case = lock_case(session, case_id, expected_version)
         refuse_stage(FilingAction.SAVE, Stage(case.stage))
@@ -107,7 +108,7 @@ def update_draft(case_id: int, draft: FilingDraft, *, expected_version: int, ctx
     the filing deadline, stays as it was.
     """
     require_action(ctx.actor, FilingAction.SAVE)
-    valid = validate_draft(draft, today=ctx.today())
+    valid = validate_draft(draft, today=ctx.today(), court_codes=court_codes(ctx))
     with unit_of_work(ctx.engine, actor=ctx.actor, action=FilingAction.SAVE.label, clock=ctx.clock) as session:
         case = lock_case(session, case_id, expected_version)
         refuse_stage(FilingAction.SAVE, Stage(case.stage))
@@ -125,7 +126,12 @@ def to_new_case(valid: ValidFiling, received_at: datetime, original_case_id: int
         respondents=tuple(_new_party(p) for p in valid.respondents),
         target_amount_fen=valid.target_amount_fen,
         basis=(
-            NewBasis(valid.basis.issuing_court, valid.basis.document_number, valid.basis.effective_date)
+            NewBasis(
+                valid.basis.issuing_court,
+                valid.basis.document_number,
+                valid.basis.effective_date,
+                valid.basis.document_kind,
+            )
             if valid.basis
             else None
         ),

@@ -179,7 +179,7 @@ def _draft_of(session: Session, case: Case, category: FilingCategory) -> FilingD
         respondents=tuple(sides[PartyRole.RESPONDENT.value]),
         agents=tuple(_agent_form(agent, positions) for agent in agents),
         basis_court=basis.issuing_court if basis else "",
-        basis_number=basis.document_number if basis else "",
+        basis_number=basis.document_number + (basis.document_kind or "") if basis else "",
         basis_effective_date=basis.effective_date.isoformat() if basis and basis.effective_date else "",
         target_amount="" if objection_without_amount else fen_to_yuan_str(case.target_amount_fen),
         consumption_restriction_requested=case.consumption_restriction_requested,
