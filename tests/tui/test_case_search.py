@@ -12,7 +12,7 @@ import pytest
 import tui_keys
 from sqlmodel import Session, col, func, select
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Select, Static
+from textual.widgets import DataTable, Input, Select, Static, TabbedContent
 from tui_court import drive, settle, sign_in, steady_cursors, type_text
 
 from zhihui_tui.db.engine import make_engine
@@ -24,6 +24,7 @@ from zhihui_tui.runtime import Runtime
 from zhihui_tui.services.cases import PartyRole
 from zhihui_tui.services.demo import DEMO_PASSWORD
 from zhihui_tui.tui.app import ZhihuiApp
+from zhihui_tui.tui.screens.case_page import CasePageScreen
 from zhihui_tui.tui.screens.case_search import PAGE_BUFFER, CaseSearchScreen
 from zhihui_tui.tui.screens.filing import FilingScreen
 from zhihui_tui.tui.screens.help import HelpScreen
@@ -288,7 +289,7 @@ def test_results_are_paged_in_as_the_cursor_reaches_the_last_row(demo_runtime: R
 # -- choosing -----------------------------------------------------------------------------------------------
 
 
-def test_enter_on_a_case_opens_its_history_for_the_director(demo_runtime: Runtime) -> None:
+def test_enter_on_a_case_opens_its_page_and_h_its_history_for_the_director(demo_runtime: Runtime) -> None:
     original = a_resumable_original(demo_runtime)
 
     async def scenario(pilot: Pilot) -> None:
@@ -296,6 +297,15 @@ def test_enter_on_a_case_opens_its_history_for_the_director(demo_runtime: Runtim
         await search_for(pilot, sequence_query(original.case_number or ""))
         await pilot.press("enter")  # into the results
         await pilot.press("enter")  # choose the case
+        await settle(pilot, lambda: isinstance(pilot.app.screen, CasePageScreen))
+        page = pilot.app.screen
+        assert isinstance(page, CasePageScreen)
+        assert (page.page.case_id, page.page.case_number) == (original.id, original.case_number)
+        assert page.query_one("#parties-table", DataTable).row_count >= 2
+        await pilot.press("2")  # the deadlines tab
+        await settle(pilot)
+        assert page.query_one(TabbedContent).active == "deadlines"
+        await pilot.press("h")
         await settle(pilot, lambda: isinstance(pilot.app.screen, CaseHistoryScreen))
         history = pilot.app.screen
         assert isinstance(history, CaseHistoryScreen)
@@ -309,7 +319,7 @@ def test_enter_on_a_case_opens_its_history_for_the_director(demo_runtime: Runtim
     drive(demo_runtime, scenario)
 
 
-def test_a_clerk_who_may_not_see_the_history_is_told_so(demo_runtime: Runtime) -> None:
+def test_a_clerk_reads_the_page_but_is_told_she_may_not_see_the_history(demo_runtime: Runtime) -> None:
     original = a_resumable_original(demo_runtime)
     notes: list[str] = []
 
@@ -318,6 +328,11 @@ def test_a_clerk_who_may_not_see_the_history_is_told_so(demo_runtime: Runtime) -
         await open_search(pilot)
         await search_for(pilot, sequence_query(original.case_number or ""))
         await pilot.press("enter", "enter")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, CasePageScreen))
+        page = pilot.app.screen
+        assert isinstance(page, CasePageScreen)
+        assert any("*" in p.id_number for p in page.page.parties)  # 立案审查 sees a person's number masked
+        await pilot.press("h")
         await settle(pilot, lambda: bool(notes))
         assert isinstance(pilot.app.screen, HomeScreen)
 

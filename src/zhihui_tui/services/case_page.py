@@ -30,7 +30,7 @@ from zhihui_tui.domain.field_work import MatterKind, MatterStatus
 from zhihui_tui.domain.filing import unit_by_code
 from zhihui_tui.domain.lifecycle import FilingCategory, Stage
 from zhihui_tui.domain.money import format_yuan
-from zhihui_tui.domain.roles import Role
+from zhihui_tui.domain.roles import Role, Team
 from zhihui_tui.domain.steps import Step, step_label
 from zhihui_tui.services.account_check import recheck_actor
 from zhihui_tui.services.context import Actor, ServiceContext
@@ -162,7 +162,7 @@ def case_page(case_id: int, *, ctx: ServiceContext) -> CasePage:
             received_at=case.received_at,
             filed_at=case.filed_at,
             handler=names.get(case.handler_id, NONE) if case.handler_id else NONE,
-            team=case.team or NONE,
+            team=Team(case.team).label if case.team else NONE,
             target_amount=format_yuan(case.target_amount_fen),
             basis=f"{basis.issuing_court}{basis.document_number}{basis.document_kind or ''}" if basis else NONE,
             basis_effective=basis.effective_date if basis else None,

@@ -17,6 +17,7 @@ from zhihui_tui.tui.widgets.header import CourtHeader
 from zhihui_tui.tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
+    from zhihui_tui.services.case_page import CasePage
     from zhihui_tui.services.search import CaseHit
     from zhihui_tui.services.workbench import CaseHistory
 
@@ -119,14 +120,34 @@ class SignedInScreen(ServiceCaller, Screen[None]):
     # -- Ctrl+F: find a case ----------------------------------------------------------------------------------
 
     def action_find_case(self) -> None:
-        """Find a case and open its history; a post screen overrides this to pick a case for one of its fields."""
+        """Find a case and open its page; a post screen overrides this to pick a case for one of its fields."""
         from zhihui_tui.tui.screens.case_search import CaseSearchScreen
 
         self.app.push_screen(CaseSearchScreen(), callback=self.found_case)
 
     def found_case(self, hit: CaseHit | None) -> None:
         if hit is not None:
-            self.open_case_history(hit)
+            self.open_case_page(hit)
+
+    def open_case_page(self, hit: CaseHit) -> None:
+        """The case's particulars (issue 11); ``h`` there goes on to its full history."""
+        from zhihui_tui.services.case_page import case_page
+
+        self.run_service(
+            lambda ctx: (hit, case_page(hit.case_id, ctx=ctx)),
+            action=f"读取{case_label(hit)}的案件信息",
+            done=lambda answer: CasePageRead(*answer),
+            group="find-case-page",
+        )
+
+    def on_case_page_read(self, message: CasePageRead) -> None:
+        from zhihui_tui.tui.screens.case_page import CasePageScreen
+
+        def then(history: bool | None) -> None:
+            if history:
+                self.open_case_history(message.hit)
+
+        self.app.push_screen(CasePageScreen(message.page), callback=then)
 
     def open_case_history(self, hit: CaseHit) -> None:
         from zhihui_tui.services.workbench import case_history
@@ -142,6 +163,15 @@ class SignedInScreen(ServiceCaller, Screen[None]):
         from zhihui_tui.tui.screens.workbench import CaseHistoryScreen
 
         self.app.push_screen(CaseHistoryScreen(message.history))
+
+
+class CasePageRead(Message):
+    """A case's page, read for the screen that asked."""
+
+    def __init__(self, hit: CaseHit, page: CasePage) -> None:
+        super().__init__()
+        self.hit = hit
+        self.page = page
 
 
 class CaseHistoryRead(Message):
