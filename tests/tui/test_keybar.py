@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 from typing import ClassVar
 
+import pytest
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 from textual.widgets import Input
 
 from zhihui_tui.tui.widgets.keybar import KeyBar
@@ -84,3 +86,55 @@ def test_help_names_keys_as_printed_on_the_keyboard() -> None:
         "Esc",
     ]
     assert key_name("f2", "F2") == "F2" and key_name("right_square_bracket", "］") == "］"  # key_display wins
+
+
+class PostScreen(Screen[None]):
+    """A post with many actions of its own, on an app with global keys: at 80 columns the globals give way."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "noop", "保存"),
+        Binding("f9", "noop_file", "立案", key_display="F9"),
+        Binding("ctrl+r", "noop_reject", "不予立案"),
+        Binding("ctrl+t", "noop_add", "加被执行人"),
+        Binding("ctrl+g", "noop_agent", "加代理人"),
+        Binding("ctrl+n", "noop_new", "新收案"),
+        Binding("escape", "noop_back", "返回"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield KeyBar()
+
+
+class GlobalKeysApp(App[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "帮助", key_display="F1"),
+        Binding("ctrl+l", "lock", "锁定"),
+        Binding("ctrl+q", "quit", "退出"),
+    ]
+
+    def on_mount(self) -> None:
+        self.push_screen(PostScreen())
+
+
+@pytest.mark.parametrize(
+    ("width", "expected"),
+    [
+        (
+            120,
+            "^s 保存 F9 立案 ^r 不予立案 ^t 加被执行人 ^g 加代理人 ^n 新收案 "
+            "esc 返回 ^q 退出 F1 帮助 ^l 锁定 ^p 命令面板",
+        ),
+        # the app's own keys go first, then Esc and the palette, then help: the post's actions all stay
+        (80, "^s 保存 F9 立案 ^r 不予立案 ^t 加被执行人 ^g 加代理人 ^n 新收案 esc 返回 F1 帮助"),
+        # narrower than the post's own actions: its last ones go, never half a hint
+        (60, "^s 保存 F9 立案 ^r 不予立案 ^t 加被执行人 ^g 加代理人"),
+    ],
+)
+def test_at_80_columns_the_posts_actions_stay_and_the_global_keys_give_way(width: int, expected: str) -> None:
+    async def scenario() -> None:
+        app = GlobalKeysApp()
+        async with app.run_test(size=(width, 10)) as pilot:
+            await pilot.pause()
+            assert app.screen.query_one(KeyBar).render().plain == expected
+
+    asyncio.run(scenario())

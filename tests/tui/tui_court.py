@@ -8,6 +8,7 @@ Fixtures live in this folder's conftest.py; this module is plain functions so te
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -110,10 +111,8 @@ async def settle(pilot: Pilot, until: Callable[[], bool] = lambda: True, *, time
     deadline = time.monotonic() + timeout
     quiet_rounds = 0
     while True:
-        try:
+        with contextlib.suppress(WorkerCancelled):  # an exclusive group replaced it; its successor is awaited next
             await pilot.app.workers.wait_for_complete()
-        except WorkerCancelled:
-            pass  # an exclusive group replaced the worker; its successor is awaited on the next round
         await pilot.pause()
         quiet_rounds = quiet_rounds + 1 if _quiet(pilot.app) else 0
         if until() and quiet_rounds >= 2:

@@ -152,7 +152,8 @@ def parse_basis(
     if len(number) > NUMBER_MAX:
         raise FieldError(field, f"文书编号不能超过 {NUMBER_MAX} 个字")
     written = compact[: match.start()].strip(_SEPARATORS)
-    typed = clean_text(body, field=body_field or field, max_length=BODY_MAX, required=False, form="NFKC") if body else ""
+    body_at = body_field or field
+    typed = clean_text(body, field=body_at, max_length=BODY_MAX, required=False, form="NFKC") if body else ""
     if written and typed and written != typed:
         raise FieldError(body_field or field, f"作出机关写了两次且不一致：“{typed}”与“{written}”")
     issuing_body, implied = _issuing_body(written or typed, match, court_codes, body_field or field)

@@ -22,6 +22,10 @@ if TYPE_CHECKING:
 
 Hint = tuple[Binding, bool]  # a shown binding and whether its action is enabled now
 
+# When the hints are wider than the bar, the app's own keys give way first (F1 help lists every key), so a post's
+# actions stay visible at 80 columns: lower numbers stay longest.
+POST_ACTIONS, HELP, PALETTE, APP_KEYS = 0, 1, 2, 3
+
 # Textual's own widgets describe their keys in English; the interface speaks Chinese. Keys with an English
 # description not listed here are left out, as F1 help leaves them out.
 TEXTUAL_DESCRIPTIONS = {"Dismiss menu": "关闭列表", "palette": "命令面板"}
@@ -54,6 +58,7 @@ class KeyBar(Widget, can_focus=False):
         super().__init__(id=id)
         self.show_command_palette = show_command_palette
         self._hints: list[Hint] = []
+        self._app_actions: set[str] = set()
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
@@ -62,7 +67,7 @@ class KeyBar(Widget, can_focus=False):
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
 
-    def bindings_changed(self, screen: Screen) -> None:
+    def bindings_changed(self, screen: Screen[object]) -> None:
         if screen is not self.screen:
             return
         hints = self.shown_hints()
@@ -74,35 +79,55 @@ class KeyBar(Widget, can_focus=False):
         """The bindings a ``Footer`` would show, first binding per action, in the screen's order."""
         seen: set[str] = set()
         hints: list[Hint] = []
-        for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
+        self._app_actions = set()
+        for node, binding, enabled, _tooltip in self.screen.active_bindings.values():
             if binding.description and chinese(binding.description) is None:
                 continue
             if binding.show and binding.action not in seen:
                 seen.add(binding.action)
                 hints.append((binding, enabled))
+                if node is self.app:
+                    self._app_actions.add(binding.action)
         return hints
 
     def render(self) -> Text:
         key_style = self.get_component_rich_style("keybar--key")
         description_style = self.get_component_rich_style("keybar--description")
-        parts = list(self.segments(key_style, description_style))
-        text = Text(" ").join(parts)
+        parts = self.fitted(list(self.segments(key_style, description_style)), self.size.width)
+        text = Text(" ").join(part for _rank, part in parts)
         text.no_wrap = True
         return text
 
-    def segments(self, key_style: Style, description_style: Style) -> Iterator[Text]:
-        """The hints in the screen's order; a group of keys (the posts) takes one hint."""
+    @staticmethod
+    def fitted(parts: list[tuple[int, Text]], width: int) -> list[tuple[int, Text]]:
+        """The parts that fit ``width`` in their order, dropping the highest rank, last first, until they fit."""
+        kept = list(parts)
+        while len(kept) > 1 and sum(part.cell_len for _rank, part in kept) + len(kept) - 1 > width > 0:
+            worst = max(rank for rank, _part in kept)
+            drop = max(i for i, (rank, _part) in enumerate(kept) if rank == worst)
+            del kept[drop]
+        return kept
+
+    def rank(self, binding: Binding) -> int:
+        if binding.key == "escape":
+            return PALETTE  # every screen backs out with Esc; F1 says so
+        if binding.action not in self._app_actions:
+            return POST_ACTIONS
+        return HELP if binding.action == "help" else APP_KEYS
+
+    def segments(self, key_style: Style, description_style: Style) -> Iterator[tuple[int, Text]]:
+        """The hints in the screen's order with their rank; a group of keys (the posts) takes one hint."""
         for group, members in groupby(self._hints, key=lambda hint: hint[0].group):
             hints = list(members)
             if group is not None and len(hints) > 1:
-                yield self.group_text(hints, group.description, key_style, description_style)
+                yield POST_ACTIONS, self.group_text(hints, group.description, key_style, description_style)
                 continue
             for binding, enabled in hints:
-                yield self.hint_text(binding, enabled, key_style, description_style)
+                yield self.rank(binding), self.hint_text(binding, enabled, key_style, description_style)
         if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
             palette = self.screen.active_bindings.get(self.app.COMMAND_PALETTE_BINDING)
             if palette is not None:
-                yield self.hint_text(palette[1], palette[2], key_style, description_style)
+                yield PALETTE, self.hint_text(palette[1], palette[2], key_style, description_style)
 
     def group_text(self, hints: list[Hint], description: str, key_style: Style, description_style: Style) -> Text:
         """``F2…F8 岗位``: the first and last key of a run (F1 help lists each), which saves 80-column space."""

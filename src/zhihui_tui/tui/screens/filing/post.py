@@ -55,9 +55,8 @@ class FilingPost(SignedInScreen):
         Binding("f9", "file", "立案", key_display="F9", id="filing.file"),
         Binding("ctrl+r", "reject", "不予立案", id="filing.reject"),
         Binding("ctrl+t", "add_respondent", "加被执行人", id="filing.add"),
-        # Not in the footer (80 columns are full): the 代理人 section title and F1 name it.
-        Binding("ctrl+g", "add_agent", "加代理人", show=False, id="filing.add_agent"),
-        Binding("ctrl+n", "new_form", "新收案", show=False, id="filing.new"),
+        Binding("ctrl+g", "add_agent", "加代理人", id="filing.add_agent"),
+        Binding("ctrl+n", "new_form", "新收案", id="filing.new"),
         Binding("x", "rule('reject')", "裁定不予立案", id="filing.rule_reject"),
         Binding("b", "rule('return')", "退回", id="filing.rule_return"),
         Binding("escape", "back", "返回", id="filing.back"),
