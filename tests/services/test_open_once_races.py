@@ -140,7 +140,7 @@ def _inquiry_flags(engine: Engine, case_id: int, actor: Actor, clock: FixedClock
 
 
 def _board_flags(engine: Engine, case_id: int, actor: Actor, clock: FixedClock) -> None:
-    triage.set_flags(engine, case_id, {"major"}, expected_version=None, actor=actor, clock=clock)
+    triage.set_flags(case_id, {"major"}, expected_version=None, ctx=context_for(engine, actor, clock))
 
 
 def _submit(engine: Engine, case_id: int, actor: Actor, clock: FixedClock, calendar: WorkCalendar) -> None:

@@ -22,7 +22,7 @@ def propose(
     from zhihui_tui.services.triage import all_proposals
 
     with ready(ctx) as rt:
-        cases = all_proposals(rt.engine, actor=system_actor(rt.engine))
+        cases = all_proposals(ctx=rt.context(system_actor(rt.engine)))
     if as_json:
         print_json(
             [

@@ -271,10 +271,8 @@ class TriageBoardScreen(SignedInScreen):
     def load_page(self, after: tuple[str, int] | None, stage: Stage) -> None:
         from zhihui_tui.services.triage import board_page
 
-        runtime, actor = self.shell.runtime, self.shell.actor
-        assert actor is not None
         try:
-            page = board_page(runtime.engine, actor=actor, stage=stage, after=after, limit=PAGE_SIZE)
+            page = board_page(stage=stage, after=after, limit=PAGE_SIZE, ctx=self.shell.service_context())
         except Exception as error:
             self.post_message(self.Written(0, f"读取失败：{error}（按 r 重试）"))
         else:
@@ -495,7 +493,7 @@ class TriageBoardScreen(SignedInScreen):
         from zhihui_tui.services.triage import handler_options
 
         assert row.team is not None
-        options = handler_options(self.shell.runtime.engine, row.team)
+        options = handler_options(row.team, ctx=self.shell.service_context())
         self.app.call_from_thread(self._pick_handler, row, options)
 
     def _pick_handler(self, row: BoardRow, options: list[HandlerLoad]) -> None:
@@ -542,26 +540,24 @@ class TriageBoardScreen(SignedInScreen):
         from zhihui_tui.domain.errors import DomainError
         from zhihui_tui.services import triage
 
-        runtime, actor = self.shell.runtime, self.shell.actor
-        assert actor is not None
-        engine, clock, calendar = runtime.engine, runtime.clock, runtime.calendar
+        ctx = self.shell.service_context()
         try:
             if kind == "flags":
-                saved = triage.set_flags(engine, case_id, flags, expected_version=version, actor=actor, clock=clock)
+                saved = triage.set_flags(case_id, flags, expected_version=version, ctx=ctx)
                 return self.Written(case_id, None, f"分流事实已保存，{proposal_line(saved.proposal)}", saved)
             if kind == "accept":
-                triage.accept(engine, case_id, expected=track, actor=actor, clock=clock, calendar=calendar)
+                triage.accept(case_id, expected=track, ctx=ctx)
             elif kind == "override":
                 assert track is not None
-                triage.override(engine, case_id, track, reason, actor=actor, clock=clock, calendar=calendar)
+                triage.override(case_id, track, reason, ctx=ctx)
             elif kind == "escalate":
-                triage.escalate(engine, case_id, reason=reason, actor=actor, clock=clock, calendar=calendar)
+                triage.escalate(case_id, reason=reason, ctx=ctx)
             elif kind == "designate":
                 team = Team.FAST if track is Track.FAST else Team.INTENSIVE
-                triage.designate(engine, case_id, team, note=reason, actor=actor, clock=clock, calendar=calendar)
+                triage.designate(case_id, team, note=reason, ctx=ctx)
             else:
                 assert handler_id is not None
-                triage.assign(engine, case_id, handler_id, actor=actor, clock=clock)
+                triage.assign(case_id, handler_id, ctx=ctx)
         except DomainError as error:
             return self.Written(case_id, error.message)
         except Exception as error:
