@@ -187,13 +187,16 @@ def _timed(fn: Callable[[], Any], runs: int = 30) -> tuple[float, float]:
 
 
 def service_figures(engine: Engine) -> list[tuple[str, float, float]]:
+    from zhihui_tui.services.calendar_data import load_calendar
+    from zhihui_tui.services.context import ServiceContext
     from zhihui_tui.services.triage import board_page
 
     director = actor_for(engine, "zhuren")
-    deep = board_page(engine, actor=director, limit=1500).rows[-1].key
+    ctx = ServiceContext(engine=engine, clock=FixedClock(NOW), calendar=load_calendar(None), actor=director)
+    deep = board_page(limit=1500, ctx=ctx).rows[-1].key
     return [
-        ("board_page 首页（40 行）", *_timed(lambda: board_page(engine, actor=director, limit=40))),
-        ("board_page 深页（第 1500 行后）", *_timed(lambda: board_page(engine, actor=director, limit=40, after=deep))),
+        ("board_page 首页（40 行）", *_timed(lambda: board_page(limit=40, ctx=ctx))),
+        ("board_page 深页（第 1500 行后）", *_timed(lambda: board_page(limit=40, after=deep, ctx=ctx))),
     ]
 
 

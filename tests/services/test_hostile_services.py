@@ -426,10 +426,11 @@ def _inquired(w: Inquiry) -> int:
 
 
 def _triage(w: Inquiry, case_id: int, field: str, value: str) -> None:
+    ctx = context_for(w.engine, w.director, w.clock)
     if field == "override":
-        override(w.engine, case_id, Track.INTENSIVE, value, actor=w.director, clock=w.clock, calendar=CALENDAR)
+        override(case_id, Track.INTENSIVE, value, ctx=ctx)
     else:
-        escalate(w.engine, case_id, reason=value, actor=w.director, clock=w.clock, calendar=CALENDAR)
+        escalate(case_id, reason=value, ctx=ctx)
 
 
 @dataclass

@@ -41,6 +41,8 @@ from zhihui_tui.db.models import (
     LedgerReport,
     NetworkInquiry,
     Party,
+    StageChange,
+    TriageDecision,
     TriageFlags,
     Visit,
 )
@@ -140,7 +142,11 @@ def _inquiry_flags(engine: Engine, case_id: int, actor: Actor, clock: FixedClock
 
 
 def _board_flags(engine: Engine, case_id: int, actor: Actor, clock: FixedClock) -> None:
-    triage.set_flags(engine, case_id, {"major"}, expected_version=None, actor=actor, clock=clock)
+    triage.set_flags(case_id, {"major"}, expected_version=None, ctx=context_for(engine, actor, clock))
+
+
+def _accept(engine: Engine, case_id: int, actor: Actor, clock: FixedClock) -> None:
+    triage.accept(case_id, ctx=context_for(engine, actor, clock))
 
 
 def _submit(engine: Engine, case_id: int, actor: Actor, clock: FixedClock, calendar: WorkCalendar) -> None:
@@ -175,6 +181,7 @@ JOBS: dict[str, Callable[..., None]] = {
     "start": _start,
     "inquiry_flags": _inquiry_flags,
     "board_flags": _board_flags,
+    "accept": _accept,
     "submit": _submit,
     "register_search": _register_search,
     "book": _book,
@@ -277,6 +284,18 @@ def test_first_flags_from_the_triage_board(db_url: str, engine: Engine, clock: F
     _one_winner(rounds)
     for case_id in ids:
         assert _count(engine, TriageFlags, TriageFlags.case_id == case_id) == 1
+
+
+def test_one_ruling_when_two_directors_accept_at_once(db_url: str, engine: Engine, clock: FixedClock) -> None:
+    """The ruling locks the case row first: the second terminal waits, then reads 已分流 and is told so."""
+    a, b = _two_clerks(engine, clock, Role.DIRECTOR)
+    ids = _cases(engine, clock, Stage.INQUIRED)
+    rounds = _race(db_url, "accept", [(i, a, clock) for i in ids], [(i, b, clock) for i in ids])
+    _one_winner(rounds)
+    assert all("已分流" in message for pair in rounds for kind, message in pair if kind == "refused"), rounds
+    for case_id in ids:
+        assert _count(engine, TriageDecision, TriageDecision.case_id == case_id) == 1
+        assert _count(engine, StageChange, StageChange.case_id == case_id, StageChange.to_stage == "triaged") == 1
 
 
 def test_one_open_triage_step_when_the_table_is_submitted_twice(db_url: str, engine: Engine, clock: FixedClock) -> None:

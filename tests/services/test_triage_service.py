@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from tests.conftest import make_staff
+from tests.conftest import context_for, make_staff
 from tests.services.test_inquiry import CALENDAR, ORG_A, PERSON_C, deposit, served_case
 from zhihui_tui.db.engine import read_session
 from zhihui_tui.db.models import AuditRecord, Case, Deadline, StageChange, TriageDecision, TriageFlags
@@ -25,9 +25,11 @@ from zhihui_tui.services.deadlines import count_open_steps, my_open_steps
 from zhihui_tui.services.errors import ConcurrentEdit, PermissionDenied
 from zhihui_tui.services.inquiry import FindingInput, add_finding, feedback_table, set_triage_flags, submit_feedback
 from zhihui_tui.services.triage import (
+    TriageAction,
     accept,
     accept_many,
     all_proposals,
+    allowed_actions,
     assign,
     board_page,
     designate,
@@ -94,7 +96,7 @@ def test_board_proposes_from_case_respondents_flags_and_frozen_money(
     many = inquired(
         engine, clock, clerk, respondents=(*((f"某{i}", None, False) for i in range(5)), ("公司", ORG_A, False))
     )
-    page = board_page(engine, actor=director)
+    page = board_page(ctx=context_for(engine, director, clock))
     by_id = {r.case_id: r.proposal for r in page.rows}
     assert page.total == 7 and not page.has_more
     assert by_id[small].track is Track.FAST
@@ -108,14 +110,14 @@ def test_board_proposes_from_case_respondents_flags_and_frozen_money(
 
 def test_board_pages_by_keyset(engine: Engine, clock: FixedClock, clerk: Actor, director: Actor) -> None:
     ids = [inquired(engine, clock, clerk) for _ in range(5)]
-    first = board_page(engine, actor=director, limit=2)
-    second = board_page(engine, actor=director, limit=2, after=first.rows[-1].key)
-    third = board_page(engine, actor=director, limit=2, after=second.rows[-1].key)
+    first = board_page(limit=2, ctx=context_for(engine, director, clock))
+    second = board_page(limit=2, after=first.rows[-1].key, ctx=context_for(engine, director, clock))
+    third = board_page(limit=2, after=second.rows[-1].key, ctx=context_for(engine, director, clock))
     assert [r.case_id for r in (*first.rows, *second.rows, *third.rows)] == ids
     assert first.has_more and second.has_more and not third.has_more
-    assert [p.case_number for p in all_proposals(engine, actor=director)] == [r.case_number for r in first.rows] + [
-        r.case_number for r in (*second.rows, *third.rows)
-    ]
+    assert [p.case_number for p in all_proposals(ctx=context_for(engine, director, clock))] == [
+        r.case_number for r in first.rows
+    ] + [r.case_number for r in (*second.rows, *third.rows)]
 
 
 # -- rulings ------------------------------------------------------------------------------------------------------
@@ -125,7 +127,7 @@ def test_accept_moves_to_triaged_and_opens_the_dossier_step(
     engine: Engine, clock: FixedClock, clerk: Actor, director: Actor
 ) -> None:
     case_id = inquired(engine, clock, clerk)
-    assert accept(engine, case_id, actor=director, clock=clock, calendar=CALENDAR) is Track.FAST
+    assert accept(case_id, ctx=context_for(engine, director, clock)) is Track.FAST
     case = stage_of(engine, case_id)
     assert (case.stage, case.team) == (Stage.TRIAGED.value, Team.FAST.value)
     assert open_steps(engine, case_id) == {Step.DOSSIER_TO_HANDLER.value}
@@ -136,13 +138,13 @@ def test_accept_moves_to_triaged_and_opens_the_dossier_step(
     assert json.loads(decision.proposal_reasons)[0].startswith("标的")
     assert due == date(2026, 11, 30)
     with pytest.raises(DomainError):  # twice is refused with a clear message
-        accept(engine, case_id, actor=director, clock=clock, calendar=CALENDAR)
+        accept(case_id, ctx=context_for(engine, director, clock))
 
 
 def test_accept_many_reports_each_case(engine: Engine, clock: FixedClock, clerk: Actor, director: Actor) -> None:
     first, second = inquired(engine, clock, clerk), inquired(engine, clock, clerk)
-    accept(engine, second, actor=director, clock=clock, calendar=CALENDAR)
-    outcomes = accept_many(engine, [first, second], actor=director, clock=clock, calendar=CALENDAR)
+    accept(second, ctx=context_for(engine, director, clock))
+    outcomes = accept_many([first, second], ctx=context_for(engine, director, clock))
     assert outcomes[0].track is Track.FAST and outcomes[0].error is None
     assert outcomes[1].track is None and "已分流" in (outcomes[1].error or "")
 
@@ -153,12 +155,12 @@ def test_override_needs_a_reason_and_saves_nothing_without(
     case_id = inquired(engine, clock, clerk)
     for reason in ("", "   "):
         with pytest.raises(FieldError) as refused:
-            override(engine, case_id, Track.INTENSIVE, reason, actor=director, clock=clock, calendar=CALENDAR)
+            override(case_id, Track.INTENSIVE, reason, ctx=context_for(engine, director, clock))
         assert refused.value.field == "理由"
     assert stage_of(engine, case_id).stage == Stage.INQUIRED.value
     with read_session(engine) as session:
         assert session.exec(select(TriageDecision)).all() == []
-    override(engine, case_id, Track.INTENSIVE, "涉案房产需评估拍卖", actor=director, clock=clock, calendar=CALENDAR)
+    override(case_id, Track.INTENSIVE, "涉案房产需评估拍卖", ctx=context_for(engine, director, clock))
     case = stage_of(engine, case_id)
     assert (case.stage, case.team) == (Stage.TRIAGED.value, Team.INTENSIVE.value)
     with read_session(engine) as session:
@@ -173,14 +175,16 @@ def test_escalate_then_the_chief_designates(
 ) -> None:
     case_id = inquired(engine, clock, clerk, disputed=True)
     with pytest.raises(PermissionDenied):
-        escalate(engine, case_id, actor=chief, clock=clock, calendar=CALENDAR)
-    escalate(engine, case_id, reason="双方对执行依据有争议", actor=director, clock=clock, calendar=CALENDAR)
+        escalate(case_id, ctx=context_for(engine, chief, clock))
+    escalate(case_id, reason="双方对执行依据有争议", ctx=context_for(engine, director, clock))
     assert stage_of(engine, case_id).stage == Stage.ESCALATED.value
     assert open_steps(engine, case_id) == {Step.TRIAGE.value}  # the triage clock waits on the chief now
-    assert [r.case_id for r in board_page(engine, actor=chief, stage=Stage.ESCALATED).rows] == [case_id]
+    assert [r.case_id for r in board_page(stage=Stage.ESCALATED, ctx=context_for(engine, chief, clock)).rows] == [
+        case_id
+    ]
     with pytest.raises(PermissionDenied):
-        designate(engine, case_id, Team.FAST, actor=director, clock=clock, calendar=CALENDAR)
-    designate(engine, case_id, Team.INTENSIVE, note="重大案件", actor=chief, clock=clock, calendar=CALENDAR)
+        designate(case_id, Team.FAST, ctx=context_for(engine, director, clock))
+    designate(case_id, Team.INTENSIVE, note="重大案件", ctx=context_for(engine, chief, clock))
     case = stage_of(engine, case_id)
     assert (case.stage, case.team) == (Stage.TRIAGED.value, Team.INTENSIVE.value)
     assert open_steps(engine, case_id) == {Step.DOSSIER_TO_HANDLER.value}
@@ -202,22 +206,24 @@ def test_the_chiefs_board_carries_the_directors_reason_read_in_one_batch(
 
         event.listen(engine, "before_cursor_execute", capture)
         try:
-            page = board_page(engine, actor=chief, stage=Stage.ESCALATED)
+            page = board_page(stage=Stage.ESCALATED, ctx=context_for(engine, chief, clock))
         finally:
             event.remove(engine, "before_cursor_execute", capture)
         return {r.case_id: r.escalation_reason for r in page.rows}, len(statements)
 
     first = inquired(engine, clock, clerk)  # proposed 快执: escalating it needs a reason
-    escalate(engine, first, reason="涉众案件，争议较大", actor=director, clock=clock, calendar=CALENDAR)
+    escalate(first, reason="涉众案件，争议较大", ctx=context_for(engine, director, clock))
     reasons, one_row = escalated_board()
     assert reasons == {first: "涉众案件，争议较大"}
     second = inquired(engine, clock, clerk, disputed=True)  # proposed 局长指定: no reason needed
-    escalate(engine, second, actor=director, clock=clock, calendar=CALENDAR)
+    escalate(second, ctx=context_for(engine, director, clock))
     reasons, two_rows = escalated_board()
     assert reasons == {first: "涉众案件，争议较大", second: None}
     assert two_rows == one_row  # no query per row
     waiting = inquired(engine, clock, clerk)
-    assert [(r.case_id, r.escalation_reason) for r in board_page(engine, actor=director).rows] == [(waiting, None)]
+    assert [(r.case_id, r.escalation_reason) for r in board_page(ctx=context_for(engine, director, clock)).rows] == [
+        (waiting, None)
+    ]
 
 
 def test_escalation_hands_the_triage_clock_to_the_chief(
@@ -229,15 +235,15 @@ def test_escalation_hands_the_triage_clock_to_the_chief(
     today = clock.now().date()
     (before,) = my_open_steps(engine, actor=director, today=today, calendar=CALENDAR)
     assert (before.case_id, before.label, before.owner_role) == (case_id, "繁简分流", Role.DIRECTOR)
-    escalate(engine, case_id, actor=director, clock=clock, calendar=CALENDAR)
+    escalate(case_id, ctx=context_for(engine, director, clock))
     assert my_open_steps(engine, actor=director, today=today, calendar=CALENDAR) == []
     (waiting,) = my_open_steps(engine, actor=chief, today=today, calendar=CALENDAR)
     assert (waiting.case_id, waiting.step, waiting.label) == (case_id, Step.TRIAGE, "局长指定分案")
     assert (waiting.owner_login, waiting.owner_role, waiting.due) == ("juzhang", Role.BUREAU_CHIEF, before.due)
     assert count_open_steps(engine, actor=chief, today=today) == (1, 0)
-    page = board_page(engine, actor=chief, stage=Stage.ESCALATED)
+    page = board_page(stage=Stage.ESCALATED, ctx=context_for(engine, chief, clock))
     assert [(r.case_id, r.due) for r in page.rows] == [(case_id, before.due)]  # the chief's board shows the clock
-    designate(engine, case_id, Team.FAST, actor=chief, clock=clock, calendar=CALENDAR)
+    designate(case_id, Team.FAST, ctx=context_for(engine, chief, clock))
     assert my_open_steps(engine, actor=chief, today=today, calendar=CALENDAR) == []
     with read_session(engine) as session:
         triage = session.exec(select(Deadline).where(Deadline.step == Step.TRIAGE.value)).one()
@@ -277,10 +283,10 @@ def test_escalating_against_the_proposal_needs_a_reason(
 ) -> None:
     case_id = inquired(engine, clock, clerk)  # proposed 快执
     with pytest.raises(FieldError) as refused:
-        escalate(engine, case_id, reason="  ", actor=director, clock=clock, calendar=CALENDAR)
+        escalate(case_id, reason="  ", ctx=context_for(engine, director, clock))
     assert refused.value.message == "理由：改变系统建议须填写理由"
     assert stage_of(engine, case_id).stage == Stage.INQUIRED.value
-    escalate(engine, case_id, reason="涉及群体性纠纷", actor=director, clock=clock, calendar=CALENDAR)
+    escalate(case_id, reason="涉及群体性纠纷", ctx=context_for(engine, director, clock))
     with read_session(engine) as session:
         decision = session.exec(select(TriageDecision)).one()
     assert (decision.status, decision.proposed_track) == ("escalated", "快执")
@@ -294,14 +300,14 @@ def test_director_sets_flags_and_the_proposal_is_recomputed(
     engine: Engine, clock: FixedClock, clerk: Actor, director: Actor
 ) -> None:
     case_id = inquired(engine, clock, clerk)
-    (row,) = board_page(engine, actor=director).rows
+    (row,) = board_page(ctx=context_for(engine, director, clock)).rows
     assert (row.flags, row.flags_version, row.proposal.track) == (frozenset(), None, Track.FAST)
-    saved = set_flags(engine, case_id, {"major"}, expected_version=None, actor=director, clock=clock)
+    saved = set_flags(case_id, {"major"}, expected_version=None, ctx=context_for(engine, director, clock))
     assert (saved.flags, saved.version, saved.proposal.track) == ({"major"}, 1, Track.ESCALATE)
     assert saved.proposal.reasons == ("重大疑难复杂", "提请局长指定分案")
-    saved = set_flags(engine, case_id, ["coercive_measures"], expected_version=1, actor=director, clock=clock)
+    saved = set_flags(case_id, ["coercive_measures"], expected_version=1, ctx=context_for(engine, director, clock))
     assert (saved.version, saved.proposal.track) == (2, Track.INTENSIVE)
-    (row,) = board_page(engine, actor=director).rows
+    (row,) = board_page(ctx=context_for(engine, director, clock)).rows
     assert (row.flags, row.flags_version, row.proposal) == ({"coercive_measures"}, 2, saved.proposal)
     with read_session(engine) as session:
         trail = session.exec(
@@ -319,9 +325,9 @@ def test_set_flags_refuses_a_stale_version_and_names_who_saved(
     # the clerk's path stays open
     set_triage_flags(engine, case_id, {"social_conflict"}, expected_version=None, actor=clerk, clock=clock)
     with pytest.raises(ConcurrentEdit) as refused:
-        set_flags(engine, case_id, {"major"}, expected_version=None, actor=director, clock=clock)
+        set_flags(case_id, {"major"}, expected_version=None, ctx=context_for(engine, director, clock))
     assert "chakong" in refused.value.message and "标注分流事实" in refused.value.message
-    (row,) = board_page(engine, actor=director).rows
+    (row,) = board_page(ctx=context_for(engine, director, clock)).rows
     assert (row.flags, row.flags_version) == ({"social_conflict"}, 1)  # nothing overwritten
 
 
@@ -331,13 +337,13 @@ def test_only_the_director_sets_flags_and_only_before_triage(
     case_id = inquired(engine, clock, clerk)
     for actor in (clerk, chief):
         with pytest.raises(PermissionDenied):
-            set_flags(engine, case_id, {"major"}, expected_version=None, actor=actor, clock=clock)
+            set_flags(case_id, {"major"}, expected_version=None, ctx=context_for(engine, actor, clock))
     with pytest.raises(FieldError) as unknown:
-        set_flags(engine, case_id, {"nonsense"}, expected_version=None, actor=director, clock=clock)
+        set_flags(case_id, {"nonsense"}, expected_version=None, ctx=context_for(engine, director, clock))
     assert unknown.value.field == "分流事实"
-    accept(engine, case_id, actor=director, clock=clock, calendar=CALENDAR)
+    accept(case_id, ctx=context_for(engine, director, clock))
     with pytest.raises(DomainError) as ruled:
-        set_flags(engine, case_id, {"major"}, expected_version=None, actor=director, clock=clock)
+        set_flags(case_id, {"major"}, expected_version=None, ctx=context_for(engine, director, clock))
     assert "不是待分流" in ruled.value.message
     with read_session(engine) as session:
         assert session.exec(select(TriageFlags)).all() == []
@@ -347,15 +353,14 @@ def test_accept_refuses_a_proposal_changed_since_it_was_read(
     engine: Engine, clock: FixedClock, clerk: Actor, director: Actor
 ) -> None:
     case_id = inquired(engine, clock, clerk)
-    (row,) = board_page(engine, actor=director).rows
+    (row,) = board_page(ctx=context_for(engine, director, clock)).rows
     set_triage_flags(engine, case_id, {"coercive_measures"}, expected_version=None, actor=clerk, clock=clock)  # 精执
     with pytest.raises(DomainError) as refused:
-        accept(engine, case_id, expected=row.proposal.track, actor=director, clock=clock, calendar=CALENDAR)
+        accept(case_id, expected=row.proposal.track, ctx=context_for(engine, director, clock))
     assert "已变为“精执”" in refused.value.message
     assert stage_of(engine, case_id).stage == Stage.INQUIRED.value
-    (outcome,) = accept_many(
-        engine, [case_id], expected={case_id: Track.INTENSIVE}, actor=director, clock=clock, calendar=CALENDAR
-    )
+    expected = {case_id: Track.INTENSIVE}
+    (outcome,) = accept_many([case_id], expected=expected, ctx=context_for(engine, director, clock))
     assert (outcome.track, outcome.error) == (Track.INTENSIVE, None)
 
 
@@ -363,13 +368,13 @@ def test_only_the_director_triages(engine: Engine, clock: FixedClock, clerk: Act
     case_id = inquired(engine, clock, clerk)
     for actor in (clerk, chief):
         with pytest.raises(PermissionDenied):
-            accept(engine, case_id, actor=actor, clock=clock, calendar=CALENDAR)
+            accept(case_id, ctx=context_for(engine, actor, clock))
         with pytest.raises(PermissionDenied):
-            override(engine, case_id, Track.INTENSIVE, "理由", actor=actor, clock=clock, calendar=CALENDAR)
+            override(case_id, Track.INTENSIVE, "理由", ctx=context_for(engine, actor, clock))
         with pytest.raises(PermissionDenied):
-            escalate(engine, case_id, actor=actor, clock=clock, calendar=CALENDAR)
+            escalate(case_id, ctx=context_for(engine, actor, clock))
     with pytest.raises(PermissionDenied):
-        board_page(engine, actor=clerk)
+        board_page(ctx=context_for(engine, clerk, clock))
     assert stage_of(engine, case_id).stage == Stage.INQUIRED.value
 
 
@@ -385,20 +390,23 @@ def test_assign_suggests_the_lightest_caseload_first(
     make_staff(engine, clock, "jing1", Role.HANDLER, name="丁法官", team=Team.INTENSIVE, title=Title.JUDGE)
     first, second = inquired(engine, clock, clerk), inquired(engine, clock, clerk)
     for case_id in (first, second):
-        accept(engine, case_id, actor=director, clock=clock, calendar=CALENDAR)
-    assert [h.login for h in handler_options(engine, Team.FAST)] == ["kuai1", "kuai2"]  # equal load: by login
-    assign(engine, first, busy.id, actor=director, clock=clock)
-    options = handler_options(engine, Team.FAST)
+        accept(case_id, ctx=context_for(engine, director, clock))
+    assert [h.login for h in handler_options(Team.FAST, ctx=context_for(engine, director, clock))] == [
+        "kuai1",
+        "kuai2",
+    ]  # equal load: by login
+    assign(first, busy.id, ctx=context_for(engine, director, clock))
+    options = handler_options(Team.FAST, ctx=context_for(engine, director, clock))
     assert [(h.login, h.open_cases) for h in options] == [("kuai2", 0), ("kuai1", 1)]
     case = stage_of(engine, first)
     assert (case.stage, case.handler_id, case.team) == (Stage.ASSIGNED.value, busy.id, Team.FAST.value)
     assert open_steps(engine, first) == set()
-    jing = handler_options(engine, Team.INTENSIVE)[0]
+    jing = handler_options(Team.INTENSIVE, ctx=context_for(engine, director, clock))[0]
     with pytest.raises(FieldError):  # not in the case's team
-        assign(engine, second, jing.staff_id, actor=director, clock=clock)
+        assign(second, jing.staff_id, ctx=context_for(engine, director, clock))
     with pytest.raises(PermissionDenied):
-        assign(engine, second, light.id, actor=clerk, clock=clock)
-    assign(engine, second, light.id, actor=director, clock=clock)
+        assign(second, light.id, ctx=context_for(engine, clerk, clock))
+    assign(second, light.id, ctx=context_for(engine, director, clock))
     with read_session(engine) as session:
         decision = session.exec(select(TriageDecision).where(TriageDecision.case_id == second)).one()
     assert (decision.handler_id, decision.assigned_by_id) == (light.id, director.id)
@@ -408,4 +416,24 @@ def test_assign_before_triage_is_refused(engine: Engine, clock: FixedClock, cler
     handler = make_staff(engine, clock, "kuai1", Role.HANDLER, team=Team.FAST, title=Title.JUDGE)
     case_id = inquired(engine, clock, clerk)
     with pytest.raises(DomainError):
-        assign(engine, case_id, handler.id, actor=director, clock=clock)
+        assign(case_id, handler.id, ctx=context_for(engine, director, clock))
+
+
+# -- who may do what: the table the board asks and the writes enforce ------------------------------------------------
+
+
+def test_allowed_actions_per_post_and_view(clerk: Actor, director: Actor, chief: Actor) -> None:
+    ruling = {TriageAction.ACCEPT, TriageAction.OVERRIDE, TriageAction.ESCALATE, TriageAction.SET_FLAGS}
+    assert allowed_actions(director, Stage.INQUIRED) == {TriageAction.VIEW, *ruling}
+    assert allowed_actions(director, Stage.ESCALATED) == {TriageAction.VIEW}
+    assert allowed_actions(director, Stage.TRIAGED) == {TriageAction.VIEW, TriageAction.ASSIGN}
+    assert allowed_actions(chief, Stage.INQUIRED) == {TriageAction.VIEW}
+    assert allowed_actions(chief, Stage.ESCALATED) == {TriageAction.VIEW, TriageAction.DESIGNATE}
+    assert allowed_actions(chief, Stage.TRIAGED) == {TriageAction.VIEW, TriageAction.ASSIGN}
+    assert allowed_actions(clerk, Stage.INQUIRED) == frozenset()
+    assert allowed_actions(director, Stage.ASSIGNED) == frozenset()  # not a view of the board
+
+
+def test_handler_options_are_for_who_may_assign(engine: Engine, clock: FixedClock, clerk: Actor) -> None:
+    with pytest.raises(PermissionDenied):
+        handler_options(Team.FAST, ctx=context_for(engine, clerk, clock))

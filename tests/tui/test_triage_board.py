@@ -21,13 +21,9 @@ from zhihui_tui.domain.triage import Track
 from zhihui_tui.runtime import Runtime
 from zhihui_tui.tui.app import ZhihuiApp
 from zhihui_tui.tui.screens.home import HomeScreen
-from zhihui_tui.tui.screens.triage_board import (
-    FlagsDialog,
-    HandlerPicker,
-    RulingForm,
-    TriageBoardScreen,
-    assigned_text,
-)
+from zhihui_tui.tui.screens.triage_board.common import assigned_text
+from zhihui_tui.tui.screens.triage_board.dialogs import FlagsDialog, HandlerPicker, RulingForm
+from zhihui_tui.tui.screens.triage_board.screen import TriageBoardScreen
 
 __all__ = ["post_runtime", "post_template"]  # fixtures shared with the inquiry screen's tests
 SnapCompare = Callable[..., bool]
@@ -365,3 +361,32 @@ def test_help_prints_the_flags_key_as_typed() -> None:
     from zhihui_tui.tui.screens.help import key_name
 
     assert [key_name(k) for k in ("f", "f5", "ctrl+s")] == ["f", "F5", "Ctrl+S"]  # f is a letter, F5 a function key
+
+
+def test_a_refused_ruling_puts_the_row_back_and_the_next_one_is_written(post_runtime: Runtime) -> None:
+    """The writer answers each ruling in turn: a refusal (the facts changed on another terminal since the board
+    was read) shows the service's words and restores that row; the ruling queued after it is still written."""
+    from zhihui_tui.services.accounts import actor_for
+    from zhihui_tui.services.triage import set_flags
+
+    app = ZhihuiApp(post_runtime)
+    notes: list[str] = []
+    app.notify = lambda message, **_: notes.append(message)  # type: ignore[method-assign]
+
+    async def scenario(pilot: Pilot) -> None:
+        await open_post(DIRECTOR, "f5")(pilot)
+        screen = app.screen
+        assert isinstance(screen, TriageBoardScreen)
+        engine = post_runtime.engine
+        ctx = post_runtime.context(actor_for(engine, DIRECTOR))
+        set_flags(screen.order[0], {"coercive_measures"}, expected_version=None, ctx=ctx)  # 张海军: now 精执
+        await pilot.press("a", "a")  # 张海军 (read as 快执), then 陈志强
+        await settle(pilot)
+        assert [r[5] for r in rows(app, "#board")[:2]] == ["快执", "✔ 已采纳 精执"]
+        assert screen.writing is None and not screen.queued
+
+    drive(app, scenario)
+    assert any("系统建议已变为“精执”" in note for note in notes), notes
+    cases = cases_by_respondent(post_runtime.database_url)
+    assert cases["张海军"][0] == Stage.INQUIRED.value
+    assert cases["陈志强"][:2] == (Stage.TRIAGED.value, "intensive")

@@ -22,7 +22,8 @@ def propose(
     from zhihui_tui.services.triage import all_proposals
 
     with ready(ctx) as rt:
-        cases = all_proposals(rt.engine, actor=system_actor(rt.engine))
+        service = rt.context(system_actor(rt.engine))  # the batch account, as every command acts
+        cases = all_proposals(ctx=service)
     if as_json:
         print_json(
             [

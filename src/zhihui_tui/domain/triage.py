@@ -25,6 +25,8 @@ MAX_FAST_RESPONDENTS = 5
 
 
 class Track(StrEnum):
+    """The team a case goes to (快执, 精执), or to the bureau chief to designate one (局长指定)."""
+
     FAST = "快执"
     INTENSIVE = "精执"
     ESCALATE = "局长指定"
@@ -70,6 +72,7 @@ def check_flags(flags: Iterable[str]) -> frozenset[str]:
 
 
 def flags_of(facts: TriageFacts) -> frozenset[str]:
+    """The names of the 分流事实 set on ``facts`` (the ticks a screen shows)."""
     return frozenset(name for name in FLAG_LABELS if getattr(facts, name))
 
 
@@ -87,6 +90,8 @@ def flag_text(flags: Iterable[str]) -> str:
 
 @dataclass(frozen=True)
 class Proposal:
+    """The system's proposal for a case: the track, the reasons the director reads, the rules excluding 快执."""
+
     track: Track
     reasons: tuple[str, ...]
     blocking: tuple[str, ...] = field(default=())  # the rules that exclude the fast team
