@@ -1,6 +1,6 @@
 """The case import's rows, planned before any lock (issue 12): what ``register_case`` would write for each
 parsed row — case, party links, basis, stage history, running deadline, search keys — decided without the
-database. Ids, drawn case numbers and existing parties are filled in later (``case_import_write``)."""
+database. Ids, drawn case numbers and existing parties are filled in later (``case_write``)."""
 
 from __future__ import annotations
 
