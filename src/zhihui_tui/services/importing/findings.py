@@ -36,7 +36,8 @@ from zhihui_tui.services.importing.table import (
     read_header,
     text_at,
 )
-from zhihui_tui.services.inquiry import FindingInput, ValidFinding, ensure_inquiry, new_finding, validate_finding
+from zhihui_tui.services.inquiry.findings import FindingInput, ValidFinding, new_finding, validate_finding
+from zhihui_tui.services.inquiry.writes import ensure_inquiry
 from zhihui_tui.services.uow import unit_of_work
 
 IMPORT_ACTION = "导入查控结果"

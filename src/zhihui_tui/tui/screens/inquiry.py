@@ -162,11 +162,9 @@ class InquiryScreen(SignedInScreen):
     def load_queue(self) -> None:
         from zhihui_tui.services.inquiry import inquiry_queue, today_pending
 
-        runtime, actor = self.shell.runtime, self.shell.actor
-        assert actor is not None
         read = today_pending if self.today_only else inquiry_queue
         try:
-            rows = read(runtime.engine, actor=actor, today=runtime.clock.now().date())
+            rows = read(ctx=self.shell.service_context())
         except Exception as error:  # shown on screen; r retries
             self.post_message(self.Failed(f"读取失败：{error}（按 r 重试）"))
         else:
@@ -307,7 +305,7 @@ class FeedbackScreen(Screen[None]):
         shell = self._shell()
         assert shell.actor is not None
         try:
-            table = feedback_table(shell.runtime.engine, self.case_id, actor=shell.actor)
+            table = feedback_table(self.case_id, ctx=shell.service_context())
         except Exception as error:
             self.post_message(self.Done(f"读取失败：{error}", error=True))
         else:
@@ -385,15 +383,13 @@ class FeedbackScreen(Screen[None]):
         from zhihui_tui.services.inquiry import add_finding, update_finding
 
         shell = self._shell()
-        engine, clock = shell.runtime.engine, shell.runtime.clock
+        ctx = shell.service_context()
         try:
             if editing is None:
-                add_finding(engine, self.case_id, row, actor=shell.actor, clock=clock)
+                add_finding(self.case_id, row, ctx=ctx)
                 text = "已添加一行"
             else:
-                update_finding(
-                    engine, editing.id, row, expected_version=editing.version, actor=shell.actor, clock=clock
-                )
+                update_finding(editing.id, row, expected_version=editing.version, ctx=ctx)
                 text = "已修改"
         except Exception as error:
             self.post_message(self.Done(_reason(error), error=True))
@@ -412,13 +408,7 @@ class FeedbackScreen(Screen[None]):
 
         shell = self._shell()
         try:
-            remove_finding(
-                shell.runtime.engine,
-                finding.id,
-                expected_version=finding.version,
-                actor=shell.actor,
-                clock=shell.runtime.clock,
-            )
+            remove_finding(finding.id, expected_version=finding.version, ctx=shell.service_context())
         except Exception as error:
             self.post_message(self.Done(_reason(error), error=True))
         else:
@@ -441,14 +431,7 @@ class FeedbackScreen(Screen[None]):
         assert self.table is not None
         version = self.table.flags_version  # the flags as this screen read them: a newer save is not overwritten
         try:
-            set_triage_flags(
-                shell.runtime.engine,
-                self.case_id,
-                flags,
-                expected_version=version,
-                actor=shell.actor,
-                clock=shell.runtime.clock,
-            )
+            set_triage_flags(self.case_id, flags, expected_version=version, ctx=shell.service_context())
         except Exception as error:
             self.post_message(self.Done(_reason(error), error=True))
         else:
@@ -466,11 +449,8 @@ class FeedbackScreen(Screen[None]):
         from zhihui_tui.services.inquiry import submit_feedback
 
         shell = self._shell()
-        runtime = shell.runtime
         try:
-            submit_feedback(
-                runtime.engine, self.case_id, actor=shell.actor, clock=runtime.clock, calendar=runtime.calendar
-            )
+            submit_feedback(self.case_id, ctx=shell.service_context())
         except Exception as error:
             self.post_message(self.Done(_reason(error), error=True))
         else:
