@@ -272,3 +272,15 @@ def test_triage_flags_saved_over_a_newer_save_are_refused_with_who_saved(
         set_triage_flags(case_id, set(), expected_version=5, ctx=context_for(engine, clerk, clock))
     set_triage_flags(case_id, {"major", "coercive_measures"}, expected_version=1, ctx=context_for(engine, clerk, clock))
     assert feedback_table(case_id, ctx=context_for(engine, clerk, clock)).flags == {"major", "coercive_measures"}
+
+
+def test_allowed_actions_follow_the_posts_and_the_stage(clerk: Actor, director: Actor) -> None:
+    """The screen asks the service which keys to offer: the clerk records, the director reads and marks facts."""
+    from zhihui_tui.services.inquiry import InquiryAction, allowed_actions
+
+    everything = set(InquiryAction)
+    assert allowed_actions(clerk) == everything
+    assert allowed_actions(director) == {InquiryAction.VIEW, InquiryAction.FLAG}
+    assert allowed_actions(clerk, Stage.INQUIRED) == {InquiryAction.VIEW, InquiryAction.FLAG}  # submitted
+    assert allowed_actions(clerk, Stage.TRIAGED) == {InquiryAction.VIEW}
+    assert InquiryAction.RECORD.posts == "网络查控组"
