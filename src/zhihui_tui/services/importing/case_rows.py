@@ -49,6 +49,7 @@ class RowParser:
         self.calendar = calendar
 
     def parse(self, line: int, cells: list[Cell]) -> tuple[ParsedRow | None, list[RowError]]:
+        """The row as a case, or None and every problem found in it."""
         row = Row(line, cells, self.header.positions)
         category = row.attempt(parse_category, row.text("类别"))
         stage = row.attempt(parse_stage, row.text("状态"))
