@@ -33,12 +33,14 @@ from zhihui_tui.db.migrate import upgrade
 from zhihui_tui.domain.clock import FixedClock
 from zhihui_tui.domain.reception import VisitInput, VisitPurpose
 from zhihui_tui.domain.roles import Role
-from zhihui_tui.services import case_import_write, importing
 from zhihui_tui.services.accounts import NewStaff, actor_for, add_staff, system_actor
 from zhihui_tui.services.calendar_data import load_calendar
+from zhihui_tui.services.context import ServiceContext
 from zhihui_tui.services.demo import _Parties
-from zhihui_tui.services.importing import COLUMNS, import_cases
+from zhihui_tui.services.importing import case_write, cases
+from zhihui_tui.services.importing.cases import COLUMNS, import_cases
 from zhihui_tui.services.reception import register_visit
+from zhihui_tui.settings import CourtSettings
 
 COURT = "内2221"
 NOW = datetime(2026, 11, 27, 9, 30)
@@ -146,7 +148,7 @@ def clerk_loop(url: str, started: Any, stop: Any, queue: Any) -> None:
 def timed_import(engine: Engine, path: Path) -> dict[str, float]:
     """Run the import, timing its write (``write_cases``) and the part under the lock (``_locked_write``)."""
     spans: dict[str, float] = {}
-    original, locked = importing.write_cases, case_import_write._locked_write
+    original, locked = cases.write_cases, case_write._locked_write
 
     def hold(*args: Any, **kwargs: Any) -> bool:
         began = time.perf_counter()
@@ -164,22 +166,22 @@ def timed_import(engine: Engine, path: Path) -> dict[str, float]:
         finally:
             spans["write"] = time.perf_counter() - began
 
-    importing.write_cases = write  # type: ignore[assignment]
-    case_import_write._locked_write = hold  # type: ignore[assignment]
+    cases.write_cases = write  # type: ignore[assignment]
+    case_write._locked_write = hold  # type: ignore[assignment]
     try:
         began = time.perf_counter()
-        result = import_cases(
-            engine,
-            path,
-            actor=system_actor(engine),
+        ctx = ServiceContext(
+            engine=engine,
             clock=FixedClock(NOW),
             calendar=load_calendar(None),
-            court_code=COURT,
+            actor=system_actor(engine),
+            court=CourtSettings(court_code=COURT),
         )
+        result = import_cases(path, ctx=ctx)
         spans["total"] = time.perf_counter() - began
     finally:
-        importing.write_cases = original  # type: ignore[assignment]
-        case_import_write._locked_write = locked  # type: ignore[assignment]
+        cases.write_cases = original  # type: ignore[assignment]
+        case_write._locked_write = locked  # type: ignore[assignment]
     assert result.ok, result.errors[:5]
     spans["imported"] = result.imported
     spans["validate"] = spans["total"] - spans["write"]

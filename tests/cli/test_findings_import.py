@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from sqlmodel import select
 from typer.testing import CliRunner
 
-from tests.conftest import FIXED_NOW
+from tests.conftest import FIXED_NOW, context_for
 from tests.services.test_inquiry import PERSON_B, PERSON_C, served_case
 from zhihui_tui.cli.app import app
 from zhihui_tui.db.engine import make_engine, read_session
@@ -158,7 +158,7 @@ def test_files_that_are_not_tables_are_refused(court: tuple[str, list[str]], tmp
 def test_import_findings_on_each_database(engine: Engine, tmp_path: Path) -> None:
     """The same import through the service on SQLite and PostgreSQL."""
     from zhihui_tui.services.accounts import system_actor
-    from zhihui_tui.services.findings_import import import_findings
+    from zhihui_tui.services.importing.findings import import_findings
 
     clock = FixedClock(FIXED_NOW)
     case_id = served_case(engine, clock)
@@ -166,8 +166,8 @@ def test_import_findings_on_each_database(engine: Engine, tmp_path: Path) -> Non
         number = session.get(Case, case_id).case_number  # type: ignore[union-attr]
     assert number
     path = write_csv(tmp_path / "f.csv", [[number, "李四", PERSON_B, "存款", "农行", "10", "", "是", ""]])
-    result = import_findings(engine, path, actor=system_actor(engine), clock=clock)
+    result = import_findings(path, ctx=context_for(engine, system_actor(engine), clock))
     assert (result.imported, result.errors) == (1, ())
     bad = write_csv(tmp_path / "b.csv", [[number, "王五", PERSON_C, "存款", "农行", "10", "", "是", ""]])
-    result = import_findings(engine, bad, actor=system_actor(engine), clock=clock)
+    result = import_findings(bad, ctx=context_for(engine, system_actor(engine), clock))
     assert result.imported == 0 and result.errors[0].line == 2

@@ -24,19 +24,20 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine
 from sqlmodel import col, func, select
 
-from tests.services.test_importing import COURT, LI, ZHANG
+from tests.conftest import context_for
+from tests.services.test_importing import LI, ZHANG
 from tests.services.test_inquiry import PERSON_B, served_case
 from zhihui_tui.db.engine import read_session
 from zhihui_tui.db.models import AssetFinding, Case
 from zhihui_tui.domain.clock import FixedClock
 from zhihui_tui.domain.errors import DomainError, FieldError
 from zhihui_tui.domain.money import parse_yuan
-from zhihui_tui.services.calendar_data import load_calendar
 from zhihui_tui.services.context import Actor
-from zhihui_tui.services.findings_import import COLUMNS as FINDING_COLUMNS
-from zhihui_tui.services.findings_import import import_findings
-from zhihui_tui.services.importing import COLUMNS as CASE_COLUMNS
-from zhihui_tui.services.importing import ImportFileError, import_cases
+from zhihui_tui.services.importing.cases import COLUMNS as CASE_COLUMNS
+from zhihui_tui.services.importing.cases import import_cases
+from zhihui_tui.services.importing.findings import COLUMNS as FINDING_COLUMNS
+from zhihui_tui.services.importing.findings import import_findings
+from zhihui_tui.services.importing.table import ImportFileError
 
 CASE_ROW: dict[str, Any] = {
     "收案日期": "2026-11-20", "类别": "申请执行", "申请执行人": "张三", "申请执行人证件号": ZHANG,
@@ -175,10 +176,10 @@ def attempt(run: Any) -> Any:
 
 @pytest.fixture
 def import_file(engine: Engine, clock: FixedClock, system: Actor) -> Any:
-    calendar = load_calendar(None)
+    ctx = context_for(engine, system, clock)
 
     def _run(path: Path) -> Any:
-        return import_cases(engine, path, actor=system, clock=clock, calendar=calendar, court_code=COURT)
+        return import_cases(path, ctx=ctx)
 
     return _run
 
@@ -225,7 +226,7 @@ def findings_property(
     before = count(engine, AssetFinding)
     with TemporaryDirectory() as folder:
         path = writer(Path(folder) / f"findings{suffix}", FINDING_COLUMNS, rows)
-        outcome = attempt(lambda: import_findings(engine, path, actor=system, clock=clock))
+        outcome = attempt(lambda: import_findings(path, ctx=context_for(engine, system, clock)))
     check_outcome(engine, AssetFinding, before, rows, outcome)
 
 
@@ -254,7 +255,7 @@ def test_float_cell_off_the_fen_is_refused_with_its_value(
     assert [(e.line, e.field) for e in result.errors] == [(2, "执行标的")]
     assert result.errors[0].reason.startswith("金额 0.30000000000000004 不是精确到分的数值")
     path = write_xlsx(tmp_path / "f.xlsx", FINDING_COLUMNS, [FINDING_ROW | {"案号": served, "金额": summed}])
-    found = import_findings(engine, path, actor=system, clock=clock)
+    found = import_findings(path, ctx=context_for(engine, system, clock))
     assert [(e.line, e.field) for e in found.errors] == [(2, "金额")]
     assert found.errors[0].reason.startswith("金额 0.30000000000000004 不是精确到分的数值")
     assert count(engine, Case) == 1 and count(engine, AssetFinding) == 0  # only the served case

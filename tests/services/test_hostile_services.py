@@ -404,7 +404,7 @@ def inquiry(engine: Engine, clock: FixedClock) -> Inquiry:
     clerk = make_staff(engine, clock, "chakong", Role.NETWORK_INQUIRY, name="周查控")
     director = make_staff(engine, clock, "zhuren", Role.DIRECTOR, name="高主任")
     case_id = served_case(engine, clock)
-    party = feedback_table(engine, case_id, actor=clerk).respondents[0].party_id
+    party = feedback_table(case_id, ctx=context_for(engine, clerk, clock)).respondents[0].party_id
     return Inquiry(engine, clock, clerk, director, case_id, party)
 
 
@@ -416,12 +416,12 @@ def _finding(w: Inquiry, _: Any, field: str, value: str) -> int:
             FindingInput(w.party, AssetType.DEPOSIT, "中国农业银行科右前旗支行", "100.00", "", True, ""),
             **{field: value},
         )
-    return add_finding(w.engine, w.case, row, actor=w.clerk, clock=w.clock)
+    return add_finding(w.case, row, ctx=context_for(w.engine, w.clerk, w.clock))
 
 
 def _inquired(w: Inquiry) -> int:
     case_id = served_case(w.engine, w.clock)
-    submit_feedback(w.engine, case_id, actor=w.clerk, clock=w.clock, calendar=CALENDAR)
+    submit_feedback(case_id, ctx=context_for(w.engine, w.clerk, w.clock))
     return case_id
 
 

@@ -46,20 +46,13 @@ def _rows(count: int) -> list[dict[str, str]]:
 
 
 def _import_worker(url: str, path: str, barrier: Any, queue: Any) -> None:
-    from zhihui_tui.services.importing import import_cases
+    from zhihui_tui.services.importing.cases import import_cases
 
     engine = make_engine(url)
     try:
         actor = system_actor(engine)
         barrier.wait(timeout=60)
-        result = import_cases(
-            engine,
-            Path(path),
-            actor=actor,
-            clock=FixedClock(FIXED_NOW),
-            calendar=load_calendar(None),
-            court_code=COURT,
-        )
+        result = import_cases(Path(path), ctx=context_for(engine, actor, FixedClock(FIXED_NOW)))
         queue.put(("ok", result.imported, [str(e) for e in result.errors]))
     except Exception as error:  # reported to the test, which fails on it
         queue.put(("error", 0, [f"{type(error).__name__}: {error}"]))
@@ -111,13 +104,13 @@ def test_the_same_file_imported_twice_at_once_goes_in_once(
 
 
 def _findings_worker(url: str, path: str, barrier: Any, queue: Any) -> None:
-    from zhihui_tui.services.findings_import import import_findings
+    from zhihui_tui.services.importing.findings import import_findings
 
     engine = make_engine(url)
     try:
         actor = system_actor(engine)
         barrier.wait(timeout=60)
-        result = import_findings(engine, Path(path), actor=actor, clock=FixedClock(FIXED_NOW))
+        result = import_findings(Path(path), ctx=context_for(engine, actor, FixedClock(FIXED_NOW)))
         queue.put(("ok", result.imported, [str(e) for e in result.errors] + [f"skipped={result.skipped}"]))
     except Exception as error:
         queue.put(("error", 0, [f"{type(error).__name__}: {error}"]))
@@ -226,21 +219,26 @@ _ID_LESS = {"case_party", "enforcement_basis", "stage_change", "deadline"}  # id
 
 def _register_row_by_row(engine: Engine, path: Path) -> None:
     """The import's old write path: parse with the importer, then ``register_case`` per row in one unit of work."""
-    from zhihui_tui.services import case_import_build, importing
     from zhihui_tui.services.case_numbers import reserve_case_number
     from zhihui_tui.services.cases import register_case
+    from zhihui_tui.services.importing.case_build import IMPORT_ACTION
+    from zhihui_tui.services.importing.case_checks import staff_by_login
+    from zhihui_tui.services.importing.case_fields import COLUMNS, REQUIRED_COLUMNS
+    from zhihui_tui.services.importing.case_rows import RowParser
+    from zhihui_tui.services.importing.cases import parse_rows
+    from zhihui_tui.services.importing.table import open_table, read_header
     from zhihui_tui.services.uow import unit_of_work
 
     clock, calendar = FixedClock(FIXED_NOW), load_calendar(None)
     with read_session(engine) as session:
-        staff = importing._staff_by_login(session)
-    with importing.open_table(path) as rows:
-        header = importing._read_header(rows)
-        parser = importing._RowParser(header, court_code=COURT, now=clock.now(), staff=staff, calendar=calendar)
-        parsed, errors, _count = importing._parse_rows(rows, parser, None)
+        staff = staff_by_login(session)
+    with open_table(path) as rows:
+        header = read_header(rows, COLUMNS, REQUIRED_COLUMNS)
+        parser = RowParser(header, court_code=COURT, now=clock.now(), staff=staff, calendar=calendar)
+        parsed, errors, _count = parse_rows(rows, parser, None)
     assert not errors
     actor = system_actor(engine)
-    with unit_of_work(engine, actor=actor, action=case_import_build.IMPORT_ACTION, clock=clock) as session:
+    with unit_of_work(engine, actor=actor, action=IMPORT_ACTION, clock=clock) as session:
         for item in parsed:
             if item.number is not None:
                 reserve_case_number(session, item.number)
@@ -309,7 +307,7 @@ def test_a_bulk_imported_case_is_what_register_case_writes(engine: Engine, clock
     from tests.services.test_importing import GOOD_ROWS, add_account
     from zhihui_tui.db.migrate import upgrade
     from zhihui_tui.domain.roles import Team, Title
-    from zhihui_tui.services.importing import import_cases
+    from zhihui_tui.services.importing.cases import import_cases
 
     reference = make_engine(f"sqlite:///{tmp_path / 'reference.db'}")
     upgrade(reference)
@@ -319,9 +317,7 @@ def test_a_bulk_imported_case_is_what_register_case_writes(engine: Engine, clock
         add_account(target, clock, "lian1", Role.FILING_REVIEW, "陈淑芬")  # sole filing clerk: owns 立案 steps
     escalated = row(收案日期="2026-11-02", 立案日期="2026-11-03", 执行标的="777.00", 状态="局长指定")
     path = write_csv(tmp_path / "cases.csv", [*GOOD_ROWS, escalated])
-    result = import_cases(
-        engine, path, actor=system_actor(engine), clock=clock, calendar=load_calendar(None), court_code=COURT
-    )
+    result = import_cases(path, ctx=context_for(engine, system_actor(engine), clock))
     assert result.ok and result.imported == len(GOOD_ROWS) + 1, result.errors
     _register_row_by_row(reference, path)
     bulk, per_row = _content(engine), _content(reference)

@@ -8,15 +8,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
+from tests.conftest import context_for
 from tests.services.test_importing import GOOD_ROWS, add_account, write_csv
 from zhihui_tui.db.engine import make_engine, read_session
 from zhihui_tui.db.migrate import upgrade
 from zhihui_tui.domain.clock import FixedClock
 from zhihui_tui.domain.roles import Role, Team, Title
-from zhihui_tui.services import case_import_stage, case_import_write, importing
 from zhihui_tui.services.accounts import system_actor
 from zhihui_tui.services.audit import verify
-from zhihui_tui.services.calendar_data import load_calendar
+from zhihui_tui.services.importing import case_stage as case_import_stage
+from zhihui_tui.services.importing import case_write as case_import_write
+from zhihui_tui.services.importing.cases import ImportResult, import_cases
 
 COURT = "内2221"
 
@@ -30,10 +32,8 @@ def sqlite_engine(tmp_path: Path, clock: FixedClock) -> Engine:
     return engine
 
 
-def _import(engine: Engine, path: Path, clock: FixedClock) -> importing.ImportResult:
-    return importing.import_cases(
-        engine, path, actor=system_actor(engine), clock=clock, calendar=load_calendar(None), court_code=COURT
-    )
+def _import(engine: Engine, path: Path, clock: FixedClock) -> ImportResult:
+    return import_cases(path, ctx=context_for(engine, system_actor(engine), clock))
 
 
 def _scratch(tmp_path: Path) -> list[Path]:

@@ -15,17 +15,18 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
+from tests.conftest import context_for
 from tests.services.test_importing import GOOD_ROWS, LI, ZHAO, add_account, row, write_csv
 from zhihui_tui.db.engine import read_session
 from zhihui_tui.db.models import Case, CaseParty, Deadline, Party, SearchTerm
 from zhihui_tui.domain.clock import FixedClock
 from zhihui_tui.domain.reception import VisitInput, VisitPurpose
 from zhihui_tui.domain.roles import Role, Team, Title
-from zhihui_tui.services import case_import_write
 from zhihui_tui.services.accounts import system_actor
 from zhihui_tui.services.audit import verify
 from zhihui_tui.services.calendar_data import load_calendar
-from zhihui_tui.services.importing import ImportResult, import_cases
+from zhihui_tui.services.importing import case_write as case_import_write
+from zhihui_tui.services.importing.cases import ImportResult, import_cases
 from zhihui_tui.services.reception import register_visit
 
 COURT = "内2221"
@@ -40,9 +41,7 @@ def court(engine: Engine, clock: FixedClock) -> Engine:
 
 
 def _import(engine: Engine, path: Path, clock: FixedClock) -> ImportResult:
-    return import_cases(
-        engine, path, actor=system_actor(engine), clock=clock, calendar=load_calendar(None), court_code=COURT
-    )
+    return import_cases(path, ctx=context_for(engine, system_actor(engine), clock))
 
 
 @pytest.fixture

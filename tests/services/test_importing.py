@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from sqlmodel import col, func, select
 from stdnum.cn import ric, uscc
 
+from tests.conftest import context_for
 from zhihui_tui.db.engine import read_session
 from zhihui_tui.db.models import Case, CaseParty, EnforcementBasis, Party, Staff, StaffRole, StageChange
 from zhihui_tui.domain.clock import FixedClock
@@ -21,10 +22,10 @@ from zhihui_tui.domain.lifecycle import CaseType
 from zhihui_tui.domain.roles import Role, Team, Title
 from zhihui_tui.services.accounts import actor_for, system_actor
 from zhihui_tui.services.audit import verify
-from zhihui_tui.services.calendar_data import load_calendar
 from zhihui_tui.services.case_numbers import allocate_case_number
 from zhihui_tui.services.context import Actor
-from zhihui_tui.services.importing import COLUMNS, ImportFileError, ImportResult, import_cases
+from zhihui_tui.services.importing.cases import COLUMNS, ImportResult, import_cases
+from zhihui_tui.services.importing.table import ImportFileError
 from zhihui_tui.services.uow import unit_of_work
 
 COURT = "内2221"
@@ -108,7 +109,7 @@ def handlers(engine: Engine, clock: FixedClock) -> dict[str, Actor]:
 @pytest.fixture
 def run(engine: Engine, clock: FixedClock, system: Actor, handlers: dict[str, Actor]) -> Callable[[Path], ImportResult]:
     def _run(path: Path) -> ImportResult:
-        return import_cases(engine, path, actor=system, clock=clock, calendar=load_calendar(None), court_code=COURT)
+        return import_cases(path, ctx=context_for(engine, system, clock))
 
     return _run
 
@@ -450,14 +451,7 @@ def test_only_the_batch_account_or_an_administrator_imports(
     from zhihui_tui.services.errors import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        import_cases(
-            engine,
-            write_csv(tmp_path / "cases.csv", [row()]),
-            actor=handlers["lian1"],
-            clock=clock,
-            calendar=load_calendar(None),
-            court_code=COURT,
-        )
+        import_cases(write_csv(tmp_path / "cases.csv", [row()]), ctx=context_for(engine, handlers["lian1"], clock))
 
 
 def _many(count: int) -> list[dict[str, str]]:

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from tests.conftest import make_staff
+from tests.conftest import FIXED_NOW, context_for, make_staff
 from zhihui_tui.db.engine import read_session
 from zhihui_tui.db.models import AssetFinding, AuditRecord, Case, Deadline, NetworkInquiry, StageChange, TriageFlags
 from zhihui_tui.domain.clock import FixedClock
@@ -96,7 +96,7 @@ def director(engine: Engine, clock: FixedClock) -> Actor:
 
 
 def respondent_id(engine: Engine, case_id: int, clerk: Actor, index: int = 0) -> int:
-    return feedback_table(engine, case_id, actor=clerk).respondents[index].party_id
+    return feedback_table(case_id, ctx=context_for(engine, clerk, FixedClock(FIXED_NOW))).respondents[index].party_id
 
 
 def deposit(party_id: int, amount: str = "50000.00", frozen: bool = True) -> FindingInput:
@@ -143,7 +143,7 @@ def test_good_rows_are_normalised() -> None:
 def test_queue_lists_served_cases_with_the_two_day_deadline(engine: Engine, clock: FixedClock, clerk: Actor) -> None:
     case_id = served_case(engine, clock)
     served_case(engine, clock, stage=Stage.FILED)  # not yet at the post
-    rows = inquiry_queue(engine, actor=clerk, today=clock.now().date())
+    rows = inquiry_queue(ctx=context_for(engine, clerk, clock))
     assert [r.case_id for r in rows] == [case_id]
     assert rows[0].due == date(2026, 11, 27) and rows[0].state is DeadlineState.DUE_TODAY
     assert rows[0].respondents == "李四" and not rows[0].started
@@ -152,21 +152,21 @@ def test_queue_lists_served_cases_with_the_two_day_deadline(engine: Engine, cloc
 def test_add_edit_remove_and_submit_moves_the_case_to_triage(engine: Engine, clock: FixedClock, clerk: Actor) -> None:
     case_id = served_case(engine, clock)
     party = respondent_id(engine, case_id, clerk)
-    first = add_finding(engine, case_id, deposit(party), actor=clerk, clock=clock)
-    car = add_finding(engine, case_id, FindingInput(party, "车辆", "", "80000", "1"), actor=clerk, clock=clock)
-    table = feedback_table(engine, case_id, actor=clerk)
+    first = add_finding(case_id, deposit(party), ctx=context_for(engine, clerk, clock))
+    car = add_finding(case_id, FindingInput(party, "车辆", "", "80000", "1"), ctx=context_for(engine, clerk, clock))
+    table = feedback_table(case_id, ctx=context_for(engine, clerk, clock))
     assert [f.asset_type for f in table.findings] == [AssetType.DEPOSIT, AssetType.VEHICLE]
     assert table.started_at == clock.now()  # entering the first row starts the inquiry
     version = table.findings[0].version
-    update_finding(engine, first, deposit(party, "60000"), expected_version=version, actor=clerk, clock=clock)
+    update_finding(first, deposit(party, "60000"), expected_version=version, ctx=context_for(engine, clerk, clock))
     with pytest.raises(ConcurrentEdit):
-        update_finding(engine, first, deposit(party, "70000"), expected_version=version, actor=clerk, clock=clock)
-    remove_finding(engine, car, expected_version=table.findings[1].version, actor=clerk, clock=clock)
-    table = feedback_table(engine, case_id, actor=clerk)
+        update_finding(first, deposit(party, "70000"), expected_version=version, ctx=context_for(engine, clerk, clock))
+    remove_finding(car, expected_version=table.findings[1].version, ctx=context_for(engine, clerk, clock))
+    table = feedback_table(case_id, ctx=context_for(engine, clerk, clock))
     assert [(f.asset_type, f.amount_fen) for f in table.findings] == [(AssetType.DEPOSIT, 6_000_000)]
 
     clock.advance(hours=1)
-    submit_feedback(engine, case_id, actor=clerk, clock=clock, calendar=CALENDAR)
+    submit_feedback(case_id, ctx=context_for(engine, clerk, clock))
     with read_session(engine) as session:
         case = session.get(Case, case_id)
         assert case is not None and case.stage == Stage.INQUIRED.value
@@ -183,9 +183,9 @@ def test_add_edit_remove_and_submit_moves_the_case_to_triage(engine: Engine, clo
     assert "提交查控结果反馈信息表" in audited
     # the table is closed once submitted
     with pytest.raises(DomainError):
-        add_finding(engine, case_id, deposit(party), actor=clerk, clock=clock)
+        add_finding(case_id, deposit(party), ctx=context_for(engine, clerk, clock))
     with pytest.raises(DomainError):
-        submit_feedback(engine, case_id, actor=clerk, clock=clock, calendar=CALENDAR)
+        submit_feedback(case_id, ctx=context_for(engine, clerk, clock))
 
 
 def test_finding_for_a_respondent_not_on_the_case_is_refused(engine: Engine, clock: FixedClock, clerk: Actor) -> None:
@@ -201,7 +201,7 @@ def test_finding_for_a_respondent_not_on_the_case_is_refused(engine: Engine, clo
         ).one()
     for party in (stranger, applicant_party, 999_999):
         with pytest.raises(FieldError) as refused:
-            add_finding(engine, case_id, deposit(party), actor=clerk, clock=clock)
+            add_finding(case_id, deposit(party), ctx=context_for(engine, clerk, clock))
         assert refused.value.field == "被执行人"
     with read_session(engine) as session:
         assert session.exec(select(AssetFinding)).all() == []
@@ -212,7 +212,7 @@ def test_bad_amount_saves_nothing(engine: Engine, clock: FixedClock, clerk: Acto
     case_id = served_case(engine, clock)
     party = respondent_id(engine, case_id, clerk)
     with pytest.raises(FieldError):
-        add_finding(engine, case_id, deposit(party, "-5"), actor=clerk, clock=clock)
+        add_finding(case_id, deposit(party, "-5"), ctx=context_for(engine, clerk, clock))
     with read_session(engine) as session:
         assert session.exec(select(AssetFinding)).all() == []
 
@@ -224,33 +224,34 @@ def test_only_the_inquiry_post_writes_the_table(
     party = respondent_id(engine, case_id, clerk)
     handler = make_staff(engine, clock, "ban1", Role.HANDLER)
     with pytest.raises(PermissionDenied):
-        add_finding(engine, case_id, deposit(party), actor=director, clock=clock)
+        add_finding(case_id, deposit(party), ctx=context_for(engine, director, clock))
     with pytest.raises(PermissionDenied):
-        submit_feedback(engine, case_id, actor=director, clock=clock, calendar=CALENDAR)
+        submit_feedback(case_id, ctx=context_for(engine, director, clock))
     with pytest.raises(PermissionDenied):
-        inquiry_queue(engine, actor=handler, today=clock.now().date())
+        inquiry_queue(ctx=context_for(engine, handler, clock))
 
 
 def test_today_view_clears_when_the_days_work_is_done(engine: Engine, clock: FixedClock, clerk: Actor) -> None:
     due_today = served_case(engine, clock)  # filed Wed 11-25 → due Fri 11-27
     served_case(engine, clock, filed=datetime(2026, 11, 27, 8))  # due next week: not today's work
-    today = clock.now().date()
-    assert [r.case_id for r in today_pending(engine, actor=clerk, today=today)] == [due_today]
-    start_inquiry(engine, due_today, actor=clerk, clock=clock)
-    assert [r.case_id for r in today_pending(engine, actor=clerk, today=today)] == [due_today]  # started, not sent
-    submit_feedback(engine, due_today, actor=clerk, clock=clock, calendar=CALENDAR)
-    assert today_pending(engine, actor=clerk, today=today) == []
+    assert [r.case_id for r in today_pending(ctx=context_for(engine, clerk, clock))] == [due_today]
+    start_inquiry(due_today, ctx=context_for(engine, clerk, clock))
+    assert [r.case_id for r in today_pending(ctx=context_for(engine, clerk, clock))] == [due_today]  # started, not sent
+    submit_feedback(due_today, ctx=context_for(engine, clerk, clock))
+    assert today_pending(ctx=context_for(engine, clerk, clock)) == []
 
 
 def test_triage_flags_are_recorded(engine: Engine, clock: FixedClock, clerk: Actor) -> None:
     case_id = served_case(engine, clock)
-    set_triage_flags(engine, case_id, {"coercive_measures", "major"}, expected_version=None, actor=clerk, clock=clock)
-    set_triage_flags(engine, case_id, {"coercive_measures"}, expected_version=1, actor=clerk, clock=clock)
+    set_triage_flags(
+        case_id, {"coercive_measures", "major"}, expected_version=None, ctx=context_for(engine, clerk, clock)
+    )
+    set_triage_flags(case_id, {"coercive_measures"}, expected_version=1, ctx=context_for(engine, clerk, clock))
     with read_session(engine) as session:
         flags = session.get(TriageFlags, case_id)
     assert flags is not None and flags.coercive_measures and not flags.major
     with pytest.raises(FieldError):
-        set_triage_flags(engine, case_id, {"nonsense"}, expected_version=2, actor=clerk, clock=clock)
+        set_triage_flags(case_id, {"nonsense"}, expected_version=2, ctx=context_for(engine, clerk, clock))
 
 
 def test_triage_flags_saved_over_a_newer_save_are_refused_with_who_saved(
@@ -259,15 +260,27 @@ def test_triage_flags_saved_over_a_newer_save_are_refused_with_who_saved(
     """The director ticks 重大 after the clerk opened the table: the clerk's save must not clear it."""
     director = make_staff(engine, clock, "zhuren", Role.DIRECTOR, name="包主任")
     case_id = served_case(engine, clock)
-    seen = feedback_table(engine, case_id, actor=clerk).flags_version
+    seen = feedback_table(case_id, ctx=context_for(engine, clerk, clock)).flags_version
     assert seen is None
-    set_triage_flags(engine, case_id, {"major"}, expected_version=None, actor=director, clock=clock)
+    set_triage_flags(case_id, {"major"}, expected_version=None, ctx=context_for(engine, director, clock))
     with pytest.raises(ConcurrentEdit) as refused:
-        set_triage_flags(engine, case_id, {"coercive_measures"}, expected_version=seen, actor=clerk, clock=clock)
+        set_triage_flags(case_id, {"coercive_measures"}, expected_version=seen, ctx=context_for(engine, clerk, clock))
     assert re.search(r"已被 zhuren 于 \d\d:\d\d:\d\d（标注分流事实）修改", refused.value.message)
-    table = feedback_table(engine, case_id, actor=clerk)
+    table = feedback_table(case_id, ctx=context_for(engine, clerk, clock))
     assert (table.flags, table.flags_version) == ({"major"}, 1)  # nothing overwritten
     with pytest.raises(ConcurrentEdit):  # a version from the future is stale too
-        set_triage_flags(engine, case_id, set(), expected_version=5, actor=clerk, clock=clock)
-    set_triage_flags(engine, case_id, {"major", "coercive_measures"}, expected_version=1, actor=clerk, clock=clock)
-    assert feedback_table(engine, case_id, actor=clerk).flags == {"major", "coercive_measures"}
+        set_triage_flags(case_id, set(), expected_version=5, ctx=context_for(engine, clerk, clock))
+    set_triage_flags(case_id, {"major", "coercive_measures"}, expected_version=1, ctx=context_for(engine, clerk, clock))
+    assert feedback_table(case_id, ctx=context_for(engine, clerk, clock)).flags == {"major", "coercive_measures"}
+
+
+def test_allowed_actions_follow_the_posts_and_the_stage(clerk: Actor, director: Actor) -> None:
+    """The screen asks the service which keys to offer: the clerk records, the director reads and marks facts."""
+    from zhihui_tui.services.inquiry import InquiryAction, allowed_actions
+
+    everything = set(InquiryAction)
+    assert allowed_actions(clerk) == everything
+    assert allowed_actions(director) == {InquiryAction.VIEW, InquiryAction.FLAG}
+    assert allowed_actions(clerk, Stage.INQUIRED) == {InquiryAction.VIEW, InquiryAction.FLAG}  # submitted
+    assert allowed_actions(clerk, Stage.TRIAGED) == {InquiryAction.VIEW}
+    assert InquiryAction.RECORD.posts == "网络查控组"

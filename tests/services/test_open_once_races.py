@@ -130,15 +130,15 @@ def _propose(engine: Engine, case_id: int, actor: Actor, clock: FixedClock) -> N
 
 def _add_finding(engine: Engine, case_id: int, party_id: int, actor: Actor, clock: FixedClock) -> None:
     row = inquiry.FindingInput(party_id=party_id, asset_type="存款", institution="农行", amount="100.00")
-    inquiry.add_finding(engine, case_id, row, actor=actor, clock=clock)
+    inquiry.add_finding(case_id, row, ctx=context_for(engine, actor, clock))
 
 
 def _start(engine: Engine, case_id: int, actor: Actor, clock: FixedClock) -> None:
-    inquiry.start_inquiry(engine, case_id, actor=actor, clock=clock)
+    inquiry.start_inquiry(case_id, ctx=context_for(engine, actor, clock))
 
 
 def _inquiry_flags(engine: Engine, case_id: int, actor: Actor, clock: FixedClock) -> None:
-    inquiry.set_triage_flags(engine, case_id, {"major"}, expected_version=None, actor=actor, clock=clock)
+    inquiry.set_triage_flags(case_id, {"major"}, expected_version=None, ctx=context_for(engine, actor, clock))
 
 
 def _board_flags(engine: Engine, case_id: int, actor: Actor, clock: FixedClock) -> None:
@@ -150,7 +150,7 @@ def _accept(engine: Engine, case_id: int, actor: Actor, clock: FixedClock) -> No
 
 
 def _submit(engine: Engine, case_id: int, actor: Actor, clock: FixedClock, calendar: WorkCalendar) -> None:
-    inquiry.submit_feedback(engine, case_id, actor=actor, clock=clock, calendar=calendar)
+    inquiry.submit_feedback(case_id, ctx=context_for(engine, actor, clock))
 
 
 def _register_search(engine: Engine, raw: Any, actor: Actor, clock: FixedClock) -> None:
@@ -423,8 +423,8 @@ def test_lost_race_names_the_last_writer_of_that_record_not_of_its_table(engine:
     _add_finding(engine, case_id, party, b, clock)
     first, second = sorted(_ids(engine, case_id))
     edit = inquiry.FindingInput(party_id=party, asset_type="存款", institution="建行", amount="5.00")
-    inquiry.update_finding(engine, first, edit, expected_version=1, actor=a, clock=clock)
-    inquiry.update_finding(engine, second, edit, expected_version=1, actor=b, clock=clock)
+    inquiry.update_finding(first, edit, expected_version=1, ctx=context_for(engine, a, clock))
+    inquiry.update_finding(second, edit, expected_version=1, ctx=context_for(engine, b, clock))
     with pytest.raises(ConcurrentEdit) as lost, unit_of_work(engine, actor=b, action="测试", clock=clock) as session:
         finding = session.get(AssetFinding, first)
         assert finding is not None

@@ -59,10 +59,10 @@ def chief(engine: Engine, clock: FixedClock) -> Actor:
 def inquired(engine: Engine, clock: FixedClock, clerk: Actor, *findings: FindingInput, **case: object) -> int:
     """A case through the inquiry post: its findings entered (party_id 0 = the first respondent) and submitted."""
     case_id = served_case(engine, clock, **case)  # type: ignore[arg-type]
-    party = feedback_table(engine, case_id, actor=clerk).respondents[0].party_id
+    party = feedback_table(case_id, ctx=context_for(engine, clerk, clock)).respondents[0].party_id
     for row in findings:
-        add_finding(engine, case_id, FindingInput(**{**row.__dict__, "party_id": party}), actor=clerk, clock=clock)
-    submit_feedback(engine, case_id, actor=clerk, clock=clock, calendar=CALENDAR)
+        add_finding(case_id, FindingInput(**{**row.__dict__, "party_id": party}), ctx=context_for(engine, clerk, clock))
+    submit_feedback(case_id, ctx=context_for(engine, clerk, clock))
     return case_id
 
 
@@ -91,8 +91,8 @@ def test_board_proposes_from_case_respondents_flags_and_frozen_money(
     missing = inquired(engine, clock, clerk, respondents=(("王五", PERSON_C, True),))
     disputed = inquired(engine, clock, clerk, disputed=True)
     flagged = served_case(engine, clock)
-    set_triage_flags(engine, flagged, {"coercive_measures"}, expected_version=None, actor=clerk, clock=clock)
-    submit_feedback(engine, flagged, actor=clerk, clock=clock, calendar=CALENDAR)
+    set_triage_flags(flagged, {"coercive_measures"}, expected_version=None, ctx=context_for(engine, clerk, clock))
+    submit_feedback(flagged, ctx=context_for(engine, clerk, clock))
     many = inquired(
         engine, clock, clerk, respondents=(*((f"某{i}", None, False) for i in range(5)), ("公司", ORG_A, False))
     )
@@ -323,7 +323,7 @@ def test_set_flags_refuses_a_stale_version_and_names_who_saved(
 ) -> None:
     case_id = inquired(engine, clock, clerk)
     # the clerk's path stays open
-    set_triage_flags(engine, case_id, {"social_conflict"}, expected_version=None, actor=clerk, clock=clock)
+    set_triage_flags(case_id, {"social_conflict"}, expected_version=None, ctx=context_for(engine, clerk, clock))
     with pytest.raises(ConcurrentEdit) as refused:
         set_flags(case_id, {"major"}, expected_version=None, ctx=context_for(engine, director, clock))
     assert "chakong" in refused.value.message and "标注分流事实" in refused.value.message
@@ -354,7 +354,8 @@ def test_accept_refuses_a_proposal_changed_since_it_was_read(
 ) -> None:
     case_id = inquired(engine, clock, clerk)
     (row,) = board_page(ctx=context_for(engine, director, clock)).rows
-    set_triage_flags(engine, case_id, {"coercive_measures"}, expected_version=None, actor=clerk, clock=clock)  # 精执
+    # 精执
+    set_triage_flags(case_id, {"coercive_measures"}, expected_version=None, ctx=context_for(engine, clerk, clock))
     with pytest.raises(DomainError) as refused:
         accept(case_id, expected=row.proposal.track, ctx=context_for(engine, director, clock))
     assert "已变为“精执”" in refused.value.message

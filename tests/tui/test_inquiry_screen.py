@@ -197,7 +197,7 @@ def test_flags_saved_meanwhile_by_the_director_are_not_overwritten(post_runtime:
         assert isinstance(app.screen, FeedbackScreen)
         case_id = app.screen.case_id
         director = actor_for(engine, DIRECTOR)
-        set_triage_flags(engine, case_id, {"major"}, expected_version=None, actor=director, clock=post_runtime.clock)
+        set_triage_flags(case_id, {"major"}, expected_version=None, ctx=post_runtime.context(director))
         await pilot.press("f")
         await settle(pilot)
         await pilot.press("tab", "space", "ctrl+s")  # the clerk's copy: 需强制措施 only

@@ -30,18 +30,10 @@ def cases(
     被执行人证件号、被执行人下落不明、执行标的、执行依据、承办人、团队、状态。任何一行有误则整份不导入，
     并逐行列出“第 N 行：字段：原因”。"""
     from zhihui_tui.services.accounts import system_actor
-    from zhihui_tui.services.importing import import_cases
+    from zhihui_tui.services.importing.cases import import_cases
 
     with ready(ctx) as rt:
-        result = import_cases(
-            rt.engine,
-            file,
-            actor=system_actor(rt.engine),
-            clock=rt.clock,
-            calendar=rt.calendar,
-            court_code=rt.court.court_code,
-            progress=_progress,
-        )
+        result = import_cases(file, ctx=rt.context(system_actor(rt.engine)), progress=_progress)
     if sys.stderr.isatty():
         typer.echo("\r\033[K", err=True, nl=False)
     _report(result, as_json, what="案件", extra={"allocated": result.allocated})
@@ -60,10 +52,10 @@ def findings(
     """导入网络查控结果（查控结果反馈信息表）。表头（中文）：案号、被执行人、证件号、财产类型、机构、金额、数量、
     冻结、备注。任何一行有误（含未知案件、非本案被执行人）则整份不导入，并逐行列出“第 N 行：字段：原因”。"""
     from zhihui_tui.services.accounts import system_actor
-    from zhihui_tui.services.findings_import import import_findings
+    from zhihui_tui.services.importing.findings import import_findings
 
     with ready(ctx) as rt:
-        result = import_findings(rt.engine, file, actor=system_actor(rt.engine), clock=rt.clock)
+        result = import_findings(file, ctx=rt.context(system_actor(rt.engine)))
     _report(result, as_json, what="查控结果", extra={"skipped": result.skipped, "cases": result.cases})
     if not as_json:
         skipped = f"，{result.skipped} 条此前已导入、已跳过" if result.skipped else ""

@@ -1,6 +1,6 @@
 """The case import's rows, planned before any lock (issue 12): what ``register_case`` would write for each
 parsed row — case, party links, basis, stage history, running deadline, search keys — decided without the
-database. Ids, drawn case numbers and existing parties are filled in later (``case_import_write``)."""
+database. Ids, drawn case numbers and existing parties are filled in later (``case_write``)."""
 
 from __future__ import annotations
 
@@ -34,14 +34,23 @@ class ImportRow(Protocol):
     """A row the importer checked: its line, the case it makes and the number the file gave (if any)."""
 
     @property
-    def line(self) -> int: ...
+    def line(self) -> int:
+        """The row's physical line in the file."""
+        ...
+
     @property
-    def case(self) -> NewCase: ...
+    def case(self) -> NewCase:
+        """The case the row makes."""
+        ...
+
     @property
-    def number(self) -> CaseNumber | None: ...
+    def number(self) -> CaseNumber | None:
+        """The 案号 the file gave (None: allocated on import, if filed)."""
+        ...
 
 
 def parties_of(case: NewCase) -> Iterator[tuple[PartyRole, NewParty]]:
+    """Every party of the case with its role, applicants first."""
     for party in case.applicants:
         yield PartyRole.APPLICANT, party
     for party in case.respondents:

@@ -13,24 +13,31 @@ the clerk reviews the table on the 网络查控 screen and submits it there.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from zhihui_tui.db.engine import read_session
 from zhihui_tui.db.models import AssetFinding, Case, CaseParty, Party
-from zhihui_tui.domain.clock import Clock
 from zhihui_tui.domain.errors import DomainError, FieldError
 from zhihui_tui.domain.lifecycle import Stage
 from zhihui_tui.domain.roles import Role
-from zhihui_tui.services.case_import_write import lock_imports
-from zhihui_tui.services.context import Actor, require_role
-from zhihui_tui.services.importing import Cell, ImportFileError, RowError, cell_text, open_table
-from zhihui_tui.services.inquiry import FindingInput, ValidFinding, ensure_inquiry, new_finding, validate_finding
+from zhihui_tui.services.context import ServiceContext, require_role
+from zhihui_tui.services.importing.case_write import lock_imports
+from zhihui_tui.services.importing.table import (
+    Cell,
+    ImportFileError,
+    RowError,
+    cell_text,
+    data_rows,
+    open_table,
+    read_header,
+    text_at,
+)
+from zhihui_tui.services.inquiry.findings import FindingInput, ValidFinding, new_finding, validate_finding
+from zhihui_tui.services.inquiry.writes import ensure_inquiry
 from zhihui_tui.services.uow import unit_of_work
 
 IMPORT_ACTION = "导入查控结果"
@@ -39,9 +46,13 @@ REQUIRED_COLUMNS = ("案号", "被执行人", "财产类型")
 _YES_NO = {"是": True, "否": False, "": False}
 _CHUNK = 500
 
+Resolved = tuple[int, ValidFinding, int]  # case id, the checked row, its line
+
 
 @dataclass(frozen=True)
 class FindingsImportResult:
+    """What a findings import did: rows read, rows written, rows skipped as imported before, cases touched."""
+
     rows: int
     imported: int
     skipped: int  # identical to a row imported before
@@ -51,6 +62,7 @@ class FindingsImportResult:
 
     @property
     def bad_lines(self) -> int:
+        """How many rows have at least one problem."""
         return len({e.line for e in self.errors})
 
 
@@ -70,40 +82,13 @@ class _Respondent:
     id_number: str | None
 
 
-def _header(rows: Iterator[tuple[int, list[Cell]]]) -> tuple[dict[str, int], tuple[str, ...]]:
-    for line, cells in rows:
-        names = [unicodedata.normalize("NFKC", cell_text(c)).strip().lstrip("\ufeff") for c in cells]
-        if not any(names):
-            continue
-        positions: dict[str, int] = {}
-        ignored = []
-        for index, name in enumerate(names):
-            if not name:
-                continue
-            if name in positions:
-                raise ImportFileError(f"第 {line} 行（表头）：列“{name}”出现了两次")
-            if name in COLUMNS:
-                positions[name] = index
-            else:
-                ignored.append(name)
-        missing = [c for c in REQUIRED_COLUMNS if c not in positions]
-        if missing:
-            raise ImportFileError(
-                f"第 {line} 行（表头）缺少必需的列：{'、'.join(missing)}（表头应为：{'、'.join(COLUMNS)}）"
-            )
-        return positions, tuple(ignored)
-    raise ImportFileError("文件中没有表头和数据")
-
-
 def _text(cells: list[Cell], positions: dict[str, int], column: str) -> str:
-    index = positions.get(column)
-    return cell_text(cells[index]).strip() if index is not None and index < len(cells) else ""
+    return cell_text(text_at(cells, positions, column)).strip()
 
 
 def _raw_amount(cells: list[Cell], positions: dict[str, int]) -> str | int | float | Decimal:
     """A number cell as it is, for the money parser's float rule; anything else as the text a clerk sees."""
-    index = positions.get("金额")
-    value = cells[index] if index is not None and index < len(cells) else None
+    value = text_at(cells, positions, "金额")
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         return value
     return cell_text(value).strip()
@@ -219,17 +204,16 @@ def _already_imported(session: Session, case_ids: list[int]) -> set[tuple[object
     return seen
 
 
-def import_findings(engine: Engine, path: Path, *, actor: Actor, clock: Clock) -> FindingsImportResult:
+def import_findings(path: Path, *, ctx: ServiceContext) -> FindingsImportResult:
     """Check every row; write all of them in one unit of work, or none and return every problem."""
-    require_role(actor, (Role.NETWORK_INQUIRY, Role.ADMIN, Role.SYSTEM), IMPORT_ACTION)
+    require_role(ctx.actor, (Role.NETWORK_INQUIRY, Role.ADMIN, Role.SYSTEM), IMPORT_ACTION)
     parsed: list[_Parsed] = []
     errors: list[RowError] = []
     count = 0
     with open_table(Path(path)) as rows:
-        positions, ignored = _header(rows)
-        for line, cells in rows:
-            if all(cell_text(c).strip() == "" for c in cells):
-                continue
+        header = read_header(rows, COLUMNS, REQUIRED_COLUMNS)
+        positions, ignored = header.positions, header.ignored
+        for line, cells in data_rows(rows):
             count += 1
             row, row_errors = _parse(line, cells, positions)
             errors += row_errors
@@ -237,20 +221,18 @@ def import_findings(engine: Engine, path: Path, *, actor: Actor, clock: Clock) -
                 parsed.append(row)
     if count == 0:
         raise ImportFileError("文件中只有表头，没有查控结果")
-    with read_session(engine) as session:
+    with read_session(ctx.engine) as session:
         resolved, db_errors = _resolve(session, parsed)
     errors += db_errors
     if errors:
         ordered = tuple(sorted(errors, key=lambda e: e.line))
         return FindingsImportResult(count, 0, 0, 0, ordered, ignored)
-    fresh = _write(engine, resolved, actor=actor, clock=clock)
+    fresh = _write(resolved, ctx=ctx)
     cases = len({cid for cid, _, _ in fresh})
     return FindingsImportResult(count, len(fresh), len(resolved) - len(fresh), cases, (), ignored)
 
 
-def _write(
-    engine: Engine, resolved: list[tuple[int, ValidFinding, int]], *, actor: Actor, clock: Clock
-) -> list[tuple[int, ValidFinding, int]]:
+def _write(resolved: list[Resolved], *, ctx: ServiceContext) -> list[Resolved]:
     """Write the rows not imported before; returns them.
 
     "Imported before" is decided inside the write transaction once imports are serialised (SQLite: BEGIN
@@ -259,8 +241,8 @@ def _write(
     """
     if not resolved:
         return []
-    now = clock.now()
-    with unit_of_work(engine, actor=actor, action=IMPORT_ACTION, clock=clock) as session:
+    now, actor = ctx.now(), ctx.actor
+    with unit_of_work(ctx.engine, actor=actor, action=IMPORT_ACTION, clock=ctx.clock) as session:
         lock_imports(session)
         seen = _already_imported(session, sorted({cid for cid, _, _ in resolved}))
         fresh = [(cid, f, line) for cid, f, line in resolved if _fingerprint(cid, f) not in seen]

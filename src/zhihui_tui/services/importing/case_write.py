@@ -1,6 +1,6 @@
 """The case import's write (issue 12): everything built outside the lock, then one short serialised transaction.
 
-A clean file is planned (``case_import_plan``), checked against the database and built into final rows — ids,
+A clean file is planned (``case_plan``), checked against the database and built into final rows — ids,
 case numbers, links to the parties already registered, deadline owners, audit entries as JSON — in a read
 snapshot, with no lock held. The write transaction then takes the import lock and the counters, and asks whether
 anything the build depended on moved since the snapshot: a case number drawn differently, an audit record on
@@ -28,19 +28,18 @@ from zhihui_tui.db.models import (
     Party,
     SearchTerm,
 )
-from zhihui_tui.domain.calendar import WorkCalendar
 from zhihui_tui.domain.case_number import CaseNumber
 from zhihui_tui.domain.clock import Clock
 from zhihui_tui.domain.errors import DomainError
 from zhihui_tui.domain.lifecycle import CaseType, Stage
 from zhihui_tui.domain.roles import Role
 from zhihui_tui.services import audit
-from zhihui_tui.services.case_import_build import IMPORT_ACTION, WRITTEN, Built, Snapshot, build
-from zhihui_tui.services.case_import_plan import ImportRow, Plan, plan_rows
-from zhihui_tui.services.case_import_stage import TermStage, stages_terms
 from zhihui_tui.services.case_numbers import allocate_case_numbers, reserve_case_number
-from zhihui_tui.services.context import Actor
+from zhihui_tui.services.context import Actor, ServiceContext
 from zhihui_tui.services.deadlines import sole_member
+from zhihui_tui.services.importing.case_build import IMPORT_ACTION, WRITTEN, Built, Snapshot, build
+from zhihui_tui.services.importing.case_plan import ImportRow, Plan, plan_rows
+from zhihui_tui.services.importing.case_stage import TermStage, stages_terms
 from zhihui_tui.services.uow import unit_of_work
 
 # PostgreSQL: imports (cases and findings) queue on this transaction-scoped advisory lock, taken first in the
@@ -73,19 +72,11 @@ def lock_imports(session: Session) -> None:
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK_KEY})
 
 
-def write_cases(
-    engine: Engine,
-    rows: Sequence[ImportRow],
-    *,
-    actor: Actor,
-    clock: Clock,
-    calendar: WorkCalendar,
-    court_code: str,
-    recheck: Recheck,
-) -> bool:
+def write_cases(rows: Sequence[ImportRow], *, ctx: ServiceContext, recheck: Recheck) -> bool:
     """Write every row or none; ``recheck`` returns the database's objections (duplicates) for these rows and
     any makes the run :class:`Refused`. Returns True when the rows went in as built before the lock."""
-    plan = plan_rows(rows, actor=actor, calendar=calendar)
+    engine, actor, clock, court_code = ctx.engine, ctx.actor, ctx.clock, ctx.court.court_code
+    plan = plan_rows(rows, actor=actor, calendar=ctx.calendar)
     with read_session(engine) as session:
         top = _audit_top(session)  # first: anything committed after it shows in the trail
         errors = recheck(session)
@@ -231,9 +222,9 @@ def _id_tops(connection: Connection) -> dict[str, int]:
     draws ids from sequences instead: nothing to compare."""
     if connection.dialect.name == "postgresql":
         return {}
-    tops = {}
+    tops: dict[str, int] = {}
     for model in WRITTEN:
-        table = model.__tablename__
+        table = str(model.__tablename__)
         tops[table] = connection.execute(text(f"SELECT coalesce(max(id), 0) FROM {table}")).scalar_one()
     return tops
 

@@ -16,8 +16,8 @@ from zhihui_tui.db.models import Case, CaseParty, Deadline, EnforcementBasis, Pa
 from zhihui_tui.domain.case_number import CaseNumber
 from zhihui_tui.domain.clock import Clock
 from zhihui_tui.services import audit
-from zhihui_tui.services.case_import_plan import ImportRow, Plan
 from zhihui_tui.services.context import Actor
+from zhihui_tui.services.importing.case_plan import ImportRow, Plan
 from zhihui_tui.services.search import number_term_pairs
 
 IMPORT_ACTION = "导入案件"
