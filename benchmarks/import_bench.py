@@ -36,6 +36,7 @@ from zhihui_tui.domain.roles import Role
 from zhihui_tui.services import case_import_write, importing
 from zhihui_tui.services.accounts import NewStaff, actor_for, add_staff, system_actor
 from zhihui_tui.services.calendar_data import load_calendar
+from zhihui_tui.services.context import ServiceContext
 from zhihui_tui.services.demo import _Parties
 from zhihui_tui.services.importing import COLUMNS, import_cases
 from zhihui_tui.services.reception import register_visit
@@ -128,7 +129,9 @@ def clerk_loop(url: str, started: Any, stop: Any, queue: Any) -> None:
         )
         began = time.perf_counter()
         try:
-            register_visit(engine, visit, actor=clerk, clock=FixedClock(NOW), calendar=calendar)
+            register_visit(
+                visit, ctx=ServiceContext(engine=engine, clock=FixedClock(NOW), calendar=calendar, actor=clerk)
+            )
         except Exception as error:  # a save that gave up (the busy timeout ran out) is the worst wait of all
             failed.append(f"{type(error).__name__} after {time.perf_counter() - began:.1f} s")
         worst = max(worst, time.perf_counter() - began)

@@ -315,7 +315,7 @@ class BookingScreen(ModalScreen[int | None]):
                 party_phone=form["phone"],
                 visit_id=self.visit_id,
             )
-            found = book_appointment(runtime.engine, raw, actor=actor, clock=runtime.clock, calendar=runtime.calendar)
+            found = book_appointment(raw, ctx=shell.service_context())
             message: Message = self.Booked(found)
         except Exception as error:  # shown in the dialog; the form stays as typed
             message = refused(error)
@@ -460,10 +460,8 @@ class ReceptionScreen(SignedInScreen):
     def find_cases(self, number: str, kind: IdKind) -> None:
         from zhihui_tui.services.reception import visitor_cases
 
-        runtime, actor = self.shell.runtime, self.shell.actor
-        assert actor is not None
         try:
-            message: Message = CasesFound(number, visitor_cases(runtime.engine, number, actor=actor, id_kind=kind))
+            message: Message = CasesFound(number, visitor_cases(number, id_kind=kind, ctx=self.shell.service_context()))
         except Exception as error:
             message = Refused(F_CASE, f"案件查询失败：{error_text(error)}")
         if not get_current_worker().is_cancelled:
@@ -578,7 +576,7 @@ class ReceptionScreen(SignedInScreen):
             self.post_message(NoticeChanged(reception_now(runtime)))
             if when.strip():
                 raw = replace(raw, visited_at=parse_when(when, field=F_TIME, now=runtime.clock.now()))
-            visit_id = register_visit(runtime.engine, raw, actor=actor, clock=runtime.clock, calendar=runtime.calendar)
+            visit_id = register_visit(raw, ctx=self.shell.service_context())
             message: Message = Saved(visit_id, raw.case_id)
         except Exception as error:  # shown at its field; the form stays as typed
             message = refused(error)
@@ -666,7 +664,7 @@ class ReceptionScreen(SignedInScreen):
         assert actor is not None
         try:
             notice = reception_now(runtime)
-            ledger = todays_ledger(runtime.engine, runtime.clock.now().date(), actor=actor)
+            ledger = todays_ledger(runtime.clock.now().date(), ctx=self.shell.service_context())
             message: Message = LedgerLoaded(ledger, notice)
         except Exception as error:
             message = Refused("", f"台账读取失败：{error_text(error)}（按 Ctrl+R 重试）")
