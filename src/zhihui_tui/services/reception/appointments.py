@@ -169,7 +169,7 @@ class AppointmentView:
     party_phone: str | None
     note: str | None
     overdue: bool  # booked for an earlier day and not yet recorded as held
-    version: int = 1  # as read: settling it names this version (``expected_version``)
+    version: int  # as read: settling it names this version (``expected_version``)
 
 
 def handler_appointments(*, ctx: ServiceContext, limit: int = 100) -> list[AppointmentView]:
