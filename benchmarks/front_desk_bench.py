@@ -46,6 +46,7 @@ from zhihui_tui.domain.roles import Role
 from zhihui_tui.services.accounts import NewStaff, actor_for, add_staff, system_actor
 from zhihui_tui.services.calendar_data import load_calendar
 from zhihui_tui.services.cases import NewCase, NewParty, PartyKind, register_case
+from zhihui_tui.services.context import ServiceContext
 from zhihui_tui.services.reception import register_visit
 from zhihui_tui.services.uow import unit_of_work
 
@@ -87,7 +88,9 @@ def add_front_desk(engine: Engine) -> None:
                 register_case(session, _application(i), actor=clerk, calendar=calendar, court_code=search_bench.COURT)
     for i in range(has_visits or 0, VISITS):  # each visit is its own transaction: resume where a run stopped
         at = NOW.replace(hour=8, minute=30) + timedelta(minutes=3 * i)
-        register_visit(engine, _visit(i, at), actor=clerk, clock=FixedClock(at), calendar=calendar)
+        register_visit(
+            _visit(i, at), ctx=ServiceContext(engine=engine, clock=FixedClock(at), calendar=calendar, actor=clerk)
+        )
 
 
 def _visit(i: int, at: datetime) -> VisitInput:

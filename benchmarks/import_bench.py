@@ -130,7 +130,9 @@ def clerk_loop(url: str, started: Any, stop: Any, queue: Any) -> None:
         )
         began = time.perf_counter()
         try:
-            register_visit(engine, visit, actor=clerk, clock=FixedClock(NOW), calendar=calendar)
+            register_visit(
+                visit, ctx=ServiceContext(engine=engine, clock=FixedClock(NOW), calendar=calendar, actor=clerk)
+            )
         except Exception as error:  # a save that gave up (the busy timeout ran out) is the worst wait of all
             failed.append(f"{type(error).__name__} after {time.perf_counter() - began:.1f} s")
         worst = max(worst, time.perf_counter() - began)

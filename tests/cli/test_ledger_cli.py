@@ -13,7 +13,7 @@ from sqlalchemy import func
 from sqlmodel import select
 from typer.testing import CliRunner
 
-from tests.conftest import make_staff
+from tests.conftest import context_for, make_staff
 from zhihui_tui.__main__ import hoist_global_options
 from zhihui_tui.cli.app import app
 from zhihui_tui.db.engine import make_engine, read_session
@@ -77,7 +77,7 @@ def db(tmp_path: Path) -> str:
     ]
     for at, raw in zip((9, 11, 17), visits, strict=True):
         clock.at = datetime(2026, 11, 27, at, 5)
-        register_visit(engine, raw, actor=clerk, clock=clock, calendar=CALENDAR)
+        register_visit(raw, ctx=context_for(engine, clerk, clock))
     engine.dispose()
     return url
 

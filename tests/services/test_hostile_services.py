@@ -222,7 +222,7 @@ def _visit(w: Reception, _: Any, field: str, value: str) -> int:
         base |= {"late_entry_reason": value, "visited_at": datetime(2026, 11, 26, 10)}  # yesterday: a reason needed
     else:
         base[field] = value
-    return register_visit(w.engine, VisitInput(**base), actor=w.clerk, clock=w.clock, calendar=CALENDAR)
+    return register_visit(VisitInput(**base), ctx=context_for(w.engine, w.clerk, w.clock))
 
 
 def _read_visit(w: Reception, _: Any, visit_id: int, field: str) -> str | None:
@@ -247,7 +247,7 @@ def _booking(w: Reception, at: datetime, **changes: Any) -> AppointmentInput:
 
 def _book(w: Reception, at: datetime, field: str, value: str) -> int:
     raw = _booking(w, at, **{field: value})
-    return book_appointment(w.engine, raw, actor=w.clerk, clock=w.clock, calendar=CALENDAR)
+    return book_appointment(raw, ctx=context_for(w.engine, w.clerk, w.clock))
 
 
 def _read_appointment(w: Reception, _: Any, appointment_id: int | None, field: str) -> str | None:
@@ -267,17 +267,19 @@ def _booked(w: Reception) -> int:
 
 
 def _settle(w: Reception, appointment_id: int, field: str, value: str) -> None:
-    if field == "reason":
-        cancel_appointment(w.engine, appointment_id, value, actor=w.clerk, clock=w.clock)
-        return
     from zhihui_tui.db.engine import read_session
     from zhihui_tui.db.models import Appointment
 
     with read_session(w.engine) as session:
         row = session.get(Appointment, appointment_id)
         assert row is not None
-        later = FixedClock(datetime.combine(row.scheduled_at.date(), time(17, 30)))
-    record_appointment_held(w.engine, appointment_id, value, actor=w.clerk, clock=later)
+        version, later = row.version, FixedClock(datetime.combine(row.scheduled_at.date(), time(17, 30)))
+    if field == "reason":
+        ctx = context_for(w.engine, w.clerk, w.clock)
+        cancel_appointment(appointment_id, value, expected_version=version, ctx=ctx)
+        return
+    ctx = context_for(w.engine, w.clerk, later)
+    record_appointment_held(appointment_id, value, expected_version=version, ctx=ctx)
 
 
 def delegation(engine: Engine, clock: FixedClock) -> Any:

@@ -97,9 +97,7 @@ def test_a_visit_saved_meanwhile_does_not_stale_the_build(
         outcome="已登记",
         visited_at=datetime(2026, 11, 27, 9, 0),
     )
-    actions.append(
-        lambda: register_visit(court, visit, actor=clerk, clock=clock, calendar=load_calendar(None)) and None
-    )
+    actions.append(lambda: register_visit(visit, ctx=context_for(court, clerk, clock)) and None)
     assert _import(court, write_csv(tmp_path / "cases.csv", GOOD_ROWS), clock).imported == len(GOOD_ROWS)
     assert paths == [True] and _chain_ok(court)
 

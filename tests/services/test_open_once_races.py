@@ -158,15 +158,15 @@ def _register_search(engine: Engine, raw: Any, actor: Actor, clock: FixedClock) 
 
 
 def _book(engine: Engine, raw: Any, actor: Actor, clock: FixedClock) -> None:
-    book_appointment(engine, raw, actor=actor, clock=clock, calendar=CALENDAR)
+    book_appointment(raw, ctx=context_for(engine, actor, clock))
 
 
 def _visit_or_report(engine: Engine, what: str, raw: Any, actor: Actor, clock: FixedClock, out: str) -> None:
     """One terminal registers a late visit for the day while the other reports that day's ledger."""
     if what == "visit":
-        register_visit(engine, raw, actor=actor, clock=clock, calendar=CALENDAR)
+        register_visit(raw, ctx=context_for(engine, actor, clock))
     else:
-        report_daily_ledger(engine, raw, Path(out), actor=actor, clock=clock)
+        report_daily_ledger(raw, Path(out), ctx=context_for(engine, actor, clock))
 
 
 def _receive(engine: Engine, draft: Any, actor: Actor, clock: FixedClock) -> None:

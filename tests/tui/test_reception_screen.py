@@ -253,6 +253,39 @@ def test_a_handler_meeting_is_booked_from_the_picked_case(demo_runtime: Runtime)
     assert booked[0].kind == "meeting" and booked[0].channel == "in_person"
 
 
+def test_a_refused_booking_shows_at_its_field_and_the_dialog_stays(demo_runtime: Runtime) -> None:
+    """A time already past is refused at 预约时间 in the dialog (through run_service), the form kept as typed;
+    corrected, the same dialog books."""
+    number, _ = demo_party(demo_runtime)
+    app = ZhihuiApp(demo_runtime)
+
+    async def scenario(pilot: Pilot) -> None:
+        screen = await open_reception(pilot)
+        await type_id_and_pick(pilot, screen, number)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, BookingScreen)
+        await pilot.press("tab", "tab")
+        await type_text(pilot, "2026-11-26 10:00")  # the day before the demo's today
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is dialog and not dialog.busy
+        assert text_of(app, "#err-time").startswith("须晚于当前时间")
+        assert dialog.query_one("#bk-time", Input).value == "2026-11-26 10:00"
+        dialog.query_one("#bk-time", Input).value = "2026-11-30 14:00"
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: isinstance(app.screen, ReceptionScreen))
+
+    drive(app, scenario)
+    engine = make_engine(demo_runtime.database_url)
+    with read_session(engine) as session:
+        booked = session.exec(select(Appointment).where(Appointment.scheduled_at == datetime(2026, 11, 30, 14))).all()
+        past = session.exec(select(Appointment).where(Appointment.scheduled_at == datetime(2026, 11, 26, 10))).all()
+    engine.dispose()
+    assert len(booked) == 1 and past == []
+
+
 def test_escape_goes_back_home(demo_runtime: Runtime) -> None:
     app = ZhihuiApp(demo_runtime)
 

@@ -20,6 +20,7 @@ LEDGER_SUBDIR = "ledger"
 
 
 def default_out(data_dir: Path, day: date) -> Path:
+    """Where the day's ledger goes when ``--out`` is not given."""
     return data_dir / LEDGER_SUBDIR / f"接待台账-{day:%Y-%m-%d}.xlsx"
 
 
@@ -39,20 +40,14 @@ def daily(
     from zhihui_tui.services.reception import report_daily_ledger
 
     with ready(ctx) as rt:
-        day = parse_date(day_text, field="--date") if day_text is not None else rt.clock.now().date()
-        target = out if out is not None else default_out(rt.data_dir, day)
+        service = rt.context(system_actor(rt.engine))
+        day = parse_date(day_text, field="--date") if day_text is not None else service.today()
+        target = out if out is not None else default_out(service.data_dir, day)
         if out is None:
             _make_folder(target.parent)
         if sys.stderr.isatty():
             typer.echo(f"正在生成 {day:%Y-%m-%d} 的接待台账…", err=True)
-        result = report_daily_ledger(
-            rt.engine,
-            day,
-            target,
-            actor=system_actor(rt.engine),
-            clock=rt.clock,
-            court_name=rt.court.court_name,
-        )
+        result = report_daily_ledger(day, target, ctx=service)
     if as_json:
         print_json(_as_json(result))
         return

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from zhihui_tui.services.reception import LedgerRow, LedgerView
+    from zhihui_tui.services.reception.ledger import LedgerRow, LedgerView
 
 SHEET_NAME = "接待台账"
 FONT = "宋体"
@@ -28,6 +28,8 @@ FIRST_DATA_ROW = 2
 
 @dataclass(frozen=True)
 class Column:
+    """A ledger column: heading, width and alignment."""
+
     header: str
     width: float  # in Excel character units; a CJK character takes two
     wrap: bool = False
@@ -66,16 +68,18 @@ def cells(row: LedgerRow) -> tuple[str, ...]:
 
 
 def title(court_name: str, day: date) -> str:
+    """The sheet's heading: the court and the day."""
     return f"{court_name}执行接待台账（{day.year}年{day.month}月{day.day}日）"
 
 
 def footer(reporter_name: str, reported_at: datetime) -> str:
+    """The line under the counts: who reported, and when."""
     return f"报送人：{reporter_name}　报送时间：{reported_at:%Y-%m-%d %H:%M}"
 
 
 def render(ledger: LedgerView, *, court_name: str, reporter_name: str, reported_at: datetime) -> bytes:
     """The workbook's bytes; equal input gives equal bytes."""
-    import xlsxwriter
+    import xlsxwriter  # type: ignore[import-untyped]  # the library ships no type information
 
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
