@@ -24,7 +24,6 @@ from zhihui_tui.domain.reception import VisitInput, VisitPurpose
 from zhihui_tui.domain.roles import Role, Team, Title
 from zhihui_tui.services.accounts import system_actor
 from zhihui_tui.services.audit import verify
-from zhihui_tui.services.calendar_data import load_calendar
 from zhihui_tui.services.importing import case_write as case_import_write
 from zhihui_tui.services.importing.cases import ImportResult, import_cases
 from zhihui_tui.services.reception import register_visit
