@@ -31,7 +31,7 @@ def set_triage_flags(case_id: int, flags: Iterable[str], *, expected_version: in
     require_role(ctx.actor, FLAG_ROLES, "标注分流事实")
     wanted = check_flags(flags)
     with unit_of_work(ctx.engine, actor=ctx.actor, action="标注分流事实", clock=ctx.clock) as session:
-        case = get_case(session, case_id)
+        case = get_case(session, case_id, for_update=True)  # two first saves (no flag row yet) take turns
         if case.stage not in (Stage.SERVED.value, Stage.INQUIRED.value):
             raise DomainError(f"该案状态为“{Stage(case.stage).label}”，已分流，不能再修改分流事实")
         check_flags_version(session, case_id, expected_version)

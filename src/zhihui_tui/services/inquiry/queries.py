@@ -214,9 +214,10 @@ def _respondents(session: Session, case_id: int) -> list[RespondentRow]:
     return [RespondentRow(pid, name, bool(unknown)) for pid, name, unknown in session.exec(query)]
 
 
-def get_case(session: Session, case_id: int) -> Case:
-    """The case, or NotFound."""
-    case = session.get(Case, case_id)
+def get_case(session: Session, case_id: int, *, for_update: bool = False) -> Case:
+    """The case, or NotFound; ``for_update`` row-locks it for the transaction (serialises first writes of a
+    per-case row that does not exist yet, which no lock on that row can)."""
+    case = session.get(Case, case_id, with_for_update=for_update)
     if case is None:
         raise NotFound("没有该案件")
     return case
