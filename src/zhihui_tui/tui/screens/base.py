@@ -132,7 +132,7 @@ class SignedInScreen(ServiceCaller, Screen[None]):
         from zhihui_tui.services.workbench import case_history
 
         self.run_service(
-            lambda ctx: case_history(ctx.engine, hit.case_id, actor=ctx.actor),
+            lambda ctx: case_history(hit.case_id, ctx=ctx),
             action=f"读取{case_label(hit)}的全程记录",
             done=CaseHistoryRead,
             group="find-case-history",

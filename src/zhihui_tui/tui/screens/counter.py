@@ -59,7 +59,7 @@ class HandoverScreen(FormScreen):
     def submit(self, form: Receipt, ctx: ServiceContext) -> bool:
         from zhihui_tui.services.counter import hand_over
 
-        hand_over(ctx.engine, self.task_id, form, actor=ctx.actor, clock=ctx.clock)
+        hand_over(self.task_id, form, ctx=ctx)
         return True
 
 
@@ -96,7 +96,7 @@ class NewTaskScreen(FormScreen):
     def submit(self, form: CounterTaskForm, ctx: ServiceContext) -> tuple[int, Institution]:
         from zhihui_tui.services.counter import open_task
 
-        task_id = open_task(ctx.engine, form, actor=ctx.actor, clock=ctx.clock)
+        task_id = open_task(form, ctx=ctx)
         assert form.institution is not None  # open_task refuses a form without one
         return task_id, form.institution
 
@@ -160,13 +160,15 @@ class CounterScreen(KeysetPaging, SignedInScreen):
     def load(self, after_id: int | None) -> None:
         from zhihui_tui.services.counter import counter_queue, open_counts
 
-        runtime, actor = self.shell.runtime, self.shell.actor
-        assert actor is not None
+        ctx = self.shell.service_context()
         try:
             rows = counter_queue(
-                runtime.engine, institution=self.institution, actor=actor, after_id=after_id, limit=PAGE
+                institution=self.institution,
+                after_id=after_id,
+                limit=PAGE,
+                ctx=ctx,
             )
-            self._counts = open_counts(runtime.engine)
+            self._counts = open_counts(ctx=ctx)
             message: Message = TableLoaded("tasks", rows, f"{self.institution.label}：第 {self.page_number} 页")
         except Exception as error:
             message = LoadFailed(f"读取失败：{error}（按 r 重试）")
@@ -206,10 +208,9 @@ class CounterScreen(KeysetPaging, SignedInScreen):
     def take(self, task_id: int) -> None:
         from zhihui_tui.services.counter import take_task
 
-        runtime, actor = self.shell.runtime, self.shell.actor
-        assert actor is not None
+        ctx = self.shell.service_context()
         try:
-            take_task(runtime.engine, task_id, actor=actor, clock=runtime.clock)
+            take_task(task_id, ctx=ctx)
         except Exception as error:
             reason = getattr(error, "message", str(error))
             self.post_message(LoadFailed(reason))

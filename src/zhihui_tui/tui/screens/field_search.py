@@ -82,7 +82,7 @@ class RegisterSearchScreen(FormScreen):
     def submit(self, form: SearchRegistration, ctx: ServiceContext) -> int:
         from zhihui_tui.services.field_search import register_search
 
-        return register_search(ctx.engine, form, actor=ctx.actor, clock=ctx.clock)
+        return register_search(form, ctx=ctx)
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,7 @@ class AttachScreen(FormScreen):
             progress=lambda done, total: self.post_message(self.Progressed(done, total)),
             cancelled=lambda: worker.is_cancelled,
         )
-        attach_files(ctx.engine, self.search_id, [stored], actor=ctx.actor, clock=ctx.clock)
+        attach_files(self.search_id, [stored], ctx=ctx)
         return f"已上传 {stored.original_name}（SHA-256 {stored.sha256[:16]}…）"
 
     @on(Progressed)
@@ -155,7 +155,7 @@ class OutcomeScreen(FormScreen):
     def submit(self, form: str, ctx: ServiceContext) -> bool:
         from zhihui_tui.services.field_search import record_outcome
 
-        record_outcome(ctx.engine, self.search_id, form, actor=ctx.actor, clock=ctx.clock)
+        record_outcome(self.search_id, form, ctx=ctx)
         return True
 
 
@@ -205,10 +205,11 @@ class FieldSearchScreen(KeysetPaging, SignedInScreen):
 
         runtime, actor = self.shell.runtime, self.shell.actor
         assert actor is not None
+        ctx = self.shell.service_context()
         try:
-            rows = search_queue(runtime.engine, actor=actor, after_id=after_id, limit=PAGE)
-            self._team = investigators(runtime.engine)
-            check = roster(runtime.engine, runtime.clock.now().date())
+            rows = search_queue(after_id=after_id, limit=PAGE, ctx=ctx)
+            self._team = investigators(ctx=ctx)
+            check = roster(runtime.clock.now().date(), ctx=ctx)
             stay = "、".join(check.at_bureau) or "无"
             out = "、".join(check.out) or "无"
             self._roster_text = f"今日在局留守：{stay}（外出：{out}；须至少 2 人留守）"

@@ -99,7 +99,7 @@ class RequestMatterScreen(FormScreen):
     def submit(self, form: MatterRequest, ctx: ServiceContext) -> int:
         from zhihui_tui.services.delegation import request_matter
 
-        return request_matter(ctx.engine, form, actor=ctx.actor, clock=ctx.clock, calendar=ctx.calendar)
+        return request_matter(form, ctx=ctx)
 
 
 # -- a case's history ------------------------------------------------------------------------------------------
@@ -238,21 +238,21 @@ class WorkbenchScreen(KeysetPaging, SignedInScreen):
         from zhihui_tui.services.delegation import matter_queue, result_queue
         from zhihui_tui.services.workbench import my_cases, waiting_on_me
 
-        runtime, actor = self.shell.runtime, self.shell.actor
+        actor = self.shell.actor
         assert actor is not None
+        ctx = self.shell.service_context()
         messages: list[Message] = []
         try:
             if actor.has(Role.HANDLER):
-                today = runtime.clock.now().date()
-                rows = my_cases(runtime.engine, actor=actor, after_id=after_id, limit=PAGE)
+                rows = my_cases(after_id=after_id, limit=PAGE, ctx=ctx)
                 messages.append(TableLoaded("cases", rows, f"第 {self.page_number} 页，{len(rows)} 件"))
-                messages.append(TableLoaded("waiting", waiting_on_me(runtime.engine, actor=actor, today=today)))
+                messages.append(TableLoaded("waiting", waiting_on_me(ctx=ctx)))
             if actor.has(*DESK_ROLES):
-                rows = result_queue(runtime.engine, actor=actor, limit=PAGE)
+                rows = result_queue(limit=PAGE, ctx=ctx)
                 more = "（先列最早的 50 件）" if len(rows) >= PAGE else ""
                 messages.append(TableLoaded("desk", rows, f"委托事项待办理 {len(rows)} 件{more}"))
             if actor.has(Role.BUREAU_CHIEF):
-                rows = matter_queue(runtime.engine, post=Role.BUREAU_CHIEF, actor=actor)
+                rows = matter_queue(post=Role.BUREAU_CHIEF, ctx=ctx)
                 messages.append(TableLoaded("approvals", rows, f"待审批 {len(rows)} 件"))
         except Exception as error:
             messages = [LoadFailed(f"读取失败：{error}（按 r 重试）")]
@@ -352,10 +352,9 @@ class WorkbenchScreen(KeysetPaging, SignedInScreen):
     def open_history(self, case_id: int) -> None:
         from zhihui_tui.services.workbench import case_history
 
-        runtime, actor = self.shell.runtime, self.shell.actor
-        assert actor is not None
+        ctx = self.shell.service_context()
         try:
-            history = case_history(runtime.engine, case_id, actor=actor)
+            history = case_history(case_id, ctx=ctx)
         except Exception as error:
             self.post_message(LoadFailed(f"全程记录读取失败：{error}"))
             return
@@ -376,13 +375,12 @@ class WorkbenchScreen(KeysetPaging, SignedInScreen):
         from zhihui_tui.services.counter import acknowledge_task
         from zhihui_tui.services.delegation import acknowledge_result
 
-        runtime, actor = self.shell.runtime, self.shell.actor
-        assert actor is not None
+        ctx = self.shell.service_context()
         try:
             if item.matter_id is not None:
-                acknowledge_result(runtime.engine, item.matter_id, actor=actor, clock=runtime.clock)
+                acknowledge_result(item.matter_id, ctx=ctx)
             elif item.task_id is not None:
-                acknowledge_task(runtime.engine, item.task_id, actor=actor, clock=runtime.clock)
+                acknowledge_task(item.task_id, ctx=ctx)
         except Exception as error:
             self.post_message(LoadFailed(f"操作失败：{error}"))
             return
@@ -418,7 +416,7 @@ class WorkbenchScreen(KeysetPaging, SignedInScreen):
         def refuse(reason: str, ctx: ServiceContext) -> None:
             from zhihui_tui.services.delegation import refuse_urgent
 
-            refuse_urgent(ctx.engine, row.id, reason, actor=ctx.actor, clock=ctx.clock)
+            refuse_urgent(row.id, reason, ctx=ctx)
 
         screen = ReasonScreen(f"不予批准临时拘传 · {row.case_number}", "理由", refuse)
         self.app.push_screen(screen, callback=lambda done: self.action_reload() if done else None)
@@ -427,10 +425,9 @@ class WorkbenchScreen(KeysetPaging, SignedInScreen):
     def decide(self, matter_id: int, *, approve: bool, note: str) -> None:
         from zhihui_tui.services.delegation import approve_urgent
 
-        runtime, actor = self.shell.runtime, self.shell.actor
-        assert actor is not None
+        ctx = self.shell.service_context()
         try:
-            approve_urgent(runtime.engine, matter_id, note, actor=actor, clock=runtime.clock)
+            approve_urgent(matter_id, note, ctx=ctx)
         except Exception as error:
             self.post_message(LoadFailed(f"审批失败：{error}"))
             return
