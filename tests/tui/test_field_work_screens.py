@@ -29,10 +29,11 @@ from zhihui_tui.services.attachments import blob_path, store_file
 from zhihui_tui.services.delegation import request_matter
 from zhihui_tui.services.field_search import record_outcome, register_search
 from zhihui_tui.tui.app import ZhihuiApp
+from zhihui_tui.tui.screens.case_history import CaseHistoryScreen
 from zhihui_tui.tui.screens.counter import CounterScreen, HandoverScreen, NewTaskScreen
 from zhihui_tui.tui.screens.field_search import AttachScreen, FieldSearchScreen, OutcomeScreen, RegisterSearchScreen
 from zhihui_tui.tui.screens.results import RecordResultScreen, ResultScreen
-from zhihui_tui.tui.screens.workbench import CaseHistoryScreen, RequestMatterScreen, WorkbenchScreen
+from zhihui_tui.tui.screens.workbench import RequestMatterScreen, WorkbenchScreen
 
 HANDLER, CHIEF, INVESTIGATOR, OFFICER, UNCARDED = "sunli", "juzhang", "xiansuo0", "linggui1", "linggui2"
 SERVICE_CLERK = "songda1"

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.message import Message
 from textual.screen import Screen
 
 from zhihui_tui.tui.posts import POSTS
+from zhihui_tui.tui.screens.case_history import CaseHistoryRead
 from zhihui_tui.tui.service_calls import ServiceCaller
 from zhihui_tui.tui.shell import Shell, shell_of
 from zhihui_tui.tui.widgets.header import CourtHeader
@@ -18,7 +18,6 @@ from zhihui_tui.tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from zhihui_tui.services.search import CaseHit
-    from zhihui_tui.services.workbench import CaseHistory
 
 POST_GROUP = Binding.Group("岗位")
 PREPARE_LAYOUT_ROUNDS = 4
@@ -139,14 +138,6 @@ class SignedInScreen(ServiceCaller, Screen[None]):
         )
 
     def on_case_history_read(self, message: CaseHistoryRead) -> None:
-        from zhihui_tui.tui.screens.workbench import CaseHistoryScreen
+        from zhihui_tui.tui.screens.case_history import CaseHistoryScreen
 
         self.app.push_screen(CaseHistoryScreen(message.history))
-
-
-class CaseHistoryRead(Message):
-    """A case's history, read for the screen that asked."""
-
-    def __init__(self, history: CaseHistory) -> None:
-        super().__init__()
-        self.history = history
