@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on, work
 from textual.app import App, SystemCommand
@@ -36,7 +36,8 @@ from zhihui_tui.tui.connect import (
     warm_imports,
 )
 from zhihui_tui.tui.idle import IdleWatch
-from zhihui_tui.tui.posts import NOT_ALLOWED, NOT_OPEN_YET, POSTS, modules_for, post_for_key
+from zhihui_tui.tui.post_screens import home_screen, offer_post_screens
+from zhihui_tui.tui.posts import NOT_ALLOWED, NOT_OPEN_YET, POSTS, ScreenFactory, modules_for, post_for_key
 from zhihui_tui.tui.screens.confirm import ConfirmScreen
 from zhihui_tui.tui.screens.help import HelpScreen
 from zhihui_tui.tui.screens.lock import LockScreen
@@ -52,12 +53,6 @@ EXIT_DATABASE_UNAVAILABLE = 1
 EXIT_HANGUP = 128 + 1  # the shell convention for "ended by SIGHUP"
 TERMINAL_CHECK_SECONDS = 2.0
 PREPARE_PAUSE_SECONDS = 0.05
-
-
-def _home_screen() -> Screen:
-    from zhihui_tui.tui.screens.home import HomeScreen
-
-    return HomeScreen()
 
 
 def freeze_long_lived_objects() -> None:
@@ -119,14 +114,15 @@ class ZhihuiApp(App[None]):
         self.locked = False
         timeout = idle_lock_seconds if idle_lock_seconds is not None else runtime.court.idle_lock_minutes * 60
         self.idle = IdleWatch(timeout, monotonic=monotonic)
-        self.add_mode("home", _home_screen)
+        offer_post_screens()  # the post table learns its screens here; the screens never import it back
+        self.add_mode("home", home_screen)
         for post in POSTS:
             if post.screen is not None:
                 self.add_mode(post.mode, post.screen)
 
     # -- start-up ---------------------------------------------------------------------------------------------
 
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[Any]:
         """The login screen is the default mode's base screen (not a mode of its own: installing a mode makes
         Textual re-parse every stylesheet, which costs the first frame ~40 ms)."""
         return LoginScreen()
@@ -193,7 +189,7 @@ class ZhihuiApp(App[None]):
             self.notify(reason, title="已退出登录", severity="warning", markup=False)
 
     def _reinstall_modes(self) -> None:
-        factories: dict[str, Callable[[], Screen]] = {"home": _home_screen}
+        factories: dict[str, ScreenFactory] = {"home": home_screen}
         factories.update({post.mode: post.screen for post in POSTS if post.screen is not None})
         for mode, make in factories.items():
             self.remove_mode(mode)  # its screens are unmounted; the mode itself is forgotten at once
@@ -233,7 +229,7 @@ class ZhihuiApp(App[None]):
         await asyncio.sleep(PREPARE_PAUSE_SECONDS)
         freeze_long_lived_objects()
 
-    async def _build_off_screen(self, mode: str, make: Callable[[], Screen]) -> None:
+    async def _build_off_screen(self, mode: str, make: ScreenFactory) -> None:
         # App.switch_mode would build it on demand (App._init_mode); this is the same minus the ScreenResume,
         # which belongs to the opening: it loads the post's rows and takes the focus.
         screen = make()
@@ -319,10 +315,10 @@ class ZhihuiApp(App[None]):
     # -- command palette --------------------------------------------------------------------------------------
 
     def action_command_palette(self) -> None:
-        if not self.locked and not CommandPalette.is_open(self):
+        if not self.locked and not isinstance(self.screen, CommandPalette):  # CommandPalette.is_open
             self.push_screen(CommandPalette(placeholder="输入命令，如“跳转”“锁定”“退出”", id="--command-palette"))
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         if self.actor is not None and not self.locked:
             yield SystemCommand("跳转: 我的待办", "首页：本人的待办期限", self.action_go_home)
             for post in POSTS:
