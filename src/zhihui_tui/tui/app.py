@@ -27,6 +27,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import AwaitMount
 
+from zhihui_tui.tui.compat import build_mode_screen, has_mode_screen, mode_screens
 from zhihui_tui.tui.connect import (
     LATER_MODULES,
     DatabaseReady,
@@ -223,7 +224,7 @@ class ZhihuiApp(App[None]):
             await asyncio.sleep(PREPARE_PAUSE_SECONDS)  # room for keys and the home screen's own work
             if self.actor is None or not post.allows(self.actor.roles) or post.screen is None:
                 continue
-            if post.mode in self._screen_stacks:
+            if has_mode_screen(self, post.mode):
                 continue
             await self._build_off_screen(post.mode, post.screen)
         await asyncio.sleep(PREPARE_PAUSE_SECONDS)
@@ -232,10 +233,7 @@ class ZhihuiApp(App[None]):
     async def _build_off_screen(self, mode: str, make: ScreenFactory) -> None:
         # App.switch_mode would build it on demand (App._init_mode); this is the same minus the ScreenResume,
         # which belongs to the opening: it loads the post's rows and takes the focus.
-        screen = make()
-        self._load_screen_css(screen)
-        screen, mounted = self._get_screen(screen)
-        self._screen_stacks[mode] = [screen]
+        screen, mounted = build_mode_screen(self, mode, make())
         self._building = mode
         try:
             await mounted
@@ -284,7 +282,7 @@ class ZhihuiApp(App[None]):
     # -- switching posts ----------------------------------------------------------------------------------------
 
     def switch_mode(self, mode: str) -> AwaitMount:
-        self._switching_to_built = mode in self._screen_stacks and mode != self._building
+        self._switching_to_built = has_mode_screen(self, mode) and mode != self._building
         try:
             return super().switch_mode(mode)
         finally:
@@ -390,7 +388,7 @@ class ZhihuiApp(App[None]):
             return
         self.hung_up = True
         # Every post's screens, not only the current one's: a form left half-typed on F3 while on F2 counts too.
-        for screen in [screen for stack in self._screen_stacks.values() for screen in stack]:
+        for screen in mode_screens(self):
             save_draft = getattr(screen, "save_draft", None)
             if callable(save_draft):
                 try:

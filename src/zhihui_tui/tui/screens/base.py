@@ -9,6 +9,14 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from zhihui_tui.tui.compat import (
+    css_update_count,
+    draw_hidden,
+    focus_and_style_hidden,
+    layout_hidden,
+    layout_required,
+    start_styled,
+)
 from zhihui_tui.tui.posts import POSTS
 from zhihui_tui.tui.screens.case_history import CaseHistoryRead
 from zhihui_tui.tui.service_calls import ServiceCaller
@@ -55,14 +63,14 @@ class SignedInScreen(ServiceCaller, Screen[None]):
         # restyles every widget of every screen the first two times a post opens (Textual PR #5211 notes the
         # refresh "could be avoided when not strictly required"). This screen is styled from the current
         # stylesheet when it mounts; a later theme change still bumps the app's counter and refreshes it.
-        self._css_update_count = self.app._css_update_count
+        start_styled(self, self.app)
         # What the styles were computed under: (the app's CSS counter, the app's focus). See _on_screen_resume.
         self._styled_under: tuple[int, bool] | None = None
 
     # -- styles on switching posts ------------------------------------------------------------------------------
 
     def _style_state(self) -> tuple[int, bool]:
-        return self.app._css_update_count, self.app.app_focus
+        return css_update_count(self.app), self.app.app_focus
 
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
         """Skip Textual's full restyle on resume when nothing it depends on changed while the screen was away.
@@ -90,19 +98,16 @@ class SignedInScreen(ServiceCaller, Screen[None]):
 
         Textual does this work on the current screen only, when idle; a hidden screen is laid out here until
         the widgets' answers to the layout (Resize, Show) ask for no other."""
-        self._update_auto_focus()  # the focus restyles its ancestors (:focus-within)
-        self.update_node_styles(animate=False)
+        focus_and_style_hidden(self)  # the focus restyles its ancestors (:focus-within)
         self._styled_under = self._style_state()
         for _ in range(PREPARE_LAYOUT_ROUNDS):  # as Screen._on_timer_update does for the current screen
-            self._layout_required = False
-            self._refresh_layout(self.app.size)  # Screen._on_screen_resume skips it at an unchanged size
+            layout_hidden(self, self.app.size)  # Screen._on_screen_resume skips it at an unchanged size
             await asyncio.sleep(PREPARE_ROUND_SECONDS)  # the widgets handle Resize and Show
             if self.is_current:
                 return  # opened meanwhile: Textual's own idle work takes over
-            if not self._layout_required:
+            if not layout_required(self):
                 break
-        self._compositor.render_update(full=True)  # each widget keeps the lines it drew
-        self._dirty_widgets.clear()  # drawn; the opening repaints the whole screen from these lines
+        draw_hidden(self)  # each widget keeps the lines it drew; the opening repaints the screen from them
 
     @property
     def shell(self) -> Shell:
