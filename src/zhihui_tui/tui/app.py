@@ -1,4 +1,5 @@
-"""The terminal app: the login screen, then modes (home, one per post); global keys, palette, idle lock, hang-up.
+"""The terminal app: the login screen, then modes (home, one per post); global keys, palette, idle lock; its base
+:class:`~zhihui_tui.tui.hangup.HangUpApp` ends it in order when the terminal goes away.
 
 Nothing here imports SQLAlchemy, SQLModel, argon2 or the holiday data: the login screen is drawn first, then a
 thread worker opens the database (:mod:`zhihui_tui.tui.connect`) and reports back with a message.
@@ -10,8 +11,6 @@ import asyncio
 import gc
 import importlib
 import json
-import os
-import signal
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -20,14 +19,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on, work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import AwaitMount
 
-from zhihui_tui.tui.compat import build_mode_screen, has_mode_screen, mode_screens
+from zhihui_tui.tui.compat import build_mode_screen, has_mode_screen
 from zhihui_tui.tui.connect import (
     LATER_MODULES,
     DatabaseReady,
@@ -36,6 +35,7 @@ from zhihui_tui.tui.connect import (
     open_database,
     warm_imports,
 )
+from zhihui_tui.tui.hangup import EXIT_HANGUP, HangUpApp
 from zhihui_tui.tui.idle import IdleWatch
 from zhihui_tui.tui.post_screens import home_screen, offer_post_screens
 from zhihui_tui.tui.posts import NOT_ALLOWED, NOT_OPEN_YET, POSTS, ScreenFactory, modules_for, post_for_key
@@ -51,8 +51,7 @@ if TYPE_CHECKING:
 QUIT_QUESTION = "确定退出系统吗？"
 SIGN_OUT_QUESTION = "确定注销当前用户吗？（系统不退出，可由他人登录）"
 EXIT_DATABASE_UNAVAILABLE = 1
-EXIT_HANGUP = 128 + 1  # the shell convention for "ended by SIGHUP"
-TERMINAL_CHECK_SECONDS = 2.0
+__all__ = ["EXIT_DATABASE_UNAVAILABLE", "EXIT_HANGUP", "ZhihuiApp"]  # EXIT_HANGUP: run.py imports it from here
 PREPARE_PAUSE_SECONDS = 0.05
 
 
@@ -76,7 +75,9 @@ def announce_first_frame(path: str) -> None:
     partial_file.replace(target)  # appears whole: a reader never sees half a record
 
 
-class ZhihuiApp(App[None]):
+class ZhihuiApp(HangUpApp):
+    """The court terminal: sign-in, 我的待办 and one mode per post, global keys, the palette, the idle lock."""
+
     CSS_PATH = "app.tcss"
     TITLE = "执行指挥中心"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -99,17 +100,13 @@ class ZhihuiApp(App[None]):
         terminal_fd: int | None = None,
         prepare_ahead: bool = True,
     ) -> None:
-        super().__init__()
+        super().__init__(handle_hangup=handle_hangup, terminal_fd=terminal_fd)
         self.prepare_ahead = prepare_ahead  # build the person's post screens after sign-in (prepare_posts)
         self.runtime = runtime
         self.actor: Actor | None = None
         self._service_context: ServiceContext | None = None
         self.db_error = ""
         self.ready_file = ready_file
-        self.handle_hangup = handle_hangup
-        self.terminal_fd = terminal_fd  # the tty to watch for a hang-up that sends no signal
-        self.hung_up = False
-        self._hangup_pending = False
         self._switching_to_built = False
         self._building: str | None = None  # the mode whose screen prepare_posts is mounting
         self.locked = False
@@ -351,48 +348,3 @@ class ZhihuiApp(App[None]):
     def _unlocked(self, _result: None) -> None:
         self.locked = False
         self.idle.touch()
-
-    # -- dropped terminal (SSH link gone) ----------------------------------------------------------------------
-
-    def _install_hangup_handler(self) -> None:
-        """From mount on, SIGHUP goes through the event loop (its wake-up fd: handled at once, on any thread).
-
-        Some wrappers (``nohup``, a session leader that ignores SIGHUP) never pass the signal on; Textual then
-        polls the dead terminal for ever. So the app also checks that its terminal is still one."""
-        if self.handle_hangup and hasattr(signal, "SIGHUP"):
-            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.hang_up)
-        if self.terminal_fd is not None:
-            self.set_interval(TERMINAL_CHECK_SECONDS, self._check_terminal)
-            self._check_terminal()
-        if self._hangup_pending:
-            self.hang_up()
-
-    def _check_terminal(self) -> None:
-        # A hung-up tty answers every ioctl with EIO, so isatty() turns False.
-        if self.terminal_fd is not None and not os.isatty(self.terminal_fd):
-            self.hang_up()
-
-    def note_hangup(self) -> None:
-        """SIGHUP before the app is mounted (``run.py`` installs this early): hang up as soon as it is."""
-        self._hangup_pending = True
-
-    def on_unmount(self) -> None:
-        if self.handle_hangup and hasattr(signal, "SIGHUP"):
-            asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
-
-    def hang_up(self) -> None:
-        """The terminal is gone (SIGHUP, or a tty that hung up): let open screens keep a draft of the form in
-        progress (``save_draft()``), then leave in order: workers cancelled, screens unmounted, the engine
-        disposed by the caller."""
-        if self.hung_up:
-            return
-        self.hung_up = True
-        # Every post's screens, not only the current one's: a form left half-typed on F3 while on F2 counts too.
-        for screen in mode_screens(self):
-            save_draft = getattr(screen, "save_draft", None)
-            if callable(save_draft):
-                try:
-                    save_draft()
-                except Exception as error:  # one failing draft must not keep the app from ending
-                    self.log.error(f"draft of {screen!r} not kept: {error!r}")
-        self.exit(return_code=EXIT_HANGUP)
