@@ -35,8 +35,9 @@ def test_app_still_has_the_method(name: str) -> None:
     assert callable(getattr(App, name, None)), f"textual App.{name} is gone: see tui/compat.py"
 
 
-@pytest.mark.parametrize("name", ["_update_auto_focus", "_refresh_layout"])
+@pytest.mark.parametrize("name", ["_update_auto_focus", "_refresh_layout", "_on_screen_resume", "_on_screen_suspend"])
 def test_screen_still_has_the_method(name: str) -> None:
+    """``_on_screen_resume``/``_on_screen_suspend``: SignedInScreen's handlers run before these (screens/base.py)."""
     assert callable(getattr(Screen, name, None)), f"textual Screen.{name} is gone: see tui/compat.py"
 
 

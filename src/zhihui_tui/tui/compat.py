@@ -6,7 +6,8 @@ building post screens ahead, skipping needless restyles, measuring table columns
 bump the pin, run that test, fix what it names here — the rest of the code only calls these functions.
 
 DataTable internals that ``widgets/table.py`` overrides (``_update_dimensions`` and the attributes it reads) are
-listed in :data:`DATA_TABLE_INTERNALS` and tested the same way; an override cannot move into this module.
+listed in :data:`DATA_TABLE_INTERNALS` and tested the same way, as are the Screen handlers ``screens/base.py``
+runs before Textual's (``_on_screen_resume``, ``_on_screen_suspend``): an override cannot move into this module.
 """
 
 from __future__ import annotations
