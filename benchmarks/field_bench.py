@@ -42,6 +42,7 @@ from zhihui_tui.domain.clock import FixedClock
 from zhihui_tui.domain.field_work import AttachmentKind, Institution, MatterKind
 from zhihui_tui.domain.roles import Role
 from zhihui_tui.services.accounts import actor_for, hash_password
+from zhihui_tui.services.context import Actor, ServiceContext
 
 TARGET_MS = 100.0
 NOW = datetime(2026, 11, 27, 9, 30)
@@ -224,6 +225,13 @@ def _timed(fn: Callable[[], Any], runs: int = 30) -> tuple[float, float, Any]:
     return statistics.median(samples), samples[int(len(samples) * 0.95) - 1], result
 
 
+def _ctx(engine: Engine, actor: Actor) -> ServiceContext:
+    """The context a terminal session builds after sign-in, on the benchmark's fixed clock."""
+    from zhihui_tui.services.calendar_data import load_calendar
+
+    return ServiceContext(engine=engine, clock=FixedClock(NOW), calendar=load_calendar(None), actor=actor)
+
+
 def service_figures(engine: Engine) -> list[tuple[str, float, float, int]]:
     from zhihui_tui.services.counter import counter_queue, open_counts
     from zhihui_tui.services.delegation import matter_queue
@@ -236,19 +244,21 @@ def service_figures(engine: Engine) -> list[tuple[str, float, float, int]]:
     clerk = actor_for(engine, "songda0")
     deep, deep_t = _deep_id(engine), _deep_id(engine, "counter_task")
     today = NOW.date()
+    as_handler, as_investigator = _ctx(engine, handler), _ctx(engine, investigator)
+    as_officer, as_clerk = _ctx(engine, officer), _ctx(engine, clerk)
     checks: list[tuple[str, Callable[[], Any]]] = [
-        ("F6 我的案件 首页", lambda: my_cases(engine, actor=handler)),
-        ("F6 待我处理", lambda: waiting_on_me(engine, actor=handler, today=today)),
-        ("F7 查人找物 首页", lambda: search_queue(engine, actor=investigator)),
-        ("F7 查人找物 深页", lambda: search_queue(engine, actor=investigator, after_id=deep)),
-        ("F7 今日留守", lambda: roster(engine, today).at_bureau),
-        ("F8 临柜 银行 首页", lambda: counter_queue(engine, institution=Institution.BANK, actor=officer)),
+        ("F6 我的案件 首页", lambda: my_cases(ctx=as_handler)),
+        ("F6 待我处理", lambda: waiting_on_me(ctx=as_handler)),
+        ("F7 查人找物 首页", lambda: search_queue(ctx=as_investigator)),
+        ("F7 查人找物 深页", lambda: search_queue(after_id=deep, ctx=as_investigator)),
+        ("F7 今日留守", lambda: roster(today, ctx=as_handler).at_bureau),
+        ("F8 临柜 银行 首页", lambda: counter_queue(institution=Institution.BANK, ctx=as_officer)),
         (
             "F8 临柜 深页",
-            lambda: counter_queue(engine, institution=Institution.BANK, actor=officer, after_id=deep_t),
+            lambda: counter_queue(institution=Institution.BANK, after_id=deep_t, ctx=as_officer),
         ),
-        ("F8 各单位待办数", lambda: open_counts(engine)),
-        ("送达 委托队列 首页", lambda: matter_queue(engine, post=Role.SERVICE, actor=clerk)),
+        ("F8 各单位待办数", lambda: open_counts(ctx=as_handler)),
+        ("送达 委托队列 首页", lambda: matter_queue(post=Role.SERVICE, ctx=as_clerk)),
     ]
     figures = []
     for label, fn in checks:
@@ -364,9 +374,9 @@ def _register_one(engine: Engine) -> int:
     from zhihui_tui.services.field_search import register_search, search_queue
 
     actor = actor_for(engine, "xiansuo0")
-    row = next(r for r in search_queue(engine, actor=actor) if r.search_id is None)
+    row = next(r for r in search_queue(ctx=_ctx(engine, actor)) if r.search_id is None)
     raw = SearchRegistration(row.matter_id, "2026-11-30 10:00", "科右前旗", "物", "1", "车辆", (actor.id,))
-    return register_search(engine, raw, actor=actor, clock=FixedClock(NOW))
+    return register_search(raw, ctx=_ctx(engine, actor))
 
 
 def _video(path: Path, megabytes: int) -> Path:

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import select
 
-from tests.conftest import PASSWORD, make_staff
+from tests.conftest import PASSWORD, context_for, make_staff
 from zhihui_tui.db.engine import read_session
 from zhihui_tui.db.models import AuditRecord, Staff
 from zhihui_tui.domain.clock import FixedClock
@@ -58,7 +58,7 @@ def test_a_disabled_account_reads_no_personal_data(engine: Engine, clock: FixedC
     with pytest.raises(AccountChanged, match="账号已停用"):
         search_cases(engine, "张三", actor=clerk, restrict_to_id_number="150702198501010013")
     with pytest.raises(AccountChanged, match="账号已停用"):
-        case_history(engine, 1, actor=clerk)
+        case_history(1, ctx=context_for(engine, clerk, clock))
     with pytest.raises(LoginRefused, match="停用"):
         authenticate(engine, "lian1", PASSWORD, clock=clock)
     assert not verify_password(engine, clerk, PASSWORD)  # the idle lock does not reopen either

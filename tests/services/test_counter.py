@@ -53,7 +53,7 @@ def c(engine: Engine, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> Cou
 
 def bank_request(c: Court) -> tuple[int, int]:
     matter_id = request(c, MatterKind.COUNTER, institution=Institution.BANK, institution_name="农行科右前旗支行")
-    task = counter_queue(c.engine, institution=Institution.BANK, actor=c.officer)[-1]
+    task = counter_queue(institution=Institution.BANK, ctx=c.ctx(c.officer))[-1]
     return matter_id, task.id
 
 
@@ -67,34 +67,32 @@ def task_row(engine: Engine, task_id: int) -> CounterTask:
 def test_queue_is_per_institution(c: Court) -> None:
     bank_request(c)
     create_task(
-        c.engine,
         NewCounterTask(c.case_id, Institution.VEHICLE_OFFICE, "兴安盟车管所", CounterSource.PRESERVATION, "查封车辆"),
-        actor=c.officer,
-        clock=c.clock,
+        ctx=c.ctx(c.officer),
     )
-    assert open_counts(c.engine) == {
+    assert open_counts(ctx=c.ctx()) == {
         Institution.BANK: 1,
         Institution.VEHICLE_OFFICE: 1,
         Institution.REAL_ESTATE_REGISTRY: 0,
         Institution.MARKET_REGULATOR: 0,
     }
-    vehicles = counter_queue(c.engine, institution=Institution.VEHICLE_OFFICE, actor=c.officer)
+    vehicles = counter_queue(institution=Institution.VEHICLE_OFFICE, ctx=c.ctx(c.officer))
     assert [(t.source, t.institution_name) for t in vehicles] == [(CounterSource.PRESERVATION, "兴安盟车管所")]
     with pytest.raises(PermissionDenied):
-        counter_queue(c.engine, institution=Institution.BANK, actor=c.handler)
+        counter_queue(institution=Institution.BANK, ctx=c.ctx(c.handler))
 
 
 def test_an_officer_without_both_cards_cannot_take_a_task(c: Court) -> None:
     _, task_id = bank_request(c)
     with pytest.raises(PermissionDenied, match="人民法院执行公务证"):
-        take_task(c.engine, task_id, actor=c.uncarded, clock=c.clock)
+        take_task(task_id, ctx=c.ctx(c.uncarded))
     assert task_row(c.engine, task_id).status == CounterStatus.OPEN.value
     with pytest.raises(PermissionDenied):
-        take_task(c.engine, task_id, actor=c.investigators[0], clock=c.clock)
-    take_task(c.engine, task_id, actor=c.officer, clock=c.clock)
+        take_task(task_id, ctx=c.ctx(c.investigators[0]))
+    take_task(task_id, ctx=c.ctx(c.officer))
     assert task_row(c.engine, task_id).taken_by_id == c.officer.id
     with pytest.raises(ServiceError, match="办理中"):
-        take_task(c.engine, task_id, actor=c.officer, clock=c.clock)
+        take_task(task_id, ctx=c.ctx(c.officer))
 
 
 @pytest.mark.parametrize(
@@ -108,9 +106,9 @@ def test_an_officer_without_both_cards_cannot_take_a_task(c: Court) -> None:
 )
 def test_handover_needs_a_complete_signed_receipt(c: Court, receipt: Receipt, field: str) -> None:
     matter_id, task_id = bank_request(c)
-    take_task(c.engine, task_id, actor=c.officer, clock=c.clock)
+    take_task(task_id, ctx=c.ctx(c.officer))
     with pytest.raises(FieldError) as raised:
-        hand_over(c.engine, task_id, receipt, actor=c.officer, clock=c.clock)
+        hand_over(task_id, receipt, ctx=c.ctx(c.officer))
     assert raised.value.field == field
     assert task_row(c.engine, task_id).status == CounterStatus.TAKEN.value
     assert matter(c.engine, matter_id).status == "in_progress"
@@ -119,12 +117,12 @@ def test_handover_needs_a_complete_signed_receipt(c: Court, receipt: Receipt, fi
 def test_handover_sends_the_result_to_the_handler(c: Court, tmp_path: Path) -> None:
     matter_id, task_id = bank_request(c)
     with pytest.raises(ServiceError, match="待领取"):
-        hand_over(c.engine, task_id, GOOD, actor=c.officer, clock=c.clock)
-    take_task(c.engine, task_id, actor=c.officer, clock=c.clock)
+        hand_over(task_id, GOOD, ctx=c.ctx(c.officer))
+    take_task(task_id, ctx=c.ctx(c.officer))
     with pytest.raises(PermissionDenied):
-        hand_over(c.engine, task_id, GOOD, actor=c.uncarded, clock=c.clock)
+        hand_over(task_id, GOOD, ctx=c.ctx(c.uncarded))
     scan = store_file(write(tmp_path / "回执.jpg", JPEG), tmp_path / "store", AttachmentKind.RECEIPT)
-    hand_over(c.engine, task_id, GOOD, [scan], actor=c.officer, clock=c.clock)
+    hand_over(task_id, GOOD, [scan], ctx=c.ctx(c.officer))
     task = task_row(c.engine, task_id)
     assert (task.status, task.receipt_no, task.receipt_signed_by) == ("handed_over", "HZ-2026-0311", "赵志刚")
     assert [a.original_name for a in list_attachments(c.engine, owner_kind="counter_task", owner_id=task_id)] == [
@@ -132,35 +130,30 @@ def test_handover_sends_the_result_to_the_handler(c: Court, tmp_path: Path) -> N
     ]
     row = matter(c.engine, matter_id)
     assert row.status == "done" and row.result == f"农行科右前旗支行：{GOOD.result}"
-    waiting = waiting_on_me(c.engine, actor=c.handler, today=c.clock.now().date())
+    waiting = waiting_on_me(ctx=c.ctx(c.handler))
     assert [(w.kind, w.matter_id) for w in waiting] == [("委托结果", matter_id)]
-    assert counter_queue(c.engine, institution=Institution.BANK, actor=c.officer) == []
+    assert counter_queue(institution=Institution.BANK, ctx=c.ctx(c.officer)) == []
 
 
 def test_preservation_result_reaches_the_cases_handler(c: Court) -> None:
     task_id = create_task(
-        c.engine,
         NewCounterTask(c.case_id, Institution.REAL_ESTATE_REGISTRY, "", CounterSource.PRESERVATION, "查封房产"),
-        actor=c.officer,
-        clock=c.clock,
+        ctx=c.ctx(c.officer),
     )
     with pytest.raises(ServiceError):
         create_task(
-            c.engine,
             NewCounterTask(c.case_id, Institution.BANK, "", CounterSource.HANDLER_REQUEST, "冻结"),
-            actor=c.officer,
-            clock=c.clock,
+            ctx=c.ctx(c.officer),
         )
-    take_task(c.engine, task_id, actor=c.officer, clock=c.clock)
-    hand_over(c.engine, task_id, GOOD, actor=c.officer, clock=c.clock)
-    today = c.clock.now().date()
-    waiting = waiting_on_me(c.engine, actor=c.handler, today=today)
+    take_task(task_id, ctx=c.ctx(c.officer))
+    hand_over(task_id, GOOD, ctx=c.ctx(c.officer))
+    waiting = waiting_on_me(ctx=c.ctx(c.handler))
     assert [(w.kind, w.task_id) for w in waiting] == [("临柜结果", task_id)]
     assert waiting[0].text.startswith("不动产登记中心：")
     with pytest.raises(PermissionDenied):
-        acknowledge_task(c.engine, task_id, actor=c.other_handler, clock=c.clock)
-    acknowledge_task(c.engine, task_id, actor=c.handler, clock=c.clock)
-    assert waiting_on_me(c.engine, actor=c.handler, today=today) == []
+        acknowledge_task(task_id, ctx=c.ctx(c.other_handler))
+    acknowledge_task(task_id, ctx=c.ctx(c.handler))
+    assert waiting_on_me(ctx=c.ctx(c.handler)) == []
 
 
 # -- the centre's own task, typed on the F8 form ------------------------------------------------------------------
@@ -179,7 +172,7 @@ def form(**changes: object) -> CounterTaskForm:
 
 
 def test_a_task_opened_by_case_number_reaches_the_queue_and_the_handler(c: Court) -> None:
-    task_id = open_task(c.engine, form(case_number=" (2026)内2221执1号 "), actor=c.officer, clock=c.clock)
+    task_id = open_task(form(case_number=" (2026)内2221执1号 "), ctx=c.ctx(c.officer))
     task = task_row(c.engine, task_id)
     assert (task.case_id, task.institution, task.institution_name, task.source, task.handler_id) == (
         c.case_id,
@@ -188,7 +181,7 @@ def test_a_task_opened_by_case_number_reaches_the_queue_and_the_handler(c: Court
         "preservation",
         c.handler.id,
     )
-    queue = counter_queue(c.engine, institution=Institution.VEHICLE_OFFICE, actor=c.officer)
+    queue = counter_queue(institution=Institution.VEHICLE_OFFICE, ctx=c.ctx(c.officer))
     assert [(t.id, t.case_number, t.source) for t in queue] == [
         (task_id, "（2026）内2221执1号", CounterSource.PRESERVATION)
     ]
@@ -214,7 +207,7 @@ def test_a_bad_form_names_the_field_and_saves_nothing(
     c: Court, changes: dict[str, object], field: str, reason: str
 ) -> None:
     with pytest.raises(FieldError) as raised:
-        open_task(c.engine, form(**changes), actor=c.officer, clock=c.clock)
+        open_task(form(**changes), ctx=c.ctx(c.officer))
     assert raised.value.field == field and reason in raised.value.reason
     assert count(c.engine, CounterTask) == 0
 
@@ -222,10 +215,10 @@ def test_a_bad_form_names_the_field_and_saves_nothing(
 def test_only_counter_staff_or_the_director_open_tasks(c: Court) -> None:
     for actor in (c.handler, c.service_clerk, c.investigators[0], c.chief):
         with pytest.raises(PermissionDenied):
-            open_task(c.engine, form(), actor=actor, clock=c.clock)
+            open_task(form(), ctx=c.ctx(actor))
     assert count(c.engine, CounterTask) == 0
     director = make_staff(c.engine, c.clock, "zhuren", Role.DIRECTOR, name="张宏伟")
-    assert open_task(c.engine, form(), actor=director, clock=c.clock) > 0
+    assert open_task(form(), ctx=c.ctx(director)) > 0
 
 
 def test_no_task_on_an_archived_case(c: Court) -> None:
@@ -234,5 +227,5 @@ def test_no_task_on_an_archived_case(c: Court) -> None:
         assert case is not None
         case.stage = Stage.ARCHIVED.value
     with pytest.raises(FieldError, match="已归档"):
-        open_task(c.engine, form(), actor=c.officer, clock=c.clock)
+        open_task(form(), ctx=c.ctx(c.officer))
     assert count(c.engine, CounterTask) == 0

@@ -14,7 +14,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import Engine
 from sqlmodel import Session, func, select
 
-from tests.conftest import PASSWORD, make_staff
+from tests.conftest import PASSWORD, context_for, make_staff
 from zhihui_tui.db.models import AuditRecord, CounterTask, DelegatedMatter
 from zhihui_tui.domain.calendar import WorkCalendar
 from zhihui_tui.domain.clock import FixedClock
@@ -26,7 +26,7 @@ from zhihui_tui.services import accounts
 from zhihui_tui.services.accounts import NewStaff, actor_for, add_staff, system_actor
 from zhihui_tui.services.calendar_data import load_calendar
 from zhihui_tui.services.cases import NewCase, NewParty, PartyKind, register_case
-from zhihui_tui.services.context import Actor
+from zhihui_tui.services.context import Actor, ServiceContext
 from zhihui_tui.services.delegation import (
     acknowledge_result,
     approve_urgent,
@@ -56,6 +56,10 @@ class Court:
     uncarded: Actor  # work card only
     case_id: int
     other_case_id: int
+
+    def ctx(self, actor: Actor | None = None) -> ServiceContext:
+        """The context a service call takes, acting as ``actor`` (default: the handler)."""
+        return context_for(self.engine, actor or self.handler, self.clock)
 
 
 def add_counter_officer(engine: Engine, clock: FixedClock, login: str, name: str, *, cards: bool) -> Actor:
@@ -128,7 +132,7 @@ def request(c: Court, kind: MatterKind = MatterKind.SITE_INVESTIGATION, **change
         "deadline": "2026-12-04",
     }
     fields.update(changes)
-    return request_matter(c.engine, MatterRequest(**fields), actor=c.handler, clock=c.clock, calendar=c.calendar)  # type: ignore[arg-type]
+    return request_matter(MatterRequest(**fields), ctx=c.ctx(c.handler))  # type: ignore[arg-type]
 
 
 def matter(engine: Engine, matter_id: int) -> DelegatedMatter:
@@ -161,7 +165,7 @@ def test_request_lands_in_the_posts_queue_and_is_audited(c: Court) -> None:
     matter_id = request(c)
     row = matter(c.engine, matter_id)
     assert (row.post, row.status, row.effective_day.isoformat()) == ("field_search", "open", "2026-11-27")
-    queue = matter_queue(c.engine, post=Role.FIELD_SEARCH, actor=c.investigators[0])
+    queue = matter_queue(post=Role.FIELD_SEARCH, ctx=c.ctx(c.investigators[0]))
     assert [m.id for m in queue] == [matter_id] and queue[0].requested_by == "孙立"
     with Session(c.engine) as session:
         actions = session.exec(select(AuditRecord.action).where(AuditRecord.entity == "delegated_matter")).all()
@@ -178,19 +182,13 @@ def test_counter_request_opens_a_counter_task(c: Court) -> None:
 def test_only_the_cases_handler_may_request(c: Court) -> None:
     with pytest.raises(PermissionDenied):
         request_matter(
-            c.engine,
             MatterRequest(c.other_case_id, MatterKind.SERVICE, "补充送达", "2026-12-04"),
-            actor=c.handler,
-            clock=c.clock,
-            calendar=c.calendar,
+            ctx=c.ctx(c.handler),
         )
     with pytest.raises(PermissionDenied):
         request_matter(
-            c.engine,
             MatterRequest(c.case_id, MatterKind.SERVICE, "补充送达", "2026-12-04"),
-            actor=c.service_clerk,
-            clock=c.clock,
-            calendar=c.calendar,
+            ctx=c.ctx(c.service_clerk),
         )
     assert count(c.engine, DelegatedMatter) == 0
 
@@ -238,29 +236,29 @@ def test_urgent_compelled_appearance_waits_for_the_chief_then_reaches_field_sear
     matter_id = request(c, MatterKind.COMPELLED_APPEARANCE, urgent=True, deadline="2026-11-27")
     row = matter(c.engine, matter_id)
     assert (row.post, row.status, row.effective_day.isoformat()) == ("bureau_chief", "pending_approval", "2026-11-27")
-    assert matter_queue(c.engine, post=Role.FIELD_SEARCH, actor=c.investigators[0]) == []
-    assert [m.id for m in matter_queue(c.engine, post=Role.BUREAU_CHIEF, actor=c.chief)] == [matter_id]
-    waiting = waiting_on_me(c.engine, actor=c.handler, today=c.clock.now().date())
+    assert matter_queue(post=Role.FIELD_SEARCH, ctx=c.ctx(c.investigators[0])) == []
+    assert [m.id for m in matter_queue(post=Role.BUREAU_CHIEF, ctx=c.ctx(c.chief))] == [matter_id]
+    waiting = waiting_on_me(ctx=c.ctx(c.handler))
     assert [w.kind for w in waiting] == ["待审批"]
 
     with pytest.raises(PermissionDenied):
-        approve_urgent(c.engine, matter_id, actor=c.handler, clock=c.clock)
-    approve_urgent(c.engine, matter_id, "同意，注意安全", actor=c.chief, clock=c.clock)
+        approve_urgent(matter_id, ctx=c.ctx(c.handler))
+    approve_urgent(matter_id, "同意，注意安全", ctx=c.ctx(c.chief))
     row = matter(c.engine, matter_id)
     assert (row.post, row.status, row.decided_by_id) == ("field_search", "open", c.chief.id)
-    assert [m.id for m in matter_queue(c.engine, post=Role.FIELD_SEARCH, actor=c.investigators[0])] == [matter_id]
+    assert [m.id for m in matter_queue(post=Role.FIELD_SEARCH, ctx=c.ctx(c.investigators[0]))] == [matter_id]
     with pytest.raises(ServiceError, match="不在待审批"):
-        refuse_urgent(c.engine, matter_id, "重复", actor=c.chief, clock=c.clock)
+        refuse_urgent(matter_id, "重复", ctx=c.ctx(c.chief))
 
 
 def test_refusal_goes_back_to_the_handler_with_the_reason(c: Court) -> None:
     matter_id = request(c, MatterKind.COMPELLED_APPEARANCE, urgent=True)
     with pytest.raises(FieldError):
-        refuse_urgent(c.engine, matter_id, " ", actor=c.chief, clock=c.clock)
-    refuse_urgent(c.engine, matter_id, "证据不足，先行传唤", actor=c.chief, clock=c.clock)
+        refuse_urgent(matter_id, " ", ctx=c.ctx(c.chief))
+    refuse_urgent(matter_id, "证据不足，先行传唤", ctx=c.ctx(c.chief))
     row = matter(c.engine, matter_id)
     assert row.status == MatterStatus.REFUSED.value and row.closed_at is not None
-    waiting = waiting_on_me(c.engine, actor=c.handler, today=c.clock.now().date())
+    waiting = waiting_on_me(ctx=c.ctx(c.handler))
     assert [(w.kind, w.text) for w in waiting] == [("委托结果", "拘传：局长不予批准：证据不足，先行传唤")]
 
 
@@ -270,24 +268,23 @@ def test_refusal_goes_back_to_the_handler_with_the_reason(c: Court) -> None:
 def test_service_result_flows_back_and_is_acknowledged(c: Court) -> None:
     matter_id = request(c, MatterKind.PUBLIC_NOTICE, requirements="公告送达执行通知书")
     with pytest.raises(PermissionDenied):
-        complete_matter(c.engine, matter_id, "已公告", actor=c.investigators[0], clock=c.clock)
-    complete_matter(c.engine, matter_id, "已于人民法院公告网公告", actor=c.service_clerk, clock=c.clock)
-    today = c.clock.now().date()
-    waiting = waiting_on_me(c.engine, actor=c.handler, today=today)
+        complete_matter(matter_id, "已公告", ctx=c.ctx(c.investigators[0]))
+    complete_matter(matter_id, "已于人民法院公告网公告", ctx=c.ctx(c.service_clerk))
+    waiting = waiting_on_me(ctx=c.ctx(c.handler))
     assert [(w.kind, w.matter_id) for w in waiting] == [("委托结果", matter_id)]
-    assert waiting_on_me(c.engine, actor=c.other_handler, today=today) == []
+    assert waiting_on_me(ctx=c.ctx(c.other_handler)) == []
     with pytest.raises(PermissionDenied):
-        acknowledge_result(c.engine, matter_id, actor=c.other_handler, clock=c.clock)
-    acknowledge_result(c.engine, matter_id, actor=c.handler, clock=c.clock)
-    assert waiting_on_me(c.engine, actor=c.handler, today=today) == []
+        acknowledge_result(matter_id, ctx=c.ctx(c.other_handler))
+    acknowledge_result(matter_id, ctx=c.ctx(c.handler))
+    assert waiting_on_me(ctx=c.ctx(c.handler)) == []
     with pytest.raises(ServiceError, match="已于"):
-        complete_matter(c.engine, matter_id, "再次", actor=c.service_clerk, clock=c.clock)
+        complete_matter(matter_id, "再次", ctx=c.ctx(c.service_clerk))
 
 
 def test_field_search_matters_are_not_completed_generically(c: Court) -> None:
     matter_id = request(c)
     with pytest.raises(ServiceError, match="各自岗位"):
-        complete_matter(c.engine, matter_id, "结果", actor=c.investigators[0], clock=c.clock)
+        complete_matter(matter_id, "结果", ctx=c.ctx(c.investigators[0]))
 
 
 # -- workbench ----------------------------------------------------------------------------------------------------
@@ -295,18 +292,18 @@ def test_field_search_matters_are_not_completed_generically(c: Court) -> None:
 
 def test_my_cases_show_stage_next_deadline_and_open_matters(c: Court) -> None:
     request(c)
-    rows = my_cases(c.engine, actor=c.handler)
+    rows = my_cases(ctx=c.ctx(c.handler))
     assert [(r.id, r.stage, r.open_matters) for r in rows] == [(c.case_id, Stage.ASSIGNED, 1)]
-    assert [r.id for r in my_cases(c.engine, actor=c.other_handler)] == [c.other_case_id]
-    assert my_cases(c.engine, actor=c.handler, after_id=c.case_id) == []
+    assert [r.id for r in my_cases(ctx=c.ctx(c.other_handler))] == [c.other_case_id]
+    assert my_cases(after_id=c.case_id, ctx=c.ctx(c.handler)) == []
 
 
 def test_case_history_has_stages_and_audit_and_is_private(c: Court) -> None:
     matter_id = request(c)
-    history = case_history(c.engine, c.case_id, actor=c.handler)
+    history = case_history(c.case_id, ctx=c.ctx(c.handler))
     whats = [e.what for e in history.entries]
     assert "阶段变更" in whats and "提请委托事项" in whats
     assert any(e.detail == f"委托事项 {matter_id} 新建" for e in history.entries)
     with pytest.raises(PermissionDenied):
-        case_history(c.engine, c.case_id, actor=c.other_handler)
-    assert case_history(c.engine, c.case_id, actor=c.chief).case_id == c.case_id
+        case_history(c.case_id, ctx=c.ctx(c.other_handler))
+    assert case_history(c.case_id, ctx=c.ctx(c.chief)).case_id == c.case_id

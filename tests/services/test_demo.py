@@ -19,7 +19,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, col, func, select
 
-from tests.conftest import FIXED_NOW, PG_URL, make_staff
+from tests.conftest import FIXED_NOW, PG_URL, context_for, make_staff
 from zhihui_tui.db.engine import make_engine, read_session
 from zhihui_tui.db.migrate import upgrade
 from zhihui_tui.db.models import (
@@ -590,7 +590,7 @@ def test_history_lines_name_the_case_and_people(demo: tuple[Engine, DemoSummary]
     engine = demo[0]
     chief = actor_for(engine, "juzhang")
     archived = next(c for c in _cases(engine) if c.stage == "archived" and c.filing_category == "application")
-    history = case_history(engine, archived.id or 0, actor=chief)
+    history = case_history(archived.id or 0, ctx=context_for(engine, chief, FixedClock(FIXED_NOW)))
     with read_session(engine) as session:
         logins = set(session.exec(select(Staff.login)).all())
     whos = [e.who for e in history.entries]

@@ -63,14 +63,15 @@ def registration(
 
 def register(c: Court, matter_id: int, *people: int, **changes: str) -> int:
     return register_search(
-        c.engine, registration(c, matter_id, *people, **changes), actor=c.investigators[0], clock=c.clock
+        registration(c, matter_id, *people, **changes),
+        ctx=c.ctx(c.investigators[0]),
     )
 
 
 def test_registration_records_everything_and_shows_in_the_queue(c: Court) -> None:
     matter_id = request(c)
     search_id = register(c, matter_id, category="物", quantity="2", target_names="蒙K12345 轿车、蒙K67890 货车")
-    row = get_search_row(c.engine, matter_id)
+    row = get_search_row(matter_id, ctx=c.ctx())
     assert (row.search_id, row.category, row.quantity, row.investigators) == (
         search_id,
         SearchCategory.PROPERTY,
@@ -78,7 +79,7 @@ def test_registration_records_everything_and_shows_in_the_queue(c: Court) -> Non
         ("李海军", "其木格"),
     )
     assert row.status is MatterStatus.IN_PROGRESS and row.place == "科右前旗大坝沟镇永丰村"
-    assert [r.matter_id for r in search_queue(c.engine, actor=c.investigators[2])] == [matter_id]
+    assert [r.matter_id for r in search_queue(ctx=c.ctx(c.investigators[2]))] == [matter_id]
     with Session(c.engine) as session:
         assert session.exec(select(AuditRecord.action).where(AuditRecord.entity == "field_search")).all() == [
             "登记查人找物"
@@ -87,17 +88,17 @@ def test_registration_records_everything_and_shows_in_the_queue(c: Court) -> Non
 
 def test_queue_pages_by_id(c: Court) -> None:
     ids = [request(c, requirements=f"第{i}项") for i in range(5)]
-    first = search_queue(c.engine, actor=c.investigators[0], limit=2)
-    second = search_queue(c.engine, actor=c.investigators[0], after_id=first[-1].matter_id, limit=2)
+    first = search_queue(limit=2, ctx=c.ctx(c.investigators[0]))
+    second = search_queue(after_id=first[-1].matter_id, limit=2, ctx=c.ctx(c.investigators[0]))
     assert [r.matter_id for r in first + second] == ids[:4]
 
 
 def test_only_the_field_search_post_may_register_or_see_the_queue(c: Court) -> None:
     matter_id = request(c)
     with pytest.raises(PermissionDenied):
-        register_search(c.engine, registration(c, matter_id), actor=c.handler, clock=c.clock)
+        register_search(registration(c, matter_id), ctx=c.ctx(c.handler))
     with pytest.raises(PermissionDenied):
-        search_queue(c.engine, actor=c.handler)
+        search_queue(ctx=c.ctx(c.handler))
 
 
 # -- R-CLU-2 ----------------------------------------------------------------------------------------------------
@@ -107,7 +108,7 @@ def test_roster_keeps_two_at_the_bureau(c: Court) -> None:
     a, b, d, e, f = (p.id for p in c.investigators)
     register(c, request(c), a, b)
     register(c, request(c), d)
-    assert roster(c.engine, date(2026, 11, 27)).at_bureau == ("那仁满都拉", "韩立新")
+    assert roster(date(2026, 11, 27), ctx=c.ctx()).at_bureau == ("那仁满都拉", "韩立新")
     blocked = request(c)
     with pytest.raises(RosterRefused) as raised:
         register(c, blocked, e)
@@ -127,9 +128,9 @@ def test_an_inactive_or_foreign_person_cannot_be_assigned(c: Court) -> None:
 
 def test_a_sixth_investigator_widens_the_roster(c: Court) -> None:
     make_staff(c.engine, c.clock, "xiansuo9", Role.FIELD_SEARCH, name="巴特尔")
-    assert len(investigators(c.engine)) == 6
+    assert len(investigators(ctx=c.ctx())) == 6
     register(c, request(c), *(p.id for p in c.investigators[:4]))
-    assert roster(c.engine, date(2026, 11, 27)).at_bureau == ("韩立新", "巴特尔")
+    assert roster(date(2026, 11, 27), ctx=c.ctx()).at_bureau == ("韩立新", "巴特尔")
 
 
 # -- bad input -------------------------------------------------------------------------------------------------
@@ -155,7 +156,7 @@ def test_registering_twice_or_before_approval_is_refused(c: Court) -> None:
     urgent = request(c, MatterKind.COMPELLED_APPEARANCE, urgent=True)
     with pytest.raises(ServiceError, match="局长审批"):
         register(c, urgent)
-    approve_urgent(c.engine, urgent, actor=c.chief, clock=c.clock)
+    approve_urgent(urgent, ctx=c.ctx(c.chief))
     register(c, urgent, c.investigators[2].id)
     with pytest.raises(NotFound):
         register(c, request(c, MatterKind.SERVICE))
@@ -169,11 +170,14 @@ def test_outcome_with_files_goes_back_to_the_handler(c: Court, tmp_path: Path) -
     matter_id = request(c)
     search_id = register(c, matter_id)
     photo = store_file(write(tmp_path / "门前.jpg", JPEG), store, AttachmentKind.PHOTO)
-    attach_files(c.engine, search_id, [photo], actor=c.investigators[1], clock=c.clock)
+    attach_files(search_id, [photo], ctx=c.ctx(c.investigators[1]))
     form = store_file(write(tmp_path / "调查表.pdf", PDF), store, AttachmentKind.SURVEY_FORM)
     same_photo = store_file(write(tmp_path / "门前-副本.jpg", JPEG), store, AttachmentKind.PHOTO)
     record_outcome(
-        c.engine, search_id, "被执行人在家，已告知到庭", [form, same_photo], actor=c.investigators[0], clock=c.clock
+        search_id,
+        "被执行人在家，已告知到庭",
+        [form, same_photo],
+        ctx=c.ctx(c.investigators[0]),
     )
     listed = list_attachments(c.engine, owner_kind="field_search", owner_id=search_id)
     assert [(a.kind, a.original_name) for a in listed] == [
@@ -187,18 +191,18 @@ def test_outcome_with_files_goes_back_to_the_handler(c: Court, tmp_path: Path) -
     assert len([p for p in store.rglob("*") if p.is_file()]) == 2  # duplicate content stored once
     row = matter(c.engine, matter_id)
     assert (row.status, row.result) == ("done", "被执行人在家，已告知到庭")
-    waiting = waiting_on_me(c.engine, actor=c.handler, today=c.clock.now().date())
+    waiting = waiting_on_me(ctx=c.ctx(c.handler))
     assert [(w.kind, w.matter_id) for w in waiting] == [("委托结果", matter_id)]
-    assert search_queue(c.engine, actor=c.investigators[0]) == []
+    assert search_queue(ctx=c.ctx(c.investigators[0])) == []
     with pytest.raises(ServiceError, match="已于"):
-        record_outcome(c.engine, search_id, "再来一次", [form], actor=c.investigators[0], clock=c.clock)
+        record_outcome(search_id, "再来一次", [form], ctx=c.ctx(c.investigators[0]))
 
 
 def test_outcome_needs_a_result_and_a_file(c: Court, tmp_path: Path) -> None:
     search_id = register(c, request(c))
     with pytest.raises(FieldError, match="至少上传一份"):
-        record_outcome(c.engine, search_id, "未找到", actor=c.investigators[0], clock=c.clock)
+        record_outcome(search_id, "未找到", ctx=c.ctx(c.investigators[0]))
     form = store_file(write(tmp_path / "调查表.pdf", PDF), tmp_path / "s", AttachmentKind.SURVEY_FORM)
     with pytest.raises(FieldError, match="办理结果"):
-        record_outcome(c.engine, search_id, " ", [form], actor=c.investigators[0], clock=c.clock)
+        record_outcome(search_id, " ", [form], ctx=c.ctx(c.investigators[0]))
     assert count(c.engine, Attachment) == 0

@@ -293,7 +293,7 @@ def _request(c: Any, _: Any, field: str, value: str) -> int:
     fields[field] = value
     kind = fields.pop("kind", MatterKind.SITE_INVESTIGATION)
     raw = MatterRequest(case_id=c.case_id, kind=kind, **fields)
-    return request_matter(c.engine, raw, actor=c.handler, clock=c.clock, calendar=c.calendar)
+    return request_matter(raw, ctx=c.ctx(c.handler))
 
 
 def _read_matter(c: Any, prepared: Any, result: Any, field: str) -> str | None:
@@ -315,9 +315,9 @@ def _urgent(c: Any) -> int:
 
 def _decide(c: Any, matter_id: int, field: str, value: str) -> None:
     if field == "note":
-        approve_urgent(c.engine, matter_id, value, actor=c.chief, clock=c.clock)
+        approve_urgent(matter_id, value, ctx=c.ctx(c.chief))
     else:
-        refuse_urgent(c.engine, matter_id, value, actor=c.chief, clock=c.clock)
+        refuse_urgent(matter_id, value, ctx=c.ctx(c.chief))
 
 
 def _registration(c: Any, matter_id: int, **changes: str) -> SearchRegistration:
@@ -331,19 +331,21 @@ def _registration(c: Any, matter_id: int, **changes: str) -> SearchRegistration:
 
 def _register_search(c: Any, matter_id: int, field: str, value: str) -> int:
     return register_search(
-        c.engine, _registration(c, matter_id, **{field: value}), actor=c.investigators[0], clock=c.clock
+        _registration(c, matter_id, **{field: value}),
+        ctx=c.ctx(c.investigators[0]),
     )
 
 
 def _search_with_photo(c: Any) -> int:
     search_id = register_search(
-        c.engine, _registration(c, request_matter_for(c)), actor=c.investigators[0], clock=c.clock
+        _registration(c, request_matter_for(c)),
+        ctx=c.ctx(c.investigators[0]),
     )
     with TemporaryDirectory() as folder:
         photo = Path(folder) / "门前.jpg"
         photo.write_bytes(JPEG)
         stored = store_file(photo, c.store, AttachmentKind.PHOTO)
-    attach_files(c.engine, search_id, [stored], actor=c.investigators[0], clock=c.clock)
+    attach_files(search_id, [stored], ctx=c.ctx(c.investigators[0]))
     return search_id
 
 
@@ -359,7 +361,7 @@ def _attach_named(c: Any, search_id: int, _field: str, value: str) -> list[int]:
         except (OSError, ValueError):
             assume(False)
         stored = store_file(path, c.store, AttachmentKind.PHOTO)
-    return attach_files(c.engine, search_id, [stored], actor=c.investigators[0], clock=c.clock)
+    return attach_files(search_id, [stored], ctx=c.ctx(c.investigators[0]))
 
 
 def _counter_form(c: Any, _: Any, field: str, value: str) -> int:
@@ -368,20 +370,20 @@ def _counter_form(c: Any, _: Any, field: str, value: str) -> int:
         "source": CounterSource.PRESERVATION, "requirements": "查封被执行人名下车辆 蒙K12345", "institution_name": "",
     }  # fmt: skip
     fields[field] = value
-    return open_task(c.engine, CounterTaskForm(**fields), actor=c.officer, clock=c.clock)
+    return open_task(CounterTaskForm(**fields), ctx=c.ctx(c.officer))
 
 
 def _counter_new(c: Any, _: Any, field: str, value: str) -> int:
     fields: dict[str, Any] = {"requirements": "冻结被执行人存款", "institution_name": "农行科右前旗支行"}
     fields[field] = value
     new = NewCounterTask(c.case_id, Institution.BANK, source=CounterSource.DELEGATED, **fields)
-    return create_task(c.engine, new, actor=c.officer, clock=c.clock)
+    return create_task(new, ctx=c.ctx(c.officer))
 
 
 def _taken_task(c: Any) -> int:
     request_matter_for(c, MatterKind.COUNTER, institution=Institution.BANK, institution_name="农行科右前旗支行")
-    task_id = counter_queue(c.engine, institution=Institution.BANK, actor=c.officer)[-1].id
-    take_task(c.engine, task_id, actor=c.officer, clock=c.clock)
+    task_id = counter_queue(institution=Institution.BANK, ctx=c.ctx(c.officer))[-1].id
+    take_task(task_id, ctx=c.ctx(c.officer))
     return task_id
 
 
@@ -389,7 +391,7 @@ def _hand_over(c: Any, task_id: int, field: str, value: str) -> None:
     receipt = replace(
         Receipt("HZ-2026-0311", "王丽", "已冻结账户 6228****1234 存款 12,345.67 元", "赵志刚"), **{field: value}
     )
-    hand_over(c.engine, task_id, receipt, actor=c.officer, clock=c.clock)
+    hand_over(task_id, receipt, ctx=c.ctx(c.officer))
 
 
 @dataclass
@@ -528,7 +530,7 @@ TARGETS: dict[str, Target] = {
     "complete_matter": Target(
         delegation,
         ("result",),
-        lambda c, m, f, v: complete_matter(c.engine, m, v, actor=c.service_clerk, clock=c.clock),
+        lambda c, m, f, v: complete_matter(m, v, ctx=c.ctx(c.service_clerk)),
         prepare=lambda c: request_matter_for(c, MatterKind.SERVICE),
         read=_read_matter,
         plain=("result", "已送达"),
@@ -543,7 +545,7 @@ TARGETS: dict[str, Target] = {
     "record_search_outcome": Target(
         delegation,
         ("result",),
-        lambda c, s, f, v: record_outcome(c.engine, s, v, actor=c.investigators[0], clock=c.clock),
+        lambda c, s, f, v: record_outcome(s, v, ctx=c.ctx(c.investigators[0])),
         prepare=_search_with_photo,
         plain=("result", "未找到"),
     ),
@@ -552,7 +554,8 @@ TARGETS: dict[str, Target] = {
         ("file_name",),
         _attach_named,
         prepare=lambda c: register_search(
-            c.engine, _registration(c, request_matter_for(c)), actor=c.investigators[0], clock=c.clock
+            _registration(c, request_matter_for(c)),
+            ctx=c.ctx(c.investigators[0]),
         ),
         plain=("file_name", "门前.jpg"),
     ),

@@ -154,7 +154,7 @@ def _submit(engine: Engine, case_id: int, actor: Actor, clock: FixedClock, calen
 
 
 def _register_search(engine: Engine, raw: Any, actor: Actor, clock: FixedClock) -> None:
-    register_search(engine, raw, actor=actor, clock=clock)
+    register_search(raw, ctx=context_for(engine, actor, clock))
 
 
 def _book(engine: Engine, raw: Any, actor: Actor, clock: FixedClock) -> None:

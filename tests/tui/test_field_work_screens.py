@@ -29,10 +29,11 @@ from zhihui_tui.services.attachments import blob_path, store_file
 from zhihui_tui.services.delegation import request_matter
 from zhihui_tui.services.field_search import record_outcome, register_search
 from zhihui_tui.tui.app import ZhihuiApp
+from zhihui_tui.tui.screens.case_history import CaseHistoryScreen
 from zhihui_tui.tui.screens.counter import CounterScreen, HandoverScreen, NewTaskScreen
 from zhihui_tui.tui.screens.field_search import AttachScreen, FieldSearchScreen, OutcomeScreen, RegisterSearchScreen
 from zhihui_tui.tui.screens.results import RecordResultScreen, ResultScreen
-from zhihui_tui.tui.screens.workbench import CaseHistoryScreen, RequestMatterScreen, WorkbenchScreen
+from zhihui_tui.tui.screens.workbench import RequestMatterScreen, WorkbenchScreen
 
 HANDLER, CHIEF, INVESTIGATOR, OFFICER, UNCARDED = "sunli", "juzhang", "xiansuo0", "linggui1", "linggui2"
 SERVICE_CLERK = "songda1"
@@ -245,11 +246,8 @@ def test_roster_refusal_is_shown_at_the_form(field_court: tuple[Runtime, Court])
     runtime, c = field_court
     for _ in range(2):
         request_matter(
-            c.engine,
             MatterRequest(c.case_id, MatterKind.SITE_INVESTIGATION, "site visit", "2026-12-04"),
-            actor=c.handler,
-            clock=c.clock,
-            calendar=c.calendar,
+            ctx=c.ctx(c.handler),
         )
 
     async def scenario(pilot: Pilot) -> None:
@@ -337,21 +335,18 @@ def test_service_request_is_recorded_by_the_service_post_and_read_by_the_handler
 def _searched_with_files(c: Court, tmp_path: Path) -> Path:
     """A site investigation done with a photo and a transcript; returns the attachment store."""
     matter_id = request_matter(
-        c.engine,
         MatterRequest(c.case_id, MatterKind.SITE_INVESTIGATION, "查明车辆下落", "2026-12-04"),
-        actor=c.handler,
-        clock=c.clock,
-        calendar=c.calendar,
+        ctx=c.ctx(c.handler),
     )
     ids = (c.investigators[0].id, c.investigators[1].id)
     registration = SearchRegistration(matter_id, "2026-11-27 14:00", "永丰村", "物", "1", "蒙K12345", ids)
-    search_id = register_search(c.engine, registration, actor=c.investigators[0], clock=c.clock)
+    search_id = register_search(registration, ctx=c.ctx(c.investigators[0]))
     store = tmp_path / "attachments"
     files = [
         store_file(write(tmp_path / "车辆.jpg", JPEG), store, AttachmentKind.PHOTO),
         store_file(write(tmp_path / "现场笔录.pdf", PDF), store, AttachmentKind.TRANSCRIPT),
     ]
-    record_outcome(c.engine, search_id, "车辆已查封", files, actor=c.investigators[0], clock=c.clock)
+    record_outcome(search_id, "车辆已查封", files, ctx=c.ctx(c.investigators[0]))
     return store
 
 
@@ -385,11 +380,8 @@ def test_handler_sees_the_files_and_which_no_longer_verify(field_court: tuple[Ru
 
 def _bank_request(c: Court) -> None:
     request_matter(
-        c.engine,
         MatterRequest(c.case_id, MatterKind.COUNTER, "freeze deposits", "2026-12-04", institution=Institution.BANK),
-        actor=c.handler,
-        clock=c.clock,
-        calendar=c.calendar,
+        ctx=c.ctx(c.handler),
     )
 
 
@@ -490,11 +482,8 @@ def test_centre_opens_a_counter_task_by_case_number_after_a_bad_form(field_court
 def _with_work(c: Court) -> None:
     for kind, text in ((MatterKind.SITE_INVESTIGATION, "查明住所"), (MatterKind.COMPELLED_APPEARANCE, "拘传到庭")):
         request_matter(
-            c.engine,
             MatterRequest(c.case_id, kind, text, "2026-12-04"),
-            actor=c.handler,
-            clock=c.clock,
-            calendar=c.calendar,
+            ctx=c.ctx(c.handler),
         )
     _bank_request(c)
 
@@ -559,7 +548,8 @@ def test_service_desk_snapshot(
     ):
         c.clock.at = datetime(2026, 11, 25, 10, 0)  # requested earlier in the week: the first is now overdue
         request_matter(
-            c.engine, MatterRequest(c.case_id, kind, text, due), actor=c.handler, clock=c.clock, calendar=c.calendar
+            MatterRequest(c.case_id, kind, text, due),
+            ctx=c.ctx(c.handler),
         )
     assert snap_compare(ZhihuiApp(runtime), terminal_size=size, run_before=_posted(SERVICE_CLERK, "f6"))
 
@@ -570,11 +560,8 @@ def test_record_result_form_snapshot(
 ) -> None:
     runtime, c = field_court
     request_matter(
-        c.engine,
         MatterRequest(c.case_id, MatterKind.SERVICE, "向被执行人王建国补充送达执行通知书、报告财产令", "2026-12-02"),
-        actor=c.handler,
-        clock=c.clock,
-        calendar=c.calendar,
+        ctx=c.ctx(c.handler),
     )
 
     async def run_before(pilot: Pilot) -> None:

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import ast
 import importlib
+from pathlib import Path
 
 import pytest
 
 from zhihui_tui.domain.roles import Role
+from zhihui_tui.tui import posts as post_table
+from zhihui_tui.tui.post_screens import offer_post_screens
 from zhihui_tui.tui.posts import POSTS, Post, modules_for
+
+offer_post_screens()  # as the app does at start
 
 
 @pytest.mark.parametrize("post", POSTS, ids=[post.key for post in POSTS])
@@ -28,3 +34,20 @@ def test_warm_up_follows_the_roles() -> None:
     assert "zhihui_tui.tui.screens.workbench" in handler
     assert "zhihui_tui.tui.screens.triage_board" not in handler  # F5 is not a handler's post
     assert modules_for(frozenset({Role.SYSTEM})) == []
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Every module a source file imports, at the top or inside functions."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+    return found
+
+
+def test_the_post_table_imports_no_screen_so_the_screen_base_can_read_it() -> None:
+    """No circle: the screen base reads the post table; the screens are offered to it by the app."""
+    imports = imported_modules(Path(post_table.__file__))
+    assert not [name for name in imports if name.startswith("zhihui_tui.tui.screens")]

@@ -13,13 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from zhihui_tui.db.engine import read_session
 from zhihui_tui.db.models import Case, CounterTask, DelegatedMatter, Staff
-from zhihui_tui.domain.calendar import WorkCalendar
-from zhihui_tui.domain.clock import Clock
 from zhihui_tui.domain.errors import FieldError
 from zhihui_tui.domain.field_work import (
     F_DECISION_NOTE,
@@ -33,14 +30,14 @@ from zhihui_tui.domain.field_work import (
 )
 from zhihui_tui.domain.roles import Role
 from zhihui_tui.domain.validators import clean_text
-from zhihui_tui.services.context import Actor, require_role
+from zhihui_tui.services.context import Actor, ServiceContext, require_role
 from zhihui_tui.services.errors import NotFound, PermissionDenied, ServiceError
+from zhihui_tui.services.field_rules import RESULT_POSTS, FieldAction, require_action
+from zhihui_tui.services.locking import load_for_update
 from zhihui_tui.services.uow import unit_of_work
 
-CHIEF_ROLES = (Role.BUREAU_CHIEF,)
-# Posts whose matters close with a plain result (complete_matter); field search and counter keep their own records.
-RESULT_POSTS = (Role.SERVICE, Role.DIRECTOR)
 PAGE_SIZE = 50
+WHAT = "该委托事项"
 
 
 @dataclass(frozen=True)
@@ -58,17 +55,19 @@ class MatterRow:
     deadline: date
     status: MatterStatus
     urgent: bool
+    version: int = 1  # the version read: a save against it is refused if another terminal saved first
 
 
 # -- requesting (handler) --------------------------------------------------------------------------------------
 
 
-def request_matter(engine: Engine, raw: MatterRequest, *, actor: Actor, clock: Clock, calendar: WorkCalendar) -> int:
+def request_matter(raw: MatterRequest, *, ctx: ServiceContext) -> int:
     """Send a request to the centre; returns the matter id. Bad input raises before anything is written."""
-    require_role(actor, (Role.HANDLER,), "提请委托事项")
-    now = clock.now()
-    checked = check_matter_request(raw, now=now, cal=calendar)
-    with unit_of_work(engine, actor=actor, action="提请委托事项", clock=clock) as session:
+    actor = ctx.actor
+    require_action(actor, FieldAction.REQUEST)
+    now = ctx.now()
+    checked = check_matter_request(raw, now=now, cal=ctx.calendar)
+    with unit_of_work(ctx.engine, actor=actor, action="提请委托事项", clock=ctx.clock) as session:
         case = session.get(Case, checked.case_id)
         if case is None:
             raise FieldError("案号", "案件不存在")
@@ -111,34 +110,41 @@ def request_matter(engine: Engine, raw: MatterRequest, *, actor: Actor, clock: C
 # -- the chief's approval of an urgent 拘传 ----------------------------------------------------------------------
 
 
-def approve_urgent(engine: Engine, matter_id: int, note: str = "", *, actor: Actor, clock: Clock) -> None:
+def approve_urgent(matter_id: int, note: str = "", *, expected_version: int | None = None, ctx: ServiceContext) -> None:
     """The bureau chief approves a temporary 拘传: it goes to the field-search queue at once."""
-    require_role(actor, CHIEF_ROLES, "审批临时拘传")
+    actor = ctx.actor
+    require_action(actor, FieldAction.DECIDE_URGENT)
     text = clean_text(note, field=F_DECISION_NOTE, max_length=500, required=False, multiline=True)
-    with unit_of_work(engine, actor=actor, action="局长批准临时拘传", clock=clock) as session:
-        matter = _pending(session, matter_id)
+    with unit_of_work(ctx.engine, actor=actor, action="局长批准临时拘传", clock=ctx.clock) as session:
+        matter = _pending(session, matter_id, expected_version)
         matter.status = MatterStatus.OPEN.value
         matter.post = Role.FIELD_SEARCH.value
-        matter.decided_by_id, matter.decided_at = actor.id, clock.now()
+        matter.decided_by_id, matter.decided_at = actor.id, ctx.now()
         matter.decision_note = text or None
 
 
-def refuse_urgent(engine: Engine, matter_id: int, reason: str, *, actor: Actor, clock: Clock) -> None:
+def refuse_urgent(matter_id: int, reason: str, *, expected_version: int | None = None, ctx: ServiceContext) -> None:
     """The bureau chief refuses a temporary 拘传; the reason goes back to the handler as the result."""
-    require_role(actor, CHIEF_ROLES, "审批临时拘传")
+    actor = ctx.actor
+    require_action(actor, FieldAction.DECIDE_URGENT)
     text = clean_text(reason, field=F_DECISION_NOTE, max_length=500, multiline=True)
-    with unit_of_work(engine, actor=actor, action="局长不予批准临时拘传", clock=clock) as session:
-        matter = _pending(session, matter_id)
-        now = clock.now()
+    with unit_of_work(ctx.engine, actor=actor, action="局长不予批准临时拘传", clock=ctx.clock) as session:
+        matter = _pending(session, matter_id, expected_version)
+        now = ctx.now()
         matter.status = MatterStatus.REFUSED.value
         matter.decided_by_id, matter.decided_at, matter.decision_note = actor.id, now, text
         matter.result, matter.result_by_id, matter.closed_at = f"局长不予批准：{text}", actor.id, now
 
 
-def _pending(session: Session, matter_id: int) -> DelegatedMatter:
-    matter = session.get(DelegatedMatter, matter_id)
-    if matter is None:
-        raise NotFound(f"委托事项 {matter_id} 不存在")
+def lock_matter(session: Session, matter_id: int, expected_version: int | None) -> DelegatedMatter:
+    """The matter, row-locked for this transaction and at the version the clerk read (None: no check)."""
+    return load_for_update(
+        session, DelegatedMatter, matter_id, expected_version, what=WHAT, missing=f"委托事项 {matter_id} 不存在"
+    )
+
+
+def _pending(session: Session, matter_id: int, expected_version: int | None) -> DelegatedMatter:
+    matter = lock_matter(session, matter_id, expected_version)
     if matter.status != MatterStatus.PENDING_APPROVAL.value:
         raise ServiceError(f"该事项当前为“{MatterStatus(matter.status).label}”，不在待审批状态")
     return matter
@@ -147,18 +153,17 @@ def _pending(session: Session, matter_id: int) -> DelegatedMatter:
 # -- the centre records a result ----------------------------------------------------------------------------------
 
 
-def complete_matter(engine: Engine, matter_id: int, result: str, *, actor: Actor, clock: Clock) -> None:
+def complete_matter(matter_id: int, result: str, *, expected_version: int | None = None, ctx: ServiceContext) -> None:
     """The centre post that holds the matter records its result (送达、公告、其他; field search and counter
     business complete theirs through their own services, with the record the post keeps)."""
+    actor = ctx.actor
     text = check_result(result)
-    with unit_of_work(engine, actor=actor, action="办结委托事项", clock=clock) as session:
-        matter = session.get(DelegatedMatter, matter_id)
-        if matter is None:
-            raise NotFound(f"委托事项 {matter_id} 不存在")
+    with unit_of_work(ctx.engine, actor=actor, action="办结委托事项", clock=ctx.clock) as session:
+        matter = lock_matter(session, matter_id, expected_version)
         require_role(actor, (Role(matter.post), Role.DIRECTOR), "办结该委托事项")
         if MatterKind(matter.kind).is_field_search or matter.kind == MatterKind.COUNTER.value:
             raise ServiceError("查人找物和临柜事项请在各自岗位界面登记结果")
-        finish_matter(session, matter, text, actor=actor, at=clock.now())
+        finish_matter(session, matter, text, actor=actor, at=ctx.now())
 
 
 def finish_matter(session: Session, matter: DelegatedMatter, result: str, *, actor: Actor, at: datetime) -> None:
@@ -171,26 +176,25 @@ def finish_matter(session: Session, matter: DelegatedMatter, result: str, *, act
     matter.result, matter.result_by_id, matter.closed_at = result, actor.id, at
 
 
-def acknowledge_result(engine: Engine, matter_id: int, *, actor: Actor, clock: Clock) -> None:
+def acknowledge_result(matter_id: int, *, ctx: ServiceContext) -> None:
     """The requesting handler has read the result: it leaves the "waiting on me" list."""
-    with unit_of_work(engine, actor=actor, action="查阅委托结果", clock=clock) as session:
-        matter = session.get(DelegatedMatter, matter_id)
-        if matter is None:
-            raise NotFound(f"委托事项 {matter_id} 不存在")
+    actor = ctx.actor
+    with unit_of_work(ctx.engine, actor=actor, action="查阅委托结果", clock=ctx.clock) as session:
+        matter = lock_matter(session, matter_id, None)  # marking read twice is harmless: no version check
         if matter.requested_by_id != actor.id:
             raise PermissionDenied("只有提请该事项的承办人可以确认已阅")
         if matter.closed_at is not None and matter.seen_at is None:
-            matter.seen_at = clock.now()
+            matter.seen_at = ctx.now()
 
 
 # -- queues ----------------------------------------------------------------------------------------------------
 
 
 def matter_queue(
-    engine: Engine, *, post: Role, actor: Actor, after_id: int | None = None, limit: int = PAGE_SIZE
+    *, post: Role, after_id: int | None = None, limit: int = PAGE_SIZE, ctx: ServiceContext
 ) -> list[MatterRow]:
     """Open matters of one post, oldest first, one page (keyset on id: flat however long the queue is)."""
-    require_role(actor, (post, Role.DIRECTOR), "查看该岗位的委托事项")
+    require_role(ctx.actor, (post, Role.DIRECTOR), "查看该岗位的委托事项")
     query = (
         select(DelegatedMatter, Case.case_number, Staff.name)
         .join(Case, col(Case.id) == DelegatedMatter.case_id)
@@ -201,18 +205,16 @@ def matter_queue(
     )
     if after_id is not None:
         query = query.where(col(DelegatedMatter.id) > after_id)
-    with read_session(engine) as session:
+    with read_session(ctx.engine) as session:
         rows = session.exec(query).all()
     return [to_matter_row(matter, number, name) for matter, number, name in rows]
 
 
-def result_queue(
-    engine: Engine, *, actor: Actor, after_id: int | None = None, limit: int = PAGE_SIZE
-) -> list[MatterRow]:
+def result_queue(*, after_id: int | None = None, limit: int = PAGE_SIZE, ctx: ServiceContext) -> list[MatterRow]:
     """Open matters whose result the actor's post records with :func:`complete_matter`: 送达 and 公告 for
     集约送达组, 其他 for the director. Oldest first, one keyset page across those posts."""
-    require_role(actor, RESULT_POSTS, "办理委托事项")
-    posts = [post.value for post in RESULT_POSTS if actor.has(post)]
+    require_action(ctx.actor, FieldAction.RECORD_RESULT)
+    posts = [post.value for post in RESULT_POSTS if ctx.actor.has(post)]
     query = (
         select(DelegatedMatter, Case.case_number, Staff.name)
         .join(Case, col(Case.id) == DelegatedMatter.case_id)
@@ -223,12 +225,13 @@ def result_queue(
     )
     if after_id is not None:
         query = query.where(col(DelegatedMatter.id) > after_id)
-    with read_session(engine) as session:
+    with read_session(ctx.engine) as session:
         rows = session.exec(query).all()
     return [to_matter_row(matter, number, name) for matter, number, name in rows]
 
 
 def to_matter_row(matter: DelegatedMatter, case_number: str | None, requester: str) -> MatterRow:
+    """A queue line from a matter, its case number and the requester's name."""
     assert matter.id is not None
     return MatterRow(
         id=matter.id,
@@ -242,11 +245,13 @@ def to_matter_row(matter: DelegatedMatter, case_number: str | None, requester: s
         deadline=matter.handler_deadline,
         status=MatterStatus(matter.status),
         urgent=matter.urgent,
+        version=matter.version,
     )
 
 
-def get_matter(engine: Engine, matter_id: int) -> MatterRow:
-    with read_session(engine) as session:
+def get_matter(matter_id: int, *, ctx: ServiceContext) -> MatterRow:
+    """One matter as a queue line (any signed-in person who knows its id may read this much)."""
+    with read_session(ctx.engine) as session:
         row = session.exec(
             select(DelegatedMatter, Case.case_number, Staff.name)
             .join(Case, col(Case.id) == DelegatedMatter.case_id)

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from zhihui_tui.db.engine import read_session
@@ -28,7 +27,6 @@ from zhihui_tui.db.models import (
     Staff,
     StaffRole,
 )
-from zhihui_tui.domain.clock import Clock
 from zhihui_tui.domain.errors import FieldError
 from zhihui_tui.domain.field_work import (
     F_FILE,
@@ -45,13 +43,14 @@ from zhihui_tui.domain.field_work import (
 )
 from zhihui_tui.domain.roles import Role
 from zhihui_tui.services.attachments import StoredFile, record_attachment
-from zhihui_tui.services.context import Actor, require_role
-from zhihui_tui.services.delegation import PAGE_SIZE, finish_matter
+from zhihui_tui.services.context import ServiceContext
+from zhihui_tui.services.delegation import PAGE_SIZE, WHAT, finish_matter
 from zhihui_tui.services.errors import NotFound, ServiceError
+from zhihui_tui.services.field_rules import FieldAction, require_action
+from zhihui_tui.services.locking import load_for_update
 from zhihui_tui.services.uow import unit_of_work
 
 OWNER_KIND = "field_search"
-ROLES = (Role.FIELD_SEARCH,)
 
 
 @dataclass(frozen=True)
@@ -75,11 +74,13 @@ class SearchRow:
     quantity: int | None
     target_names: str | None
     investigators: tuple[str, ...]
+    version: int = 1  # the matter's version as read
+    search_version: int | None = None  # the field-search record's version as read, once registered
 
 
-def investigators(engine: Engine) -> dict[int, str]:
+def investigators(*, ctx: ServiceContext) -> dict[int, str]:
     """Every active member of 线索查控组, id → name, in id order."""
-    with read_session(engine) as session:
+    with read_session(ctx.engine) as session:
         return _investigators(session)
 
 
@@ -100,20 +101,18 @@ def _out_on(session: Session, day: date) -> set[int]:
     return set(rows.all())
 
 
-def roster(engine: Engine, day: date, assigning: Sequence[int] = ()) -> RosterCheck:
+def roster(day: date, assigning: Sequence[int] = (), *, ctx: ServiceContext) -> RosterCheck:
     """Who is out and who stays at the bureau on ``day`` (optionally after sending ``assigning``)."""
-    with read_session(engine) as session:
+    with read_session(ctx.engine) as session:
         return roster_after(day, _investigators(session), _out_on(session, day), assigning)
 
 
 # -- queue -----------------------------------------------------------------------------------------------------
 
 
-def search_queue(
-    engine: Engine, *, actor: Actor, after_id: int | None = None, limit: int = PAGE_SIZE
-) -> list[SearchRow]:
+def search_queue(*, after_id: int | None = None, limit: int = PAGE_SIZE, ctx: ServiceContext) -> list[SearchRow]:
     """Open site investigations and 拘传 (approved), oldest first, one keyset page."""
-    require_role(actor, (*ROLES, Role.DIRECTOR), "查看查人找物事项")
+    require_action(ctx.actor, FieldAction.VIEW_SEARCHES)
     query = (
         select(DelegatedMatter, Case.case_number, Staff.name, FieldSearch)
         .join(Case, col(Case.id) == DelegatedMatter.case_id)
@@ -125,7 +124,7 @@ def search_queue(
     )
     if after_id is not None:
         query = query.where(col(DelegatedMatter.id) > after_id)
-    with read_session(engine) as session:
+    with read_session(ctx.engine) as session:
         rows = session.exec(query).all()
         names = _names_by_search(session, [s.id for _m, _n, _r, s in rows if s is not None and s.id is not None])
     return [_search_row(m, number, requester, s, names) for m, number, requester, s in rows]
@@ -172,11 +171,14 @@ def _search_row(
         quantity=search.quantity if search else None,
         target_names=search.target_names if search else None,
         investigators=names.get(search.id, ()) if search and search.id else (),
+        version=matter.version,
+        search_version=search.version if search else None,
     )
 
 
-def get_search_row(engine: Engine, matter_id: int) -> SearchRow:
-    with read_session(engine) as session:
+def get_search_row(matter_id: int, *, ctx: ServiceContext) -> SearchRow:
+    """One line of the queue by its matter id, registered or not."""
+    with read_session(ctx.engine) as session:
         row = session.exec(
             select(DelegatedMatter, Case.case_number, Staff.name, FieldSearch)
             .join(Case, col(Case.id) == DelegatedMatter.case_id)
@@ -186,21 +188,22 @@ def get_search_row(engine: Engine, matter_id: int) -> SearchRow:
         ).first()
         if row is None:
             raise NotFound(f"委托事项 {matter_id} 不存在")
-        search = row[3]
+        matter, number, requester, search = row
         names = _names_by_search(session, [search.id] if search is not None and search.id else [])
-    return _search_row(*row, names)
+    return _search_row(matter, number, requester, search, names)
 
 
 # -- registration (R-CLU-1, R-CLU-2) -----------------------------------------------------------------------------
 
 
-def register_search(engine: Engine, raw: SearchRegistration, *, actor: Actor, clock: Clock) -> int:
+def register_search(raw: SearchRegistration, *, expected_version: int | None = None, ctx: ServiceContext) -> int:
     """Record the field search of a queued request and send the investigators; returns the record id."""
-    require_role(actor, ROLES, "登记查人找物")
-    now = clock.now()
+    actor = ctx.actor
+    require_action(actor, FieldAction.REGISTER_SEARCH)
+    now = ctx.now()
     checked = check_registration(raw, now=now)
-    with unit_of_work(engine, actor=actor, action="登记查人找物", clock=clock) as session:
-        matter = _field_matter(session, checked.matter_id)
+    with unit_of_work(ctx.engine, actor=actor, action="登记查人找物", clock=ctx.clock) as session:
+        matter = _field_matter(session, checked.matter_id, expected_version)
         if matter.status != MatterStatus.OPEN.value:
             raise ServiceError(f"该事项当前为“{MatterStatus(matter.status).label}”，不能登记")
         team = _investigators(session, lock=True)
@@ -231,9 +234,10 @@ def register_search(engine: Engine, raw: SearchRegistration, *, actor: Actor, cl
         return search.id
 
 
-def _field_matter(session: Session, matter_id: int) -> DelegatedMatter:
-    matter = session.get(DelegatedMatter, matter_id)
-    if matter is None or not MatterKind(matter.kind).is_field_search:
+def _field_matter(session: Session, matter_id: int, expected_version: int | None) -> DelegatedMatter:
+    missing = f"查人找物事项 {matter_id} 不存在"
+    matter = load_for_update(session, DelegatedMatter, matter_id, expected_version, what=WHAT, missing=missing)
+    if not MatterKind(matter.kind).is_field_search:
         raise NotFound(f"查人找物事项 {matter_id} 不存在")
     if matter.post != Role.FIELD_SEARCH.value:
         raise ServiceError("该临时拘传尚待局长审批")
@@ -243,18 +247,17 @@ def _field_matter(session: Session, matter_id: int) -> DelegatedMatter:
 # -- attachments and outcome ---------------------------------------------------------------------------------
 
 
-def attach_files(
-    engine: Engine, search_id: int, files: Sequence[StoredFile], *, actor: Actor, clock: Clock
-) -> list[int]:
+def attach_files(search_id: int, files: Sequence[StoredFile], *, ctx: ServiceContext) -> list[int]:
     """Record stored files (笔录、视频、图片、现场情况调查表) on a field search; returns the attachment ids."""
-    require_role(actor, ROLES, "上传查人找物材料")
+    actor = ctx.actor
+    require_action(actor, FieldAction.ATTACH_SEARCH_FILES)
     if not files:
         raise FieldError(F_FILE, "请选择要上传的文件")
-    with unit_of_work(engine, actor=actor, action="上传查人找物材料", clock=clock) as session:
+    with unit_of_work(ctx.engine, actor=actor, action="上传查人找物材料", clock=ctx.clock) as session:
         if session.get(FieldSearch, search_id) is None:
             raise NotFound(f"查人找物记录 {search_id} 不存在")
         rows = [
-            record_attachment(session, f, owner_kind=OWNER_KIND, owner_id=search_id, actor_id=actor.id, at=clock.now())
+            record_attachment(session, f, owner_kind=OWNER_KIND, owner_id=search_id, actor_id=actor.id, at=ctx.now())
             for f in files
         ]
         session.flush()
@@ -262,26 +265,31 @@ def attach_files(
 
 
 def record_outcome(
-    engine: Engine,
     search_id: int,
     result: str,
     files: Sequence[StoredFile] = (),
     *,
-    actor: Actor,
-    clock: Clock,
+    expected_version: int | None = None,
+    ctx: ServiceContext,
 ) -> None:
     """Enter the outcome with its files; the request is done and the result goes back to the handler.
 
     全程留痕: at least one file (transcript, video, photo or survey form) must be on record by then."""
-    require_role(actor, ROLES, "登记查人找物结果")
+    actor = ctx.actor
+    require_action(actor, FieldAction.RECORD_SEARCH_OUTCOME)
     text = check_result(result)
-    with unit_of_work(engine, actor=actor, action="登记查人找物结果", clock=clock) as session:
-        search = session.get(FieldSearch, search_id)
-        if search is None:
-            raise NotFound(f"查人找物记录 {search_id} 不存在")
+    with unit_of_work(ctx.engine, actor=actor, action="登记查人找物结果", clock=ctx.clock) as session:
+        search = load_for_update(
+            session,
+            FieldSearch,
+            search_id,
+            expected_version,
+            what="该查人找物记录",
+            missing=f"查人找物记录 {search_id} 不存在",
+        )
         if search.outcome_at is not None:
             raise ServiceError(f"该记录已于 {search.outcome_at:%Y-%m-%d %H:%M} 登记结果")
-        now = clock.now()
+        now = ctx.now()
         for stored in files:
             record_attachment(session, stored, owner_kind=OWNER_KIND, owner_id=search_id, actor_id=actor.id, at=now)
         session.flush()

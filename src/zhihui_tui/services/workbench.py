@@ -27,10 +27,11 @@ from zhihui_tui.domain.lifecycle import Stage
 from zhihui_tui.domain.roles import Role
 from zhihui_tui.services.account_check import recheck_actor
 from zhihui_tui.services.attachments import AttachmentView, attachments_for
-from zhihui_tui.services.context import Actor, require_role
+from zhihui_tui.services.context import Actor, ServiceContext
 from zhihui_tui.services.counter import OWNER_KIND as COUNTER_OWNER
 from zhihui_tui.services.delegation import PAGE_SIZE
 from zhihui_tui.services.errors import NotFound, PermissionDenied
+from zhihui_tui.services.field_rules import FieldAction, require_action
 from zhihui_tui.services.field_search import OWNER_KIND as SEARCH_OWNER
 from zhihui_tui.services.reception import handler_appointments
 
@@ -41,6 +42,8 @@ CLOSED_STAGES = (Stage.ARCHIVED.value, Stage.REJECTED.value)
 
 @dataclass(frozen=True)
 class CaseRow:
+    """One of the handler's cases: its stage, earliest open deadline and open delegated matters."""
+
     id: int
     case_number: str
     stage: Stage
@@ -64,6 +67,8 @@ class WaitingItem:
 
 @dataclass(frozen=True)
 class HistoryEntry:
+    """One line of a case's history: a stage change or an audit record, with who did it."""
+
     at: datetime
     who: str
     what: str
@@ -72,29 +77,32 @@ class HistoryEntry:
 
 @dataclass(frozen=True)
 class CaseHistory:
+    """A case's whole history, oldest first, and its stage now."""
+
     case_id: int
     case_number: str
     stage: Stage
     entries: list[HistoryEntry]
 
 
-def my_cases(engine: Engine, *, actor: Actor, after_id: int | None = None, limit: int = PAGE_SIZE) -> list[CaseRow]:
+def my_cases(*, after_id: int | None = None, limit: int = PAGE_SIZE, ctx: ServiceContext) -> list[CaseRow]:
     """The handler's cases (not archived or rejected), newest first, one keyset page (``after_id``: the last id
     of the previous page), with the earliest open deadline and the number of open delegated matters.
 
     Two steps on purpose: the page of cases first, then the figures for just those ids. A correlated subquery
     per row let SQLite pick the open-deadlines index and scan every open step for each case (seconds)."""
-    require_role(actor, (Role.HANDLER,), "查看承办案件")
+    actor = ctx.actor
+    require_action(actor, FieldAction.VIEW_MY_CASES)
     query = (
-        select(Case.id, Case.case_number, Case.stage)
+        select(col(Case.id), Case.case_number, Case.stage)
         .where(Case.handler_id == actor.id, col(Case.stage).not_in(CLOSED_STAGES))
         .order_by(col(Case.id).desc())
         .limit(limit)
     )
     if after_id is not None:
         query = query.where(col(Case.id) < after_id)
-    with read_session(engine) as session:
-        rows = session.exec(query).all()
+    with read_session(ctx.engine) as session:
+        rows = [(case_id, number, stage) for case_id, number, stage in session.exec(query).all() if case_id is not None]
         ids = [case_id for case_id, _number, _stage in rows]
         due: dict[int, date] = {}
         for case_id, due_date, done_at in _for_cases(session, Deadline, Deadline.due_date, Deadline.done_at, ids):
@@ -121,11 +129,12 @@ def _for_cases(session: Session, model: Any, value: Any, done: Any, ids: list[in
     return list(session.exec(select(model.case_id, value, done).where(col(model.case_id).in_(ids))).all())
 
 
-def waiting_on_me(engine: Engine, *, actor: Actor, today: date, limit: int = PAGE_SIZE) -> list[WaitingItem]:
+def waiting_on_me(*, limit: int = PAGE_SIZE, ctx: ServiceContext) -> list[WaitingItem]:
     """Unread results of the handler's requests, counter results for their cases, and booked appointments."""
-    require_role(actor, (Role.HANDLER,), "查看待办事项")
+    actor, engine = ctx.actor, ctx.engine
+    require_action(actor, FieldAction.VIEW_WAITING)
     items = _matter_results(engine, actor, limit) + _counter_results(engine, actor, limit)
-    for appointment in handler_appointments(engine, actor=actor, today=today, limit=limit):
+    for appointment in handler_appointments(engine, actor=actor, today=ctx.today(), limit=limit):
         items.append(
             WaitingItem(
                 kind=appointment.kind.label,
@@ -141,7 +150,7 @@ def waiting_on_me(engine: Engine, *, actor: Actor, today: date, limit: int = PAG
 
 def _matter_results(engine: Engine, actor: Actor, limit: int) -> list[WaitingItem]:
     unread = and_(col(DelegatedMatter.closed_at).is_not(None), col(DelegatedMatter.seen_at).is_(None))
-    pending = DelegatedMatter.status == MatterStatus.PENDING_APPROVAL.value
+    pending = col(DelegatedMatter.status) == MatterStatus.PENDING_APPROVAL.value
     with read_session(engine) as session:
         rows = session.exec(
             select(DelegatedMatter, Case.case_number)
@@ -210,15 +219,13 @@ class ResultDetail:
     attachments: list[AttachmentView]
 
 
-def result_detail(
-    engine: Engine, *, actor: Actor, matter_id: int | None = None, task_id: int | None = None
-) -> ResultDetail:
+def result_detail(*, matter_id: int | None = None, task_id: int | None = None, ctx: ServiceContext) -> ResultDetail:
     """The result of a delegated matter (``matter_id``) or of a counter task the centre opened (``task_id``)."""
-    with read_session(engine) as session:
+    with read_session(ctx.engine) as session:
         if matter_id is not None:
-            return _matter_detail(session, matter_id, actor)
+            return _matter_detail(session, matter_id, ctx.actor)
         if task_id is not None:
-            return _task_detail(session, task_id, actor)
+            return _task_detail(session, task_id, ctx.actor)
     raise NotFound("没有指定要查看的结果")
 
 
@@ -289,9 +296,10 @@ def _receipt(task: CounterTask | None) -> str:
 # -- one case's history ----------------------------------------------------------------------------------------
 
 
-def case_history(engine: Engine, case_id: int, *, actor: Actor, limit: int = 500) -> CaseHistory:
+def case_history(case_id: int, *, limit: int = 500, ctx: ServiceContext) -> CaseHistory:
     """Stage changes and every audit record of the case and of its delegated matters and counter tasks."""
-    with read_session(engine) as session:
+    actor = ctx.actor
+    with read_session(ctx.engine) as session:
         recheck_actor(session, actor)  # personal data: a disabled account or a removed role reads nothing
         case = session.get(Case, case_id)
         if case is None:
@@ -312,9 +320,9 @@ def case_history(engine: Engine, case_id: int, *, actor: Actor, limit: int = 500
             select(AuditRecord)
             .where(
                 or_(
-                    and_(AuditRecord.entity == "enforcement_case", AuditRecord.entity_id == str(case_id)),
-                    and_(AuditRecord.entity == "delegated_matter", col(AuditRecord.entity_id).in_(matter_ids)),
-                    and_(AuditRecord.entity == "counter_task", col(AuditRecord.entity_id).in_(task_ids)),
+                    and_(col(AuditRecord.entity) == "enforcement_case", col(AuditRecord.entity_id) == str(case_id)),
+                    and_(col(AuditRecord.entity) == "delegated_matter", col(AuditRecord.entity_id).in_(matter_ids)),
+                    and_(col(AuditRecord.entity) == "counter_task", col(AuditRecord.entity_id).in_(task_ids)),
                 )
             )
             .order_by(col(AuditRecord.id))

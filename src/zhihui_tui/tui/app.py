@@ -1,4 +1,5 @@
-"""The terminal app: the login screen, then modes (home, one per post); global keys, palette, idle lock, hang-up.
+"""The terminal app: the login screen, then modes (home, one per post); global keys, palette, idle lock; its base
+:class:`~zhihui_tui.tui.hangup.HangUpApp` ends it in order when the terminal goes away.
 
 Nothing here imports SQLAlchemy, SQLModel, argon2 or the holiday data: the login screen is drawn first, then a
 thread worker opens the database (:mod:`zhihui_tui.tui.connect`) and reports back with a message.
@@ -10,23 +11,22 @@ import asyncio
 import gc
 import importlib
 import json
-import os
-import signal
 import sys
 import time
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on, work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import AwaitMount
 
+from zhihui_tui.tui.compat import build_mode_screen, has_mode_screen
 from zhihui_tui.tui.connect import (
     LATER_MODULES,
     DatabaseReady,
@@ -35,8 +35,10 @@ from zhihui_tui.tui.connect import (
     open_database,
     warm_imports,
 )
+from zhihui_tui.tui.hangup import EXIT_HANGUP, HangUpApp
 from zhihui_tui.tui.idle import IdleWatch
-from zhihui_tui.tui.posts import NOT_ALLOWED, NOT_OPEN_YET, POSTS, modules_for, post_for_key
+from zhihui_tui.tui.post_screens import home_screen, offer_post_screens
+from zhihui_tui.tui.posts import NOT_ALLOWED, NOT_OPEN_YET, POSTS, ScreenFactory, modules_for, post_for_key
 from zhihui_tui.tui.screens.confirm import ConfirmScreen
 from zhihui_tui.tui.screens.help import HelpScreen
 from zhihui_tui.tui.screens.lock import LockScreen
@@ -49,15 +51,8 @@ if TYPE_CHECKING:
 QUIT_QUESTION = "确定退出系统吗？"
 SIGN_OUT_QUESTION = "确定注销当前用户吗？（系统不退出，可由他人登录）"
 EXIT_DATABASE_UNAVAILABLE = 1
-EXIT_HANGUP = 128 + 1  # the shell convention for "ended by SIGHUP"
-TERMINAL_CHECK_SECONDS = 2.0
+__all__ = ["EXIT_DATABASE_UNAVAILABLE", "EXIT_HANGUP", "ZhihuiApp"]  # EXIT_HANGUP: run.py imports it from here
 PREPARE_PAUSE_SECONDS = 0.05
-
-
-def _home_screen() -> Screen:
-    from zhihui_tui.tui.screens.home import HomeScreen
-
-    return HomeScreen()
 
 
 def freeze_long_lived_objects() -> None:
@@ -80,7 +75,9 @@ def announce_first_frame(path: str) -> None:
     partial_file.replace(target)  # appears whole: a reader never sees half a record
 
 
-class ZhihuiApp(App[None]):
+class ZhihuiApp(HangUpApp):
+    """The court terminal: sign-in, 我的待办 and one mode per post, global keys, the palette, the idle lock."""
+
     CSS_PATH = "app.tcss"
     TITLE = "执行指挥中心"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -103,30 +100,27 @@ class ZhihuiApp(App[None]):
         terminal_fd: int | None = None,
         prepare_ahead: bool = True,
     ) -> None:
-        super().__init__()
+        super().__init__(handle_hangup=handle_hangup, terminal_fd=terminal_fd)
         self.prepare_ahead = prepare_ahead  # build the person's post screens after sign-in (prepare_posts)
         self.runtime = runtime
         self.actor: Actor | None = None
         self._service_context: ServiceContext | None = None
         self.db_error = ""
         self.ready_file = ready_file
-        self.handle_hangup = handle_hangup
-        self.terminal_fd = terminal_fd  # the tty to watch for a hang-up that sends no signal
-        self.hung_up = False
-        self._hangup_pending = False
         self._switching_to_built = False
         self._building: str | None = None  # the mode whose screen prepare_posts is mounting
         self.locked = False
         timeout = idle_lock_seconds if idle_lock_seconds is not None else runtime.court.idle_lock_minutes * 60
         self.idle = IdleWatch(timeout, monotonic=monotonic)
-        self.add_mode("home", _home_screen)
+        offer_post_screens()  # the post table learns its screens here; the screens never import it back
+        self.add_mode("home", home_screen)
         for post in POSTS:
             if post.screen is not None:
                 self.add_mode(post.mode, post.screen)
 
     # -- start-up ---------------------------------------------------------------------------------------------
 
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[Any]:
         """The login screen is the default mode's base screen (not a mode of its own: installing a mode makes
         Textual re-parse every stylesheet, which costs the first frame ~40 ms)."""
         return LoginScreen()
@@ -193,7 +187,7 @@ class ZhihuiApp(App[None]):
             self.notify(reason, title="已退出登录", severity="warning", markup=False)
 
     def _reinstall_modes(self) -> None:
-        factories: dict[str, Callable[[], Screen]] = {"home": _home_screen}
+        factories: dict[str, ScreenFactory] = {"home": home_screen}
         factories.update({post.mode: post.screen for post in POSTS if post.screen is not None})
         for mode, make in factories.items():
             self.remove_mode(mode)  # its screens are unmounted; the mode itself is forgotten at once
@@ -227,19 +221,16 @@ class ZhihuiApp(App[None]):
             await asyncio.sleep(PREPARE_PAUSE_SECONDS)  # room for keys and the home screen's own work
             if self.actor is None or not post.allows(self.actor.roles) or post.screen is None:
                 continue
-            if post.mode in self._screen_stacks:
+            if has_mode_screen(self, post.mode):
                 continue
             await self._build_off_screen(post.mode, post.screen)
         await asyncio.sleep(PREPARE_PAUSE_SECONDS)
         freeze_long_lived_objects()
 
-    async def _build_off_screen(self, mode: str, make: Callable[[], Screen]) -> None:
+    async def _build_off_screen(self, mode: str, make: ScreenFactory) -> None:
         # App.switch_mode would build it on demand (App._init_mode); this is the same minus the ScreenResume,
         # which belongs to the opening: it loads the post's rows and takes the focus.
-        screen = make()
-        self._load_screen_css(screen)
-        screen, mounted = self._get_screen(screen)
-        self._screen_stacks[mode] = [screen]
+        screen, mounted = build_mode_screen(self, mode, make())
         self._building = mode
         try:
             await mounted
@@ -288,7 +279,7 @@ class ZhihuiApp(App[None]):
     # -- switching posts ----------------------------------------------------------------------------------------
 
     def switch_mode(self, mode: str) -> AwaitMount:
-        self._switching_to_built = mode in self._screen_stacks and mode != self._building
+        self._switching_to_built = has_mode_screen(self, mode) and mode != self._building
         try:
             return super().switch_mode(mode)
         finally:
@@ -319,10 +310,10 @@ class ZhihuiApp(App[None]):
     # -- command palette --------------------------------------------------------------------------------------
 
     def action_command_palette(self) -> None:
-        if not self.locked and not CommandPalette.is_open(self):
+        if not self.locked and not isinstance(self.screen, CommandPalette):  # CommandPalette.is_open
             self.push_screen(CommandPalette(placeholder="输入命令，如“跳转”“锁定”“退出”", id="--command-palette"))
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         if self.actor is not None and not self.locked:
             yield SystemCommand("跳转: 我的待办", "首页：本人的待办期限", self.action_go_home)
             for post in POSTS:
@@ -357,48 +348,3 @@ class ZhihuiApp(App[None]):
     def _unlocked(self, _result: None) -> None:
         self.locked = False
         self.idle.touch()
-
-    # -- dropped terminal (SSH link gone) ----------------------------------------------------------------------
-
-    def _install_hangup_handler(self) -> None:
-        """From mount on, SIGHUP goes through the event loop (its wake-up fd: handled at once, on any thread).
-
-        Some wrappers (``nohup``, a session leader that ignores SIGHUP) never pass the signal on; Textual then
-        polls the dead terminal for ever. So the app also checks that its terminal is still one."""
-        if self.handle_hangup and hasattr(signal, "SIGHUP"):
-            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.hang_up)
-        if self.terminal_fd is not None:
-            self.set_interval(TERMINAL_CHECK_SECONDS, self._check_terminal)
-            self._check_terminal()
-        if self._hangup_pending:
-            self.hang_up()
-
-    def _check_terminal(self) -> None:
-        # A hung-up tty answers every ioctl with EIO, so isatty() turns False.
-        if self.terminal_fd is not None and not os.isatty(self.terminal_fd):
-            self.hang_up()
-
-    def note_hangup(self) -> None:
-        """SIGHUP before the app is mounted (``run.py`` installs this early): hang up as soon as it is."""
-        self._hangup_pending = True
-
-    def on_unmount(self) -> None:
-        if self.handle_hangup and hasattr(signal, "SIGHUP"):
-            asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
-
-    def hang_up(self) -> None:
-        """The terminal is gone (SIGHUP, or a tty that hung up): let open screens keep a draft of the form in
-        progress (``save_draft()``), then leave in order: workers cancelled, screens unmounted, the engine
-        disposed by the caller."""
-        if self.hung_up:
-            return
-        self.hung_up = True
-        # Every post's screens, not only the current one's: a form left half-typed on F3 while on F2 counts too.
-        for screen in [screen for stack in self._screen_stacks.values() for screen in stack]:
-            save_draft = getattr(screen, "save_draft", None)
-            if callable(save_draft):
-                try:
-                    save_draft()
-                except Exception as error:  # one failing draft must not keep the app from ending
-                    self.log.error(f"draft of {screen!r} not kept: {error!r}")
-        self.exit(return_code=EXIT_HANGUP)

@@ -7,19 +7,26 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.message import Message
 from textual.screen import Screen
 
+from zhihui_tui.tui.compat import (
+    css_update_count,
+    draw_hidden,
+    focus_and_style_hidden,
+    layout_hidden,
+    layout_required,
+    start_styled,
+)
 from zhihui_tui.tui.posts import POSTS
+from zhihui_tui.tui.screens.case_history import CaseHistoryRead
+from zhihui_tui.tui.screens.case_page import CasePageRead
 from zhihui_tui.tui.service_calls import ServiceCaller
 from zhihui_tui.tui.shell import Shell, shell_of
 from zhihui_tui.tui.widgets.header import CourtHeader
 from zhihui_tui.tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
-    from zhihui_tui.services.case_page import CasePage
     from zhihui_tui.services.search import CaseHit
-    from zhihui_tui.services.workbench import CaseHistory
 
 POST_GROUP = Binding.Group("岗位")
 PREPARE_LAYOUT_ROUNDS = 4
@@ -57,14 +64,14 @@ class SignedInScreen(ServiceCaller, Screen[None]):
         # restyles every widget of every screen the first two times a post opens (Textual PR #5211 notes the
         # refresh "could be avoided when not strictly required"). This screen is styled from the current
         # stylesheet when it mounts; a later theme change still bumps the app's counter and refreshes it.
-        self._css_update_count = self.app._css_update_count
+        start_styled(self, self.app)
         # What the styles were computed under: (the app's CSS counter, the app's focus). See _on_screen_resume.
         self._styled_under: tuple[int, bool] | None = None
 
     # -- styles on switching posts ------------------------------------------------------------------------------
 
     def _style_state(self) -> tuple[int, bool]:
-        return self.app._css_update_count, self.app.app_focus
+        return css_update_count(self.app), self.app.app_focus
 
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
         """Skip Textual's full restyle on resume when nothing it depends on changed while the screen was away.
@@ -92,19 +99,16 @@ class SignedInScreen(ServiceCaller, Screen[None]):
 
         Textual does this work on the current screen only, when idle; a hidden screen is laid out here until
         the widgets' answers to the layout (Resize, Show) ask for no other."""
-        self._update_auto_focus()  # the focus restyles its ancestors (:focus-within)
-        self.update_node_styles(animate=False)
+        focus_and_style_hidden(self)  # the focus restyles its ancestors (:focus-within)
         self._styled_under = self._style_state()
         for _ in range(PREPARE_LAYOUT_ROUNDS):  # as Screen._on_timer_update does for the current screen
-            self._layout_required = False
-            self._refresh_layout(self.app.size)  # Screen._on_screen_resume skips it at an unchanged size
+            layout_hidden(self, self.app.size)  # Screen._on_screen_resume skips it at an unchanged size
             await asyncio.sleep(PREPARE_ROUND_SECONDS)  # the widgets handle Resize and Show
             if self.is_current:
                 return  # opened meanwhile: Textual's own idle work takes over
-            if not self._layout_required:
+            if not layout_required(self):
                 break
-        self._compositor.render_update(full=True)  # each widget keeps the lines it drew
-        self._dirty_widgets.clear()  # drawn; the opening repaints the whole screen from these lines
+        draw_hidden(self)  # each widget keeps the lines it drew; the opening repaints the screen from them
 
     @property
     def shell(self) -> Shell:
@@ -153,30 +157,13 @@ class SignedInScreen(ServiceCaller, Screen[None]):
         from zhihui_tui.services.workbench import case_history
 
         self.run_service(
-            lambda ctx: case_history(ctx.engine, hit.case_id, actor=ctx.actor),
+            lambda ctx: case_history(hit.case_id, ctx=ctx),
             action=f"读取{case_label(hit)}的全程记录",
             done=CaseHistoryRead,
             group="find-case-history",
         )
 
     def on_case_history_read(self, message: CaseHistoryRead) -> None:
-        from zhihui_tui.tui.screens.workbench import CaseHistoryScreen
+        from zhihui_tui.tui.screens.case_history import CaseHistoryScreen
 
         self.app.push_screen(CaseHistoryScreen(message.history))
-
-
-class CasePageRead(Message):
-    """A case's page, read for the screen that asked."""
-
-    def __init__(self, hit: CaseHit, page: CasePage) -> None:
-        super().__init__()
-        self.hit = hit
-        self.page = page
-
-
-class CaseHistoryRead(Message):
-    """A case's history, read for the screen that asked."""
-
-    def __init__(self, history: CaseHistory) -> None:
-        super().__init__()
-        self.history = history

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from textual.app import ComposeResult
 
     from zhihui_tui.services.case_page import CasePage
+    from zhihui_tui.services.search import CaseHit
 
 TABS = (
     ("parties", "1 当事人"),
@@ -26,6 +28,15 @@ TABS = (
     ("findings", "4 查控"),
     ("matters", "5 事项"),
 )
+
+
+class CasePageRead(Message):
+    """A case's page, read for the screen that asked (with the hit, for going on to its history)."""
+
+    def __init__(self, hit: CaseHit, page: CasePage) -> None:
+        super().__init__()
+        self.hit = hit
+        self.page = page
 
 
 class CasePageScreen(ModalScreen[bool]):

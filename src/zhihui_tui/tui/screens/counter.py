@@ -4,27 +4,57 @@ account), and handover with a complete, signed receipt; the result goes back to 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Select, Static
-from textual.worker import get_current_worker
 
 from zhihui_tui.domain.field_work import CENTRE_SOURCES, CounterSource, CounterTaskForm, Institution, Receipt
 from zhihui_tui.tui.screens.base import SignedInScreen
-from zhihui_tui.tui.screens.forms import PAGE, FormScreen, LoadFailed, TableLoaded, short
+from zhihui_tui.tui.screens.forms import PAGE, FormScreen, short
 from zhihui_tui.tui.screens.paging import KeysetPaging, paging_bindings
 from zhihui_tui.tui.widgets.table import DataTable
 
 if TYPE_CHECKING:
     from zhihui_tui.services.context import ServiceContext
     from zhihui_tui.services.counter import CounterRow
+    from zhihui_tui.tui.service_calls import Failure
 
 INSTITUTIONS = list(Institution)
+
+
+@dataclass(frozen=True)
+class CounterQueue:
+    """One reading of the F8 screen: a page of one institution's queue and the open count of each."""
+
+    institution: Institution
+    rows: list[CounterRow]
+    counts: dict[Institution, int]
+
+
+class QueueRead(Message):
+    """A page of a counter queue was read."""
+
+    def __init__(self, queue: CounterQueue) -> None:
+        super().__init__()
+        self.queue = queue
+
+
+class TaskTaken(Message):
+    """The officer took a task."""
+
+
+def read_queue(ctx: ServiceContext, institution: Institution, after_id: int | None) -> CounterQueue:
+    """A page of ``institution``'s open tasks and every institution's open count (the tabs)."""
+    from zhihui_tui.services.counter import counter_queue, open_counts
+
+    rows = counter_queue(institution=institution, after_id=after_id, limit=PAGE, ctx=ctx)
+    return CounterQueue(institution, rows, open_counts(ctx=ctx))
 
 
 def task_cells(row: CounterRow) -> tuple[str, ...]:
@@ -45,7 +75,9 @@ class HandoverScreen(FormScreen):
     def __init__(self, row: CounterRow) -> None:
         super().__init__()
         self.task_id = row.id
-        self.TITLE = f"临柜交接 · {row.case_number} · {row.institution_name}"
+        self.version = row.version
+        # FormScreen titles itself from TITLE; a per-task title is set on the instance.
+        self.TITLE = f"临柜交接 · {row.case_number} · {row.institution_name}"  # type: ignore[misc]
 
     def form_fields(self) -> ComposeResult:
         yield self.row("回执编号", Input(id="receipt-no", compact=True, max_length=64))
@@ -59,7 +91,7 @@ class HandoverScreen(FormScreen):
     def submit(self, form: Receipt, ctx: ServiceContext) -> bool:
         from zhihui_tui.services.counter import hand_over
 
-        hand_over(ctx.engine, self.task_id, form, actor=ctx.actor, clock=ctx.clock)
+        hand_over(self.task_id, form, expected_version=self.version, ctx=ctx)
         return True
 
 
@@ -96,12 +128,14 @@ class NewTaskScreen(FormScreen):
     def submit(self, form: CounterTaskForm, ctx: ServiceContext) -> tuple[int, Institution]:
         from zhihui_tui.services.counter import open_task
 
-        task_id = open_task(ctx.engine, form, actor=ctx.actor, clock=ctx.clock)
+        task_id = open_task(form, ctx=ctx)
         assert form.institution is not None  # open_task refuses a form without one
         return task_id, form.institution
 
 
 class CounterScreen(KeysetPaging, SignedInScreen):
+    """F8: one institution's queue at a time (keys 1–4), new tasks, taking and handing over."""
+
     SCREEN_NAME = "临柜业务"
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
@@ -156,34 +190,32 @@ class CounterScreen(KeysetPaging, SignedInScreen):
     def page_end(self) -> int | None:
         return max(row.id for row in self._rows.values()) if len(self._rows) >= PAGE else None
 
-    @work(thread=True, exit_on_error=False, exclusive=True, group="counter")
     def load(self, after_id: int | None) -> None:
-        from zhihui_tui.services.counter import counter_queue, open_counts
+        institution = self.institution
+        self.run_service(
+            lambda ctx: read_queue(ctx, institution, after_id),
+            action="读取临柜业务",
+            done=QueueRead,
+            group="counter",
+            exclusive=True,
+        )
 
-        runtime, actor = self.shell.runtime, self.shell.actor
-        assert actor is not None
-        try:
-            rows = counter_queue(
-                runtime.engine, institution=self.institution, actor=actor, after_id=after_id, limit=PAGE
-            )
-            self._counts = open_counts(runtime.engine)
-            message: Message = TableLoaded("tasks", rows, f"{self.institution.label}：第 {self.page_number} 页")
-        except Exception as error:
-            message = LoadFailed(f"读取失败：{error}（按 r 重试）")
-        if not get_current_worker().is_cancelled:
-            self.post_message(message)
-
-    @on(TableLoaded)
-    def show_rows(self, message: TableLoaded) -> None:
-        self._rows = {str(row.id): row for row in message.rows}
+    def on_queue_read(self, message: QueueRead) -> None:
+        queue = message.queue
+        self._counts = queue.counts
+        self._rows = {str(row.id): row for row in queue.rows}
         self.query_one("#tasks", DataTable).replace_rows((key, task_cells(row)) for key, row in self._rows.items())
         self.query_one("#ct-tabs", Static).update(self.tabs_text())
-        self.query_one("#ct-status", Static).update(message.note or "")
+        self.set_status(f"{queue.institution.label}：第 {self.page_number} 页")
         self.show_detail()
 
-    @on(LoadFailed)
-    def show_failure(self, message: LoadFailed) -> None:
-        self.query_one("#ct-status", Static).update(message.reason)
+    def set_status(self, text: str) -> None:
+        self.query_one("#ct-status", Static).update(text)
+
+    def display_failure(self, action: str, failure: Failure) -> None:
+        """In the status line and notified (a refused take names the missing card there)."""
+        self.set_status(failure.text)
+        super().display_failure(action, failure)
 
     def current(self) -> CounterRow | None:
         table = self.query_one("#tasks", DataTable)
@@ -198,25 +230,21 @@ class CounterScreen(KeysetPaging, SignedInScreen):
         self.query_one("#ct-detail", Static).update(text)
 
     def action_take(self) -> None:
-        row = self.current()
-        if row is not None:
-            self.take(row.id)
-
-    @work(thread=True, exit_on_error=False, group="take")
-    def take(self, task_id: int) -> None:
         from zhihui_tui.services.counter import take_task
 
-        runtime, actor = self.shell.runtime, self.shell.actor
-        assert actor is not None
-        try:
-            take_task(runtime.engine, task_id, actor=actor, clock=runtime.clock)
-        except Exception as error:
-            reason = getattr(error, "message", str(error))
-            self.post_message(LoadFailed(reason))
-            self.app.call_from_thread(self.notify, reason, severity="error")
+        row = self.current()
+        if row is None:
             return
-        self.app.call_from_thread(self.notify, "已领取")
-        self.app.call_from_thread(self.action_reload)
+        self.run_service(
+            lambda ctx: take_task(row.id, expected_version=row.version, ctx=ctx),
+            action="领取临柜业务",
+            done=lambda _: TaskTaken(),
+            group="take",
+        )
+
+    def on_task_taken(self, _message: TaskTaken) -> None:
+        self.notify("已领取")
+        self.action_reload()
 
     def action_handover(self) -> None:
         row = self.current()

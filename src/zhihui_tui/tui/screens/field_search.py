@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -18,7 +18,7 @@ from textual.worker import get_current_worker
 
 from zhihui_tui.domain.field_work import AttachmentKind, SearchRegistration
 from zhihui_tui.tui.screens.base import SignedInScreen
-from zhihui_tui.tui.screens.forms import PAGE, FormScreen, LoadFailed, TableLoaded, short
+from zhihui_tui.tui.screens.forms import PAGE, FormScreen, short
 from zhihui_tui.tui.screens.paging import KeysetPaging, paging_bindings
 from zhihui_tui.tui.shell import shell_of
 from zhihui_tui.tui.widgets.table import DataTable
@@ -27,8 +27,46 @@ if TYPE_CHECKING:
     from zhihui_tui.services.attachments import AttachmentView
     from zhihui_tui.services.context import ServiceContext
     from zhihui_tui.services.field_search import SearchRow
+    from zhihui_tui.tui.service_calls import Failure
 
 OWNER_KIND = "field_search"
+
+
+@dataclass(frozen=True)
+class SearchQueue:
+    """One reading of the F7 screen: a page of the queue, the team, and who stays at the bureau today."""
+
+    rows: list[SearchRow]
+    team: dict[int, str]
+    roster_text: str
+
+
+class QueueRead(Message):
+    """A page of the 查人找物 queue was read."""
+
+    def __init__(self, queue: SearchQueue) -> None:
+        super().__init__()
+        self.queue = queue
+
+
+class AttachmentsRead(Message):
+    """The files of the highlighted field search were read."""
+
+    def __init__(self, head: str, items: list[AttachmentView]) -> None:
+        super().__init__()
+        self.head = head
+        self.items = items
+
+
+def read_queue(ctx: ServiceContext, after_id: int | None) -> SearchQueue:
+    """A page of the queue, the investigators, and today's roster line."""
+    from zhihui_tui.services.field_search import investigators, roster, search_queue
+
+    rows = search_queue(after_id=after_id, limit=PAGE, ctx=ctx)
+    check = roster(ctx.today(), ctx=ctx)
+    stay = "、".join(check.at_bureau) or "无"
+    out = "、".join(check.out) or "无"
+    return SearchQueue(rows, investigators(ctx=ctx), f"今日在局留守：{stay}（外出：{out}；须至少 2 人留守）")
 
 
 def search_cells(row: SearchRow) -> tuple[str, ...]:
@@ -51,9 +89,11 @@ class RegisterSearchScreen(FormScreen):
     def __init__(self, row: SearchRow, team: dict[int, str], at_bureau: str) -> None:
         super().__init__()
         self.matter_id = row.matter_id
+        self.version = row.version
         self.team = team
         self.at_bureau = at_bureau
-        self.TITLE = f"登记查人找物 · {row.case_number} · {row.kind.label}"
+        # FormScreen titles itself from TITLE; a per-matter title is set on the instance.
+        self.TITLE = f"登记查人找物 · {row.case_number} · {row.kind.label}"  # type: ignore[misc]
         self._requirements = row.requirements
 
     def form_fields(self) -> ComposeResult:
@@ -82,11 +122,13 @@ class RegisterSearchScreen(FormScreen):
     def submit(self, form: SearchRegistration, ctx: ServiceContext) -> int:
         from zhihui_tui.services.field_search import register_search
 
-        return register_search(ctx.engine, form, actor=ctx.actor, clock=ctx.clock)
+        return register_search(form, expected_version=self.version, ctx=ctx)
 
 
 @dataclass(frozen=True)
 class Upload:
+    """The attach form as typed: a path and the kind of file."""
+
     path: str
     kind: AttachmentKind | None
 
@@ -97,9 +139,11 @@ class AttachScreen(FormScreen):
     def __init__(self, search_id: int, case_number: str) -> None:
         super().__init__()
         self.search_id = search_id
-        self.TITLE = f"上传附件 · {case_number}"
+        self.TITLE = f"上传附件 · {case_number}"  # type: ignore[misc]  # FormScreen titles itself from TITLE
 
     class Progressed(Message):
+        """How much of the file is copied and hashed."""
+
         def __init__(self, done: int, total: int) -> None:
             super().__init__()
             self.done = done
@@ -125,14 +169,18 @@ class AttachScreen(FormScreen):
         if not form.path:
             raise FieldError("文件路径", "不能为空")
         worker = get_current_worker()
+
+        def progress(done: int, total: int) -> None:
+            self.post_message(self.Progressed(done, total))
+
         stored = store_file(
             Path(form.path).expanduser(),
             ctx.data_dir / "attachments",
             form.kind,
-            progress=lambda done, total: self.post_message(self.Progressed(done, total)),
+            progress=progress,
             cancelled=lambda: worker.is_cancelled,
         )
-        attach_files(ctx.engine, self.search_id, [stored], actor=ctx.actor, clock=ctx.clock)
+        attach_files(self.search_id, [stored], ctx=ctx)
         return f"已上传 {stored.original_name}（SHA-256 {stored.sha256[:16]}…）"
 
     @on(Progressed)
@@ -141,10 +189,13 @@ class AttachScreen(FormScreen):
 
 
 class OutcomeScreen(FormScreen):
-    def __init__(self, search_id: int, case_number: str) -> None:
+    """登记查找结果: the outcome goes back to the handler; the files must already be on record."""
+
+    def __init__(self, search_id: int, case_number: str, version: int | None = None) -> None:
         super().__init__()
         self.search_id = search_id
-        self.TITLE = f"登记查找结果 · {case_number}（结果将反馈承办人）"
+        self.version = version
+        self.TITLE = f"登记查找结果 · {case_number}（结果将反馈承办人）"  # type: ignore[misc]  # see AttachScreen
 
     def form_fields(self) -> ComposeResult:
         yield self.row("办理结果", Input(id="result", compact=True, max_length=4000))
@@ -155,11 +206,13 @@ class OutcomeScreen(FormScreen):
     def submit(self, form: str, ctx: ServiceContext) -> bool:
         from zhihui_tui.services.field_search import record_outcome
 
-        record_outcome(ctx.engine, self.search_id, form, actor=ctx.actor, clock=ctx.clock)
+        record_outcome(self.search_id, form, expected_version=self.version, ctx=ctx)
         return True
 
 
 class FieldSearchScreen(KeysetPaging, SignedInScreen):
+    """F7: the queue, today's roster, and registration, files and outcome of the highlighted request."""
+
     SCREEN_NAME = "查人找物"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("g", "register", "登记", id="search.register"),
@@ -199,36 +252,29 @@ class FieldSearchScreen(KeysetPaging, SignedInScreen):
     def page_end(self) -> int | None:
         return max(row.matter_id for row in self._rows.values()) if len(self._rows) >= PAGE else None
 
-    @work(thread=True, exit_on_error=False, exclusive=True, group="queue")
     def load(self, after_id: int | None) -> None:
-        from zhihui_tui.services.field_search import investigators, roster, search_queue
+        self.run_service(
+            lambda ctx: read_queue(ctx, after_id),
+            action="读取查人找物队列",
+            done=QueueRead,
+            group="queue",
+            exclusive=True,
+        )
 
-        runtime, actor = self.shell.runtime, self.shell.actor
-        assert actor is not None
-        try:
-            rows = search_queue(runtime.engine, actor=actor, after_id=after_id, limit=PAGE)
-            self._team = investigators(runtime.engine)
-            check = roster(runtime.engine, runtime.clock.now().date())
-            stay = "、".join(check.at_bureau) or "无"
-            out = "、".join(check.out) or "无"
-            self._roster_text = f"今日在局留守：{stay}（外出：{out}；须至少 2 人留守）"
-            message: Message = TableLoaded("queue", rows, f"第 {self.page_number} 页，{len(rows)} 项")
-        except Exception as error:
-            message = LoadFailed(f"读取失败：{error}（按 r 重试）")
-        if not get_current_worker().is_cancelled:
-            self.post_message(message)
-
-    @on(TableLoaded)
-    def show_rows(self, message: TableLoaded) -> None:
-        self._rows = {str(row.matter_id): row for row in message.rows}
+    def on_queue_read(self, message: QueueRead) -> None:
+        queue = message.queue
+        self._team, self._roster_text = queue.team, queue.roster_text
+        self._rows = {str(row.matter_id): row for row in queue.rows}
         self.query_one("#queue", DataTable).replace_rows((key, search_cells(row)) for key, row in self._rows.items())
         self.query_one("#fs-roster", Static).update(self._roster_text)
-        self.query_one("#fs-status", Static).update(message.note or "队列为空")
+        note = f"第 {self.page_number} 页，{len(queue.rows)} 项"
+        self.query_one("#fs-status", Static).update(note)
         self.show_detail()
 
-    @on(LoadFailed)
-    def show_failure(self, message: LoadFailed) -> None:
-        self.query_one("#fs-status", Static).update(message.reason)
+    def display_failure(self, action: str, failure: Failure) -> None:
+        """In the status line (``r`` reads again), and notified."""
+        self.query_one("#fs-status", Static).update(f"{action}失败：{failure.text}（按 r 重试）")
+        super().display_failure(action, failure)
 
     def current(self) -> SearchRow | None:
         table = self.query_one("#queue", DataTable)
@@ -253,16 +299,16 @@ class FieldSearchScreen(KeysetPaging, SignedInScreen):
             self.load_attachments(row.search_id, text)
         detail.update(text)
 
-    @work(thread=True, exit_on_error=False, exclusive=True, group="attachments")
     def load_attachments(self, search_id: int, head: str) -> None:
         from zhihui_tui.services.attachments import list_attachments
 
-        try:
-            items = list_attachments(self.shell.runtime.engine, owner_kind=OWNER_KIND, owner_id=search_id)
-        except Exception:
-            return
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.query_one("#fs-detail", Static).update, f"{head}\n{attachment_lines(items)}")
+        def read(ctx: ServiceContext) -> AttachmentsRead:
+            return AttachmentsRead(head, list_attachments(ctx.engine, owner_kind=OWNER_KIND, owner_id=search_id))
+
+        self.run_service(read, action="读取附件", done=lambda read: read, group="attachments", exclusive=True)
+
+    def on_attachments_read(self, message: AttachmentsRead) -> None:
+        self.query_one("#fs-detail", Static).update(f"{message.head}\n{attachment_lines(message.items)}")
 
     def action_register(self) -> None:
         row = self.current()
@@ -286,7 +332,8 @@ class FieldSearchScreen(KeysetPaging, SignedInScreen):
         if row is None or row.search_id is None:
             self.notify("请先登记该事项（G）")
             return
-        self.app.push_screen(OutcomeScreen(row.search_id, row.case_number), callback=self._after("结果已反馈承办人"))
+        screen = OutcomeScreen(row.search_id, row.case_number, row.search_version)
+        self.app.push_screen(screen, callback=self._after("结果已反馈承办人"))
 
     def _after(self, note: str | None) -> Any:
         def done(value: Any) -> None:

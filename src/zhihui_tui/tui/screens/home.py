@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Static
-from textual.worker import get_current_worker
 
 from zhihui_tui.domain.steps import DeadlineState
 from zhihui_tui.tui.posts import POSTS
@@ -19,7 +18,9 @@ from zhihui_tui.tui.screens.base import SignedInScreen
 from zhihui_tui.tui.widgets.table import DataTable
 
 if TYPE_CHECKING:
+    from zhihui_tui.services.context import ServiceContext
     from zhihui_tui.services.deadlines import OpenStep
+    from zhihui_tui.tui.service_calls import Failure
 
 EMPTY_TEXT = "目前没有待办事项。"
 COLUMNS = ("状态", "案号", "节点", "期限")
@@ -57,25 +58,35 @@ def overdue_first(steps: list[OpenStep]) -> list[OpenStep]:
     return sorted(steps, key=lambda s: (s.state is not DeadlineState.OVERDUE, s.due, s.deadline_id))
 
 
+class StepsLoaded(Message):
+    """The person's open steps (overdue first) and the figures of the summary line."""
+
+    def __init__(self, steps: list[OpenStep], total: int, overdue: int) -> None:
+        super().__init__()
+        self.steps = steps
+        self.total = total
+        self.overdue = overdue
+
+
+def read_steps(ctx: ServiceContext) -> StepsLoaded:
+    """The signed-in person's open steps and their counts, as of the court day."""
+    from zhihui_tui.services.deadlines import count_open_steps, my_open_steps
+
+    today = ctx.today()
+    steps = my_open_steps(ctx.engine, actor=ctx.actor, today=today, calendar=ctx.calendar)
+    total, overdue = count_open_steps(ctx.engine, actor=ctx.actor, today=today)
+    return StepsLoaded(overdue_first(steps), total, overdue)
+
+
 class HomeScreen(SignedInScreen):
+    """我的待办: the person's own open steps, overdue first, and the posts they may open."""
+
     SCREEN_NAME = "我的待办"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "reload", "刷新", id="home.reload"),
         Binding("q", "app.request_quit", "退出", show=False, id="home.quit"),
     ]
     AUTO_FOCUS = "#todo-table"
-
-    class StepsLoaded(Message):
-        def __init__(self, steps: list[OpenStep], total: int, overdue: int) -> None:
-            super().__init__()
-            self.steps = steps
-            self.total = total
-            self.overdue = overdue
-
-    class StepsFailed(Message):
-        def __init__(self, reason: str) -> None:
-            super().__init__()
-            self.reason = reason
 
     def compose(self) -> ComposeResult:
         yield self.make_header()
@@ -104,22 +115,8 @@ class HomeScreen(SignedInScreen):
         self.query_one("#todo-summary", Static).update("正在读取…")
         self.load_steps()
 
-    @work(thread=True, exit_on_error=False, exclusive=True, group="todo")
     def load_steps(self) -> None:
-        from zhihui_tui.services.deadlines import count_open_steps, my_open_steps
-
-        runtime, actor = self.shell.runtime, self.shell.actor
-        assert actor is not None
-        try:
-            today = runtime.clock.now().date()
-            steps = my_open_steps(runtime.engine, actor=actor, today=today, calendar=runtime.calendar)
-            total, overdue = count_open_steps(runtime.engine, actor=actor, today=today)
-        except Exception as error:  # shown on screen; the clerk can press r to retry
-            message: Message = self.StepsFailed(f"待办读取失败：{error}（按 r 重试）")
-        else:
-            message = self.StepsLoaded(overdue_first(steps), total, overdue)
-        if not get_current_worker().is_cancelled:
-            self.post_message(message)
+        self.run_service(read_steps, action="读取待办", done=lambda loaded: loaded, group="todo", exclusive=True)
 
     @on(StepsLoaded)
     def show_steps(self, message: StepsLoaded) -> None:
@@ -131,6 +128,7 @@ class HomeScreen(SignedInScreen):
         summary = summary_text(message.total, message.overdue, len(message.steps))
         self.query_one("#todo-summary", Static).update(summary)
 
-    @on(StepsFailed)
-    def show_failure(self, message: StepsFailed) -> None:
-        self.query_one("#todo-summary", Static).update(message.reason)
+    def display_failure(self, action: str, failure: Failure) -> None:
+        """In the summary line (``r`` reads again), and notified."""
+        self.query_one("#todo-summary", Static).update(f"待办读取失败：{failure.text}（按 r 重试）")
+        super().display_failure(action, failure)

@@ -63,7 +63,7 @@ class RecordResultScreen(FormScreen):
     def submit(self, form: str, ctx: ServiceContext) -> bool:
         from zhihui_tui.services.delegation import complete_matter
 
-        complete_matter(ctx.engine, self.matter_id, form, actor=ctx.actor, clock=ctx.clock)
+        complete_matter(self.matter_id, form, ctx=ctx)
         return True
 
 
@@ -135,7 +135,9 @@ class ResultScreen(ModalScreen[str | None]):
         ctx = shell.service_context()
         try:
             detail = result_detail(
-                ctx.engine, actor=ctx.actor, matter_id=self.item.matter_id, task_id=self.item.task_id
+                matter_id=self.item.matter_id,
+                task_id=self.item.task_id,
+                ctx=ctx,
             )
         except Exception as error:
             self.post_message(self.Loaded(None, f"读取失败：{getattr(error, 'message', error)}"))

@@ -23,8 +23,9 @@ from rich.text import Text
 from textual.geometry import Size
 from textual.render import measure
 from textual.widgets import DataTable as TextualDataTable
-from textual.widgets._data_table import default_cell_formatter
 from textual.widgets.data_table import CellType, Column, RowKey
+
+from zhihui_tui.tui.compat import default_cell_formatter
 
 
 def plain_width(value: object) -> int | None:
@@ -46,7 +47,7 @@ def comparable(cell: object) -> Hashable:
     if isinstance(cell, Text):
         spans = tuple((span.start, span.end, str(span.style)) for span in cell.spans)
         return ("text", cell.plain, str(cell.style), spans)
-    return cell  # type: ignore[return-value]
+    return cell
 
 
 class DataTable(TextualDataTable[CellType]):

@@ -1,0 +1,110 @@
+"""Every use of a private Textual name, in one place (Textual is pinned exactly in pyproject.toml).
+
+Textual does not promise these across releases. Each one earns its place by a measured gain (see the callers:
+building post screens ahead, skipping needless restyles, measuring table columns cheaply); each has a test in
+``tests/tui/test_compat.py`` that fails by name when an upgrade removes or renames it. Upgrading Textual means:
+bump the pin, run that test, fix what it names here — the rest of the code only calls these functions.
+
+DataTable internals that ``widgets/table.py`` overrides (``_update_dimensions`` and the attributes it reads) are
+listed in :data:`DATA_TABLE_INTERNALS` and tested the same way, as are the Screen handlers ``screens/base.py``
+runs before Textual's (``_on_screen_resume``, ``_on_screen_suspend``): an override cannot move into this module.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual.widgets._data_table import default_cell_formatter
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.geometry import Size
+    from textual.screen import Screen
+    from textual.widget import AwaitMount
+
+__all__ = [
+    "DATA_TABLE_INTERNALS",
+    "build_mode_screen",
+    "css_update_count",
+    "default_cell_formatter",
+    "draw_hidden",
+    "focus_and_style_hidden",
+    "has_mode_screen",
+    "layout_hidden",
+    "layout_required",
+    "mode_screens",
+    "start_styled",
+]
+
+# DataTable attributes and methods ``widgets/table.py`` reads or overrides.
+DATA_TABLE_INTERNALS = (
+    "_update_dimensions",
+    "_row_locations",
+    "_update_count",
+    "_row_label_column_width",
+    "_total_row_height",
+)
+
+
+# -- the app's modes (App._screen_stacks, App._load_screen_css, App._get_screen) --------------------------------
+
+
+def mode_screens(app: App[Any]) -> list[Screen[Any]]:
+    """Every screen of every installed mode (the hang-up keeps a draft of each)."""
+    return [screen for stack in app._screen_stacks.values() for screen in stack]
+
+
+def has_mode_screen(app: App[Any], mode: str) -> bool:
+    """Whether ``mode``'s screen is built already (opened, or built ahead)."""
+    return mode in app._screen_stacks
+
+
+def build_mode_screen(app: App[Any], mode: str, screen: Screen[Any]) -> tuple[Screen[Any], AwaitMount]:
+    """Install ``screen`` as ``mode``'s base screen and mount it off screen, as ``App.switch_mode`` does on demand
+    (``App._init_mode``) minus the ScreenResume that belongs to the opening. Await the second item to finish."""
+    app._load_screen_css(screen)
+    screen, mounted = app._get_screen(screen)
+    app._screen_stacks[mode] = [screen]
+    return screen, mounted
+
+
+# -- restyling (App._css_update_count, Screen._css_update_count) ------------------------------------------------
+
+
+def css_update_count(app: App[Any]) -> int:
+    """The app's stylesheet generation: bumped on every theme or stylesheet change."""
+    count: int = app._css_update_count
+    return count
+
+
+def start_styled(screen: Screen[Any], app: App[Any]) -> None:
+    """Mark a new screen as styled under the app's current stylesheet, so ``switch_mode`` does not re-parse it
+    (Textual starts a screen's counter at -1; PR #5211 notes the refresh "could be avoided")."""
+    screen._css_update_count = app._css_update_count
+
+
+# -- finishing a screen off screen (Screen internals used by prepare_hidden) ------------------------------------
+
+
+def focus_and_style_hidden(screen: Screen[Any]) -> None:
+    """Focus as the first opening would (the focus restyles its ancestors), then style every widget."""
+    screen._update_auto_focus()
+    screen.update_node_styles(animate=False)
+
+
+def layout_hidden(screen: Screen[Any], size: Size) -> None:
+    """One layout pass of a screen that is not current (Textual lays out the current screen only)."""
+    screen._layout_required = False
+    screen._refresh_layout(size)
+
+
+def layout_required(screen: Screen[Any]) -> bool:
+    """Whether the widgets' answers to the last layout (Resize, Show) asked for another."""
+    required: bool = screen._layout_required
+    return required
+
+
+def draw_hidden(screen: Screen[Any]) -> None:
+    """Draw the screen once, unseen: each widget keeps the lines it drew, and the opening repaints from them."""
+    screen._compositor.render_update(full=True)
+    screen._dirty_widgets.clear()
