@@ -431,8 +431,6 @@ def test_booked_meeting_reaches_the_handlers_home_screen(engine: Engine, clock: 
     assert mine[1].case_number == "（2026）内2221执1号" and mine[1].note == "带齐身份证明"
     assert mine[0].party_phone == "13800138000" and not mine[0].overdue
     assert handler_appointments(ctx=_ctx(engine, court.clerk, _day_clock(date(2026, 11, 27)))) == []
-    # The old shape services.workbench still uses until it passes its context (remove at merge).
-    assert handler_appointments(engine, actor=court.handler, today=date(2026, 11, 27)) == mine
     with read_session(engine) as session:
         stored = session.get(Appointment, first)
     assert stored is not None and (stored.handler_id, stored.booked_by_id, stored.status) == (

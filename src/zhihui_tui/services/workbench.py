@@ -134,7 +134,7 @@ def waiting_on_me(*, limit: int = PAGE_SIZE, ctx: ServiceContext) -> list[Waitin
     actor, engine = ctx.actor, ctx.engine
     require_action(actor, FieldAction.VIEW_WAITING)
     items = _matter_results(engine, actor, limit) + _counter_results(engine, actor, limit)
-    for appointment in handler_appointments(engine, actor=actor, today=ctx.today(), limit=limit):
+    for appointment in handler_appointments(ctx=ctx, limit=limit):
         items.append(
             WaitingItem(
                 kind=appointment.kind.label,

@@ -21,14 +21,11 @@ import from this package.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
-from typing import TYPE_CHECKING
-
-from zhihui_tui.services.reception import appointments as _appointments
 from zhihui_tui.services.reception.appointments import (
     AppointmentView,
     book_appointment,
     cancel_appointment,
+    handler_appointments,
     record_appointment_held,
 )
 from zhihui_tui.services.reception.ledger import LedgerRow, LedgerView, ReportInfo, purpose_counts, todays_ledger
@@ -43,34 +40,6 @@ from zhihui_tui.services.reception.rules import (
 )
 from zhihui_tui.services.reception.visitors import VisitorCase, visitor_cases
 from zhihui_tui.services.reception.visits import lock_ledger_day, register_visit
-
-if TYPE_CHECKING:
-    from sqlalchemy import Engine
-
-    from zhihui_tui.services.context import Actor, ServiceContext
-
-
-def handler_appointments(
-    engine: Engine | None = None,
-    *,
-    ctx: ServiceContext | None = None,
-    actor: Actor | None = None,
-    today: date | None = None,
-    limit: int = 100,
-) -> list[AppointmentView]:
-    """The signed-in handler's booked appointments; ``handler_appointments(ctx=ctx)`` is the one call shape.
-
-    Compatibility: ``services.workbench`` (another slice) still calls ``handler_appointments(engine, actor=…,
-    today=…)``; that old shape is served here until it passes its context. Remove the old shape at merge."""
-    if ctx is None:
-        from zhihui_tui.domain.clock import FixedClock
-        from zhihui_tui.services.calendar_data import load_calendar
-        from zhihui_tui.services.context import ServiceContext
-
-        assert engine is not None and actor is not None and today is not None, "pass ctx="
-        clock = FixedClock(datetime.combine(today, time(12)))
-        ctx = ServiceContext(engine=engine, clock=clock, calendar=load_calendar(None), actor=actor)
-    return _appointments.handler_appointments(ctx=ctx, limit=limit)
 
 
 __all__ = [
