@@ -41,7 +41,6 @@ from zhihui_tui.services.reception.rules import (
 from zhihui_tui.services.reception.visitors import VisitorCase, visitor_cases
 from zhihui_tui.services.reception.visits import lock_ledger_day, register_visit
 
-
 __all__ = [
     "BOOKING_ROLES",
     "F_DAY",
