@@ -17,6 +17,7 @@ from tests.services.test_importing import LI, WANG, ZHAO, row, write_csv
 from tests.services.test_inquiry import PERSON_B, served_case
 from zhihui_tui.db.engine import make_engine, read_session
 from zhihui_tui.db.models import AssetFinding, Case, CaseSequence
+from zhihui_tui.domain.basis import DEFAULT_COURT_CODES
 from zhihui_tui.domain.clock import FixedClock
 from zhihui_tui.domain.roles import Role
 from zhihui_tui.services.accounts import actor_for, system_actor
@@ -96,7 +97,7 @@ def test_the_same_file_imported_twice_at_once_goes_in_once(
     status, imported, errors = outcomes[1]
     assert (status, imported) == ("ok", 0), errors
     assert len(errors) == count and all("可能已导入过" in e for e in errors), errors[:3]
-    assert errors[0].startswith("第 2 行：案号：")
+    assert errors[0].startswith("第 2 行：执行依据：")
     with read_session(engine) as session:
         last = session.exec(select(CaseSequence.last)).one()
         assert last == count // 2  # numbers drawn once, without a gap
@@ -234,7 +235,9 @@ def _register_row_by_row(engine: Engine, path: Path) -> None:
         staff = staff_by_login(session)
     with open_table(path) as rows:
         header = read_header(rows, COLUMNS, REQUIRED_COLUMNS)
-        parser = RowParser(header, court_code=COURT, now=clock.now(), staff=staff, calendar=calendar)
+        parser = RowParser(
+            header, court_code=COURT, now=clock.now(), staff=staff, calendar=calendar, court_codes=DEFAULT_COURT_CODES
+        )
         parsed, errors, _count = parse_rows(rows, parser, None)
     assert not errors
     actor = system_actor(engine)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -48,8 +49,14 @@ BANK = credit_code("91152221MA0N1234X")
 VILLAGE = credit_code("N2152221556998152")
 
 
+_BASIS_SERIAL = itertools.count(1000)
+
+
 def row(**values: str) -> dict[str, str]:
-    """A valid 申请执行 row in 材料接收; keyword arguments override columns by their Chinese name."""
+    """A valid 申请执行 row in 材料接收; keyword arguments override columns by their Chinese name.
+
+    Each row gets a basis document of its own: a case is identified by its basis (the same applicant on the same
+    document is the same case), so rows meant as different cases must not share one."""
     base = {
         "案号": "",
         "收案日期": "2026-11-20",
@@ -61,7 +68,7 @@ def row(**values: str) -> dict[str, str]:
         "被执行人证件号": LI,
         "被执行人下落不明": "否",
         "执行标的": "150000.00",
-        "执行依据": "科尔沁右翼前旗人民法院（2026）内2221民初12号 2026-10-01",
+        "执行依据": f"科尔沁右翼前旗人民法院（2026）内2221民初{next(_BASIS_SERIAL)}号 2026-10-01",
         "承办人": "",
         "团队": "",
         "状态": "材料接收",
@@ -185,7 +192,8 @@ def test_good_csv_imports_every_row(
         ("李四", "person", "respondent", True),
         ("王五", "person", "respondent", False),
     ]
-    assert (basis.issuing_court, basis.document_number) == ("科尔沁右翼前旗人民法院", "（2026）内2221民初12号")
+    assert basis.issuing_court == "科尔沁右翼前旗人民法院"
+    assert basis.document_number in GOOD_ROWS[1]["执行依据"]  # the filed case is the file's second row
     assert list(history) == ["received", "filed"]
     objection = cases["（2026）内2221执异1号"]
     assert objection.team == "fast" and objection.handler_id is not None
@@ -270,7 +278,7 @@ BAD_ROWS: list[tuple[dict[str, str], str, str]] = [
     ({"立案日期": "2026-11-21", "状态": "已分流"}, "承办人", "必须填写承办人"),
     ({"承办人": "kuai01", "立案日期": "2026-11-21", "状态": "已查控"}, "承办人", "尚未分流"),
     ({"类别": "执行异议", "立案日期": "2026-11-21", "状态": "已查控"}, "状态", "执行异议案件不经送达"),
-    ({"执行依据": "判决书一份"}, "执行依据", "作出机关 文书编号"),
+    ({"执行依据": "判决书一份"}, "执行依据", "缺少文书编号"),
     ({"执行依据": "科尔沁右翼前旗人民法院（2026）内2221民初12号 2026-11-25"}, "执行依据", "晚于收案日期"),
     (
         {"收案日期": "2001-03-01", "立案日期": "2001-03-02", "状态": "已立案", "执行依据": ""},
@@ -363,8 +371,44 @@ def test_importing_the_same_file_twice_adds_nothing(
     again = run(path)
     assert again.bad_lines == len(GOOD_ROWS)
     assert case_count(engine) == before
-    same_in_file = run(write_csv(tmp_path / "twice.csv", [row(收案日期="2026-11-01"), row(收案日期="2026-11-01")]))
-    assert [(e.line, e.field) for e in same_in_file.errors] == [(3, "案号")]
+    basis = "（2026）内2221民初77号"
+    same_in_file = run(write_csv(tmp_path / "twice.csv", [row(执行依据=basis), row(执行依据=basis, 执行标的="1.00")]))
+    assert [(e.line, e.field, e.reason) for e in same_in_file.errors] == [
+        (3, "执行依据", "与第 2 行是同一案件（同一申请执行人、同一执行依据）")
+    ]
+    no_basis = row(类别="执行异议", 执行依据="", 收案日期="2026-11-01")
+    same_in_file = run(write_csv(tmp_path / "objections.csv", [no_basis, no_basis]))
+    assert [(e.line, e.field) for e in same_in_file.errors] == [(3, "案号")]  # no basis: the fingerprint decides
+
+
+def test_a_case_is_identified_by_its_basis(engine: Engine, run: Callable[[Path], ImportResult], tmp_path: Path) -> None:
+    """Same parties, date and amount on two basis documents are two cases; the same applicant on a basis that
+    already has a 申请执行 case is refused with that case named; a basis written as courts write it is read."""
+    twins = [
+        row(执行依据="（2026）内2221民初5000号民事判决书"),
+        row(执行依据="兴安仲裁委员会（2026）兴仲裁字第27号裁决书"),
+        row(执行依据="（2026）内22民终415号之一"),
+    ]
+    result = run(write_csv(tmp_path / "twins.csv", twins))
+    assert result.ok and result.imported == 3, result.errors
+    with read_session(engine) as session:
+        bases = {(b.issuing_court, b.document_number, b.document_kind) for b in session.exec(select(EnforcementBasis))}
+    assert bases == {
+        ("科尔沁右翼前旗人民法院", "（2026）内2221民初5000号", "民事判决书"),
+        ("兴安仲裁委员会", "（2026）兴仲裁字第27号", "仲裁裁决书"),
+        ("兴安盟中级人民法院", "（2026）内22民终415号之一", None),
+    }
+    again = run(write_csv(tmp_path / "again.csv", [row(执行依据="（2026）内2221民初5000号", 收案日期="2026-11-22")]))
+    assert [(e.line, e.field) for e in again.errors] == [(2, "执行依据")]
+    assert "申请执行人已就该执行依据申请执行：已有案件 收案于 2026-11-20 的未立案案件" in again.errors[0].reason
+    other_applicant = row(
+        执行依据="（2026）内2221民初5000号",
+        申请执行人="王五",
+        申请执行人证件号=WANG,
+        被执行人="赵六",
+        被执行人证件号=ZHAO,
+    )
+    assert run(write_csv(tmp_path / "other.csv", [other_applicant])).ok  # a co-applicant's own case
 
 
 def test_imported_numbers_advance_the_sequence(

@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from zhihui_tui.db.models import Case, CaseParty, Party, Staff, StaffRole
-from zhihui_tui.domain.lifecycle import FilingCategory
+from zhihui_tui.db.models import Case, CaseParty, EnforcementBasis, Party, Staff, StaffRole
+from zhihui_tui.domain.lifecycle import FilingCategory, Stage
 from zhihui_tui.domain.roles import Role, Team, Title
 from zhihui_tui.services.cases import PartyRole
 from zhihui_tui.services.importing.case_fields import ParsedRow, StaffInfo
@@ -52,6 +52,7 @@ class FileChecks:
     numbers: dict[str, int] = field(default_factory=dict)  # case number → first line
     names: dict[str, tuple[str, int]] = field(default_factory=dict)  # ID number → (name, first line)
     fingerprints: dict[tuple[Any, ...], int] = field(default_factory=dict)
+    bases: dict[tuple[str, str], int] = field(default_factory=dict)  # (basis number, applicant ID) → first line
 
     def check(self, parsed: ParsedRow) -> list[RowError]:
         """The problems ``parsed`` has with the rows before it (and remember it for the rows after)."""
@@ -63,7 +64,13 @@ class FileChecks:
                 errors.append(RowError(line, "案号", f"{key} 与第 {self.numbers[key]} 行重复"))
             else:
                 self.numbers[key] = line
-        else:
+        if parsed.basis_keys:
+            firsts = sorted({self.bases.setdefault(key, line) for key in parsed.basis_keys} - {line})
+            if firsts:
+                errors.append(
+                    RowError(line, "执行依据", f"与第 {firsts[0]} 行是同一案件（同一申请执行人、同一执行依据）")
+                )
+        elif parsed.number is None:
             first = self.fingerprints.setdefault(parsed.fingerprint, line)
             if first != line:
                 errors.append(
@@ -86,7 +93,12 @@ class FileChecks:
 
 def database_errors(session: Session, rows: list[ParsedRow]) -> list[RowError]:
     """What the database objects to: case numbers taken, ID numbers registered under another name, cases already in."""
-    return [*_existing_numbers(session, rows), *_existing_names(session, rows), *_existing_cases(session, rows)]
+    return [
+        *_existing_numbers(session, rows),
+        *_existing_names(session, rows),
+        *_existing_bases(session, rows),
+        *_existing_cases(session, rows),
+    ]
 
 
 def _existing_numbers(session: Session, rows: list[ParsedRow]) -> Iterator[RowError]:
@@ -113,9 +125,36 @@ def _existing_names(session: Session, rows: list[ParsedRow]) -> Iterator[RowErro
                     yield RowError(line, column, f"证件号 {id_number} 已登记为“{name}”，与“{given}”不符")
 
 
+def _existing_bases(session: Session, rows: list[ParsedRow]) -> Iterator[RowError]:
+    """申请执行 rows whose applicant already has a 申请执行 case on the same basis document (not 不予立案)."""
+    wanted = {key: row.line for row in rows for key in row.basis_keys}
+    numbers = sorted({number for number, _applicant in wanted})
+    reported: set[int] = set()
+    for chunk in _chunks(numbers):
+        query = (
+            select(EnforcementBasis.document_number, Party.id_number, Case.case_number, Case.received_at)
+            .join(Case, col(Case.id) == EnforcementBasis.case_id)
+            .join(CaseParty, col(CaseParty.case_id) == Case.id)
+            .join(Party, col(Party.id) == CaseParty.party_id)
+            .where(
+                col(EnforcementBasis.document_number).in_(chunk),
+                Case.filing_category == FilingCategory.APPLICATION.value,
+                Case.stage != Stage.REJECTED.value,
+                CaseParty.role == PartyRole.APPLICANT.value,
+            )
+        )
+        for number, id_number, case_number, received in session.exec(query):
+            line = wanted.get((number, id_number or ""))
+            if line is None or line in reported:
+                continue
+            reported.add(line)
+            existing = case_number or f"收案于 {received:%Y-%m-%d} 的未立案案件"
+            yield RowError(line, "执行依据", f"申请执行人已就该执行依据申请执行：已有案件 {existing}（可能已导入过）")
+
+
 def _existing_cases(session: Session, rows: list[ParsedRow]) -> Iterator[RowError]:
     """Rows without 案号 that match a case already in the database (the same file imported twice)."""
-    wanted = {r.fingerprint: r.line for r in rows if r.number is None}
+    wanted = {r.fingerprint: r.line for r in rows if r.number is None and not r.basis_keys}
     if not wanted:
         return
     days = sorted({key[0] for key in wanted})

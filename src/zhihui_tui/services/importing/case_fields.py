@@ -5,18 +5,19 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
 from typing import Any
 
+from zhihui_tui.domain.basis import parse_basis as read_basis
 from zhihui_tui.domain.case_number import CaseNumber
 from zhihui_tui.domain.errors import FieldError
 from zhihui_tui.domain.lifecycle import FilingCategory, Stage
 from zhihui_tui.domain.money import parse_yuan
 from zhihui_tui.domain.roles import Team, Title
-from zhihui_tui.domain.validators import clean_text, normalize_credit_code, normalize_resident_id, parse_date
+from zhihui_tui.domain.validators import normalize_credit_code, normalize_resident_id
 from zhihui_tui.services.cases import NewBasis, NewCase, PartyKind
 from zhihui_tui.services.importing.table import Cell, RowError, cell_text, text_at
 
@@ -33,7 +34,6 @@ SEPARATOR = "、"
 _ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]|[0-9]{15}")
 _SCIENTIFIC = re.compile(r"[0-9.]+E\+?[0-9]+")
 NUMERIC_ID = "证件号被表格存成了数字（只保留 15 位有效数字，末几位已丢失）：请把该列设为文本格式后重新录入"
-_DOC_NUMBER = re.compile(r"[（(][0-9]{4}[）)][^\s,，;；]*?号")
 _YES_NO = {"是": True, "否": False}
 TEAMS = {"快执": Team.FAST, "快速执行团队": Team.FAST, "精执": Team.INTENSIVE, "精执办案团队": Team.INTENSIVE}
 
@@ -53,12 +53,17 @@ class StaffInfo:
 
 @dataclass(frozen=True)
 class ParsedRow:
-    """A row that passed every check of its own: the case it makes, the number the file gave, its fingerprint."""
+    """A row that passed every check of its own: the case it makes, the number the file gave, what identifies it.
+
+    A 申请执行 row with a basis is identified by (basis number, applicant ID) pairs — the same applicant on the same
+    document is the same case, whatever its date or amount; any other row by its fingerprint (received date,
+    category, amount, parties)."""
 
     line: int
     case: NewCase
     number: CaseNumber | None
     fingerprint: tuple[Any, ...]
+    basis_keys: frozenset[tuple[str, str]] = frozenset()
 
 
 class Row:
@@ -162,25 +167,8 @@ def parse_whereabouts(row: Row, column: str, count: int) -> list[bool] | None:
     return values
 
 
-def parse_basis(text: str, *, today: date) -> NewBasis:
-    """执行依据 written as "作出机关 文书编号 [生效日期]"; the effective date may not lie in the future."""
-    column = "执行依据"
-    value = clean_text(text, field=column, max_length=200)
-    match = _DOC_NUMBER.search(value)
-    if match is None:
-        raise FieldError(
-            column,
-            "应写作“作出机关 文书编号 [生效日期]”，如：科尔沁右翼前旗人民法院（2026）内2221民初1234号 2026-03-05",
-        )
-    court = value[: match.start()].strip(" ，,；;:：")
-    if not court:
-        raise FieldError(column, "缺少作出机关（如 科尔沁右翼前旗人民法院）")
-    if len(court) > 100:
-        raise FieldError(column, "作出机关不能超过 100 个字")
-    number = match.group().replace("(", "（").replace(")", "）")
-    rest = value[match.end() :].strip(" ，,；;")
-    rest = rest.removeprefix("生效日期").removeprefix("生效").removesuffix("生效").strip(" ：:")
-    effective = parse_date(rest, field=column) if rest else None
-    if effective is not None and effective > today:
-        raise FieldError(column, f"生效日期不能晚于今天（{today.isoformat()}）")
-    return NewBasis(court, number, effective)
+def parse_basis(text: str, *, today: date, court_codes: Mapping[str, str]) -> NewBasis:
+    """执行依据 as courts write it (:mod:`zhihui_tui.domain.basis`): the number alone (the body from its court code),
+    the body before it, the document kind after it, an effective date (not in the future) last."""
+    basis = read_basis(text, court_codes=court_codes, today=today, field="执行依据")
+    return NewBasis(basis.issuing_body, basis.document_number, basis.effective_date, basis.document_kind)

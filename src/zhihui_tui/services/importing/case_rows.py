@@ -3,6 +3,7 @@ then their consistency (dates, stage, case number, handler and team, a computabl
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 
 from zhihui_tui.domain.calendar import WorkCalendar
@@ -39,9 +40,17 @@ class RowParser:
     """Turns one row into a NewCase, or into the list of everything wrong with it."""
 
     def __init__(
-        self, header: Header, *, court_code: str, now: datetime, staff: dict[str, StaffInfo], calendar: WorkCalendar
+        self,
+        header: Header,
+        *,
+        court_code: str,
+        now: datetime,
+        staff: dict[str, StaffInfo],
+        calendar: WorkCalendar,
+        court_codes: Mapping[str, str],
     ) -> None:
         self.header = header
+        self.court_codes = court_codes
         self.court_code = court_code
         self.now = now
         self.today = now.date()
@@ -59,7 +68,10 @@ class RowParser:
         applicants = self._parties(row, "申请执行人", "申请执行人证件号", None)
         respondents = self._parties(row, "被执行人", "被执行人证件号", "被执行人下落不明")
         amount = row.attempt(parse_amount, row.raw("执行标的"))
-        basis = row.attempt(parse_basis, row.text("执行依据"), today=self.today) if row.text("执行依据") else None
+        basis_text = row.text("执行依据")
+        basis = (
+            row.attempt(parse_basis, basis_text, today=self.today, court_codes=self.court_codes) if basis_text else None
+        )
         handler = self._handler(row)
         team = self._team(row, handler)
         if applicants and respondents:
@@ -98,7 +110,7 @@ class RowParser:
             tuple(p.id_number for p in applicants),
             tuple(p.id_number for p in respondents),
         )
-        return ParsedRow(line, case, number, fingerprint), []
+        return ParsedRow(line, case, number, fingerprint, basis_keys(case)), []
 
     # -- fields -------------------------------------------------------------------------------------
 
@@ -272,3 +284,11 @@ class RowParser:
             self.calendar.due_date(trigger, step.rule.days)
         except DomainError as error:
             row.fail("收案日期" if case.stage is Stage.RECEIVED else "立案日期", error.message)
+
+
+def basis_keys(case: NewCase) -> frozenset[tuple[str, str]]:
+    """What identifies a 申请执行 case on a basis: each (basis number, applicant ID); empty for any other row
+    (a resumption shares its original's basis by nature; an objection or transfer may have none)."""
+    if case.category is not FilingCategory.APPLICATION or case.basis is None:
+        return frozenset()
+    return frozenset((case.basis.document_number, p.id_number) for p in case.applicants if p.id_number)

@@ -37,6 +37,7 @@ from pathlib import Path
 from zhihui_tui.db.engine import read_session
 from zhihui_tui.domain.roles import Role
 from zhihui_tui.services.context import ServiceContext, require_role
+from zhihui_tui.services.court_codes import court_codes
 from zhihui_tui.services.importing.case_checks import FileChecks, database_errors, staff_by_login
 from zhihui_tui.services.importing.case_fields import COLUMNS, REQUIRED_COLUMNS, ParsedRow
 from zhihui_tui.services.importing.case_rows import RowParser
@@ -84,7 +85,14 @@ def import_cases(path: Path, *, ctx: ServiceContext, progress: Progress | None =
         staff = staff_by_login(session)
     with open_table(Path(path)) as rows:
         header = read_header(rows, COLUMNS, REQUIRED_COLUMNS)
-        parser = RowParser(header, court_code=ctx.court.court_code, now=ctx.now(), staff=staff, calendar=ctx.calendar)
+        parser = RowParser(
+            header,
+            court_code=ctx.court.court_code,
+            now=ctx.now(),
+            staff=staff,
+            calendar=ctx.calendar,
+            court_codes=court_codes(ctx),
+        )
         parsed, errors, count = parse_rows(rows, parser, progress)
     if count == 0:
         raise ImportFileError("文件中只有表头，没有案件")
