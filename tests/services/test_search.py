@@ -426,3 +426,24 @@ def test_rebuild_writes_the_same_keys_as_incremental_indexing(engine: Engine, cl
     assert keys() == before
     assert found(engine, clerk, "lsf") == [first]
     assert found(engine, clerk, LAWYER_ID) == [first]
+
+
+def test_migration_0003s_frozen_indexer_writes_the_same_keys(engine: Engine, clock: FixedClock, clerk: Actor) -> None:
+    """The copy migration 0003 runs (it imports no live service code) keys cases as the application does today."""
+    from zhihui_tui.db.migrations.frozen.search_terms_0003 import index_all_cases as frozen_index
+
+    register(
+        engine, clerk, clock, [SHAN_MING, ZHANG_SAN], [JINDING, LI_SI_FENG], agents=[NewAgent(1, "刘律师", LAWYER_ID)]
+    )
+    register(engine, clerk, clock, [WANG_WU], [JINDING], filed_at=None)
+    table = SearchTerm.__table__  # type: ignore[attr-defined]
+
+    def keys() -> list[tuple[str, str, int, int]]:
+        with read_session(engine) as session:
+            return [tuple(row) for row in session.connection().execute(select(table).order_by(*table.c))]  # type: ignore[misc]
+
+    live = keys()
+    with engine.begin() as connection:
+        connection.execute(table.delete())
+        assert frozen_index(connection) == len(live)
+    assert keys() == live
