@@ -17,7 +17,6 @@ MAX_CLASS_LINES = 300
 
 # path relative to src/zhihui_tui (a class as "path::Class") → its size when listed; may only shrink.
 ALLOWED: dict[str, int] = {
-    "db/models.py": 550,
     "domain/field_work.py": 552,
     "domain/reception.py": 452,
     "services/audit.py": 617,

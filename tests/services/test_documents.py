@@ -26,8 +26,7 @@ from tests.services.documents_court import (
     text_of,
 )
 from zhihui_tui.db.engine import read_session
-from zhihui_tui.db.models import AuditRecord
-from zhihui_tui.db.models_documents import PrintRun, ServiceDocument
+from zhihui_tui.db.models import AuditRecord, PrintRun, ServiceDocument
 from zhihui_tui.domain.clock import FixedClock
 from zhihui_tui.domain.documents import PACK, DocumentKind
 from zhihui_tui.domain.roles import Role

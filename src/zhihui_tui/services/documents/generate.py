@@ -24,8 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from zhihui_tui.db.engine import read_session
-from zhihui_tui.db.models import Case, Deadline
-from zhihui_tui.db.models_documents import ServiceDocument
+from zhihui_tui.db.models import Case, Deadline, ServiceDocument
 from zhihui_tui.domain.calendar import WorkCalendar
 from zhihui_tui.domain.clock import Clock
 from zhihui_tui.domain.documents import PACK, DocumentKind

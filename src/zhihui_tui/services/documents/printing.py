@@ -18,8 +18,7 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from zhihui_tui.db.engine import read_session
-from zhihui_tui.db.models import Case
-from zhihui_tui.db.models_documents import PrintRun, ServiceDocument
+from zhihui_tui.db.models import Case, PrintRun, ServiceDocument
 from zhihui_tui.domain.clock import Clock
 from zhihui_tui.domain.documents import PACK, DocumentKind
 from zhihui_tui.services.context import Actor, require_role
