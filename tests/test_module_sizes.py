@@ -23,7 +23,6 @@ ALLOWED: dict[str, int] = {
     "services/importing.py": 944,
     "services/inquiry.py": 543,
     "services/reception.py": 731,
-    "services/search.py": 772,
     "services/triage.py": 603,
     "tui/app.py": 404,
     "tui/app.py::ZhihuiApp": 322,
