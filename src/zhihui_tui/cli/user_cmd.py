@@ -16,8 +16,8 @@ def _read_password() -> str:
     """From the terminal (asked twice) or, for scripts, the first line of stdin."""
     if not sys.stdin.isatty():
         return sys.stdin.readline().rstrip("\r\n")
-    first = typer.prompt("密码", hide_input=True)
-    second = typer.prompt("再次输入密码", hide_input=True)
+    first = str(typer.prompt("密码", hide_input=True))
+    second = str(typer.prompt("再次输入密码", hide_input=True))
     if first != second:
         fail("两次输入的密码不一致")
     return first

@@ -299,6 +299,7 @@ def list_staff(engine: Engine, *, roles: Iterable[Role] | None = None) -> list[S
         by_staff.setdefault(staff_id, set()).add(Role(role))
     result = []
     for staff in staff_rows:
+        assert staff.id is not None  # read from the table
         staff_roles = frozenset(by_staff.get(staff.id, set()))
         if wanted is None or {r.value for r in staff_roles} & wanted:
             team = Team(staff.team) if staff.team else None

@@ -274,9 +274,10 @@ def attachments_for(session: Session, owners: Sequence[tuple[str, int]]) -> list
     """The files of several owners ((owner_kind, owner_id) pairs), in upload order; read through the owner index."""
     if not owners:
         return []
+    kind_of, owner_of = col(Attachment.owner_kind), col(Attachment.owner_id)
     rows = session.exec(
         select(Attachment)
-        .where(or_(*(and_(Attachment.owner_kind == kind, Attachment.owner_id == owner) for kind, owner in owners)))
+        .where(or_(*(and_(kind_of == kind, owner_of == owner) for kind, owner in owners)))
         .order_by(col(Attachment.id))
     ).all()
     return [

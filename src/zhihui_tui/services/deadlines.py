@@ -110,7 +110,7 @@ def _open_steps_query(limit: int):  # type: ignore[no-untyped-def]
         .join(Case, col(Case.id) == Deadline.case_id)
         .join(Staff, col(Staff.id) == Deadline.owner_id, isouter=True)
         .where(col(Deadline.done_at).is_(None))
-        .order_by(Deadline.due_date, Deadline.id)
+        .order_by(col(Deadline.due_date), col(Deadline.id))
         .limit(limit)
     )
 

@@ -72,12 +72,12 @@ def _check_recorded(entries: list[tuple[ServiceDocument, str]]) -> None:
 def merge(paths: list[Path]) -> bytes:
     """One .docx holding each document in order, a page break before each after the first."""
     from docx import Document
-    from docxcompose.composer import Composer  # type: ignore[import-untyped]
+    from docxcompose.composer import Composer
 
     master = Document(str(paths[0]))
     composer = Composer(master)
     for path in paths[1:]:
-        master.add_page_break()
+        master.add_page_break()  # type: ignore[no-untyped-call]  # python-docx leaves it unannotated
         composer.append(Document(str(path)))
     out = io.BytesIO()
     composer.save(out)

@@ -42,7 +42,7 @@ class Template:
 
     def render(self, context: dict[str, Any]) -> bytes:
         """The filled document as .docx bytes."""
-        from docxtpl import DocxTemplate  # type: ignore[import-untyped]
+        from docxtpl import DocxTemplate
 
         document = DocxTemplate(io.BytesIO(self.data))
         document.render(context, jinja_env=jinja_env())
@@ -76,7 +76,7 @@ def load_templates(folders: tuple[Path, ...]) -> dict[DocumentKind, Template]:
 
 def check_template(kind: DocumentKind, data: bytes, *, source: str, shown: str) -> Template:
     version = _docx_version(data, shown)
-    from docxtpl import DocxTemplate  # type: ignore[import-untyped]
+    from docxtpl import DocxTemplate
 
     try:
         names = DocxTemplate(io.BytesIO(data)).get_undeclared_template_variables(jinja_env())
@@ -120,7 +120,7 @@ def _docx_version(data: bytes, shown: str) -> str:
 def _core_version(core: bytes) -> str:
     if not core:
         return ""
-    from lxml import etree  # type: ignore[import-untyped]
+    from lxml import etree
 
     try:
         root = etree.fromstring(core)
