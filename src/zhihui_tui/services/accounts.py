@@ -45,11 +45,15 @@ def use_password_hasher(hasher: PasswordHasher) -> PasswordHasher:
 
 
 class LoginRefused(ServiceError):
+    """Sign-in refused (wrong login or password, locked, disabled); never says which of the two was wrong."""
+
     pass
 
 
 @dataclass(frozen=True)
 class NewStaff:
+    """An account to create: login, name, roles, first password and the optional contact details."""
+
     login: str
     name: str
     roles: tuple[Role, ...]
@@ -63,6 +67,7 @@ class NewStaff:
 
 
 def hash_password(password: str) -> str:
+    """An argon2id hash of ``password`` with the current hasher (what the staff table stores)."""
     return _hasher.hash(password)
 
 
@@ -147,6 +152,7 @@ def actor_for(engine: Engine, login: str) -> Actor:
 
 
 def system_actor(engine: Engine) -> Actor:
+    """The batch account commands and cron act as."""
     return actor_for(engine, SYSTEM_LOGIN)
 
 
@@ -281,6 +287,8 @@ def verify_password(engine: Engine, actor: Actor, password: str) -> bool:
 
 @dataclass(frozen=True)
 class StaffSummary:
+    """One account as lists show it: who, which roles and team, the office phone."""
+
     id: int
     login: str
     name: str
@@ -290,6 +298,7 @@ class StaffSummary:
 
 
 def list_staff(engine: Engine, *, roles: Iterable[Role] | None = None) -> list[StaffSummary]:
+    """Every account but the batch one, by login; only those holding one of ``roles`` when given."""
     wanted = {r.value for r in roles} if roles else None
     with read_session(engine) as session:
         staff_rows = session.exec(select(Staff).where(Staff.login != SYSTEM_LOGIN).order_by(Staff.login)).all()

@@ -86,6 +86,8 @@ def close_deadline(session: Session, *, case_id: int, step: Step, actor: Actor, 
 
 @dataclass(frozen=True)
 class OpenStep:
+    """An open deadline with its case, owner and due date, as home screens and reports list it."""
+
     deadline_id: int
     case_id: int
     case_number: str
@@ -147,6 +149,7 @@ def my_open_steps(
 
 
 def all_open_steps(engine: Engine, *, today: date, calendar: WorkCalendar, limit: int = 100_000) -> list[OpenStep]:
+    """Every open deadline, most urgent first (reports and the director's overview)."""
     with read_session(engine) as session:
         rows = session.exec(_open_steps_query(limit)).all()
     return [_to_open_step(row, today, calendar) for row in rows]

@@ -45,6 +45,8 @@ NOT_PACKED_STAGES = frozenset({Stage.RECEIVED.value, Stage.REJECTED.value})
 
 
 class Outcome(StrEnum):
+    """What happened to one case in a generation run."""
+
     GENERATED = "generated"
     SKIPPED = "skipped"  # already generated (and not --force)
     PLANNED = "planned"  # --dry-run: would be generated
@@ -53,6 +55,8 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True)
 class WrittenDocument:
+    """One document file written, with its version and checksum."""
+
     kind: DocumentKind
     document_version: int
     path: Path
@@ -61,6 +65,8 @@ class WrittenDocument:
 
 @dataclass(frozen=True)
 class CaseResult:
+    """One case's outcome in a generation run: what was written or why nothing was."""
+
     case_id: int
     case_number: str
     outcome: Outcome
@@ -71,25 +77,32 @@ class CaseResult:
 
     @property
     def reason(self) -> str:
+        """Why the case was skipped or failed, in one line."""
         return ("缺少" + "、".join(self.missing)) if self.missing else self.error
 
 
 @dataclass
 class GenerateReport:
+    """The outcome of every case of a run and the templates it used."""
+
     results: list[CaseResult] = field(default_factory=list)
     templates: dict[DocumentKind, Template] = field(default_factory=dict)
     dry_run: bool = False
 
     def of(self, outcome: Outcome) -> list[CaseResult]:
+        """The cases with this outcome."""
         return [r for r in self.results if r.outcome is outcome]
 
     @property
     def documents_written(self) -> int:
+        """How many document files the run wrote."""
         return sum(len(r.documents) for r in self.results)
 
 
 @dataclass(frozen=True)
 class GenerateRequest:
+    """What to generate: where, from which templates and settings, for one case or all that are due."""
+
     out_dir: Path
     templates: dict[DocumentKind, Template]
     settings: DocumentSettings
@@ -243,6 +256,7 @@ def _render_all(jobs: list[Job], request: GenerateRequest) -> Iterator[tuple[Cas
 
 
 def document_path(out_dir: Path, case_number: str, kind: DocumentKind, version: int) -> Path:
+    """Where version ``version`` of a case's document of ``kind`` is written."""
     return out_dir / safe_name(case_number) / f"{kind.label}-v{version}.docx"
 
 

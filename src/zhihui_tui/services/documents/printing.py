@@ -30,6 +30,8 @@ from zhihui_tui.services.uow import unit_of_work
 
 @dataclass(frozen=True)
 class PrintedFile:
+    """A merged print file of one document kind, with the cases it holds and whether it is a reprint."""
+
     kind: DocumentKind
     path: Path
     sha256: str

@@ -33,6 +33,8 @@ def jinja_env() -> Environment:
 
 @dataclass(frozen=True)
 class Template:
+    """A checked document template: where it came from, its checksum and version."""
+
     kind: DocumentKind
     name: str  # file name, e.g. 执行通知书.docx
     source: str  # PACKAGED or the court folder it came from
@@ -75,6 +77,7 @@ def load_templates(folders: tuple[Path, ...]) -> dict[DocumentKind, Template]:
 
 
 def check_template(kind: DocumentKind, data: bytes, *, source: str, shown: str) -> Template:
+    """The template in ``data`` if it is a readable .docx using only known fields; a clear error otherwise."""
     version = _docx_version(data, shown)
     from docxtpl import DocxTemplate
 
