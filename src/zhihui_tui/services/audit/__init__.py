@@ -24,12 +24,12 @@ from zhihui_tui.services.audit.chain import (
     REDACTED_COLUMNS,
     AuditEntry,
     PreparedEntry,
-    _plain,  # noqa: F401  (compat: case_import_build calls audit._plain)
     append,
     append_prepared,
     prepare,
     row_hash,
 )
+from zhihui_tui.services.audit.chain import _plain as _plain  # compat: case_import_build calls audit._plain
 from zhihui_tui.services.audit.changes import entries_from_flush
 from zhihui_tui.services.audit.commands import seal_trail, verify_trail
 from zhihui_tui.services.audit.keys import (
