@@ -31,7 +31,7 @@ from zhihui_tui.domain.documents import PACK, DocumentKind
 from zhihui_tui.domain.lifecycle import Stage
 from zhihui_tui.domain.roles import Role
 from zhihui_tui.domain.steps import Step
-from zhihui_tui.services.context import Actor, require_role
+from zhihui_tui.services.context import Actor, ServiceContext, require_role
 from zhihui_tui.services.documents.config import DocumentSettings
 from zhihui_tui.services.documents.context import CaseFacts, build_context, read_facts
 from zhihui_tui.services.documents.files import check_writable, remove_quietly, safe_name, sha256_of, write_atomically
@@ -152,15 +152,10 @@ def _kinds_to_make(case_id: int, latest: dict[tuple[int, str], int], force: bool
 
 
 def generate_packs(
-    engine: Engine,
-    request: GenerateRequest,
-    *,
-    actor: Actor,
-    clock: Clock,
-    calendar: WorkCalendar,
-    progress: Progress | None = None,
+    request: GenerateRequest, *, ctx: ServiceContext, progress: Progress | None = None
 ) -> GenerateReport:
     """Generate every due pack (or one case's); see the module docstring for the order of checks and writes."""
+    engine, actor, clock, calendar = ctx.engine, ctx.actor, ctx.clock, ctx.calendar
     require_role(actor, GENERATE_ROLES, "生成送达文书")
     check_writable(request.out_dir, create=not request.dry_run)
     now = clock.now()

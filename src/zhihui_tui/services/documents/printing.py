@@ -19,9 +19,8 @@ from sqlmodel import col, select
 
 from zhihui_tui.db.engine import read_session
 from zhihui_tui.db.models import Case, PrintRun, ServiceDocument
-from zhihui_tui.domain.clock import Clock
 from zhihui_tui.domain.documents import PACK, DocumentKind
-from zhihui_tui.services.context import Actor, require_role
+from zhihui_tui.services.context import ServiceContext, require_role
 from zhihui_tui.services.documents.files import check_writable, file_sha256, remove_quietly, sha256_of, write_atomically
 from zhihui_tui.services.documents.generate import GENERATE_ROLES
 from zhihui_tui.services.errors import ServiceError
@@ -86,8 +85,9 @@ def merge(paths: list[Path]) -> bytes:
     return out.getvalue()
 
 
-def print_day(engine: Engine, *, day: date, out_dir: Path, actor: Actor, clock: Clock) -> list[PrintedFile]:
+def print_day(*, ctx: ServiceContext, day: date, out_dir: Path) -> list[PrintedFile]:
     """Merge the day's documents, one file per kind, into ``out_dir`` (``<kind>-<day>.docx``)."""
+    engine, actor, clock = ctx.engine, ctx.actor, ctx.clock
     require_role(actor, GENERATE_ROLES, "打印送达文书")
     groups = _day_documents(engine, day)
     for entries in groups.values():
