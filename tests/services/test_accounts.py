@@ -189,4 +189,4 @@ def test_a_nul_in_a_command_line_login_is_a_message(engine: Engine, clock: Fixed
     with pytest.raises(FieldError, match="不能包含控制字符"):
         actor_for(engine, "\x00")
     with pytest.raises(FieldError, match="不能包含控制字符"):
-        set_staff_active(engine, "a\x00", False, actor=system_actor(engine), clock=clock)
+        set_staff_active("a\x00", False, ctx=context_for(engine, system_actor(engine), clock))

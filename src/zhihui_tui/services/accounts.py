@@ -20,7 +20,7 @@ from zhihui_tui.domain.errors import FieldError
 from zhihui_tui.domain.roles import Role, Team, Title
 from zhihui_tui.domain.text_hygiene import has_control_characters
 from zhihui_tui.services.account_check import AccountChanged, recheck_actor
-from zhihui_tui.services.context import Actor, require_role
+from zhihui_tui.services.context import Actor, ServiceContext, require_role
 from zhihui_tui.services.errors import NotFound, ServiceError
 from zhihui_tui.services.uow import unit_of_work
 
@@ -253,8 +253,9 @@ def _record_success(engine: Engine, staff: Staff, actor: Actor, clock: Clock) ->
         current.failed_logins, current.locked_until, current.last_login_at = 0, None, clock.now()
 
 
-def set_staff_active(engine: Engine, login: str, active: bool, *, actor: Actor, clock: Clock) -> None:
+def set_staff_active(login: str, active: bool, *, ctx: ServiceContext) -> None:
     """Disable or re-enable an account; a disabled person's next action is refused (see account_check)."""
+    engine, actor, clock = ctx.engine, ctx.actor, ctx.clock
     require_role(actor, (Role.ADMIN, Role.SYSTEM), "停用或启用账号")
     with unit_of_work(engine, actor=actor, action="启用账号" if active else "停用账号", clock=clock) as session:
         staff = session.exec(select(Staff).where(Staff.login == _login_key(login))).first()
@@ -263,8 +264,9 @@ def set_staff_active(engine: Engine, login: str, active: bool, *, actor: Actor, 
         staff.active = active
 
 
-def revoke_role(engine: Engine, login: str, role: Role, *, actor: Actor, clock: Clock) -> None:
+def revoke_role(login: str, role: Role, *, ctx: ServiceContext) -> None:
     """Take a role away; the person's next action with the old Actor is refused until they sign in again."""
+    engine, actor, clock = ctx.engine, ctx.actor, ctx.clock
     require_role(actor, (Role.ADMIN, Role.SYSTEM), "变更账号角色")
     with unit_of_work(engine, actor=actor, action="撤销角色", clock=clock) as session:
         staff = session.exec(select(Staff).where(Staff.login == _login_key(login))).first()
@@ -297,10 +299,10 @@ class StaffSummary:
     office_phone: str | None
 
 
-def list_staff(engine: Engine, *, roles: Iterable[Role] | None = None) -> list[StaffSummary]:
+def list_staff(*, ctx: ServiceContext, roles: Iterable[Role] | None = None) -> list[StaffSummary]:
     """Every account but the batch one, by login; only those holding one of ``roles`` when given."""
     wanted = {r.value for r in roles} if roles else None
-    with read_session(engine) as session:
+    with read_session(ctx.engine) as session:
         staff_rows = session.exec(select(Staff).where(Staff.login != SYSTEM_LOGIN).order_by(Staff.login)).all()
         role_rows = session.exec(select(StaffRole.staff_id, StaffRole.role)).all()
     by_staff: dict[int, set[Role]] = {}
