@@ -67,7 +67,7 @@ def test_a_disabled_account_reads_no_personal_data(engine: Engine, clock: FixedC
         case_history(engine, 1, actor=clerk)
     with pytest.raises(LoginRefused, match="停用"):
         authenticate(engine, "lian1", PASSWORD, clock=clock)
-    assert not verify_password(engine, clerk, PASSWORD)  # the idle lock does not reopen either
+    assert not verify_password(PASSWORD, ctx=context_for(engine, clerk, clock))  # the idle lock does not reopen either
 
 
 def test_a_removed_role_is_refused_until_signing_in_again(engine: Engine, clock: FixedClock) -> None:

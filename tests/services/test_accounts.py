@@ -111,9 +111,9 @@ def test_duplicate_login_is_refused(engine: Engine, clock: FixedClock) -> None:
 
 def test_unlock_checks_the_password_without_counting_failures(engine: Engine, clock: FixedClock) -> None:
     actor = make_staff(engine, clock, "lian1", Role.FILING_REVIEW)
-    assert verify_password(engine, actor, PASSWORD)
+    assert verify_password(PASSWORD, ctx=context_for(engine, actor, clock))
     for _ in range(6):
-        assert not verify_password(engine, actor, "wrong")
+        assert not verify_password("wrong", ctx=context_for(engine, actor, clock))
     assert authenticate(engine, "lian1", PASSWORD, clock=clock).login == "lian1"
 
 

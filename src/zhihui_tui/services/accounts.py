@@ -278,10 +278,10 @@ def revoke_role(login: str, role: Role, *, ctx: ServiceContext) -> None:
         session.delete(held)
 
 
-def verify_password(engine: Engine, actor: Actor, password: str) -> bool:
+def verify_password(password: str, *, ctx: ServiceContext) -> bool:
     """Unlock an idle terminal: the signed-in person's own password, without touching the fail counter."""
-    with read_session(engine) as session:
-        staff = session.get(Staff, actor.id)
+    with read_session(ctx.engine) as session:
+        staff = session.get(Staff, ctx.actor.id)
     if staff is None or not staff.active or has_control_characters(password):
         return False
     return _verify(staff.password_hash, password)

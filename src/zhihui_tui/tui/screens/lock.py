@@ -68,9 +68,8 @@ class LockScreen(ServiceCaller, Screen[None]):
         """Verify in a worker (argon2 takes a moment); the answer comes back as :class:`Checked`."""
         from zhihui_tui.services.accounts import verify_password
 
-        actor = self.actor
         self.run_service(
-            lambda ctx: verify_password(ctx.engine, actor, password),
+            lambda ctx: verify_password(password, ctx=ctx),
             action=UNLOCK_ACTION,
             done=self.Checked,
             group="unlock",
