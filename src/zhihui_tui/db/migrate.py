@@ -37,12 +37,14 @@ def _config() -> Config:
 
 
 def head_revision() -> str:
+    """The newest migration this program ships."""
     head = ScriptDirectory.from_config(_config()).get_current_head()
     assert head is not None
     return head
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at, or None before its first upgrade."""
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
@@ -68,6 +70,8 @@ def _known_revision(revision: str) -> bool:
 
 @dataclass(frozen=True)
 class UpgradeResult:
+    """What ``db upgrade`` did: from which revision to which, and the backup taken first if any."""
+
     before: str | None
     after: str
     backup: Path | None

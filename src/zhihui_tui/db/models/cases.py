@@ -24,6 +24,8 @@ class Party(Versioned, table=True):
 
 
 class Case(Versioned, table=True):
+    """An enforcement case (执行案件): its number once filed, stage, category, amount, handler and times."""
+
     __tablename__ = "enforcement_case"  # "case" is an SQL keyword
     __table_args__ = (
         UniqueConstraint("court_code", "year", "case_type", "sequence", name="uq_case_sequence"),

@@ -32,6 +32,8 @@ class Staff(Versioned, table=True):
 
 
 class StaffRole(SQLModel, table=True):
+    """One role held by one account (an account may hold several)."""
+
     __tablename__ = "staff_role"
 
     staff_id: int = Field(foreign_key="staff.id", primary_key=True)
