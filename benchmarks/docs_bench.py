@@ -41,6 +41,7 @@ from zhihui_tui.domain.lifecycle import FilingCategory, Stage
 from zhihui_tui.services.accounts import system_actor
 from zhihui_tui.services.calendar_data import load_calendar
 from zhihui_tui.services.cases import NewBasis, NewCase, NewParty, PartyKind, register_case
+from zhihui_tui.services.context import ServiceContext
 from zhihui_tui.services.documents import DocumentSettings, GenerateRequest, generate_packs, load_templates
 from zhihui_tui.services.documents.context import build_context, read_facts
 from zhihui_tui.services.documents.generate import due_case_ids
@@ -140,6 +141,7 @@ def main() -> None:
         print(f"{args.cases} filed cases built in {time.perf_counter() - t0:.1f} s; RSS {rss_mib():.0f} MiB")
         templates = load_templates(())
         actor, clock = system_actor(engine), FixedClock(NOW)
+        ctx = ServiceContext(engine=engine, clock=clock, calendar=CALENDAR, actor=actor)
 
         bare_s, documents = bare_loop(engine, templates, base / "bare")
         bare_rate = documents / bare_s
@@ -152,7 +154,7 @@ def main() -> None:
 
         one = GenerateRequest(out_dir=base / "service", templates=templates, settings=SETTINGS)
         start = time.perf_counter()
-        report = generate_packs(engine, one, actor=actor, clock=clock, calendar=CALENDAR, progress=sample)
+        report = generate_packs(one, ctx=ctx, progress=sample)
         service_s = time.perf_counter() - start
         assert report.documents_written == documents, report.documents_written
         service_rate = documents / service_s
@@ -163,7 +165,7 @@ def main() -> None:
 
         pool = GenerateRequest(out_dir=base / "pool", templates=templates, settings=SETTINGS, force=True, workers=2)
         start = time.perf_counter()
-        report = generate_packs(engine, pool, actor=actor, clock=clock, calendar=CALENDAR, progress=sample)
+        report = generate_packs(pool, ctx=ctx, progress=sample)
         pool_s = time.perf_counter() - start
         assert report.documents_written == documents, report.documents_written
         pool_rate = documents / pool_s
@@ -171,7 +173,7 @@ def main() -> None:
             f"service, 2 workers: {documents} documents in {pool_s:6.1f} s = {pool_rate:6.1f} docs/s "
             f"({pool_rate / bare_rate:.2f}× bare; target ≥ 1.5×)"
         )
-        second = generate_packs(engine, one, actor=actor, clock=clock, calendar=CALENDAR)
+        second = generate_packs(one, ctx=ctx)
         print(f"second run        : {second.documents_written} documents written, {len(second.results)} cases skipped")
         own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

@@ -43,6 +43,20 @@ def _audit_files_outside_the_repo(tmp_path_factory: pytest.TempPathFactory, work
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashes() -> Iterator[None]:
+    """Signing in must not pay a production-strength argon2 hash in every test: hash with the cheapest argon2id
+    parameters for the session. A verify reads the parameters from the hash, so another process (race tests)
+    still verifies these hashes with its own default hasher."""
+    from argon2 import PasswordHasher
+
+    from zhihui_tui.services.accounts import use_password_hasher
+
+    previous = use_password_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    yield
+    use_password_hasher(previous)
+
+
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(FIXED_NOW)

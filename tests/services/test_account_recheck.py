@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import select
 
-from tests.conftest import PASSWORD, context_for, make_staff
+from tests.conftest import FIXED_NOW, PASSWORD, context_for, make_staff
 from zhihui_tui.db.engine import read_session
 from zhihui_tui.db.models import AuditRecord, Staff
 from zhihui_tui.domain.clock import FixedClock
@@ -22,9 +22,15 @@ from zhihui_tui.services.accounts import (
     system_actor,
     verify_password,
 )
+from zhihui_tui.services.context import Actor, ServiceContext
 from zhihui_tui.services.errors import PermissionDenied
 from zhihui_tui.services.search import search_cases
 from zhihui_tui.services.workbench import case_history
+
+
+def search_ctx(engine: Engine, actor: Actor) -> ServiceContext:
+    """The context a search runs in: this actor on the test's database at the fixed moment."""
+    return context_for(engine, actor, FixedClock(FIXED_NOW))
 
 
 def _counts(engine: Engine) -> tuple[int, int]:
@@ -41,7 +47,7 @@ def _new(login: str) -> NewStaff:
 def test_a_disabled_account_writes_nothing(engine: Engine, clock: FixedClock) -> None:
     admin = make_staff(engine, clock, "guanli", Role.ADMIN, name="管理员")
     add_staff(engine, _new("first"), actor=admin, clock=clock)  # works while active
-    set_staff_active(engine, "guanli", False, actor=system_actor(engine), clock=clock)
+    set_staff_active("guanli", False, ctx=context_for(engine, system_actor(engine), clock))
     before = _counts(engine)
     with pytest.raises(AccountChanged, match="账号已停用，请联系管理员"):
         add_staff(engine, _new("second"), actor=admin, clock=clock)
@@ -51,28 +57,28 @@ def test_a_disabled_account_writes_nothing(engine: Engine, clock: FixedClock) ->
 
 def test_a_disabled_account_reads_no_personal_data(engine: Engine, clock: FixedClock) -> None:
     clerk = make_staff(engine, clock, "lian1", Role.FILING_REVIEW, Role.DIRECTOR)
-    assert search_cases(engine, "张三", actor=clerk).hits == ()
-    set_staff_active(engine, "lian1", False, actor=system_actor(engine), clock=clock)
+    assert search_cases("张三", ctx=search_ctx(engine, clerk)).hits == ()
+    set_staff_active("lian1", False, ctx=context_for(engine, system_actor(engine), clock))
     with pytest.raises(AccountChanged, match="账号已停用"):
-        search_cases(engine, "张三", actor=clerk)
+        search_cases("张三", ctx=search_ctx(engine, clerk))
     with pytest.raises(AccountChanged, match="账号已停用"):
-        search_cases(engine, "张三", actor=clerk, restrict_to_id_number="150702198501010013")
+        search_cases("张三", ctx=search_ctx(engine, clerk), restrict_to_id_number="150702198501010013")
     with pytest.raises(AccountChanged, match="账号已停用"):
         case_history(1, ctx=context_for(engine, clerk, clock))
     with pytest.raises(LoginRefused, match="停用"):
         authenticate(engine, "lian1", PASSWORD, clock=clock)
-    assert not verify_password(engine, clerk, PASSWORD)  # the idle lock does not reopen either
+    assert not verify_password(PASSWORD, ctx=context_for(engine, clerk, clock))  # the idle lock does not reopen either
 
 
 def test_a_removed_role_is_refused_until_signing_in_again(engine: Engine, clock: FixedClock) -> None:
     make_staff(engine, clock, "guanli", Role.ADMIN, Role.DIRECTOR, name="管理员")
     admin = authenticate(engine, "guanli", PASSWORD, clock=clock)
-    revoke_role(engine, "guanli", Role.DIRECTOR, actor=system_actor(engine), clock=clock)
+    revoke_role("guanli", Role.DIRECTOR, ctx=context_for(engine, system_actor(engine), clock))
     before = _counts(engine)
     with pytest.raises(AccountChanged, match="您的权限已变更，请重新登录"):
         add_staff(engine, _new("second"), actor=admin, clock=clock)
     with pytest.raises(AccountChanged, match="权限已变更"):
-        search_cases(engine, "张三", actor=admin)
+        search_cases("张三", ctx=search_ctx(engine, admin))
     assert _counts(engine) == before
     again = authenticate(engine, "guanli", PASSWORD, clock=clock)  # a fresh Actor carries the roles held now
     assert again.roles == {Role.ADMIN}
@@ -94,10 +100,10 @@ def test_the_batch_account_is_checked_too(engine: Engine, clock: FixedClock) -> 
 def test_enabling_again_restores_the_account(engine: Engine, clock: FixedClock) -> None:
     admin = make_staff(engine, clock, "guanli", Role.ADMIN)
     system = system_actor(engine)
-    set_staff_active(engine, "guanli", False, actor=system, clock=clock)
-    set_staff_active(engine, "guanli", True, actor=system, clock=clock)
+    set_staff_active("guanli", False, ctx=context_for(engine, system, clock))
+    set_staff_active("guanli", True, ctx=context_for(engine, system, clock))
     add_staff(engine, _new("second"), actor=admin, clock=clock)
     with pytest.raises(PermissionDenied, match="无权停用或启用账号"):
         set_staff_active(
-            engine, "second", False, actor=make_staff(engine, clock, "lian1", Role.FILING_REVIEW), clock=clock
+            "second", False, ctx=context_for(engine, make_staff(engine, clock, "lian1", Role.FILING_REVIEW), clock)
         )

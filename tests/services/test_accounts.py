@@ -6,14 +6,20 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from tests.conftest import PASSWORD, make_staff
+from tests.conftest import FIXED_NOW, PASSWORD, context_for, make_staff
 from zhihui_tui.db.engine import read_session
 from zhihui_tui.db.models import Staff
 from zhihui_tui.domain.clock import FixedClock
 from zhihui_tui.domain.errors import FieldError
 from zhihui_tui.domain.roles import Role
 from zhihui_tui.services.accounts import LoginRefused, NewStaff, add_staff, authenticate, verify_password
+from zhihui_tui.services.context import Actor, ServiceContext
 from zhihui_tui.services.errors import PermissionDenied
+
+
+def search_ctx(engine: Engine, actor: Actor) -> ServiceContext:
+    """The context a search runs in: this actor on the test's database at the fixed moment."""
+    return context_for(engine, actor, FixedClock(FIXED_NOW))
 
 
 def test_password_is_stored_as_argon2id(engine: Engine, clock: FixedClock) -> None:
@@ -105,9 +111,9 @@ def test_duplicate_login_is_refused(engine: Engine, clock: FixedClock) -> None:
 
 def test_unlock_checks_the_password_without_counting_failures(engine: Engine, clock: FixedClock) -> None:
     actor = make_staff(engine, clock, "lian1", Role.FILING_REVIEW)
-    assert verify_password(engine, actor, PASSWORD)
+    assert verify_password(PASSWORD, ctx=context_for(engine, actor, clock))
     for _ in range(6):
-        assert not verify_password(engine, actor, "wrong")
+        assert not verify_password("wrong", ctx=context_for(engine, actor, clock))
     assert authenticate(engine, "lian1", PASSWORD, clock=clock).login == "lian1"
 
 
@@ -174,7 +180,7 @@ def test_a_nul_in_a_search_is_a_message_not_a_database_error(
 
     clerk = make_staff(engine, clock, "lian1", Role.FILING_REVIEW)
     with pytest.raises(FieldError, match="不能包含控制字符"):
-        search_cases(engine, query, actor=clerk, restrict_to_id_number=restrict)
+        search_cases(query, ctx=search_ctx(engine, clerk), restrict_to_id_number=restrict)
 
 
 def test_a_nul_in_a_command_line_login_is_a_message(engine: Engine, clock: FixedClock) -> None:
@@ -183,4 +189,4 @@ def test_a_nul_in_a_command_line_login_is_a_message(engine: Engine, clock: Fixed
     with pytest.raises(FieldError, match="不能包含控制字符"):
         actor_for(engine, "\x00")
     with pytest.raises(FieldError, match="不能包含控制字符"):
-        set_staff_active(engine, "a\x00", False, actor=system_actor(engine), clock=clock)
+        set_staff_active("a\x00", False, ctx=context_for(engine, system_actor(engine), clock))

@@ -22,7 +22,6 @@ from zhihui_tui.services.audit import (
     GENESIS_HASH,
     AuditKeyError,
     VerifyResult,
-    _hashed_fields,
     ensure_key,
     key_file_path,
     read_key,
@@ -30,6 +29,7 @@ from zhihui_tui.services.audit import (
     seal,
     verify,
 )
+from zhihui_tui.services.audit.chain import _hashed_fields
 from zhihui_tui.services.context import Actor
 from zhihui_tui.services.uow import unit_of_work
 

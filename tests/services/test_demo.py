@@ -301,7 +301,9 @@ def test_demo_password_opens_every_account(demo: tuple[Engine, DemoSummary]) -> 
 
     # Read-only on purpose: the demo database is shared by every worker of the run.
     director = actor_for(demo[0], "zhuren")
-    assert director.has(Role.DIRECTOR) and verify_password(demo[0], director, DEMO_PASSWORD)
+    assert director.has(Role.DIRECTOR) and verify_password(
+        DEMO_PASSWORD, ctx=context_for(demo[0], director, FixedClock(FIXED_NOW))
+    )
 
 
 def test_audit_chain_verifies_after_the_load(demo: tuple[Engine, DemoSummary]) -> None:

@@ -12,9 +12,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from tests.conftest import FIXED_NOW
+from tests.conftest import FIXED_NOW, context_for
 from tests.services.documents_court import (
-    CALENDAR,
     FIRM,
     LI,
     SETTINGS,
@@ -26,8 +25,7 @@ from tests.services.documents_court import (
     text_of,
 )
 from zhihui_tui.db.engine import read_session
-from zhihui_tui.db.models import AuditRecord
-from zhihui_tui.db.models_documents import PrintRun, ServiceDocument
+from zhihui_tui.db.models import AuditRecord, PrintRun, ServiceDocument
 from zhihui_tui.domain.clock import FixedClock
 from zhihui_tui.domain.documents import PACK, DocumentKind
 from zhihui_tui.domain.roles import Role
@@ -43,7 +41,7 @@ def _request(out: Path, **extra: object) -> GenerateRequest:
 
 
 def _run(engine: Engine, actor: Actor, clock: FixedClock, out: Path, **extra: object):  # type: ignore[no-untyped-def]
-    return generate_packs(engine, _request(out, **extra), actor=actor, clock=clock, calendar=CALENDAR)
+    return generate_packs(_request(out, **extra), ctx=context_for(engine, actor, clock))
 
 
 def _files(folder: Path) -> list[Path]:
@@ -227,7 +225,7 @@ def test_print_merges_each_kind_and_reprints_from_the_recorded_versions(
         filed_case(applicants=(WANG,), respondents=(FIRM,), amount_fen=7_000),
     )
     _run(engine, system, clock, tmp_path / "out")
-    printed = print_day(engine, day=FIXED_NOW.date(), out_dir=tmp_path / "print", actor=system, clock=clock)
+    printed = print_day(ctx=context_for(engine, system, clock), day=FIXED_NOW.date(), out_dir=tmp_path / "print")
     assert [p.kind for p in printed] == list(PACK) and not any(p.reprint for p in printed)
     for p in printed:
         merged = docx.Document(str(p.path))
@@ -236,7 +234,7 @@ def test_print_merges_each_kind_and_reprints_from_the_recorded_versions(
         breaks = sum(1 for par in merged.paragraphs if 'w:br w:type="page"' in par._p.xml)
         assert breaks == 1, p.kind  # two documents, one page break between them
     first = {p.kind: p.sha256 for p in printed}
-    again = print_day(engine, day=FIXED_NOW.date(), out_dir=tmp_path / "print", actor=system, clock=clock)
+    again = print_day(ctx=context_for(engine, system, clock), day=FIXED_NOW.date(), out_dir=tmp_path / "print")
     assert all(p.reprint for p in again)
     assert {p.kind: len(p.case_numbers) for p in again} == {kind: 2 for kind in PACK}
     with read_session(engine) as session:
@@ -250,7 +248,7 @@ def test_print_refuses_a_changed_file(engine: Engine, system: Actor, clock: Fixe
     [result] = _run(engine, system, clock, tmp_path / "out").results
     result.documents[0].path.write_bytes(b"tampered")
     with pytest.raises(ServiceError, match="已丢失或被改动"):
-        print_day(engine, day=FIXED_NOW.date(), out_dir=tmp_path / "print", actor=system, clock=clock)
+        print_day(ctx=context_for(engine, system, clock), day=FIXED_NOW.date(), out_dir=tmp_path / "print")
     assert not (tmp_path / "print").exists()
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from tests.conftest import FIXED_NOW
-from tests.services.documents_court import CALENDAR, FIRM, SETTINGS, ZHANG, filed_case, register
+from tests.conftest import FIXED_NOW, context_for
+from tests.services.documents_court import FIRM, SETTINGS, ZHANG, filed_case, register
 from zhihui_tui.domain.clock import FixedClock
 from zhihui_tui.services.accounts import system_actor
 from zhihui_tui.services.documents import GenerateRequest, generate_packs, load_templates, print_day
@@ -46,8 +46,8 @@ def test_libreoffice_converts_a_pack_to_pdf(sqlite_engine: Engine, clock: FixedC
         sqlite_engine, system, clock, filed_case(applicants=(ZHANG,), respondents=(FIRM,), amount_fen=12_345_678)
     )
     request = GenerateRequest(out_dir=tmp_path / "out", templates=load_templates(()), settings=SETTINGS)
-    [result] = generate_packs(sqlite_engine, request, actor=system, clock=clock, calendar=CALENDAR).results
-    printed = print_day(sqlite_engine, day=FIXED_NOW.date(), out_dir=tmp_path / "print", actor=system, clock=clock)
+    [result] = generate_packs(request, ctx=context_for(sqlite_engine, system, clock)).results
+    printed = print_day(ctx=context_for(sqlite_engine, system, clock), day=FIXED_NOW.date(), out_dir=tmp_path / "print")
     files = [d.path for d in result.documents] + [printed[0].path]
     profile = tmp_path / "lo-profile"
     _convert(files, "pdf", tmp_path / "pdf", profile)

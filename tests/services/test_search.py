@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import Engine, select
 from stdnum.cn import ric, uscc
 
-import zhihui_tui.services.search as search_module
-from tests.conftest import make_staff
+import zhihui_tui.services.search.reading as search_module
+from tests.conftest import FIXED_NOW, context_for, make_staff
 from zhihui_tui.db.engine import read_session
 from zhihui_tui.db.models import Case, CaseParty, Party, SearchTerm
 from zhihui_tui.domain.clock import FixedClock
@@ -19,14 +19,19 @@ from zhihui_tui.domain.lifecycle import FilingCategory, Stage
 from zhihui_tui.domain.roles import Role
 from zhihui_tui.services.calendar_data import load_calendar
 from zhihui_tui.services.cases import NewAgent, NewCase, NewParty, PartyKind, register_case, replace_parties
-from zhihui_tui.services.context import Actor
+from zhihui_tui.services.context import Actor, ServiceContext
 from zhihui_tui.services.errors import PermissionDenied
-from zhihui_tui.services.search import Cursor, SearchPage, rebuild_search_index, search_cases
+from zhihui_tui.services.search import Cursor, SearchPage, mask_id_number, rebuild_search_index, search_cases
 from zhihui_tui.services.uow import unit_of_work
 
 CALENDAR = load_calendar(None)
 COURT = "内2221"
 FILED = datetime(2026, 11, 20, 15, 0)
+
+
+def search_ctx(engine: Engine, actor: Actor) -> ServiceContext:
+    """The context a search runs in: this actor on the test's database at the fixed moment."""
+    return context_for(engine, actor, FixedClock(FIXED_NOW))
 
 
 def resident_id(body: str) -> str:
@@ -91,7 +96,7 @@ def register(
 
 
 def found(engine: Engine, actor: Actor, query: str, **kwargs: object) -> list[int]:
-    page = search_cases(engine, query, actor=actor, **kwargs)  # type: ignore[arg-type]
+    page = search_cases(query, ctx=search_ctx(engine, actor), **kwargs)  # type: ignore[arg-type]
     return [hit.case_id for hit in page.hits]
 
 
@@ -103,7 +108,7 @@ def walk(
     while not pages or pages[-1].next_cursor is not None:
         assert len(pages) < 100, "paging does not end"
         after = pages[-1].next_cursor if pages else after
-        pages.append(search_cases(engine, query, actor=actor, limit=limit, after=after, **kwargs))  # type: ignore[arg-type]
+        pages.append(search_cases(query, ctx=search_ctx(engine, actor), limit=limit, after=after, **kwargs))  # type: ignore[arg-type]
     return pages
 
 
@@ -147,7 +152,7 @@ def test_each_kind_of_query_finds_the_right_case(engine: Engine, clock: FixedClo
 def test_a_hit_carries_what_the_list_shows(engine: Engine, clock: FixedClock, clerk: Actor) -> None:
     handler = make_staff(engine, clock, "chengban1", Role.HANDLER, name="赵承办")
     case_id = register(engine, clerk, clock, [SHAN_MING, ZHANG_SAN], [JINDING, LI_SI_FENG], handler_id=handler.id)
-    (hit,) = search_cases(engine, "执1", actor=clerk).hits
+    (hit,) = search_cases("执1", ctx=search_ctx(engine, clerk)).hits
     assert hit.case_id == case_id
     assert hit.case_number == "（2026）内2221执1号"
     assert (hit.stage, hit.stage_label, hit.category_label) == ("filed", "已立案", "申请执行")
@@ -171,7 +176,7 @@ def test_two_character_names_and_substrings(engine: Engine, clock: FixedClock, c
 
 def test_one_character_asks_for_more(engine: Engine, clock: FixedClock, clerk: Actor) -> None:
     register(engine, clerk, clock, [ZHANG_SAN], [JINDING])
-    page = search_cases(engine, "张", actor=clerk)
+    page = search_cases("张", ctx=search_ctx(engine, clerk))
     assert page.hits == () and page.next_cursor is None
     assert page.notice == "按名称查找请至少输入两个字"
 
@@ -194,7 +199,7 @@ def test_paging_is_stable_and_complete(engine: Engine, clock: FixedClock, clerk:
     assert [hit.case_id for page in pages for hit in page.hits] == expected
 
     # A case filed between two page loads does not shift or repeat what comes after the cursor.
-    first = search_cases(engine, "李娜", actor=clerk, limit=5)
+    first = search_cases("李娜", ctx=search_ctx(engine, clerk), limit=5)
     register(engine, clerk, clock, [person("李娜", "15222119900108888")], [JINDING], filed_at=FILED + timedelta(1))
     rest = walk(engine, clerk, "李娜", limit=5, after=first.next_cursor)
     assert [hit.case_id for hit in first.hits] + [h.case_id for p in rest for h in p.hits] == expected
@@ -203,7 +208,7 @@ def test_paging_is_stable_and_complete(engine: Engine, clock: FixedClock, clerk:
 def test_a_page_of_exactly_the_limit_has_no_next_page(engine: Engine, clock: FixedClock, clerk: Actor) -> None:
     for n in range(3):
         register(engine, clerk, clock, [person("李娜", f"1522211990010{n:04d}")], [JINDING])
-    page = search_cases(engine, "李娜", actor=clerk, limit=3)
+    page = search_cases("李娜", ctx=search_ctx(engine, clerk), limit=3)
     assert len(page.hits) == 3 and page.next_cursor is None
 
 
@@ -283,22 +288,22 @@ def test_a_visitors_pages_hold_only_their_cases(engine: Engine, clock: FixedCloc
 
 def test_id_numbers_are_masked_unless_a_post_needs_them(engine: Engine, clock: FixedClock, clerk: Actor) -> None:
     register(engine, clerk, clock, [ZHANG_SAN], [JINDING])
-    (hit,) = search_cases(engine, "执1", actor=clerk).hits
+    (hit,) = search_cases("执1", ctx=search_ctx(engine, clerk)).hits
     assert hit.applicants[0].id_number == "152221********0011"
     assert hit.respondents[0].id_number == JINDING.id_number  # a credit code is public: printed on the licence
     with pytest.raises(PermissionDenied, match="查看完整证件号"):
-        search_cases(engine, "执1", actor=clerk, reveal_id_numbers=True)
+        search_cases("执1", ctx=search_ctx(engine, clerk), reveal_id_numbers=True)
     handler = make_staff(engine, clock, "chengban1", Role.HANDLER, name="赵承办")
-    (full,) = search_cases(engine, "执1", actor=handler, reveal_id_numbers=True).hits
+    (full,) = search_cases("执1", ctx=search_ctx(engine, handler), reveal_id_numbers=True).hits
     assert full.applicants[0].id_number == ZHANG_SAN.id_number
 
 
 def test_mask_shapes() -> None:
-    assert search_module.mask_id_number("152221199003070011") == "152221********0011"
-    assert search_module.mask_id_number("152221900307001") == "152221*****7001"
-    assert search_module.mask_id_number("E12345678") == "E1*****78"
-    assert search_module.mask_id_number("1234") == "****"
-    assert search_module.mask_id_number(None) is None
+    assert mask_id_number("152221199003070011") == "152221********0011"
+    assert mask_id_number("152221900307001") == "152221*****7001"
+    assert mask_id_number("E12345678") == "E1*****78"
+    assert mask_id_number("1234") == "****"
+    assert mask_id_number(None) is None
 
 
 # -- hostile and odd input -------------------------------------------------------------------------------------
@@ -317,26 +322,26 @@ def test_like_wildcards_are_ordinary_characters(engine: Engine, clock: FixedCloc
 @pytest.mark.parametrize("query", ["", "   ", "\u3000", " \n "])
 def test_blank_query_is_an_empty_page(engine: Engine, clock: FixedClock, clerk: Actor, query: str) -> None:
     register(engine, clerk, clock, [ZHANG_SAN], [JINDING])
-    assert search_cases(engine, query, actor=clerk) == SearchPage(hits=(), next_cursor=None, notice=None)
+    assert search_cases(query, ctx=search_ctx(engine, clerk)) == SearchPage(hits=(), next_cursor=None, notice=None)
 
 
 def test_an_overlong_query_is_refused_at_the_field(engine: Engine, clerk: Actor) -> None:
     with pytest.raises(FieldError) as caught:
-        search_cases(engine, "张" * 500, actor=clerk)
+        search_cases("张" * 500, ctx=search_ctx(engine, clerk))
     assert caught.value.field == "查询条件"
     assert caught.value.message == "查询条件：不能超过 100 个字"
 
 
 def test_page_size_is_checked(engine: Engine, clerk: Actor) -> None:
     with pytest.raises(FieldError, match="每页条数"):
-        search_cases(engine, "张三", actor=clerk, limit=0)
+        search_cases("张三", ctx=search_ctx(engine, clerk), limit=0)
     with pytest.raises(FieldError, match="每页条数"):
-        search_cases(engine, "张三", actor=clerk, limit=10_000)
+        search_cases("张三", ctx=search_ctx(engine, clerk), limit=10_000)
 
 
 def test_a_cursor_past_the_end_gives_an_empty_page(engine: Engine, clock: FixedClock, clerk: Actor) -> None:
     register(engine, clerk, clock, [ZHANG_SAN], [JINDING])
-    page = search_cases(engine, "张三", actor=clerk, after=Cursor(sort_key=0, case_id=0))
+    page = search_cases("张三", ctx=search_ctx(engine, clerk), after=Cursor(sort_key=0, case_id=0))
     assert page.hits == () and page.next_cursor is None
 
 
@@ -359,7 +364,7 @@ def test_a_case_filed_later_is_found_by_its_new_number(engine: Engine, clock: Fi
         case.filed_at, case.stage = FILED + timedelta(days=2), Stage.FILED.value
     assert found(engine, clerk, "执7") == [case_id]
     assert found(engine, clerk, "（2026）内2221执7号") == [case_id]
-    page = search_cases(engine, "张三", actor=clerk)
+    page = search_cases("张三", ctx=search_ctx(engine, clerk))
     assert page.hits[0].filed_on == date(2026, 11, 22)
 
 
@@ -426,3 +431,24 @@ def test_rebuild_writes_the_same_keys_as_incremental_indexing(engine: Engine, cl
     assert keys() == before
     assert found(engine, clerk, "lsf") == [first]
     assert found(engine, clerk, LAWYER_ID) == [first]
+
+
+def test_migration_0003s_frozen_indexer_writes_the_same_keys(engine: Engine, clock: FixedClock, clerk: Actor) -> None:
+    """The copy migration 0003 runs (it imports no live service code) keys cases as the application does today."""
+    from zhihui_tui.db.migrations.frozen.search_terms_0003 import index_all_cases as frozen_index
+
+    register(
+        engine, clerk, clock, [SHAN_MING, ZHANG_SAN], [JINDING, LI_SI_FENG], agents=[NewAgent(1, "刘律师", LAWYER_ID)]
+    )
+    register(engine, clerk, clock, [WANG_WU], [JINDING], filed_at=None)
+    table = SearchTerm.__table__  # type: ignore[attr-defined]
+
+    def keys() -> list[tuple[str, str, int, int]]:
+        with read_session(engine) as session:
+            return [tuple(row) for row in session.connection().execute(select(table).order_by(*table.c))]  # type: ignore[misc]
+
+    live = keys()
+    with engine.begin() as connection:
+        connection.execute(table.delete())
+        assert frozen_index(connection) == len(live)
+    assert keys() == live

@@ -137,3 +137,21 @@ def test_an_unreachable_database_is_said_as_such() -> None:
 
     failure = describe(OperationalError("SELECT 1", {}, Exception("connection refused")), "读取队列")
     assert failure.kind is FailureKind.UNAVAILABLE and failure.text == "数据库暂时无法访问，请稍后重试"
+
+
+def test_the_call_before_sign_in_runs_without_a_context_and_fails_the_same_way() -> None:
+    """``run_unbound`` (the login): no session context is asked for, answers and failures arrive alike."""
+    asyncio.run(_unbound_calls())
+
+
+async def _unbound_calls() -> None:
+    app = FakeShell()
+    async with app.run_test() as pilot:
+        screen = app.screen
+        assert isinstance(screen, CallingScreen)
+        await screen.run_unbound(lambda: "signed in", action="登录", done=Answered).wait()
+        await screen.run_unbound(lambda: _raise(DomainError("登录名或密码错误")), action="登录", done=Answered).wait()
+        await pilot.pause()
+        assert screen.answers == ["signed in"]
+        [(action, failure)] = screen.failures
+        assert action == "登录" and failure.kind is FailureKind.REFUSED and failure.text == "登录名或密码错误"

@@ -11,6 +11,7 @@ from zhihui_tui.cli.common import fail, one_line_errors, print_json, ready
 
 if TYPE_CHECKING:
     from zhihui_tui.services.audit import VerifyResult
+    from zhihui_tui.services.context import Actor
 
 app = typer.Typer(help="审计记录（全程留痕）", no_args_is_help=True)
 
@@ -21,6 +22,15 @@ LogOption = Annotated[
     Path | None,
     typer.Option("--log", metavar="FILE", help="封存日志（默认 $ZHIHUI_AUDIT_SEAL_LOG 或 数据目录/audit-seal.log）"),
 ]
+
+
+def _checker() -> Actor:
+    """The batch account as these commands act: not read from the staff table, which is among what they check."""
+    from zhihui_tui.domain.roles import Role
+    from zhihui_tui.services.accounts import SYSTEM_LOGIN
+    from zhihui_tui.services.context import Actor
+
+    return Actor(id=0, login=SYSTEM_LOGIN, name="审计核对", roles=frozenset({Role.SYSTEM}))
 
 
 @app.command("verify")
@@ -34,11 +44,10 @@ def verify(ctx: typer.Context, log: LogOption = None, as_json: Annotated[bool, t
       1 发现删除或篡改（指出第一条问题记录）；
       3 未发现问题，但有未能核对的部分（如找不到审计密钥文件或封存日志），逐行列出。
     """
-    from zhihui_tui.db.engine import read_session
-    from zhihui_tui.services.audit import verify as verify_chain
+    from zhihui_tui.services.audit import verify_trail
 
-    with ready(ctx) as rt, read_session(rt.engine) as session:
-        result = verify_chain(session, seal_log=log)
+    with ready(ctx) as rt:
+        result = verify_trail(ctx=rt.context(_checker()), seal_log=log)
     if as_json:
         print_json(_document(result))
     elif not result.ok:
@@ -81,11 +90,10 @@ def _print_passed(result: VerifyResult) -> None:
 @one_line_errors
 def seal(ctx: typer.Context, log: LogOption = None, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """把审计链尾（时间、末条编号、末条哈希，并以审计密钥签名）追加到数据库之外的封存日志；供 cron 定时运行。"""
-    from zhihui_tui.db.engine import read_session
-    from zhihui_tui.services.audit import seal as seal_head
+    from zhihui_tui.services.audit import seal_trail
 
-    with ready(ctx) as rt, read_session(rt.engine) as session:
-        result = seal_head(session, log=log)
+    with ready(ctx) as rt:
+        result = seal_trail(ctx=rt.context(_checker()), log=log)
     if as_json:
         print_json(
             {

@@ -82,14 +82,7 @@ def generate(
             workers=workers,
         )
         with _progress(sys.stderr.isatty() and not as_json, "生成送达文书") as progress:
-            report = generate_packs(
-                rt.engine,
-                request,
-                actor=system_actor(rt.engine),
-                clock=rt.clock,
-                calendar=rt.calendar,
-                progress=progress,
-            )
+            report = generate_packs(request, ctx=rt.context(system_actor(rt.engine)), progress=progress)
     if as_json:
         print_json(_report_json(report))
     else:
@@ -180,7 +173,7 @@ def print_documents(
     with ready(ctx) as rt:
         day = parse_date(day_text, field="--date") if day_text is not None else rt.clock.now().date()
         folder = out if out is not None else rt.data_dir / DOCUMENTS_SUBDIR / "print" / f"{day:%Y-%m-%d}"
-        printed = print_day(rt.engine, day=day, out_dir=folder.resolve(), actor=system_actor(rt.engine), clock=rt.clock)
+        printed = print_day(ctx=rt.context(system_actor(rt.engine)), day=day, out_dir=folder.resolve())
     if as_json:
         print_json([_printed_json(p) for p in printed])
         return

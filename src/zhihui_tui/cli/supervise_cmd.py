@@ -12,10 +12,11 @@ from zhihui_tui.cli.common import one_line_errors, print_json, ready
 @one_line_errors
 def supervise(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """列出所有未完成的节点（责任人、期限、状态），超期与临期在前。"""
+    from zhihui_tui.services.accounts import system_actor
     from zhihui_tui.services.deadlines import all_open_steps
 
     with ready(ctx) as rt:
-        steps = all_open_steps(rt.engine, today=rt.clock.now().date(), calendar=rt.calendar)
+        steps = all_open_steps(ctx=rt.context(system_actor(rt.engine)))
     if as_json:
         print_json(
             [

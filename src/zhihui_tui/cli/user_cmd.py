@@ -16,8 +16,8 @@ def _read_password() -> str:
     """From the terminal (asked twice) or, for scripts, the first line of stdin."""
     if not sys.stdin.isatty():
         return sys.stdin.readline().rstrip("\r\n")
-    first = typer.prompt("密码", hide_input=True)
-    second = typer.prompt("再次输入密码", hide_input=True)
+    first = str(typer.prompt("密码", hide_input=True))
+    second = str(typer.prompt("再次输入密码", hide_input=True))
     if first != second:
         fail("两次输入的密码不一致")
     return first
@@ -64,10 +64,10 @@ def add(
 @one_line_errors
 def list_(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """列出账号及其角色。"""
-    from zhihui_tui.services.accounts import list_staff
+    from zhihui_tui.services.accounts import list_staff, system_actor
 
     with ready(ctx) as rt:
-        staff = list_staff(rt.engine)
+        staff = list_staff(ctx=rt.context(system_actor(rt.engine)))
     if as_json:
         print_json([{"login": s.login, "name": s.name, "roles": sorted(r.value for r in s.roles)} for s in staff])
         return

@@ -61,7 +61,7 @@ def bind_rows(
     bound = []
     for row in rows:
         values = list(row)
-        for position, processor in processors:
-            values[position] = processor(values[position])
+        for position, bind in processors:
+            values[position] = bind(values[position])
         bound.append(values)
     return bound

@@ -22,6 +22,7 @@ def normalize_url(url: str) -> str:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine for ``url`` set up as the house rules say (SQLite: WAL, foreign keys, IMMEDIATE writes)."""
     url = normalize_url(url)
     if make_url(url).get_backend_name() == "sqlite":
         return _sqlite_engine(url, **kwargs)
@@ -56,6 +57,7 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
 
 
 def is_sqlite(engine: Engine) -> bool:
+    """Whether the engine talks to SQLite (the few dialect-specific paths branch on it)."""
     return engine.dialect.name == "sqlite"
 
 

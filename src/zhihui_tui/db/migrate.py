@@ -8,13 +8,14 @@ import subprocess
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from zhihui_tui.domain.errors import DomainError
 
@@ -36,12 +37,14 @@ def _config() -> Config:
 
 
 def head_revision() -> str:
+    """The newest migration this program ships."""
     head = ScriptDirectory.from_config(_config()).get_current_head()
     assert head is not None
     return head
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at, or None before its first upgrade."""
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
@@ -67,6 +70,8 @@ def _known_revision(revision: str) -> bool:
 
 @dataclass(frozen=True)
 class UpgradeResult:
+    """What ``db upgrade`` did: from which revision to which, and the backup taken first if any."""
+
     before: str | None
     after: str
     backup: Path | None
@@ -83,14 +88,21 @@ def upgrade(engine: Engine, *, backup_dir: Path | None = None, no_backup: bool =
     with engine.connect() as connection:
         if engine.dialect.name == "sqlite":
             # PRAGMA foreign_keys is ignored inside a transaction: set it on the driver connection first.
-            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+            _driver(connection).execute("PRAGMA foreign_keys=OFF")
         config = _config()
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
         connection.commit()
         if engine.dialect.name == "sqlite":
-            connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+            _driver(connection).execute("PRAGMA foreign_keys=ON")
     return UpgradeResult(before=before, after=head_revision(), backup=backup)
+
+
+def _driver(connection: Connection) -> Any:
+    """The DBAPI connection under ``connection`` (PRAGMAs and VACUUM must bypass SQLAlchemy's transaction)."""
+    driver = connection.connection.driver_connection
+    assert driver is not None, "a checked-out connection has its driver connection"
+    return driver
 
 
 def _backup_before(engine: Engine, backup_dir: Path, revision: str) -> Path:
@@ -114,7 +126,7 @@ def _backup_before(engine: Engine, backup_dir: Path, revision: str) -> Path:
 def _sqlite_backup(engine: Engine, target: Path) -> Path:
     with engine.connect() as connection:
         # VACUUM cannot run inside a transaction; the driver connection is in autocommit mode.
-        connection.connection.driver_connection.execute("VACUUM INTO ?", (str(target),))
+        _driver(connection).execute("VACUUM INTO ?", (str(target),))
     return target
 
 

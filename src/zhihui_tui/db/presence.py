@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 
 class SchemaState(StrEnum):
+    """What a database URL points at: nothing, an empty database, an older, current or newer schema."""
+
     MISSING = "missing"  # no database at all (no SQLite file, no PostgreSQL database of that name)
     EMPTY = "empty"  # a database without our tables (no alembic_version)
     BEHIND = "behind"  # an older schema: zhihui db upgrade migrates it
@@ -34,6 +36,8 @@ class SchemaState(StrEnum):
 
 @dataclass(frozen=True)
 class SchemaReport:
+    """The state of the database a command is pointed at, with what to tell the person running it."""
+
     state: SchemaState
     where: str  # the SQLite path, or the URL without its password
     current: str | None
@@ -41,6 +45,7 @@ class SchemaReport:
 
     @property
     def exists(self) -> bool:
+        """Whether there is a database at all."""
         return self.state is not SchemaState.MISSING
 
     def refusal(self) -> str:
@@ -67,6 +72,7 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def shown_url(url: str) -> str:
+    """The URL as it may be shown or logged: the password hidden."""
     return make_url(normalize_url(url)).render_as_string(hide_password=True)
 
 

@@ -134,9 +134,11 @@ class WorkCalendar:
     # -- coverage -----------------------------------------------------------------------------------------
 
     def years(self) -> list[YearData]:
+        """The loaded years in order (what the calendar command lists and checks)."""
         return [self._years[y] for y in sorted(self._years)]
 
     def covers(self, year: int) -> bool:
+        """Whether ``year`` is loaded; days outside loaded years are refused, never guessed."""
         return year in self._years
 
     def _missing(self, ordinal: int) -> CalendarYearMissing:
@@ -170,6 +172,7 @@ class WorkCalendar:
     # -- queries ------------------------------------------------------------------------------------------
 
     def is_workday(self, d: date) -> bool:
+        """Whether ``d`` is a working day (weekends, holidays and make-up working days applied)."""
         return self._state[self._index(_as_date(d).toordinal())] == _WORK
 
     def next_workday(self, d: date, *, inclusive: bool = True) -> date:
@@ -256,6 +259,8 @@ def effective_request_day(at: datetime, cal: WorkCalendar) -> date:
 
 
 class ReceptionState(StrEnum):
+    """Whether the reception window is open now, about to close, or closed."""
+
     OPEN = "open"
     CLOSING_SOON = "closing_soon"
     CLOSED = "closed"

@@ -19,6 +19,8 @@ _PATTERN = re.compile(
 
 @dataclass(frozen=True, order=True)
 class CaseNumber:
+    """A case number's parts: （year）court code + type + sequence 号."""
+
     year: int
     court_code: str
     case_type: CaseType

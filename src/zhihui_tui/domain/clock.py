@@ -8,10 +8,15 @@ from typing import Protocol
 
 
 class Clock(Protocol):
-    def now(self) -> datetime: ...
+    """Where "now" comes from: injected everywhere, so tests and ``--as-of`` runs are exact (R-TIME-2)."""
+
+    def now(self) -> datetime:
+        """The current moment, naive court-local time."""
+        ...
 
 
 def today(clock: Clock) -> date:
+    """The current court day on ``clock``."""
     return clock.now().date()
 
 
@@ -19,6 +24,7 @@ class SystemClock:
     """Wall-clock local time, to the second (court time is naive local time)."""
 
     def now(self) -> datetime:
+        """The machine's local time to the second."""
         return datetime.now().replace(microsecond=0)
 
 
@@ -29,9 +35,11 @@ class FixedClock:
     at: datetime
 
     def now(self) -> datetime:
+        """The pinned moment."""
         return self.at
 
     def advance(self, **delta: float) -> None:
+        """Move the pinned moment on by ``timedelta(**delta)`` (tests step through days this way)."""
         self.at = self.at + timedelta(**delta)
 
 
@@ -43,6 +51,7 @@ class AsOfClock:
     _origin: datetime = field(default_factory=lambda: datetime.now())
 
     def now(self) -> datetime:
+        """The as-of start plus the time that has passed since the run began."""
         return (self.start + (datetime.now() - self._origin)).replace(microsecond=0)
 
 

@@ -15,6 +15,8 @@ from zhihui_tui.domain.errors import DomainError
 
 
 class DocumentKind(StrEnum):
+    """The documents of a filing pack (集约送达), stored as English codes, shown by their Chinese names."""
+
     NOTICE = "notice"
     ASSET_REPORT_ORDER = "asset_report_order"
     SUMMONS = "summons"
@@ -23,6 +25,7 @@ class DocumentKind(StrEnum):
 
     @property
     def label(self) -> str:
+        """The document's Chinese name."""
         return DOCUMENT_LABELS[self]
 
     @property
@@ -32,6 +35,7 @@ class DocumentKind(StrEnum):
 
     @classmethod
     def parse(cls, text: str) -> DocumentKind:
+        """The kind named by its code or its Chinese name (command-line input)."""
         value = text.strip()
         for kind in cls:
             if value in (kind.value, DOCUMENT_LABELS[kind]):

@@ -8,6 +8,8 @@ from zhihui_tui.domain.errors import DomainError, FieldError
 
 
 class Stage(StrEnum):
+    """Where a case stands in its life, from receipt to closing (stored as English codes)."""
+
     RECEIVED = "received"
     FILED = "filed"
     SERVED = "served"
@@ -21,10 +23,12 @@ class Stage(StrEnum):
 
     @property
     def label(self) -> str:
+        """The stage's Chinese name."""
         return STAGE_LABELS[self]
 
     @classmethod
     def from_label(cls, text: str, *, field: str = "状态") -> Stage:
+        """The stage named by its Chinese name or code; a field error names the choices otherwise."""
         for stage, label in STAGE_LABELS.items():
             if text.strip() in (label, stage.value):
                 return stage
@@ -74,6 +78,8 @@ OPEN_STAGES: frozenset[Stage] = frozenset(set(Stage) - {Stage.CLOSED, Stage.ARCH
 
 
 class FilingCategory(StrEnum):
+    """How a case came in (application, resumption, objection, transfer): decides its case type."""
+
     APPLICATION = "application"
     RESUMPTION = "resumption"
     OBJECTION = "objection"
@@ -81,10 +87,12 @@ class FilingCategory(StrEnum):
 
     @property
     def label(self) -> str:
+        """The category's Chinese name."""
         return CATEGORY_LABELS[self]
 
     @property
     def case_type(self) -> CaseType:
+        """The case type (执, 执恢, 执异 …) a case of this category is numbered under."""
         return {
             FilingCategory.APPLICATION: CaseType.IMPLEMENTATION,
             FilingCategory.RESUMPTION: CaseType.RESUMPTION,
@@ -94,6 +102,7 @@ class FilingCategory(StrEnum):
 
     @classmethod
     def from_label(cls, text: str, *, field: str = "类别") -> FilingCategory:
+        """The category named by its Chinese name or code; a field error names the choices otherwise."""
         value = text.strip()
         for category, label in CATEGORY_LABELS.items():
             if value in (label, category.value) or (category is cls.TRANSFER and value.startswith("审判庭移送")):

@@ -69,7 +69,7 @@ def parse_yuan(
     max_fen = _decimal_to_fen(Decimal(max_yuan), "max_yuan")
     if fen > max_fen:
         raise FieldError(field, f"不能超过 {format_yuan(max_fen)} 元")
-    return fen
+    return int(fen)
 
 
 def _float_to_fen(value: float, field: str) -> int:
@@ -106,13 +106,13 @@ def _decimal_to_fen(value: Decimal, field: str) -> int:
         raise FieldError(field, "金额过大")
     shift = exponent + 2
     if shift >= 0:
-        return coefficient * 10**shift
+        return int(coefficient * 10**shift)  # shift >= 0: an int (mypy types int ** int as Any)
     if -shift >= width:  # a non-zero fraction below one fen (and 10**-shift could be huge)
         raise FieldError(field, "最多两位小数")
     fen, rest = divmod(coefficient, 10**-shift)
     if rest:
         raise FieldError(field, "最多两位小数")
-    return fen
+    return int(fen)
 
 
 def _text_to_fen(value: str, field: str) -> int:

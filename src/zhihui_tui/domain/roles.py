@@ -7,6 +7,8 @@ from typing import TypeVar
 
 
 class Role(StrEnum):
+    """A post's permission set; an account holds one or more (R-USER-1)."""
+
     FILING_REVIEW = "filing_review"
     SERVICE = "service"
     NETWORK_INQUIRY = "network_inquiry"
@@ -24,6 +26,7 @@ class Role(StrEnum):
 
     @property
     def label(self) -> str:
+        """The role's Chinese name."""
         return ROLE_LABELS[self]
 
     @classmethod
@@ -58,21 +61,27 @@ ROLE_LABELS: dict[Role, str] = {
 
 
 class Team(StrEnum):
+    """The handler team a case is assigned to (快执 or 精执)."""
+
     FAST = "fast"
     INTENSIVE = "intensive"
 
     @property
     def label(self) -> str:
+        """The team's Chinese name."""
         return {Team.FAST: "快执", Team.INTENSIVE: "精执"}[self]
 
 
 class Title(StrEnum):
+    """A staff member's title, shown on documents and lists."""
+
     JUDGE = "judge"
     ENFORCEMENT_OFFICER = "enforcement_officer"
     CLERK = "clerk"
 
     @property
     def label(self) -> str:
+        """The title's Chinese name."""
         return {Title.JUDGE: "员额法官", Title.ENFORCEMENT_OFFICER: "执行员", Title.CLERK: "书记员"}[self]
 
 

@@ -127,11 +127,14 @@ class CaseNumberQuery:
 
     @property
     def term(self) -> str:
+        """The index key this number query walks: type code and sequence, or the sequence alone."""
         return f"{self.case_type.value}{self.sequence}" if self.case_type else str(self.sequence)
 
 
 @dataclass(frozen=True)
 class SearchQuery:
+    """What one search box's text was read as: the keys to look up, and a hint for the clerk."""
+
     text: str
     case_number: CaseNumberQuery | None = None
     id_number: str | None = None
@@ -141,6 +144,7 @@ class SearchQuery:
 
     @property
     def is_empty(self) -> bool:
+        """Whether nothing in the text can be searched for."""
         return not (self.case_number or self.id_number or self.pinyin or self.name)
 
 

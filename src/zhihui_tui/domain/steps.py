@@ -10,6 +10,8 @@ from zhihui_tui.domain.roles import Role
 
 
 class Step(StrEnum):
+    """A step of a case with a time limit and an owning post (立案, 送达, 网络查控 …)."""
+
     FILING = "filing"
     SERVICE_PACK = "service_pack"
     OBJECTION_TRANSFER = "objection_transfer"
@@ -21,15 +23,19 @@ class Step(StrEnum):
 
     @property
     def rule(self) -> StepRule:
+        """The step's time limit, owner and source requirement."""
         return STEP_RULES[self]
 
     @property
     def label(self) -> str:
+        """The step's Chinese name."""
         return STEP_RULES[self].label
 
 
 @dataclass(frozen=True)
 class StepRule:
+    """A step's time limit in working days, the post that owns it, and the requirement it comes from."""
+
     label: str
     days: int
     owner_role: Role
@@ -61,6 +67,8 @@ def step_label(step: Step, owner_role: Role) -> str:
 
 
 class DeadlineState(StrEnum):
+    """How close an open deadline is, for colouring lists and ordering work."""
+
     OVERDUE = "overdue"
     DUE_TODAY = "due_today"
     DUE_SOON = "due_soon"
@@ -68,6 +76,7 @@ class DeadlineState(StrEnum):
 
     @property
     def label(self) -> str:
+        """The state's Chinese name."""
         return {"overdue": "已超期", "due_today": "今日到期", "due_soon": "临近到期", "open": "未到期"}[self.value]
 
 
@@ -75,6 +84,7 @@ DUE_SOON_DAYS = 2
 
 
 def deadline_state(due: date, today: date) -> DeadlineState:
+    """Whether a deadline due on ``due`` is overdue, due today, due soon or open on ``today``."""
     if due < today:
         return DeadlineState.OVERDUE
     if due == today:

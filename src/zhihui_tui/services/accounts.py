@@ -20,7 +20,7 @@ from zhihui_tui.domain.errors import FieldError
 from zhihui_tui.domain.roles import Role, Team, Title
 from zhihui_tui.domain.text_hygiene import has_control_characters
 from zhihui_tui.services.account_check import AccountChanged, recheck_actor
-from zhihui_tui.services.context import Actor, require_role
+from zhihui_tui.services.context import Actor, ServiceContext, require_role
 from zhihui_tui.services.errors import NotFound, ServiceError
 from zhihui_tui.services.uow import unit_of_work
 
@@ -33,12 +33,27 @@ SYSTEM_LOGIN = "system"
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 
 
+def use_password_hasher(hasher: PasswordHasher) -> PasswordHasher:
+    """Hash new passwords with ``hasher`` from now on and return the one it replaces (tests use cheap parameters).
+
+    Verification reads the parameters from each stored hash, so hashes made either way keep verifying — in this
+    process and in any other."""
+    global _hasher
+    previous, _hasher = _hasher, hasher
+    _dummy_hash.cache_clear()  # an unknown login must cost what a real one does under the new parameters
+    return previous
+
+
 class LoginRefused(ServiceError):
+    """Sign-in refused (wrong login or password, locked, disabled); never says which of the two was wrong."""
+
     pass
 
 
 @dataclass(frozen=True)
 class NewStaff:
+    """An account to create: login, name, roles, first password and the optional contact details."""
+
     login: str
     name: str
     roles: tuple[Role, ...]
@@ -52,6 +67,7 @@ class NewStaff:
 
 
 def hash_password(password: str) -> str:
+    """An argon2id hash of ``password`` with the current hasher (what the staff table stores)."""
     return _hasher.hash(password)
 
 
@@ -136,6 +152,7 @@ def actor_for(engine: Engine, login: str) -> Actor:
 
 
 def system_actor(engine: Engine) -> Actor:
+    """The batch account commands and cron act as."""
     return actor_for(engine, SYSTEM_LOGIN)
 
 
@@ -236,8 +253,9 @@ def _record_success(engine: Engine, staff: Staff, actor: Actor, clock: Clock) ->
         current.failed_logins, current.locked_until, current.last_login_at = 0, None, clock.now()
 
 
-def set_staff_active(engine: Engine, login: str, active: bool, *, actor: Actor, clock: Clock) -> None:
+def set_staff_active(login: str, active: bool, *, ctx: ServiceContext) -> None:
     """Disable or re-enable an account; a disabled person's next action is refused (see account_check)."""
+    engine, actor, clock = ctx.engine, ctx.actor, ctx.clock
     require_role(actor, (Role.ADMIN, Role.SYSTEM), "停用或启用账号")
     with unit_of_work(engine, actor=actor, action="启用账号" if active else "停用账号", clock=clock) as session:
         staff = session.exec(select(Staff).where(Staff.login == _login_key(login))).first()
@@ -246,8 +264,9 @@ def set_staff_active(engine: Engine, login: str, active: bool, *, actor: Actor, 
         staff.active = active
 
 
-def revoke_role(engine: Engine, login: str, role: Role, *, actor: Actor, clock: Clock) -> None:
+def revoke_role(login: str, role: Role, *, ctx: ServiceContext) -> None:
     """Take a role away; the person's next action with the old Actor is refused until they sign in again."""
+    engine, actor, clock = ctx.engine, ctx.actor, ctx.clock
     require_role(actor, (Role.ADMIN, Role.SYSTEM), "变更账号角色")
     with unit_of_work(engine, actor=actor, action="撤销角色", clock=clock) as session:
         staff = session.exec(select(Staff).where(Staff.login == _login_key(login))).first()
@@ -259,10 +278,10 @@ def revoke_role(engine: Engine, login: str, role: Role, *, actor: Actor, clock: 
         session.delete(held)
 
 
-def verify_password(engine: Engine, actor: Actor, password: str) -> bool:
+def verify_password(password: str, *, ctx: ServiceContext) -> bool:
     """Unlock an idle terminal: the signed-in person's own password, without touching the fail counter."""
-    with read_session(engine) as session:
-        staff = session.get(Staff, actor.id)
+    with read_session(ctx.engine) as session:
+        staff = session.get(Staff, ctx.actor.id)
     if staff is None or not staff.active or has_control_characters(password):
         return False
     return _verify(staff.password_hash, password)
@@ -270,6 +289,8 @@ def verify_password(engine: Engine, actor: Actor, password: str) -> bool:
 
 @dataclass(frozen=True)
 class StaffSummary:
+    """One account as lists show it: who, which roles and team, the office phone."""
+
     id: int
     login: str
     name: str
@@ -278,9 +299,10 @@ class StaffSummary:
     office_phone: str | None
 
 
-def list_staff(engine: Engine, *, roles: Iterable[Role] | None = None) -> list[StaffSummary]:
+def list_staff(*, ctx: ServiceContext, roles: Iterable[Role] | None = None) -> list[StaffSummary]:
+    """Every account but the batch one, by login; only those holding one of ``roles`` when given."""
     wanted = {r.value for r in roles} if roles else None
-    with read_session(engine) as session:
+    with read_session(ctx.engine) as session:
         staff_rows = session.exec(select(Staff).where(Staff.login != SYSTEM_LOGIN).order_by(Staff.login)).all()
         role_rows = session.exec(select(StaffRole.staff_id, StaffRole.role)).all()
     by_staff: dict[int, set[Role]] = {}
@@ -288,6 +310,7 @@ def list_staff(engine: Engine, *, roles: Iterable[Role] | None = None) -> list[S
         by_staff.setdefault(staff_id, set()).add(Role(role))
     result = []
     for staff in staff_rows:
+        assert staff.id is not None  # read from the table
         staff_roles = frozenset(by_staff.get(staff.id, set()))
         if wanted is None or {r.value for r in staff_roles} & wanted:
             team = Team(staff.team) if staff.team else None

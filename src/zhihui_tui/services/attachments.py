@@ -47,6 +47,8 @@ Progress = Callable[[int, int], None]  # (bytes done, total bytes)
 
 @dataclass(frozen=True)
 class StoredFile:
+    """A file copied into the attachment store: its checksum and size, type, original name and kind."""
+
     sha256: str
     size: int
     file_type: FileType
@@ -57,6 +59,8 @@ class StoredFile:
 
 @dataclass(frozen=True)
 class AttachmentView:
+    """One attachment as a screen lists it, with what its record says the stored bytes are."""
+
     id: int
     kind: AttachmentKind
     original_name: str
@@ -67,10 +71,12 @@ class AttachmentView:
 
     @property
     def size_text(self) -> str:
+        """The size for people (B, KB, MB, GB)."""
         return human_size(self.size)
 
 
 def human_size(size: int) -> str:
+    """``size`` bytes for people: B, KB, MB or GB with one decimal."""
     if size < 1024:
         return f"{size} B"
     if size < 1024**2:
@@ -81,6 +87,7 @@ def human_size(size: int) -> str:
 
 
 def blob_path(store: Path, sha256: str) -> Path:
+    """Where the bytes with this checksum live in the store (two-character fan-out folders)."""
     return store / sha256[:2] / sha256
 
 
@@ -266,6 +273,7 @@ def record_attachment(
 
 
 def list_attachments(engine: Engine, *, owner_kind: str, owner_id: int) -> list[AttachmentView]:
+    """The files of one owner record, in upload order."""
     with read_session(engine) as session:
         return attachments_for(session, [(owner_kind, owner_id)])
 
@@ -274,9 +282,10 @@ def attachments_for(session: Session, owners: Sequence[tuple[str, int]]) -> list
     """The files of several owners ((owner_kind, owner_id) pairs), in upload order; read through the owner index."""
     if not owners:
         return []
+    kind_of, owner_of = col(Attachment.owner_kind), col(Attachment.owner_id)
     rows = session.exec(
         select(Attachment)
-        .where(or_(*(and_(Attachment.owner_kind == kind, Attachment.owner_id == owner) for kind, owner in owners)))
+        .where(or_(*(and_(kind_of == kind, owner_of == owner) for kind, owner in owners)))
         .order_by(col(Attachment.id))
     ).all()
     return [

@@ -15,6 +15,8 @@ from zhihui_tui.services.errors import ServiceError
 
 @dataclass(frozen=True)
 class BackupResult:
+    """Where a backup was written, how large it is and how it was made."""
+
     path: Path
     size_bytes: int
     method: str

@@ -55,11 +55,14 @@ class YearStatus:
 
 @dataclass(frozen=True)
 class CalendarStatus:
+    """Which years the working calendar covers, the first missing year and any gaps (``calendar status``)."""
+
     years: tuple[YearStatus, ...]
     first_missing_year: int | None  # the year after the last covered one; None if nothing is covered
     gaps: tuple[int, ...]  # uncovered years between the first and the last covered one
 
     def as_json(self) -> dict[str, Any]:
+        """The status as plain JSON data for ``--json``."""
         return {
             "years": [asdict(s) for s in self.years],
             "first_missing_year": self.first_missing_year,

@@ -29,6 +29,7 @@ def _ensure_counter(session: Session, court_code: str, year: int, case_type: Cas
 
 
 def allocate_case_number(session: Session, *, court_code: str, year: int, case_type: CaseType) -> CaseNumber:
+    """The next number of this court, year and type, taken under the counter's row lock in the caller's transaction."""
     _ensure_counter(session, court_code, year, case_type)
     key = (_table.c.court_code == court_code) & (_table.c.year == year) & (_table.c.case_type == case_type.value)
     sequence = (

@@ -26,17 +26,23 @@ from zhihui_tui.services.search import index_case
 
 
 class PartyKind(StrEnum):
+    """Whether a party is a person or an organisation (decides ID checks and masking)."""
+
     PERSON = "person"
     ORGANISATION = "organisation"
 
 
 class PartyRole(StrEnum):
+    """Which side of the case a party is on."""
+
     APPLICANT = "applicant"
     RESPONDENT = "respondent"
 
 
 @dataclass(frozen=True)
 class NewParty:
+    """A party as entered at filing or import: kind, name, ID number and contact details."""
+
     kind: PartyKind
     name: str
     id_number: str | None
@@ -47,6 +53,8 @@ class NewParty:
 
 @dataclass(frozen=True)
 class NewAgent:
+    """An agent (lawyer or other) of one party of the case, as entered at filing."""
+
     represents: int  # index into the case's parties of ``side`` (usually an applicant's agent at the window)
     name: str
     id_number: str
@@ -57,6 +65,8 @@ class NewAgent:
 
 @dataclass(frozen=True)
 class NewBasis:
+    """The enforcement basis of a case: issuing court, document number, effective date."""
+
     issuing_court: str
     document_number: str
     effective_date: date | None = None
@@ -65,6 +75,8 @@ class NewBasis:
 
 @dataclass(frozen=True)
 class NewCase:
+    """Everything a new case is registered with: category, times, parties, agents, basis and amount."""
+
     category: FilingCategory
     received_at: datetime
     applicants: tuple[NewParty, ...]

@@ -13,7 +13,7 @@ from zhihui_tui.db.models import Case, Deadline, Staff, StaffRole
 from zhihui_tui.domain.calendar import WorkCalendar
 from zhihui_tui.domain.roles import Role
 from zhihui_tui.domain.steps import DeadlineState, Step, deadline_state, step_label
-from zhihui_tui.services.context import Actor
+from zhihui_tui.services.context import Actor, ServiceContext
 
 
 def open_deadline(
@@ -86,6 +86,8 @@ def close_deadline(session: Session, *, case_id: int, step: Step, actor: Actor, 
 
 @dataclass(frozen=True)
 class OpenStep:
+    """An open deadline with its case, owner and due date, as home screens and reports list it."""
+
     deadline_id: int
     case_id: int
     case_number: str
@@ -110,7 +112,7 @@ def _open_steps_query(limit: int):  # type: ignore[no-untyped-def]
         .join(Case, col(Case.id) == Deadline.case_id)
         .join(Staff, col(Staff.id) == Deadline.owner_id, isouter=True)
         .where(col(Deadline.done_at).is_(None))
-        .order_by(Deadline.due_date, Deadline.id)
+        .order_by(col(Deadline.due_date), col(Deadline.id))
         .limit(limit)
     )
 
@@ -146,10 +148,11 @@ def my_open_steps(
     return [_to_open_step(row, today, calendar) for row in rows]
 
 
-def all_open_steps(engine: Engine, *, today: date, calendar: WorkCalendar, limit: int = 100_000) -> list[OpenStep]:
-    with read_session(engine) as session:
+def all_open_steps(*, ctx: ServiceContext, limit: int = 100_000) -> list[OpenStep]:
+    """Every open deadline, most urgent first, as of the context's day (reports and the director's overview)."""
+    with read_session(ctx.engine) as session:
         rows = session.exec(_open_steps_query(limit)).all()
-    return [_to_open_step(row, today, calendar) for row in rows]
+    return [_to_open_step(row, ctx.today(), ctx.calendar) for row in rows]
 
 
 def count_open_steps(engine: Engine, *, actor: Actor, today: date) -> tuple[int, int]:

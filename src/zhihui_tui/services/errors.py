@@ -16,6 +16,8 @@ class PermissionDenied(ServiceError):
 
 
 class NotFound(ServiceError):
+    """The record asked for does not exist."""
+
     pass
 
 

@@ -79,7 +79,7 @@ def footer(reporter_name: str, reported_at: datetime) -> str:
 
 def render(ledger: LedgerView, *, court_name: str, reporter_name: str, reported_at: datetime) -> bytes:
     """The workbook's bytes; equal input gives equal bytes."""
-    import xlsxwriter  # type: ignore[import-untyped]  # the library ships no type information
+    import xlsxwriter
 
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})

@@ -93,7 +93,7 @@ def _remember_saving(session: OrmSession, _context: Any, _instances: Any) -> Non
     for obj in chain(session.dirty, session.deleted):
         state = inspect(obj)
         if state.identity is not None:
-            table = state.mapper.local_table.name  # type: ignore[union-attr]
+            table = state.mapper.local_table.name
             saving.setdefault(table, set()).add("/".join(str(part) for part in state.identity))
 
 

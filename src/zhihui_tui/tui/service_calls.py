@@ -117,11 +117,26 @@ class ServiceCaller:
         ``exclusive=True`` cancels the group's previous call (a reload replacing a reload): its late answer is
         dropped, never shown over the newer one."""
         node = self._service_node()
+        return self.run_unbound(
+            lambda: call(shell_of(node).service_context()), action=action, done=done, group=group, exclusive=exclusive
+        )
+
+    def run_unbound(
+        self,
+        call: Callable[[], T],
+        *,
+        action: str,
+        done: Callable[[T], Message | None] | None = None,
+        group: str = "service",
+        exclusive: bool = False,
+    ) -> Worker[None]:
+        """:meth:`run_service` for the one call made before anyone is signed in (the login): no context to pass."""
+        node = self._service_node()
 
         def body() -> None:
             worker = get_current_worker()
             try:
-                result = call(shell_of(node).service_context())
+                result = call()
             except Exception as error:
                 failure = describe(error, action)
                 if failure.kind is FailureKind.UNEXPECTED:

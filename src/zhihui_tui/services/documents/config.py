@@ -27,6 +27,8 @@ _REQUIRED = {
 
 @dataclass(frozen=True)
 class DocumentSettings:
+    """The court's own facts that documents print: its name, funds account and address."""
+
     court_name: str
     funds_account_name: str
     funds_bank: str

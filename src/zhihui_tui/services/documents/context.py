@@ -70,6 +70,8 @@ GENERIC_BASIS_KIND = "法律文书"
 
 @dataclass(frozen=True)
 class Basis:
+    """The enforcement basis as documents cite it."""
+
     issuing_body: str
     number: str
     kind: str
@@ -78,6 +80,8 @@ class Basis:
 
 @dataclass(frozen=True)
 class CaseFacts:
+    """What a case's documents are filled from, read once per case."""
+
     case_id: int
     case_number: str
     category: FilingCategory

@@ -41,6 +41,7 @@ def check_writable(folder: Path, *, create: bool) -> None:
 
 
 def sha256_of(data: bytes) -> str:
+    """The SHA-256 of ``data`` in hex (recorded for every document written)."""
     return hashlib.sha256(data).hexdigest()
 
 
@@ -62,12 +63,14 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 def remove_quietly(paths: list[Path]) -> None:
+    """Delete files written by a run that failed, ignoring the ones already gone."""
     for path in paths:
         with contextlib.suppress(OSError):
             path.unlink()
 
 
 def file_sha256(path: Path) -> str | None:
+    """The SHA-256 of the file at ``path``, or None when it cannot be read."""
     try:
         return sha256_of(path.read_bytes())
     except OSError:

@@ -24,15 +24,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from zhihui_tui.db.engine import read_session
-from zhihui_tui.db.models import Case, Deadline
-from zhihui_tui.db.models_documents import ServiceDocument
+from zhihui_tui.db.models import Case, Deadline, ServiceDocument
 from zhihui_tui.domain.calendar import WorkCalendar
 from zhihui_tui.domain.clock import Clock
 from zhihui_tui.domain.documents import PACK, DocumentKind
 from zhihui_tui.domain.lifecycle import Stage
 from zhihui_tui.domain.roles import Role
 from zhihui_tui.domain.steps import Step
-from zhihui_tui.services.context import Actor, require_role
+from zhihui_tui.services.context import Actor, ServiceContext, require_role
 from zhihui_tui.services.documents.config import DocumentSettings
 from zhihui_tui.services.documents.context import CaseFacts, build_context, read_facts
 from zhihui_tui.services.documents.files import check_writable, remove_quietly, safe_name, sha256_of, write_atomically
@@ -46,6 +45,8 @@ NOT_PACKED_STAGES = frozenset({Stage.RECEIVED.value, Stage.REJECTED.value})
 
 
 class Outcome(StrEnum):
+    """What happened to one case in a generation run."""
+
     GENERATED = "generated"
     SKIPPED = "skipped"  # already generated (and not --force)
     PLANNED = "planned"  # --dry-run: would be generated
@@ -54,6 +55,8 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True)
 class WrittenDocument:
+    """One document file written, with its version and checksum."""
+
     kind: DocumentKind
     document_version: int
     path: Path
@@ -62,6 +65,8 @@ class WrittenDocument:
 
 @dataclass(frozen=True)
 class CaseResult:
+    """One case's outcome in a generation run: what was written or why nothing was."""
+
     case_id: int
     case_number: str
     outcome: Outcome
@@ -72,25 +77,32 @@ class CaseResult:
 
     @property
     def reason(self) -> str:
+        """Why the case was skipped or failed, in one line."""
         return ("缺少" + "、".join(self.missing)) if self.missing else self.error
 
 
 @dataclass
 class GenerateReport:
+    """The outcome of every case of a run and the templates it used."""
+
     results: list[CaseResult] = field(default_factory=list)
     templates: dict[DocumentKind, Template] = field(default_factory=dict)
     dry_run: bool = False
 
     def of(self, outcome: Outcome) -> list[CaseResult]:
+        """The cases with this outcome."""
         return [r for r in self.results if r.outcome is outcome]
 
     @property
     def documents_written(self) -> int:
+        """How many document files the run wrote."""
         return sum(len(r.documents) for r in self.results)
 
 
 @dataclass(frozen=True)
 class GenerateRequest:
+    """What to generate: where, from which templates and settings, for one case or all that are due."""
+
     out_dir: Path
     templates: dict[DocumentKind, Template]
     settings: DocumentSettings
@@ -140,15 +152,10 @@ def _kinds_to_make(case_id: int, latest: dict[tuple[int, str], int], force: bool
 
 
 def generate_packs(
-    engine: Engine,
-    request: GenerateRequest,
-    *,
-    actor: Actor,
-    clock: Clock,
-    calendar: WorkCalendar,
-    progress: Progress | None = None,
+    request: GenerateRequest, *, ctx: ServiceContext, progress: Progress | None = None
 ) -> GenerateReport:
     """Generate every due pack (or one case's); see the module docstring for the order of checks and writes."""
+    engine, actor, clock, calendar = ctx.engine, ctx.actor, ctx.clock, ctx.calendar
     require_role(actor, GENERATE_ROLES, "生成送达文书")
     check_writable(request.out_dir, create=not request.dry_run)
     now = clock.now()
@@ -244,6 +251,7 @@ def _render_all(jobs: list[Job], request: GenerateRequest) -> Iterator[tuple[Cas
 
 
 def document_path(out_dir: Path, case_number: str, kind: DocumentKind, version: int) -> Path:
+    """Where version ``version`` of a case's document of ``kind`` is written."""
     return out_dir / safe_name(case_number) / f"{kind.label}-v{version}.docx"
 
 

@@ -18,11 +18,9 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from zhihui_tui.db.engine import read_session
-from zhihui_tui.db.models import Case
-from zhihui_tui.db.models_documents import PrintRun, ServiceDocument
-from zhihui_tui.domain.clock import Clock
+from zhihui_tui.db.models import Case, PrintRun, ServiceDocument
 from zhihui_tui.domain.documents import PACK, DocumentKind
-from zhihui_tui.services.context import Actor, require_role
+from zhihui_tui.services.context import ServiceContext, require_role
 from zhihui_tui.services.documents.files import check_writable, file_sha256, remove_quietly, sha256_of, write_atomically
 from zhihui_tui.services.documents.generate import GENERATE_ROLES
 from zhihui_tui.services.errors import ServiceError
@@ -31,6 +29,8 @@ from zhihui_tui.services.uow import unit_of_work
 
 @dataclass(frozen=True)
 class PrintedFile:
+    """A merged print file of one document kind, with the cases it holds and whether it is a reprint."""
+
     kind: DocumentKind
     path: Path
     sha256: str
@@ -73,20 +73,21 @@ def _check_recorded(entries: list[tuple[ServiceDocument, str]]) -> None:
 def merge(paths: list[Path]) -> bytes:
     """One .docx holding each document in order, a page break before each after the first."""
     from docx import Document
-    from docxcompose.composer import Composer  # type: ignore[import-untyped]
+    from docxcompose.composer import Composer
 
     master = Document(str(paths[0]))
     composer = Composer(master)
     for path in paths[1:]:
-        master.add_page_break()
+        master.add_page_break()  # type: ignore[no-untyped-call]  # python-docx leaves it unannotated
         composer.append(Document(str(path)))
     out = io.BytesIO()
     composer.save(out)
     return out.getvalue()
 
 
-def print_day(engine: Engine, *, day: date, out_dir: Path, actor: Actor, clock: Clock) -> list[PrintedFile]:
+def print_day(*, ctx: ServiceContext, day: date, out_dir: Path) -> list[PrintedFile]:
     """Merge the day's documents, one file per kind, into ``out_dir`` (``<kind>-<day>.docx``)."""
+    engine, actor, clock = ctx.engine, ctx.actor, ctx.clock
     require_role(actor, GENERATE_ROLES, "打印送达文书")
     groups = _day_documents(engine, day)
     for entries in groups.values():

@@ -33,6 +33,8 @@ def jinja_env() -> Environment:
 
 @dataclass(frozen=True)
 class Template:
+    """A checked document template: where it came from, its checksum and version."""
+
     kind: DocumentKind
     name: str  # file name, e.g. 执行通知书.docx
     source: str  # PACKAGED or the court folder it came from
@@ -42,7 +44,7 @@ class Template:
 
     def render(self, context: dict[str, Any]) -> bytes:
         """The filled document as .docx bytes."""
-        from docxtpl import DocxTemplate  # type: ignore[import-untyped]
+        from docxtpl import DocxTemplate
 
         document = DocxTemplate(io.BytesIO(self.data))
         document.render(context, jinja_env=jinja_env())
@@ -75,8 +77,9 @@ def load_templates(folders: tuple[Path, ...]) -> dict[DocumentKind, Template]:
 
 
 def check_template(kind: DocumentKind, data: bytes, *, source: str, shown: str) -> Template:
+    """The template in ``data`` if it is a readable .docx using only known fields; a clear error otherwise."""
     version = _docx_version(data, shown)
-    from docxtpl import DocxTemplate  # type: ignore[import-untyped]
+    from docxtpl import DocxTemplate
 
     try:
         names = DocxTemplate(io.BytesIO(data)).get_undeclared_template_variables(jinja_env())
@@ -120,7 +123,7 @@ def _docx_version(data: bytes, shown: str) -> str:
 def _core_version(core: bytes) -> str:
     if not core:
         return ""
-    from lxml import etree  # type: ignore[import-untyped]
+    from lxml import etree
 
     try:
         root = etree.fromstring(core)

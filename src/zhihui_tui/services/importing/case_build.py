@@ -140,7 +140,7 @@ def _as_tuples(
 
 def _plain_row(row: dict[str, Any]) -> dict[str, Any]:
     """A nested row as the trail stores a top-level one (dates and times as ISO text)."""
-    return {key: audit._plain(value) for key, value in row.items()}
+    return {key: audit.plain_value(value) for key, value in row.items()}
 
 
 def _audit_entries(

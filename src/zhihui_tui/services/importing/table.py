@@ -158,7 +158,7 @@ def _xlsx_rows(workbook: Any) -> Rows:
 
 def _open_workbook(path: Path) -> Any:
     """The workbook in read-only mode; any failure of openpyxl on a damaged file becomes one file-level message."""
-    from openpyxl import load_workbook  # type: ignore[import-untyped]  # openpyxl ships no type hints
+    from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)

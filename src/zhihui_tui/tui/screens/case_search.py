@@ -9,7 +9,7 @@ the table shows plus a small buffer; the next page is read only when the row cur
 row (no list loads more than it shows plus a buffer; ARCHITECTURE: 50 rows draw in 0.04 s, 10,000 in 1.7 s).
 
 ID numbers in the detail line are masked unless the signed-in person holds a post that works with full numbers
-(``services.search.REVEAL_ID_ROLES``: documents, inquiries, counter business, handlers, leaders): they would
+(``services.search.may_reveal_id_numbers``: documents, inquiries, counter business, handlers, leaders): they would
 otherwise have to look the number up elsewhere, while reception and filing only need to tell two 张伟 apart,
 which the first six and last four digits do (R-Q-3).
 """
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -28,19 +28,19 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Input, Static
-from textual.worker import get_current_worker
 
-from zhihui_tui.domain.errors import DomainError
 from zhihui_tui.domain.money import format_yuan
-from zhihui_tui.tui.shell import shell_of
+from zhihui_tui.tui.service_calls import Failure, ServiceCaller
 from zhihui_tui.tui.widgets.table import DataTable
 
 if TYPE_CHECKING:
+    from zhihui_tui.services.context import ServiceContext
     from zhihui_tui.services.search import CaseHit, Cursor, HitParty, SearchPage
 
 PLACEHOLDER = "案号、当事人、证件号或拼音首字母"
 HINT = "输入后自动查找；↓ 或 Enter 进入结果"
 SEARCHING = "正在查询…"
+SEARCH_ACTION = "查找案件"
 NO_RESULTS = "无结果"
 KEYS = "Enter 选定    ↓↑ 移动    End 到底并载入更多    Esc 返回"
 DEBOUNCE_SECONDS = 0.2
@@ -99,13 +99,6 @@ class PageLoaded(Message):
         self.first = first
 
 
-class SearchFailed(Message):
-    def __init__(self, generation: int, reason: str) -> None:
-        super().__init__()
-        self.generation = generation
-        self.reason = reason
-
-
 class ResultTable(DataTable[Text | str]):
     """The hits; ↑ on the first row goes back to the search box (reported, the screen moves the focus).
     Home / End go to the first / last loaded row (a row table would otherwise scroll sideways)."""
@@ -129,7 +122,9 @@ class ResultTable(DataTable[Text | str]):
 # -- the screen ---------------------------------------------------------------------------------------------
 
 
-class CaseSearchScreen(ModalScreen["CaseHit | None"]):
+class CaseSearchScreen(ServiceCaller, ModalScreen["CaseHit | None"]):
+    """Find a case by any of the keys a clerk has at hand; answers the chosen hit, or None on Esc."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "返回", id="case_search.cancel"),
         Binding("down", "enter_results", "进入结果", show=False, id="case_search.down"),
@@ -214,29 +209,26 @@ class CaseSearchScreen(ModalScreen["CaseHit | None"]):
         self.set_status(f"已显示 {len(self.hits)} 件，{SEARCHING}")
         self.fetch(self.generation, self.query_text, self.next_cursor, self.page_size())
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="case-search")
     def fetch(self, generation: int, query: str, after: Cursor | None, limit: int) -> None:
-        from zhihui_tui.services.search import MAX_PAGE_SIZE, REVEAL_ID_ROLES, search_cases
+        """Read one page in a worker; a newer query cancels this one, and its late page is dropped."""
+        from zhihui_tui.services.search import MAX_PAGE_SIZE, may_reveal_id_numbers, search_cases
 
-        shell = shell_of(self)
-        actor = shell.actor
-        assert actor is not None
-        try:
-            page = search_cases(
-                shell.runtime.engine,
+        def call(ctx: ServiceContext) -> SearchPage:
+            return search_cases(
                 query,
-                actor=actor,
+                ctx=ctx,
                 limit=min(limit, MAX_PAGE_SIZE),
                 after=after,
-                reveal_id_numbers=actor.has(*REVEAL_ID_ROLES),
+                reveal_id_numbers=may_reveal_id_numbers(ctx.actor),
             )
-            message: Message = PageLoaded(generation, page, first=after is None)
-        except DomainError as error:  # a query that cannot be read: too long, control characters
-            message = SearchFailed(generation, error.message)
-        except Exception as error:
-            message = SearchFailed(generation, f"查询失败：{error}")
-        if not get_current_worker().is_cancelled:
-            self.post_message(message)
+
+        self.run_service(
+            call,
+            action=SEARCH_ACTION,
+            done=lambda page: PageLoaded(generation, page, first=after is None),
+            group="case-search",
+            exclusive=True,
+        )
 
     @on(PageLoaded)
     def show_page(self, message: PageLoaded) -> None:
@@ -261,12 +253,11 @@ class CaseSearchScreen(ModalScreen["CaseHit | None"]):
                 table.focus()
         self.focus_results_when_loaded = False
 
-    @on(SearchFailed)
-    def show_failure(self, message: SearchFailed) -> None:
-        if message.generation == self.generation:
-            self.fetching = False
-            self.focus_results_when_loaded = False
-            self.set_status(message.reason, error=True)
+    def display_failure(self, action: str, failure: Failure) -> None:
+        """A query that cannot be read (too long, control characters) or a failed read: said in the status line."""
+        self.fetching = False
+        self.focus_results_when_loaded = False
+        self.set_status(failure.text, error=True)
 
     # -- the table ----------------------------------------------------------------------------------------------
 

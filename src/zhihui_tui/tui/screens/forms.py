@@ -86,13 +86,19 @@ class FormScreen(ServiceCaller, ModalScreen[Any]):
             super().__init__()
             self.value = value
 
-    def __init__(self) -> None:
+    def __init__(self, title: str = "") -> None:
         super().__init__()
         self._busy = False
+        self.form_title = title  # a title built per instance (the class's TITLE otherwise)
+
+    @property
+    def heading(self) -> str:
+        """The form's title: the one given to this instance, else the class's (older forms assign ``TITLE``)."""
+        return self.form_title or self.TITLE or ""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="ff-box", can_focus=False):
-            yield Static(self.TITLE, classes="ff-title", markup=False)
+            yield Static(self.heading, classes="ff-title", markup=False)
             yield from self.form_fields()
             yield Static("", id="ff-message", classes="ff-message", markup=False)
             yield Static("Enter 下一项  Ctrl+S 提交  Esc 取消", classes="ff-keys")
@@ -127,7 +133,9 @@ class FormScreen(ServiceCaller, ModalScreen[Any]):
         raise NotImplementedError
 
     def _run_submit(self, form: Any) -> None:
-        self.run_service(lambda ctx: self.submit(form, ctx), action=self.TITLE or "提交", done=self.Done, group="form")
+        self.run_service(
+            lambda ctx: self.submit(form, ctx), action=self.heading or "提交", done=self.Done, group="form"
+        )
 
     @on(Done)
     def _done(self, message: Done) -> None:
@@ -149,8 +157,7 @@ class ReasonScreen(FormScreen):
     """One line of text (a refusal reason, a note) handed to ``action``."""
 
     def __init__(self, title: str, label: str, action: Callable[[str, ServiceContext], Any]) -> None:
-        super().__init__()
-        self.TITLE = title
+        super().__init__(title)
         self._label = label
         self._action = action
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -45,7 +45,7 @@ def key_name(key: str, display: str | None = None) -> str:
     return "+".join([*(m.capitalize() for m in modifiers), last])
 
 
-def key_rows(screen: Screen) -> list[tuple[str, str]]:
+def key_rows(screen: Screen[Any]) -> list[tuple[str, str]]:
     """(keys, description) for the screen's and the app's own bindings (Chinese descriptions only), one row per
     action: ``q`` and ``Ctrl+Q`` both quitting are one row."""
     app = screen.app
@@ -68,7 +68,7 @@ class HelpScreen(ModalScreen[None]):
         Binding("f1", "close", "关闭", show=False),
     ]
 
-    def __init__(self, underneath: Screen, title: str) -> None:
+    def __init__(self, underneath: Screen[Any], title: str) -> None:
         super().__init__()
         self.rows = key_rows(underneath)
         self.title_text = title

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
@@ -12,6 +12,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
+from zhihui_tui.tui.service_calls import Failure, ServiceCaller
 from zhihui_tui.tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
@@ -19,19 +20,21 @@ if TYPE_CHECKING:
     from zhihui_tui.services.context import Actor
 
 WRONG_PASSWORD = "密码错误，请重新输入"
+UNLOCK_ACTION = "验证密码"
 
 
-class LockScreen(Screen[None]):
+class LockScreen(ServiceCaller, Screen[None]):
     """Esc does nothing here; only the right password dismisses it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "ignore", show=False)]
     AUTO_FOCUS = "#unlock-password"
 
     class Checked(Message):
-        def __init__(self, ok: bool, error: str | None = None) -> None:
+        """Whether the password given was the signed-in person's."""
+
+        def __init__(self, ok: bool) -> None:
             super().__init__()
             self.ok = ok
-            self.error = error
 
     def __init__(self, runtime: Runtime, actor: Actor, *, court_name: str) -> None:
         super().__init__()
@@ -61,16 +64,17 @@ class LockScreen(Screen[None]):
         self.show_message("正在验证…")
         self.check_password(event.value)
 
-    @work(thread=True, exit_on_error=False, exclusive=True, group="unlock")
     def check_password(self, password: str) -> None:
+        """Verify in a worker (argon2 takes a moment); the answer comes back as :class:`Checked`."""
         from zhihui_tui.services.accounts import verify_password
 
-        try:
-            ok = verify_password(self.runtime.engine, self.actor, password)
-        except Exception as error:  # a dropped database must not leave the terminal stuck
-            self.post_message(self.Checked(False, f"无法验证密码：{error}"))
-            return
-        self.post_message(self.Checked(ok))
+        self.run_service(
+            lambda ctx: verify_password(password, ctx=ctx),
+            action=UNLOCK_ACTION,
+            done=self.Checked,
+            group="unlock",
+            exclusive=True,
+        )
 
     @on(Checked)
     def checked(self, message: Checked) -> None:
@@ -79,10 +83,18 @@ class LockScreen(Screen[None]):
             field.value = ""
             self.dismiss(None)
             return
+        self.ask_again(WRONG_PASSWORD)
+
+    def display_failure(self, action: str, failure: Failure) -> None:
+        """A dropped database must not leave the terminal stuck: say so and ask again."""
+        self.ask_again(failure.text)
+
+    def ask_again(self, text: str) -> None:
+        field = self.query_one("#unlock-password", Input)
         field.disabled = False
         field.value = ""
         field.focus()
-        self.show_message(message.error or WRONG_PASSWORD)
+        self.show_message(text)
 
     def show_message(self, text: str) -> None:
         self.query_one("#lock-message", Static).update(text)

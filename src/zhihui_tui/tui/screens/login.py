@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Center, Horizontal, Vertical
 from textual.message import Message
@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from zhihui_tui.tui.connect import DatabaseState
+from zhihui_tui.tui.service_calls import Failure, ServiceCaller
 from zhihui_tui.tui.shell import Shell, shell_of
 from zhihui_tui.tui.widgets.header import court_title
 from zhihui_tui.tui.widgets.keybar import KeyBar
@@ -24,20 +25,20 @@ if TYPE_CHECKING:
 CONNECTING = "正在连接数据库…"
 READY = "数据库已就绪"
 SIGNING_IN = "正在登录…"
+SIGN_IN_ACTION = "登录"
 WAITING = "正在连接数据库…，连接后自动登录"
 
 
-class LoginScreen(Screen[None]):
+class LoginScreen(ServiceCaller, Screen[None]):
     SCREEN_NAME = "登录"
     AUTO_FOCUS = "#login-name"
 
-    class Result(Message):
-        """The service's answer: an Actor, or its Chinese refusal."""
+    class SignedIn(Message):
+        """The password was right: the person now signed in."""
 
-        def __init__(self, actor: Actor | None, refusal: str = "") -> None:
+        def __init__(self, actor: Actor) -> None:
             super().__init__()
             self.actor = actor
-            self.refusal = refusal
 
     def __init__(self) -> None:
         super().__init__()
@@ -113,31 +114,30 @@ class LoginScreen(Screen[None]):
         self.show_message(SIGNING_IN)
         self.authenticate(login, password)
 
-    @work(thread=True, exit_on_error=False, exclusive=True, group="login")
     def authenticate(self, login: str, password: str) -> None:
-        from zhihui_tui.services.accounts import LoginRefused, authenticate
+        """Check the password in a worker (argon2 takes a moment); the answer comes back as :class:`SignedIn`."""
 
-        runtime = self.shell.runtime
-        try:
-            actor = authenticate(runtime.engine, login, password, clock=runtime.clock)
-        except LoginRefused as refused:
-            self.post_message(self.Result(None, refused.message))
-        except Exception as error:  # the database went away between readiness and now
-            self.post_message(self.Result(None, f"登录失败：{error}"))
-        else:
-            self.post_message(self.Result(actor))
+        def call() -> Actor:
+            from zhihui_tui.services.accounts import authenticate
 
-    @on(Result)
-    def result(self, message: Result) -> None:
+            runtime = self.shell.runtime
+            return authenticate(runtime.engine, login, password, clock=runtime.clock)
+
+        self.run_unbound(call, action=SIGN_IN_ACTION, done=self.SignedIn, group="login", exclusive=True)
+
+    @on(SignedIn)
+    def signed_in(self, message: SignedIn) -> None:
         self._busy = False
-        password = self.query_one("#login-password", Input)
-        password.value = ""
-        if message.actor is None:
-            self._refuse(message.refusal, "#login-password")
-            return
+        self.query_one("#login-password", Input).value = ""
         self.query_one("#login-name", Input).value = ""
         self.show_message("")
         self.shell.signed_in(message.actor)
+
+    def display_failure(self, action: str, failure: Failure) -> None:
+        """A refusal (wrong password, locked, disabled) or an unreachable database: said under the fields."""
+        self._busy = False
+        self.query_one("#login-password", Input).value = ""
+        self._refuse(failure.text, "#login-password")
 
     def _refuse(self, text: str, focus: str) -> None:
         self.show_message(text)

@@ -11,17 +11,17 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
-from textual.worker import get_current_worker
 
 from zhihui_tui.domain.field_work import MatterKind
 from zhihui_tui.tui.screens.forms import FormScreen
+from zhihui_tui.tui.service_calls import Failure, ServiceCaller
 from zhihui_tui.tui.shell import shell_of
 from zhihui_tui.tui.widgets.table import DataTable
 
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 # What the handler chose on the result screen; the workbench does it (it owns acknowledging and the history).
 ACKNOWLEDGE, HISTORY = "acknowledge", "history"
 VERIFYING, INTACT, BROKEN = "校验中…", "完好", "损坏或缺失"
+LOAD_ACTION, VERIFY_ACTION = "读取办理结果", "校验附件"
 
 
 def deadline_note(row: MatterRow, today: date) -> str:
@@ -45,10 +46,9 @@ class RecordResultScreen(FormScreen):
     """登记办理结果 of one 送达 / 公告 / 其他 matter; it goes back to the requesting handler at once."""
 
     def __init__(self, row: MatterRow) -> None:
-        super().__init__()
+        super().__init__(f"登记办理结果 · {row.case_number} · {row.kind.label}（结果将反馈承办人）")
         self.matter_id = row.id
         self.row_data = row
-        self.TITLE = f"登记办理结果 · {row.case_number} · {row.kind.label}（结果将反馈承办人）"
 
     def form_fields(self) -> ComposeResult:
         today = shell_of(self).runtime.clock.now().date()
@@ -67,7 +67,7 @@ class RecordResultScreen(FormScreen):
         return True
 
 
-class ResultScreen(ModalScreen[str | None]):
+class ResultScreen(ServiceCaller, ModalScreen[str | None]):
     """One result as the handler reads it. A marks it read, H opens the case's history, Esc goes back."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -89,12 +89,15 @@ class ResultScreen(ModalScreen[str | None]):
     """
 
     class Loaded(Message):
-        def __init__(self, detail: ResultDetail | None, error: str = "") -> None:
+        """The result was read; its files are checked next."""
+
+        def __init__(self, detail: ResultDetail) -> None:
             super().__init__()
             self.detail = detail
-            self.error = error
 
     class Verified(Message):
+        """One stored file's checksum was recomputed."""
+
         def __init__(self, attachment_id: int, intact: bool) -> None:
             super().__init__()
             self.attachment_id = attachment_id
@@ -103,6 +106,8 @@ class ResultScreen(ModalScreen[str | None]):
     def __init__(self, item: WaitingItem) -> None:
         super().__init__()
         self.item = item
+        self.detail: ResultDetail | None = None
+        self._unchecked: list[AttachmentView] = []  # files still to check, one at a time (a video takes seconds)
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -124,52 +129,59 @@ class ResultScreen(ModalScreen[str | None]):
     def action_choose(self, choice: str) -> None:
         self.dismiss(choice or None)
 
-    @work(thread=True, exit_on_error=False, group="result")
     def load(self) -> None:
-        """Read the result, show it, then recompute each stored file's checksum (the slow part) one by one."""
-        from zhihui_tui.services.attachments import verify_blob
+        """Read the result; once shown, recompute each stored file's checksum (the slow part) one by one."""
         from zhihui_tui.services.workbench import result_detail
 
-        shell = shell_of(self)
-        assert shell.actor is not None
-        ctx = shell.service_context()
-        try:
-            detail = result_detail(
-                matter_id=self.item.matter_id,
-                task_id=self.item.task_id,
-                ctx=ctx,
-            )
-        except Exception as error:
-            self.post_message(self.Loaded(None, f"读取失败：{getattr(error, 'message', error)}"))
-            return
-        self.post_message(self.Loaded(detail))
-        store = ctx.data_dir / "attachments"
-        worker = get_current_worker()
-        for attachment in detail.attachments:
-            if worker.is_cancelled:
-                return
-            intact = verify_blob(store, attachment.sha256, expected_size=attachment.size)
-            self.post_message(self.Verified(attachment.id, intact))
+        item = self.item
+        self.run_service(
+            lambda ctx: result_detail(matter_id=item.matter_id, task_id=item.task_id, ctx=ctx),
+            action=LOAD_ACTION,
+            done=self.Loaded,
+            group="result",
+        )
 
     @on(Loaded)
     def show(self, message: Loaded) -> None:
-        text = self.query_one("#result-text", Static)
-        detail = message.detail
-        if detail is None:
-            text.update(message.error)
-            return
+        detail = self.detail = message.detail
         self.query_one("#result-title", Static).update(f"{self.item.kind} · {detail.case_number} · {detail.what}")
-        text.update(result_text(detail))
+        self.query_one("#result-text", Static).update(result_text(detail))
         self.query_one("#files-title", Static).update(files_title(detail.attachments))
         files = self.query_one("#files", DataTable)
         for attachment in detail.attachments:
             files.add_row(*attachment_cells(attachment), VERIFYING, key=str(attachment.id))
         files.display = bool(detail.attachments)
+        self._unchecked = list(detail.attachments)
+        self.verify_next()
+
+    def verify_next(self) -> None:
+        """Check the next stored file in a worker; its answer starts the one after."""
+        from zhihui_tui.services.attachments import verify_blob
+
+        if not self._unchecked:
+            return
+        attachment = self._unchecked.pop(0)
+
+        def check(ctx: ServiceContext) -> bool:
+            return verify_blob(ctx.data_dir / "attachments", attachment.sha256, expected_size=attachment.size)
+
+        self.run_service(
+            check, action=VERIFY_ACTION, done=lambda intact: self.Verified(attachment.id, intact), group="result"
+        )
+
+    def display_failure(self, action: str, failure: Failure) -> None:
+        """A result that could not be read says so in place of the text; a failed check marks that file."""
+        if self.detail is None:
+            self.query_one("#result-text", Static).update(failure.text)
+        else:
+            super().display_failure(action, failure)
+            self.verify_next()
 
     @on(Verified)
     def show_check(self, message: Verified) -> None:
         files = self.query_one("#files", DataTable)
         files.update_cell(str(message.attachment_id), "check", INTACT if message.intact else BROKEN)
+        self.verify_next()
 
 
 def result_text(detail: ResultDetail) -> str:

@@ -38,7 +38,7 @@ def upgrade() -> None:
     # Not in batch mode: a batch "move and copy" of this table would lose WITHOUT ROWID.
     op.create_index("ix_search_term_case", "search_term", ["case_id", "kind", "term"], unique=False)
 
-    from zhihui_tui.services.search import index_all_cases  # the same term builder the application uses
+    from zhihui_tui.db.migrations.frozen.search_terms_0003 import index_all_cases  # the indexer of this revision
 
     index_all_cases(op.get_bind())
 

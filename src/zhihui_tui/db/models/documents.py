@@ -1,7 +1,4 @@
-"""Service documents (集约送达, SPEC §3.3): every generated filing-pack document and every merged print file.
-
-Imported at the end of ``db/models.py`` so one metadata holds every table (migrations compare against it).
-"""
+"""Files kept for a record (attachments) and service documents with their print runs (issue 13, SPEC §3.3)."""
 
 from __future__ import annotations
 
@@ -10,7 +7,26 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, Column, DateTime, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from zhihui_tui.db.models import Versioned
+from zhihui_tui.db.models.base import Versioned
+
+
+class Attachment(SQLModel, table=True):
+    """A file attached to a field search, counter task or delegated matter; the bytes live in the store under
+    their SHA-256 (never overwritten, stored once). Append-only: a wrong file is superseded, not replaced."""
+
+    __tablename__ = "attachment"
+    __table_args__ = (Index("ix_attachment_owner", "owner_kind", "owner_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    owner_kind: str = Field(max_length=24)  # field_search / counter_task / delegated_matter
+    owner_id: int
+    kind: str = Field(max_length=16)  # transcript / video / photo / survey_form / receipt
+    file_type: str = Field(max_length=8)  # jpeg / png / mp4 / mov / avi / pdf / docx
+    original_name: str = Field(max_length=255)
+    sha256: str = Field(max_length=64, index=True)
+    size: int = Field(sa_type=BigInteger)
+    added_by_id: int = Field(foreign_key="staff.id")
+    added_at: datetime = Field(sa_type=DateTime)
 
 
 class ServiceDocument(Versioned, table=True):

@@ -1,0 +1,64 @@
+"""Tables. Money is integer fen; times are naive court-local datetimes (one court, one time zone:
+stored without a zone, so a date typed at the window reads back unchanged); editable tables have ``version``.
+
+Enum values are stored as their English codes (see GLOSSARY.md); screens show the Chinese labels.
+
+One module per family of tables; every model is re-exported here, so
+``from zhihui_tui.db.models import Case`` works and importing this package registers every table on the one
+metadata (migrations compare against it).
+"""
+
+from __future__ import annotations
+
+from zhihui_tui.db.models.audit import AuditChainKey, AuditHead, AuditRecord
+from zhihui_tui.db.models.base import Versioned
+from zhihui_tui.db.models.cases import (
+    Agent,
+    Case,
+    CaseParty,
+    CaseSequence,
+    Deadline,
+    EnforcementBasis,
+    Party,
+    SearchTerm,
+    StageChange,
+)
+from zhihui_tui.db.models.documents import Attachment, PrintRun, ServiceDocument
+from zhihui_tui.db.models.field_work import CounterTask, DelegatedMatter, FieldSearch, FieldSearchInvestigator
+from zhihui_tui.db.models.front_desk import Appointment, CaseMaterial, FilingRejection, LedgerReport, Visit
+from zhihui_tui.db.models.inquiry import AssetFinding, NetworkInquiry, TriageDecision, TriageFlags
+from zhihui_tui.db.models.people import Staff, StaffRole
+
+__all__ = [
+    "Agent",
+    "Appointment",
+    "AssetFinding",
+    "Attachment",
+    "AuditChainKey",
+    "AuditHead",
+    "AuditRecord",
+    "Case",
+    "CaseMaterial",
+    "CaseParty",
+    "CaseSequence",
+    "CounterTask",
+    "Deadline",
+    "DelegatedMatter",
+    "EnforcementBasis",
+    "FieldSearch",
+    "FieldSearchInvestigator",
+    "FilingRejection",
+    "LedgerReport",
+    "NetworkInquiry",
+    "Party",
+    "PrintRun",
+    "SearchTerm",
+    "ServiceDocument",
+    "Staff",
+    "StaffRole",
+    "StageChange",
+    "TriageDecision",
+    "TriageFlags",
+    "Versioned",
+    "Visit",
+]

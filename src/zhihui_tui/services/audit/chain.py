@@ -1,0 +1,148 @@
+"""The chain itself: canonical rows, their (keyed) hashes, and appends under the chain's head lock."""
+
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+from sqlmodel import col
+
+from zhihui_tui.db.bulk import insert_rows
+from zhihui_tui.db.models import AuditRecord
+from zhihui_tui.services.audit.keys import _keyed_from, _write_key
+
+GENESIS_HASH = "0" * 64
+# Secrets and derived data never go into the trail.
+REDACTED_COLUMNS = {"password_hash"}
+# Postgres: one advisory lock key serialises appends to the chain (SQLite's BEGIN IMMEDIATE already does).
+_CHAIN_LOCK_KEY = 0x7A68_6968  # "zhih"
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One change to record: who did which action to which record, with the record before and after."""
+
+    actor_login: str
+    action: str
+    entity: str
+    entity_id: str | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+def plain_value(value: Any) -> Any:
+    """A value as the audit JSON holds it: dates and times in ISO form, the rest as it is."""
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _dump(data: dict[str, Any] | None) -> str | None:
+    if data is None:
+        return None
+    return json.dumps({k: plain_value(v) for k, v in data.items()}, ensure_ascii=False, sort_keys=True)
+
+
+def row_hash(prev_hash: str, fields: dict[str, Any], *, key: bytes | None = None) -> str:
+    """HMAC-SHA256 with ``key`` (plain SHA-256 without, as before 0009) over the previous hash and the row's
+    content in a canonical JSON form."""
+    canonical = json.dumps({k: plain_value(v) for k, v in fields.items()}, ensure_ascii=False, sort_keys=True)
+    message = (prev_hash + canonical).encode()
+    if key is None:
+        return hashlib.sha256(message).hexdigest()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def _hashed_fields(row: dict[str, Any]) -> dict[str, Any]:
+    keys = ("id", "recorded_at", "as_of", "actor_login", "action", "entity", "entity_id", "before", "after")
+    return {key: row[key] for key in keys}
+
+
+def _chain_head(session: Session) -> tuple[int, str]:
+    bind = session.connection()
+    if bind.dialect.name == "postgresql":
+        bind.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK_KEY})
+    last = bind.execute(
+        select(col(AuditRecord.id), col(AuditRecord.hash)).order_by(col(AuditRecord.id).desc()).limit(1)
+    ).first()
+    return (last[0], last[1]) if last else (0, GENESIS_HASH)
+
+
+@dataclass(frozen=True)
+class PreparedEntry:
+    """An entry with its JSON already written: ``head`` is the canonical form of :func:`row_hash` up to the two
+    fields only known when it is appended (its id, then ``recorded_at``: the last keys in sorted order), so a
+    bulk writer can do the slow part before it takes the chain's head."""
+
+    actor_login: str
+    action: str
+    entity: str
+    entity_id: str | None
+    before: str | None
+    after: str | None
+    head: bytes
+
+
+_TAIL = '"id": 0, "recorded_at": ""}'
+_COLUMNS = (
+    "id", "recorded_at", "as_of", "actor_login", "action", "entity", "entity_id", "before", "after", "prev_hash",
+    "hash",
+)  # fmt: skip
+
+
+def prepare(entries: list[AuditEntry], *, as_of: datetime) -> list[PreparedEntry]:
+    """Dump every entry once, outside any lock (the canonical text :func:`row_hash` hashes, minus its tail)."""
+    plain_as_of = plain_value(as_of)
+    prepared = []
+    for entry in entries:
+        before, after = _dump(entry.before), _dump(entry.after)
+        fields = {
+            "id": 0,
+            "recorded_at": "",
+            "as_of": plain_as_of,
+            "actor_login": entry.actor_login,
+            "action": entry.action,
+            "entity": entry.entity,
+            "entity_id": entry.entity_id,
+            "before": before,
+            "after": after,
+        }
+        canonical = json.dumps(fields, ensure_ascii=False, sort_keys=True)
+        assert canonical.endswith(_TAIL)  # id and recorded_at sort last: the tail is filled in at append
+        head = canonical[: -len(_TAIL)].encode()
+        prepared.append(
+            PreparedEntry(entry.actor_login, entry.action, entry.entity, entry.entity_id, before, after, head)
+        )
+    return prepared
+
+
+def append(session: Session, entries: list[AuditEntry], *, as_of: datetime) -> None:
+    """Append entries to the chain with Core inserts (safe inside a flush)."""
+    if entries:
+        append_prepared(session, prepare(entries, as_of=as_of), as_of=as_of)
+
+
+def append_prepared(session: Session, prepared: list[PreparedEntry], *, as_of: datetime) -> None:
+    """Take the chain's head (the last lock of the transaction), hash the entries onto it and insert them in bulk:
+    the same hashes :func:`row_hash` gives, without dumping anything again."""
+    if not prepared:
+        return
+    last_id, prev = _chain_head(session)
+    keyed_from = _keyed_from(session) or 1
+    key = _write_key(session, last_id, keyed_from)
+    recorded_at = datetime.now().replace(microsecond=0)
+    tail = f', "recorded_at": "{plain_value(recorded_at)}"}}'.encode()
+    rows = []
+    for position, entry in enumerate(prepared, start=last_id + 1):
+        message = b"".join((prev.encode(), entry.head, b'"id": ', str(position).encode(), tail))
+        digest = hmac.digest(key, message, "sha256") if position >= keyed_from else hashlib.sha256(message).digest()
+        row = (position, recorded_at, as_of, entry.actor_login, entry.action, entry.entity, entry.entity_id)
+        rows.append((*row, entry.before, entry.after, prev, digest.hex()))
+        prev = rows[-1][-1]
+    insert_rows(session.connection(), AuditRecord.__table__, _COLUMNS, rows)  # type: ignore[attr-defined]
