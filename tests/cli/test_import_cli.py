@@ -94,6 +94,19 @@ def test_good_csv_with_bom_is_imported(db: str, tmp_path: Path) -> None:
     assert count(db) == 3
 
 
+def test_the_same_file_run_again_imports_nothing_and_exits_0(db: str, tmp_path: Path) -> None:
+    path = str(
+        write_csv(tmp_path / "cases.csv", [line(), line(被执行人="王五", 被执行人证件号=WANG, 收案日期="2026-11-19")])
+    )
+    assert run(db, path).exit_code == 0
+    again = run(db, path)
+    assert again.exit_code == 0, again.output
+    assert again.stdout.strip() == "该文件已于 2026-11-27 09:30 导入（2 件案件），本次未导入任何案件"
+    report = json.loads(run(db, path, "--json").stdout)
+    assert report["imported"] == 0 and report["already_imported"] == {"at": "2026-11-27 09:30", "cases": 2}
+    assert count(db) == 2
+
+
 def test_xlsx_is_imported_with_json_report(db: str, tmp_path: Path) -> None:
     book = Workbook()
     book.active.append(list(COLUMNS))

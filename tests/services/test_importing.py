@@ -368,8 +368,16 @@ def test_importing_the_same_file_twice_adds_nothing(
     path = write_csv(tmp_path / "cases.csv", GOOD_ROWS)
     assert run(path).ok
     before = case_count(engine)
-    again = run(path)
-    assert again.bad_lines == len(GOOD_ROWS)
+    again = run(path)  # the same file: recognised by its checksum in the import ledger, nothing imported, no error
+    assert again.ok and again.imported == 0 and again.previous is not None
+    assert again.previous.imported == len(GOOD_ROWS) and again.previous.file_name == "cases.csv"
+    assert case_count(engine) == before
+    copy = tmp_path / "renamed.csv"
+    copy.write_bytes(path.read_bytes())
+    assert run(copy).previous is not None  # the name does not matter, the content does
+    different = write_csv(tmp_path / "different.csv", GOOD_ROWS, bom=False)  # other bytes, the same cases
+    refused = run(different)
+    assert refused.bad_lines == len(GOOD_ROWS) and refused.previous is None
     assert case_count(engine) == before
     basis = "（2026）内2221民初77号"
     same_in_file = run(write_csv(tmp_path / "twice.csv", [row(执行依据=basis), row(执行依据=basis, 执行标的="1.00")]))

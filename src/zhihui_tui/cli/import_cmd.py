@@ -36,6 +36,16 @@ def cases(
         result = import_cases(file, ctx=rt.context(system_actor(rt.engine)), progress=_progress)
     if sys.stderr.isatty():
         typer.echo("\r\033[K", err=True, nl=False)
+    previous = result.previous
+    if previous is not None:  # the same file again: nothing to do, and that is a success (R-CLI-2)
+        when = f"{previous.imported_at:%Y-%m-%d %H:%M}"
+        if as_json:
+            print_json(
+                {"rows": 0, "imported": 0, "allocated": 0, "already_imported": {"at": when, "cases": previous.imported}}
+            )
+        else:
+            typer.echo(f"该文件已于 {when} 导入（{previous.imported} 件案件），本次未导入任何案件")
+        return
     _report(result, as_json, what="案件", extra={"allocated": result.allocated})
     if not as_json:
         allocated = f"，其中 {result.allocated} 件新分配案号" if result.allocated else ""

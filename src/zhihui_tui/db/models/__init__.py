@@ -26,6 +26,7 @@ from zhihui_tui.db.models.cases import (
 from zhihui_tui.db.models.documents import Attachment, PrintRun, ServiceDocument
 from zhihui_tui.db.models.field_work import CounterTask, DelegatedMatter, FieldSearch, FieldSearchInvestigator
 from zhihui_tui.db.models.front_desk import Appointment, CaseMaterial, FilingRejection, LedgerReport, Visit
+from zhihui_tui.db.models.imports import ImportRun
 from zhihui_tui.db.models.inquiry import AssetFinding, NetworkInquiry, TriageDecision, TriageFlags
 from zhihui_tui.db.models.people import Staff, StaffRole
 
@@ -48,6 +49,7 @@ __all__ = [
     "FieldSearch",
     "FieldSearchInvestigator",
     "FilingRejection",
+    "ImportRun",
     "LedgerReport",
     "NetworkInquiry",
     "Party",

@@ -72,9 +72,16 @@ def lock_imports(session: Session) -> None:
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK_KEY})
 
 
-def write_cases(rows: Sequence[ImportRow], *, ctx: ServiceContext, recheck: Recheck) -> bool:
+def write_cases(
+    rows: Sequence[ImportRow],
+    *,
+    ctx: ServiceContext,
+    recheck: Recheck,
+    also: Callable[[Connection], None] | None = None,
+) -> bool:
     """Write every row or none; ``recheck`` returns the database's objections (duplicates) for these rows and
-    any makes the run :class:`Refused`. Returns True when the rows went in as built before the lock."""
+    any makes the run :class:`Refused`; ``also`` writes in the same transaction (the import ledger's entry).
+    Returns True when the rows went in as built before the lock."""
     engine, actor, clock, court_code = ctx.engine, ctx.actor, ctx.clock, ctx.court.court_code
     plan = plan_rows(rows, actor=actor, calendar=ctx.calendar)
     with read_session(engine) as session:
@@ -85,7 +92,9 @@ def write_cases(rows: Sequence[ImportRow], *, ctx: ServiceContext, recheck: Rech
         snapshot = _snapshot(session, plan, rows, court_code, top, numbers=None)
     pg_ids = _ids_ahead(engine, plan) if engine.dialect.name == "postgresql" else None
     built = build(plan, rows, snapshot, actor=actor, clock=clock, pg_ids=pg_ids, dialect=engine.dialect)
-    write = _Write(plan, rows, snapshot, built, actor=actor, clock=clock, court_code=court_code, recheck=recheck)
+    write = _Write(
+        plan, rows, snapshot, built, actor=actor, clock=clock, court_code=court_code, recheck=recheck, also=also
+    )
     try:
         if stages_terms(engine):
             with (
@@ -109,6 +118,7 @@ class _Write:
     clock: Clock
     court_code: str
     recheck: Recheck
+    also: Callable[[Connection], None] | None = None
 
 
 def _locked_write(
@@ -141,6 +151,8 @@ def _locked_write(
     finally:
         if sqlite:
             connection.exec_driver_sql("PRAGMA cache_size=-2000")  # SQLite's default, for the pooled connection
+    if write.also is not None:
+        write.also(connection)
     audit.append_prepared(session, built.entries, as_of=write.clock.now())  # the audit head: the last lock
     return planned
 

@@ -13,8 +13,10 @@ Rules beyond the column list (the decisions a clerk needs to know):
   A number shaped like a 居民身份证号 (18 digits, last may be X; or 15 digits) makes a person, otherwise it must be a
   统一社会信用代码 and makes an organisation. One number always carries one name (in the file and in the database).
 * 被执行人下落不明: 是/否 (empty = 否) for all respondents of the row, or one 是/否 per respondent separated by 、.
-* 执行依据: "作出机关 文书编号 [生效日期]", e.g. ``科尔沁右翼前旗人民法院（2026）内2221民初1234号 2026-03-05``;
-  optional. The effective date may not lie after 收案日期.
+* 执行依据: as courts write it (:mod:`zhihui_tui.domain.basis`): the number alone (the body from its court code),
+  the body before it, the kind after it, an effective date last, e.g.
+  ``科尔沁右翼前旗人民法院（2026）内2221民初1234号民事判决书 2026-03-05``; optional. The effective date may not lie
+  after 收案日期.
 * Dates are not in the future; 立案日期 is not before 收案日期. Times of day are unknown: 09:00 is recorded.
 * Stages: 材料接收 and 不予立案 have neither 立案日期 nor 案号; every other stage needs 立案日期. Before triage
   (up to 已查控, and 局长指定) there is no 承办人/团队; from 已分流 on a 承办人 is required, and a 团队 too (taken
@@ -24,14 +26,18 @@ Rules beyond the column list (the decisions a clerk needs to know):
   申请执行 —, 执恢, 执异) and the year of 立案日期; unique in the file and the database. Empty: allocated on import,
   after every given number has moved the counter past itself, so allocations never collide.
 * 承办人: the login of an active account with the handler role, not a clerk (书记员).
-* A row without 案号 that repeats another row or an existing case (same 收案日期, 类别, 执行标的 and parties) is
-  refused, so importing the same file twice cannot double the cases.
+* A 申请执行 row is identified by its applicant and basis document: the same pair in another row or in an existing
+  申请执行 case is refused with it named. Any other row without 案号 that repeats another row or an existing case
+  (same 收案日期, 类别, 执行标的 and parties) is refused.
+* The same file imported again (same SHA-256, recorded in the import ledger with the rows) imports nothing and
+  reports when it went in: re-running a batch is safe.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from zhihui_tui.db.engine import read_session
@@ -42,6 +48,7 @@ from zhihui_tui.services.importing.case_checks import FileChecks, database_error
 from zhihui_tui.services.importing.case_fields import COLUMNS, REQUIRED_COLUMNS, ParsedRow
 from zhihui_tui.services.importing.case_rows import RowParser
 from zhihui_tui.services.importing.case_write import Refused, write_cases
+from zhihui_tui.services.importing.ledger import CASES, PreviousRun, file_checksum, previous_run, record_run
 from zhihui_tui.services.importing.table import ImportFileError, RowError, Rows, data_rows, open_table, read_header
 
 __all__ = ["COLUMNS", "ImportResult", "Progress", "import_cases"]
@@ -59,6 +66,7 @@ class ImportResult:
     allocated: int  # case numbers allocated on import (rows without 案号 that were filed)
     errors: tuple[RowError, ...] = ()
     ignored_columns: tuple[str, ...] = ()
+    previous: PreviousRun | None = None  # the same file went in before: nothing imported now
 
     @property
     def ok(self) -> bool:
@@ -81,9 +89,13 @@ def import_cases(path: Path, *, ctx: ServiceContext, progress: Progress | None =
     the second run is refused row by row (``importing.case_write``).
     """
     require_role(ctx.actor, (Role.ADMIN, Role.SYSTEM), "导入案件")
-    with read_session(ctx.engine) as session:
-        staff = staff_by_login(session)
-    with open_table(Path(path)) as rows:
+    with open_table(Path(path)) as rows:  # refuses a missing or unreadable file first, in its own words
+        checksum = file_checksum(Path(path))
+        with read_session(ctx.engine) as session:
+            previous = previous_run(session, CASES, checksum)
+            staff = staff_by_login(session)
+        if previous is not None:
+            return ImportResult(rows=previous.imported, imported=0, allocated=0, previous=previous)
         header = read_header(rows, COLUMNS, REQUIRED_COLUMNS)
         parser = RowParser(
             header,
@@ -102,7 +114,10 @@ def import_cases(path: Path, *, ctx: ServiceContext, progress: Progress | None =
             errors += database_errors(session, parsed)
     else:
         try:
-            write_cases(parsed, ctx=ctx, recheck=lambda session: database_errors(session, parsed))
+            ledger = partial(
+                record_run, kind=CASES, sha256=checksum, path=Path(path), rows=count, imported=len(parsed), ctx=ctx
+            )
+            write_cases(parsed, ctx=ctx, recheck=lambda session: database_errors(session, parsed), also=ledger)
         except Refused as refused:  # already in the database, or another run (or a clerk) got there first
             errors = refused.errors
     if errors:
