@@ -181,11 +181,15 @@ def test_add_edit_remove_and_submit_moves_the_case_to_triage(engine: Engine, clo
     assert history[-1].from_stage == Stage.SERVED.value and history[-1].to_stage == Stage.INQUIRED.value
     assert inquiry.submitted_by_id == clerk.id
     assert "提交查控结果反馈信息表" in audited
-    # the table is closed once submitted
+    # the table is closed once submitted: its rows stay as they were; a result arriving now is kept, marked late
     with pytest.raises(DomainError):
-        add_finding(case_id, deposit(party), ctx=context_for(engine, clerk, clock))
+        update_finding(first, deposit(party), expected_version=2, ctx=context_for(engine, clerk, clock))
     with pytest.raises(DomainError):
         submit_feedback(case_id, ctx=context_for(engine, clerk, clock))
+    late = add_finding(case_id, deposit(party), ctx=context_for(engine, clerk, clock))
+    with read_session(engine) as session:
+        assert session.exec(select(AssetFinding.late).where(AssetFinding.id == late)).one() is True
+        assert session.exec(select(AssetFinding.late).where(AssetFinding.id == first)).one() is False
 
 
 def test_finding_for_a_respondent_not_on_the_case_is_refused(engine: Engine, clock: FixedClock, clerk: Actor) -> None:
@@ -281,6 +285,8 @@ def test_allowed_actions_follow_the_posts_and_the_stage(clerk: Actor, director: 
     everything = set(InquiryAction)
     assert allowed_actions(clerk) == everything
     assert allowed_actions(director) == {InquiryAction.VIEW, InquiryAction.FLAG}
-    assert allowed_actions(clerk, Stage.INQUIRED) == {InquiryAction.VIEW, InquiryAction.FLAG}  # submitted
-    assert allowed_actions(clerk, Stage.TRIAGED) == {InquiryAction.VIEW}
+    # submitted: the clerk may still record a late result, up to the case's closing
+    assert allowed_actions(clerk, Stage.INQUIRED) == {InquiryAction.VIEW, InquiryAction.FLAG, InquiryAction.RECORD}
+    assert allowed_actions(clerk, Stage.TRIAGED) == {InquiryAction.VIEW, InquiryAction.RECORD}
+    assert allowed_actions(clerk, Stage.ARCHIVED) == {InquiryAction.VIEW}
     assert InquiryAction.RECORD.posts == "网络查控组"

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from zhihui_tui.db.engine import read_session
 from zhihui_tui.db.models import (
+    AssetFinding,
     AuditRecord,
     Case,
     CounterTask,
@@ -33,11 +34,13 @@ from zhihui_tui.services.delegation import PAGE_SIZE
 from zhihui_tui.services.errors import NotFound, PermissionDenied
 from zhihui_tui.services.field_rules import FieldAction, require_action
 from zhihui_tui.services.field_search import OWNER_KIND as SEARCH_OWNER
+from zhihui_tui.services.inquiry.late import unread_late_findings
 from zhihui_tui.services.reception import handler_appointments
 
 OVERSIGHT_ROLES = (Role.DIRECTOR, Role.BUREAU_CHIEF, Role.DEPUTY_CHIEF, Role.GENERAL_AFFAIRS)
 MATTER_OWNER = "delegated_matter"
 CLOSED_STAGES = (Stage.ARCHIVED.value, Stage.REJECTED.value)
+LATE_FINDING = "迟到查控结果"
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,7 @@ class CaseRow:
 
 @dataclass(frozen=True)
 class WaitingItem:
-    """Something waiting on the handler: ``kind`` is 委托结果 / 临柜结果 / 约见 / 回电 / 待审批."""
+    """Something waiting on the handler: ``kind`` is 委托结果 / 临柜结果 / 迟到查控结果 / 约见 / 回电 / 待审批."""
 
     kind: str
     case_id: int
@@ -63,6 +66,7 @@ class WaitingItem:
     matter_id: int | None = None
     task_id: int | None = None
     appointment_id: int | None = None
+    finding_id: int | None = None  # a late inquiry result (迟到查控结果)
 
 
 @dataclass(frozen=True)
@@ -134,6 +138,10 @@ def waiting_on_me(*, limit: int = PAGE_SIZE, ctx: ServiceContext) -> list[Waitin
     actor, engine = ctx.actor, ctx.engine
     require_action(actor, FieldAction.VIEW_WAITING)
     items = _matter_results(engine, actor, limit) + _counter_results(engine, actor, limit)
+    items += [
+        WaitingItem(LATE_FINDING, f.case_id, f.case_number, f.entered_at, f.text, finding_id=f.finding_id)
+        for f in unread_late_findings(engine, actor, limit)
+    ]
     for appointment in handler_appointments(ctx=ctx, limit=limit):
         items.append(
             WaitingItem(
@@ -316,6 +324,7 @@ def case_history(case_id: int, *, limit: int = 500, ctx: ServiceContext) -> Case
             str(i) for i in session.exec(select(DelegatedMatter.id).where(DelegatedMatter.case_id == case_id))
         ]
         task_ids = [str(i) for i in session.exec(select(CounterTask.id).where(CounterTask.case_id == case_id))]
+        finding_ids = [str(i) for i in session.exec(select(AssetFinding.id).where(AssetFinding.case_id == case_id))]
         audits = session.exec(
             select(AuditRecord)
             .where(
@@ -323,6 +332,7 @@ def case_history(case_id: int, *, limit: int = 500, ctx: ServiceContext) -> Case
                     and_(col(AuditRecord.entity) == "enforcement_case", col(AuditRecord.entity_id) == str(case_id)),
                     and_(col(AuditRecord.entity) == "delegated_matter", col(AuditRecord.entity_id).in_(matter_ids)),
                     and_(col(AuditRecord.entity) == "counter_task", col(AuditRecord.entity_id).in_(task_ids)),
+                    and_(col(AuditRecord.entity) == "asset_finding", col(AuditRecord.entity_id).in_(finding_ids)),
                 )
             )
             .order_by(col(AuditRecord.id))
@@ -348,7 +358,12 @@ def _stage_entry(change: StageChange, name: str) -> HistoryEntry:
     return HistoryEntry(change.at, name, "阶段变更", detail)
 
 
-_ENTITY_LABELS = {"enforcement_case": "案件", "delegated_matter": "委托事项", "counter_task": "临柜业务"}
+_ENTITY_LABELS = {
+    "enforcement_case": "案件",
+    "delegated_matter": "委托事项",
+    "counter_task": "临柜业务",
+    "asset_finding": "查控结果",
+}
 
 
 def _audit_detail(record: AuditRecord, case_number: str) -> str:
@@ -356,4 +371,5 @@ def _audit_detail(record: AuditRecord, case_number: str) -> str:
     label = _ENTITY_LABELS.get(record.entity, record.entity)
     change = "新建" if record.before is None else ("删除" if record.after is None else "修改")
     which = case_number if record.entity == "enforcement_case" else record.entity_id
-    return f"{label} {which} {change}"
+    late = "（迟到）" if record.entity == "asset_finding" and '"late": true' in (record.after or "") else ""
+    return f"{label} {which} {change}{late}"

@@ -42,6 +42,8 @@ class AssetFinding(Versioned, table=True):
     source: str = Field(default="manual", max_length=16)  # manual / import
     entered_by_id: int = Field(foreign_key="staff.id")
     entered_at: datetime = Field(sa_type=DateTime)
+    late: bool = Field(default=False)  # arrived after the feedback table was submitted
+    seen_at: datetime | None = Field(default=None, sa_type=DateTime)  # a late result read by the case's handler
 
 
 class TriageFlags(Versioned, table=True):

@@ -37,6 +37,7 @@ from zhihui_tui.services.importing.table import (
     text_at,
 )
 from zhihui_tui.services.inquiry.findings import FindingInput, ValidFinding, new_finding, validate_finding
+from zhihui_tui.services.inquiry.rules import RESULT_STAGES, is_late
 from zhihui_tui.services.inquiry.writes import ensure_inquiry
 from zhihui_tui.services.uow import unit_of_work
 
@@ -177,8 +178,8 @@ def _resolve(session: Session, parsed: list[_Parsed]) -> tuple[list[tuple[int, V
             errors.append(RowError(p.line, "案号", f"没有案号为 {p.case_number} 的案件"))
             continue
         case_id, stage = known
-        if stage != Stage.SERVED.value:
-            errors.append(RowError(p.line, "案号", f"{p.case_number} 状态为“{Stage(stage).label}”，不在网络查控阶段"))
+        if Stage(stage) not in RESULT_STAGES:
+            errors.append(RowError(p.line, "案号", f"{p.case_number} 状态为“{Stage(stage).label}”，不能导入查控结果"))
             continue
         party = _match(p, respondents.get(case_id, []))
         if isinstance(party, str):
@@ -246,12 +247,18 @@ def _write(resolved: list[Resolved], *, ctx: ServiceContext) -> list[Resolved]:
         lock_imports(session)
         seen = _already_imported(session, sorted({cid for cid, _, _ in resolved}))
         fresh = [(cid, f, line) for cid, f, line in resolved if _fingerprint(cid, f) not in seen]
+        late: dict[int, bool] = {}
         for case_id in sorted({cid for cid, _, _ in fresh}):
-            stage = session.exec(select(Case.stage).where(Case.id == case_id)).one()
-            if stage != Stage.SERVED.value:  # another terminal submitted the table between check and write
-                raise DomainError(f"案件状态已变为“{Stage(stage).label}”，未导入任何查控结果")
-            ensure_inquiry(session, case_id, actor=actor, now=now)
+            stage = Stage(session.exec(select(Case.stage).where(Case.id == case_id)).one())
+            if stage not in RESULT_STAGES:  # archived or rejected between the check and the write
+                raise DomainError(f"案件状态已变为“{stage.label}”，未导入任何查控结果")
+            late[case_id] = is_late(stage)  # decided under the lock: a table submitted meanwhile makes it late
+            if not late[case_id]:
+                ensure_inquiry(session, case_id, actor=actor, now=now)
         session.add_all(
-            [new_finding(case_id, valid, actor=actor, now=now, source="import") for case_id, valid, _ in fresh]
+            [
+                new_finding(case_id, valid, actor=actor, now=now, source="import", late=late[case_id])
+                for case_id, valid, _ in fresh
+            ]
         )
     return fresh

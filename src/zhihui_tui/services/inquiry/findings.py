@@ -130,10 +130,12 @@ def validate_finding(row: FindingInput) -> ValidFinding:
 
 
 def new_finding(
-    case_id: int, valid: ValidFinding, *, actor: Actor, now: datetime, source: str = "manual"
+    case_id: int, valid: ValidFinding, *, actor: Actor, now: datetime, source: str = "manual", late: bool = False
 ) -> AssetFinding:
-    """The stored row for a checked finding (``source``: typed by hand, or ``import``)."""
+    """The stored row for a checked finding (``source``: typed by hand, or ``import``; ``late``: after the
+    feedback table was submitted)."""
     return AssetFinding(
+        late=late,
         case_id=case_id,
         party_id=valid.party_id,
         asset_type=valid.asset_type.value,

@@ -46,10 +46,20 @@ ACTION_ROLES: dict[InquiryAction, tuple[Role, ...]] = {
     InquiryAction.FLAG: FLAG_ROLES,
 }
 AT_SERVICE = frozenset({Stage.SERVED})
+# A result may arrive after the table was submitted, up to the case's closing: it is kept, marked late, and goes to
+# the triage facts (still awaiting triage) or to the handler (already assigned) — never lost (issue 11).
+RESULT_STAGES = frozenset({Stage.SERVED, Stage.INQUIRED, Stage.TRIAGED, Stage.ESCALATED, Stage.ASSIGNED, Stage.CLOSED})
+
+
+def is_late(stage: Stage) -> bool:
+    """Whether a result entered at ``stage`` comes after the feedback table was submitted."""
+    return stage is not Stage.SERVED
+
+
 ACTION_STAGES: dict[InquiryAction, frozenset[Stage]] = {
     InquiryAction.VIEW: frozenset(Stage),
     InquiryAction.START: AT_SERVICE,
-    InquiryAction.RECORD: AT_SERVICE,
+    InquiryAction.RECORD: RESULT_STAGES,
     InquiryAction.SUBMIT: AT_SERVICE,
     InquiryAction.FLAG: frozenset({Stage.SERVED, Stage.INQUIRED}),
 }

@@ -3,8 +3,9 @@
 * Starting the inquiry (explicitly, or implicitly by entering the first row) closes the ``NETWORK_INQUIRY`` step;
   the ``NetworkInquiry`` record is created on first touch, its ``dossier_received_at`` taken from that step's
   trigger (else from now).
-* Rows may be added, edited and removed only before submission; an edit or removal is a versioned save
-  (:func:`~zhihui_tui.services.locking.load_for_update`) against the row as the clerk read it.
+* Rows may be edited and removed only before submission; an edit or removal is a versioned save
+  (:func:`~zhihui_tui.services.locking.load_for_update`) against the row as the clerk read it. A row may be added
+  up to the case's closing: after submission it is kept as a late result (``AssetFinding.late``).
 * Submitting moves the case 已送达 → 已查控 and opens the director's 2-day ``TRIAGE`` step (R-TRI-1). An empty
   table is a valid submission (nothing found is a result too).
 """
@@ -23,7 +24,7 @@ from zhihui_tui.services.context import Actor, ServiceContext, require_role
 from zhihui_tui.services.deadlines import close_deadline, open_deadline
 from zhihui_tui.services.inquiry.findings import FindingInput, new_finding, validate_finding
 from zhihui_tui.services.inquiry.queries import get_case
-from zhihui_tui.services.inquiry.rules import INQUIRY_ROLES
+from zhihui_tui.services.inquiry.rules import INQUIRY_ROLES, RESULT_STAGES, is_late
 from zhihui_tui.services.locking import load_for_update
 from zhihui_tui.services.uow import unit_of_work
 
@@ -61,10 +62,11 @@ def add_finding(case_id: int, row: FindingInput, *, ctx: ServiceContext) -> int:
     require_role(ctx.actor, INQUIRY_ROLES, "录入查控结果")
     valid = validate_finding(row)
     with unit_of_work(ctx.engine, actor=ctx.actor, action="录入查控结果", clock=ctx.clock) as session:
-        _editable_case(session, case_id)
+        stage = Stage(_result_case(session, case_id).stage)
         _check_respondent(session, case_id, valid.party_id)
-        ensure_inquiry(session, case_id, actor=ctx.actor, now=ctx.now())
-        finding = new_finding(case_id, valid, actor=ctx.actor, now=ctx.now())
+        if not is_late(stage):
+            ensure_inquiry(session, case_id, actor=ctx.actor, now=ctx.now())
+        finding = new_finding(case_id, valid, actor=ctx.actor, now=ctx.now(), late=is_late(stage))
         session.add(finding)
         session.flush()
         assert finding.id is not None
@@ -124,6 +126,14 @@ def move_stage(
         StageChange(case_id=case.id, from_stage=case.stage, to_stage=target.value, at=now, actor_id=actor.id, note=note)
     )
     case.stage = target.value
+
+
+def _result_case(session: Session, case_id: int) -> Case:
+    """The case a new result is for: from 已送达 up to 已结案 (later results are late, not lost)."""
+    case = get_case(session, case_id)
+    if Stage(case.stage) not in RESULT_STAGES:
+        raise DomainError(f"该案状态为“{Stage(case.stage).label}”，不能录入查控结果")
+    return case
 
 
 def _editable_case(session: Session, case_id: int) -> Case:

@@ -8,6 +8,7 @@ from zhihui_tui.domain.roles import Role
 from zhihui_tui.services.counter import acknowledge_task
 from zhihui_tui.services.delegation import acknowledge_result, matter_queue, result_queue
 from zhihui_tui.services.field_rules import FieldAction, allowed_actions
+from zhihui_tui.services.inquiry.late import acknowledge_late_finding
 from zhihui_tui.services.workbench import my_cases, waiting_on_me
 from zhihui_tui.tui.screens.forms import PAGE
 from zhihui_tui.tui.screens.workbench.messages import DeskLists
@@ -32,8 +33,10 @@ def read_desk(ctx: ServiceContext, after_id: int | None) -> DeskLists:
 
 
 def acknowledge(item: WaitingItem, ctx: ServiceContext) -> None:
-    """Mark a result read: a delegated matter's, or a counter task's the centre opened."""
+    """Mark a result read: a delegated matter's, a counter task's the centre opened, or a late inquiry result."""
     if item.matter_id is not None:
         acknowledge_result(item.matter_id, ctx=ctx)
     elif item.task_id is not None:
         acknowledge_task(item.task_id, ctx=ctx)
+    elif item.finding_id is not None:
+        acknowledge_late_finding(item.finding_id, ctx=ctx)

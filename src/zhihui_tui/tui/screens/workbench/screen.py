@@ -248,7 +248,7 @@ class WorkbenchScreen(KeysetPaging, SignedInScreen):
         if key is None:
             return
         item = self._waiting_rows[key]
-        if item.kind not in ACK_KINDS:
+        if item.kind not in ACK_KINDS and item.finding_id is None:
             self.notify("约见和回电请在接待台账登记结果")
             return
         self.acknowledge(item)
