@@ -86,6 +86,41 @@ def test_right_password_opens_home_with_own_overdue_step_first(runtime: Runtime)
     drive(app, scenario)
 
 
+def test_the_directors_home_lists_the_rulings_waiting_for_him_with_their_deadline(runtime: Runtime) -> None:
+    """A 不予立案 proposal waits on the director's home (issue 11), against the case's 2-day filing step."""
+    from sqlmodel import select
+
+    from tests.conftest import context_for
+    from zhihui_tui.db.engine import read_session
+    from zhihui_tui.db.models import Case
+    from zhihui_tui.services.accounts import actor_for
+    from zhihui_tui.services.filing import propose_rejection
+
+    engine = make_engine(runtime.database_url)
+    clock = FixedClock(FIXED_NOW)
+    make_staff(engine, clock, "zhuren", Role.DIRECTOR, name="包主任")
+    with read_session(engine) as session:
+        case = session.exec(select(Case).where(Case.stage == "received")).one()
+    clerk = actor_for(engine, CLERK_LOGIN)
+    assert case.id is not None
+    propose_rejection(case.id, "执行依据尚未生效", expected_version=case.version, ctx=context_for(engine, clerk, clock))
+    engine.dispose()
+    app = ZhihuiApp(runtime)
+
+    async def scenario(pilot: Pilot) -> None:
+        await sign_in(pilot, login="zhuren")
+        assert isinstance(app.screen, HomeScreen)
+        assert table_rows(app)[0] == [
+            "不予立案待裁定",
+            "收案 11-24",
+            f"{CLERK_NAME}提请：执行依据尚未生效",
+            "2026-11-26",
+        ]
+        assert text_of(app, "#todo-summary").endswith("；待我决定 1 项")
+
+    drive(app, scenario)
+
+
 def test_wrong_password_shows_the_service_message_and_stays_on_login(runtime: Runtime) -> None:
     app = ZhihuiApp(runtime)
 

@@ -1,7 +1,9 @@
-"""Home: "我的待办" — the signed-in person's own open steps, overdue first (R-SUP-1, R-TIME-1)."""
+"""Home: "我的待办" — what waits for the person's decision (the director's rulings, the chief's approvals), then
+his own open steps, overdue first (R-SUP-1, R-TIME-1)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -20,6 +22,7 @@ from zhihui_tui.tui.widgets.table import DataTable
 if TYPE_CHECKING:
     from zhihui_tui.services.context import ServiceContext
     from zhihui_tui.services.deadlines import OpenStep
+    from zhihui_tui.services.decisions import Awaiting
     from zhihui_tui.tui.service_calls import Failure
 
 EMPTY_TEXT = "目前没有待办事项。"
@@ -58,24 +61,34 @@ def overdue_first(steps: list[OpenStep]) -> list[OpenStep]:
     return sorted(steps, key=lambda s: (s.state is not DeadlineState.OVERDUE, s.due, s.deadline_id))
 
 
-class StepsLoaded(Message):
-    """The person's open steps (overdue first) and the figures of the summary line."""
+def awaiting_cells(item: Awaiting, today: date) -> tuple[Text | str, ...]:
+    """A decision waiting for the person, in the steps' columns: its kind as the state, what it is as the step."""
+    style = "bold red" if item.due is not None and item.due < today else "bold yellow"
+    due = f"{item.due:%Y-%m-%d}" if item.due else "—"
+    return (Text(item.kind, style=style), item.case_number, item.text, due)
 
-    def __init__(self, steps: list[OpenStep], total: int, overdue: int) -> None:
+
+class StepsLoaded(Message):
+    """The person's open steps (overdue first), what waits for his decision, and the summary line's figures."""
+
+    def __init__(self, steps: list[OpenStep], total: int, overdue: int, awaiting: list[Awaiting], today: date) -> None:
         super().__init__()
         self.steps = steps
         self.total = total
         self.overdue = overdue
+        self.awaiting = awaiting
+        self.today = today
 
 
 def read_steps(ctx: ServiceContext) -> StepsLoaded:
-    """The signed-in person's open steps and their counts, as of the court day."""
+    """The signed-in person's open steps and their counts, and the decisions waiting for him, as of the court day."""
     from zhihui_tui.services.deadlines import count_open_steps, my_open_steps
+    from zhihui_tui.services.decisions import awaiting_decisions
 
     today = ctx.today()
     steps = my_open_steps(ctx.engine, actor=ctx.actor, today=today, calendar=ctx.calendar)
     total, overdue = count_open_steps(ctx.engine, actor=ctx.actor, today=today)
-    return StepsLoaded(overdue_first(steps), total, overdue)
+    return StepsLoaded(overdue_first(steps), total, overdue, awaiting_decisions(ctx=ctx), today)
 
 
 class HomeScreen(SignedInScreen):
@@ -121,11 +134,14 @@ class HomeScreen(SignedInScreen):
     @on(StepsLoaded)
     def show_steps(self, message: StepsLoaded) -> None:
         table = self.query_one("#todo-table", DataTable)
-        table.replace_rows((str(step.deadline_id), step_cells(step)) for step in message.steps)
-        empty = not message.steps
+        decisions = [(item.key, awaiting_cells(item, message.today)) for item in message.awaiting]
+        table.replace_rows([*decisions, *((str(step.deadline_id), step_cells(step)) for step in message.steps)])
+        empty = not message.steps and not message.awaiting
         table.display = not empty
         self.query_one("#todo-empty", Static).display = empty
         summary = summary_text(message.total, message.overdue, len(message.steps))
+        if message.awaiting:
+            summary += f"；待我决定 {len(message.awaiting)} 项"
         self.query_one("#todo-summary", Static).update(summary)
 
     def display_failure(self, action: str, failure: Failure) -> None:
