@@ -51,6 +51,39 @@ def comparable(cell: object) -> Hashable:
 
 
 class DataTable(TextualDataTable[CellType]):
+    _flex: tuple[str, int] | None = None  # (column label, minimum width): see flex_column
+
+    def flex_column(self, label: str, *, minimum: int = 6) -> None:
+        """Let the column headed ``label`` give up width when the table is wider than the screen: a long name is
+        cut so the figures beside it are never pushed off an 80-column terminal (money is never cut)."""
+        self._flex = (label, minimum)
+        self._fit_flex()
+
+    def on_resize(self) -> None:
+        self._fit_flex()
+
+    def _flex_target(self) -> Column | None:
+        if self._flex is None:
+            return None
+        return next((c for c in self.columns.values() if c.label.plain == self._flex[0]), None)
+
+    def _fit_flex(self) -> None:
+        """Size the flex column: its content's width when everything fits, else what the other columns leave."""
+        column = self._flex_target()
+        # the vertical scrollbar's room is kept whether it shows yet or not: rows arriving later bring it
+        width = self.content_region.width - self.styles.scrollbar_size_vertical
+        if column is None or self._flex is None or not width:
+            return
+        others = sum(c.get_render_width(self) for c in self.columns.values() if c is not column)
+        room = max(self._flex[1], width - others - 2 * self.cell_padding - self._row_label_column_width)
+        fits = column.content_width <= room
+        if column.auto_width == fits and (fits or column.width == room):
+            return
+        column.auto_width, column.width = fits, room
+        self._set_virtual_size()
+        self._update_count += 1  # cached cells were rendered at the old width
+        self.refresh()
+
     def replace_rows(self, rows: Iterable[tuple[str, Sequence[CellType]]]) -> bool:
         """Show ``rows`` (key, cells) in this order; False, and nothing redrawn, when they are what is shown."""
         new = [(key, tuple(cells)) for key, cells in rows]
@@ -80,6 +113,7 @@ class DataTable(TextualDataTable[CellType]):
             self._set_virtual_size()
         else:
             super()._update_dimensions(rows)
+        self._fit_flex()
         self._update_count += 1
         self.refresh()
 
@@ -88,8 +122,9 @@ class DataTable(TextualDataTable[CellType]):
         return all(self.rows[key].label is None and not self.rows[key].auto_height for key in rows)
 
     def _measure_auto_width_columns(self, rows: list[RowKey]) -> None:
+        flex = self._flex_target()  # measured while cut too: it widens again when the screen does
         auto: list[tuple[int, Column]] = [
-            (index, column) for index, column in enumerate(self.ordered_columns) if column.auto_width
+            (index, column) for index, column in enumerate(self.ordered_columns) if column.auto_width or column is flex
         ]
         if not auto:
             return

@@ -74,7 +74,7 @@ def progress_text(row: QueueRow) -> str:
 
 def queue_cells(row: QueueRow) -> tuple[Text | str, ...]:
     """A queue row's cells; a long name is cut (the full names show on Enter), so 截止 and 进度 stay on screen."""
-    due = f"{row.due:%Y-%m-%d}" if row.due else ""
+    due = f"{row.due:%m-%d}" if row.due else ""  # the year is this one or the last: as F3 shows it
     respondents = short(row.respondents, RESPONDENTS_WIDTH)
     return (state_text(row), row.case_number, respondents, format_yuan(row.target_fen), due, progress_text(row))
 

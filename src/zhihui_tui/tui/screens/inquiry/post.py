@@ -50,6 +50,7 @@ class InquiryScreen(SignedInScreen):
                 yield Static(READING, id="inquiry-summary", classes="post-summary", markup=False)
             table: DataTable[Text | str] = DataTable(id="inquiry-queue", cursor_type="row", zebra_stripes=True)
             table.add_columns(*QUEUE_COLUMNS)
+            table.flex_column("被执行人", minimum=8)  # names give way at 80 columns, the amount never
             yield table
             yield Static(EMPTY_QUEUE, id="inquiry-empty", classes="post-empty")
         yield self.make_footer()

@@ -9,7 +9,8 @@ from rich.cells import cell_len
 from rich.text import Text
 
 from zhihui_tui.domain.lifecycle import Stage
-from zhihui_tui.domain.triage import Proposal, Track
+from zhihui_tui.domain.money import format_wan, format_yuan
+from zhihui_tui.domain.triage import FAST_TRACK_LIMIT_FEN, Proposal, Track
 
 if TYPE_CHECKING:
     from zhihui_tui.services.triage import BoardRow
@@ -20,6 +21,7 @@ PAGE_SIZE = 40
 # in, and 理由 (which would get a few cells) is left to the detail line under the table, which shows the highlighted
 # case's reasons in full. From WIDE_FROM columns on 理由 is a column of its own.
 WIDE_FROM = 100
+NEAR_LIMIT_FEN = 10_000 * 100  # within 1 万 of the fast-track limit the board shows exact yuan
 RESPONDENTS_WIDTH = 14
 NARROW_RESPONDENTS_WIDTH = 10
 RESULT_WIDTH = 13  # "✔ 已采纳 快执", "✔ 分案 杨志强", "快执：待分案"
@@ -56,6 +58,17 @@ RulingForm, HandlerPicker, FlagsDialog { align: center middle; }
 #ruling-error { color: $text-error; height: auto; min-height: 1; }
 #handler-list { height: auto; max-height: 14; }
 """
+
+
+def view_tabs(stage: Stage) -> Text:
+    """The board's three views as tabs, the shown one marked: ``分流看板  1 待分流  2 局长指定  3 待分案`` — the keys
+    that switch them are on the tabs themselves."""
+    tabs = Text("分流看板 ", style="bold")
+    for key, (shown, name) in VIEWS.items():
+        style = "bold reverse" if shown is stage else "dim"
+        tabs.append(" ")
+        tabs.append(f" {key} {name} ", style=style)
+    return tabs
 
 
 def view_name(stage: Stage) -> str:
@@ -95,6 +108,14 @@ def clipped(text: str, width: int) -> Text:
             break
         kept += char
     return Text(kept + "…")
+
+
+def amount_text(fen: int) -> str:
+    """The amount in 万 as the board reads it, but in exact yuan within 1 万 of the 20 万 line the track turns
+    on (R-TRI-2): "20.0 万余元" would hide whether 200,000.00 is at or over the line."""
+    if abs(fen - FAST_TRACK_LIMIT_FEN) <= NEAR_LIMIT_FEN:
+        return f"{format_yuan(fen)} 元"
+    return format_wan(fen)
 
 
 def proposal_line(proposal: Proposal) -> str:

@@ -17,7 +17,6 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from zhihui_tui.domain.lifecycle import Stage
-from zhihui_tui.domain.money import format_wan
 from zhihui_tui.domain.triage import flag_text
 from zhihui_tui.services.triage import TriageAction, allowed_actions, first_view
 from zhihui_tui.tui.screens.base import SignedInScreen
@@ -31,13 +30,14 @@ from zhihui_tui.tui.screens.triage_board.common import (
     RESULT_WIDTH,
     VIEWS,
     WIDE_FROM,
+    amount_text,
     clipped,
     due_text,
     escalation_line,
     proposal_line,
     reasons_text,
     result_text,
-    view_name,
+    view_tabs,
 )
 from zhihui_tui.tui.screens.triage_board.jobs import read_page
 from zhihui_tui.tui.screens.triage_board.messages import PageLoaded
@@ -121,7 +121,7 @@ class BoardPost(SignedInScreen):
         yield self.make_header()
         with Vertical(id="board-body"):
             with Horizontal(id="board-bar"):
-                yield Static("分流看板 · 待分流", id="board-title")
+                yield Static(view_tabs(Stage.INQUIRED), id="board-title")
                 yield Static("正在读取…", id="board-summary", markup=False)
             table: DataTable[Text | str] = DataTable(id="board", cursor_type="row", zebra_stripes=True)
             self.wide = self.app.size.width >= WIDE_FROM
@@ -179,7 +179,7 @@ class BoardPost(SignedInScreen):
     def action_reload(self) -> None:
         self.marked.clear()
         self.done.clear()
-        self.query_one("#board-title", Static).update(f"分流看板 · {view_name(self.stage)}")
+        self.query_one("#board-title", Static).update(view_tabs(self.stage))
         self.query_one("#board-summary", Static).update("正在读取…")
         self.load_page(None)
 
@@ -229,7 +229,7 @@ class BoardPost(SignedInScreen):
             MARK if row.case_id in self.marked else "",
             row.case_number,
             clipped(row.respondents, RESPONDENTS_WIDTH if self.wide else NARROW_RESPONDENTS_WIDTH),
-            format_wan(row.target_fen),
+            amount_text(row.target_fen),
             due_text(row.due, self.shell.runtime.clock.now().date()),
             result_text(row, self.done.get(row.case_id)),
         )
