@@ -105,3 +105,31 @@ def test_replacing_rows_with_the_same_draws_nothing_and_a_change_keeps_the_curso
         assert table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == "4"
 
     run_scenario(app, scenario, (80, 12))
+
+
+def test_a_flex_column_gives_way_so_the_amount_is_never_cut() -> None:
+    """At 80 columns the names shrink and every digit of the amount stays; wider, the names are whole again."""
+
+    class Queue(App[None]):
+        def compose(self) -> ComposeResult:
+            table: DataTable[str] = DataTable(id="queue")
+            table.add_columns("案号", "被执行人", "执行标的", "截止日")
+            table.flex_column("被执行人", minimum=4)
+            yield table
+
+    name = "科尔沁右翼前旗居力很镇盛世养殖专业合作社、包苏和、石芳"
+    amount = "20,414,538.21"
+
+    async def scenario(pilot: Pilot) -> None:
+        table = pilot.app.query_one(DataTable)
+        table.add_row("（2026）内2221执182号", name, amount, "12-07")
+        await pilot.pause()
+        widths = [column.get_render_width(table) for column in table.ordered_columns]
+        assert sum(widths) <= table.size.width - table.styles.scrollbar_size_vertical
+        assert widths[2] == len(amount) + 2  # the amount's column keeps its digits
+        assert table.ordered_columns[1].width < measured(name)
+        await pilot.resize_terminal(200, 20)
+        await pilot.pause()
+        assert table.ordered_columns[1].get_render_width(table) == measured(name) + 2  # whole when it fits
+
+    run_scenario(Queue(), scenario, (80, 20))
