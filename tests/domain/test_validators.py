@@ -537,3 +537,15 @@ def test_parse_date_round_trip(day: date) -> None:
 def test_phone_with_pasted_line_break_or_tab_is_refused(value: str) -> None:
     with pytest.raises(FieldError):
         normalize_phone(value)
+
+
+@pytest.mark.parametrize("emoji", ["🙂", "👨‍👩‍👧", "🇨🇳", "🐄"])
+def test_emoji_are_refused_in_free_text_as_in_names(emoji: str) -> None:
+    """One text rule for every field (issue 11): 处理结果 and the ledger refuse what a name refuses."""
+    with pytest.raises(FieldError) as refused:
+        clean_text(f"已电话联系{emoji}", field="处理结果", max_length=200, multiline=True)
+    assert refused.value.field == "处理结果" and "表情符号" in refused.value.reason
+
+
+def test_rare_name_characters_are_letters_and_stay() -> None:
+    assert clean_text("𠀾𪚥王", field="姓名", max_length=50) == "𠀾𪚥王"  # CJK Extension B: not emoji

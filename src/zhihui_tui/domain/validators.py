@@ -251,6 +251,12 @@ def choice_text(value: str, *, field: str, max_length: int = 40) -> str:
     return clean_text(value, field=field, max_length=max_length, required=False)
 
 
+# Emoji and pictographs (U+1F000 on: cards, emoticons, transport, symbols and pictographs) are refused in every
+# text field, names and free text alike: court documents and the systems they go to cannot print them. Rare CJK
+# characters of names (Extension B on, U+20000) are letters, not symbols, and stay.
+EMOJI_START = 0x1F000
+
+
 def clean_text(
     value: str,
     *,
@@ -267,7 +273,8 @@ def clean_text(
 
     Line breaks of any convention become ``\\n`` first so pasted Windows text counts as one break.
     All format characters (Unicode category Cf: zero-width spaces and joiners, BOM, bidi embeddings,
-    overrides and isolates) are refused because they hide or reorder text in documents.  Private-use
+    overrides and isolates) are refused because they hide or reorder text in documents, and so are emoji
+    (:data:`EMOJI_START`): the one text rule of every field.  Private-use
     and not-yet-assigned code points are kept: rare characters in names live there.
     """
     text = unicodedata.normalize(form, value)
@@ -288,6 +295,8 @@ def clean_text(
             raise FieldError(field, f"不能包含零宽或方向控制字符（U+{ord(ch):04X}）")
         if category == "Cs":
             raise FieldError(field, "含无效字符")
+        if category == "So" and ord(ch) >= EMOJI_START:
+            raise FieldError(field, f"不能包含表情符号（{ch}）")
     if len(text) > max_length:
         raise FieldError(field, f"不能超过 {max_length} 个字")
     return text
