@@ -296,7 +296,13 @@ def test_a_future_effective_date_is_refused() -> None:
 
 @pytest.mark.parametrize(
     ("amount", "reason"),
-    [("-100", "不能为负数"), ("100.005", "最多两位小数"), ("", "不能为空"), ("1e5", "不能使用科学计数法")],
+    [
+        ("-100", "不能为负数"),
+        ("100.005", "最多两位小数"),
+        ("", "不能为空"),
+        ("1e5", "不能使用科学计数法"),
+        ("0", "申请执行的执行标的应大于 0"),  # a category that carries money (an objection may be 0)
+    ],
 )
 def test_bad_amounts_are_refused(amount: str, reason: str) -> None:
     assert _errors(_draft(target_amount=amount)) == {"执行标的": reason}

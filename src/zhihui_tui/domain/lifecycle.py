@@ -91,6 +91,11 @@ class FilingCategory(StrEnum):
         return CATEGORY_LABELS[self]
 
     @property
+    def carries_money(self) -> bool:
+        """Whether the case enforces a sum (its 执行标的 must be more than 0): all but an objection."""
+        return self is not FilingCategory.OBJECTION
+
+    @property
     def case_type(self) -> CaseType:
         """The case type (执, 执恢, 执异 …) a case of this category is numbered under."""
         return {
@@ -135,3 +140,10 @@ def check_transition(current: Stage, target: Stage, *, category: FilingCategory 
         raise DomainError(f"案件状态不能从“{current.label}”变为“{target.label}”")
     if current is Stage.FILED and target is Stage.ASSIGNED and category is not FilingCategory.OBJECTION:
         raise DomainError("只有执行异议案件可以立案后直接移送承办人；其他案件须先送达、查控、分流")
+
+
+def check_target_amount(category: FilingCategory, fen: int, *, field: str = "执行标的") -> int:
+    """The amount a case enforces: 0 is refused where the category carries money (one rule for F3 and import)."""
+    if fen == 0 and category.carries_money:
+        raise FieldError(field, f"{category.label}的执行标的应大于 0")
+    return fen

@@ -25,7 +25,7 @@ from zhihui_tui.domain.filing.forms import (
     party_labels,
 )
 from zhihui_tui.domain.filing.parties import check_agents, check_distinct_ids, check_parties
-from zhihui_tui.domain.lifecycle import FilingCategory
+from zhihui_tui.domain.lifecycle import FilingCategory, check_target_amount
 from zhihui_tui.domain.money import parse_yuan
 from zhihui_tui.domain.validators import clean_text, parse_date
 
@@ -135,7 +135,7 @@ def _not_too_early(effective: date) -> date:
 def _target_amount(draft: FilingDraft) -> int:
     if draft.category is FilingCategory.OBJECTION and not draft.target_amount.strip():
         return 0
-    return parse_yuan(draft.target_amount, field="执行标的")
+    return check_target_amount(draft.category, parse_yuan(draft.target_amount, field="执行标的"))
 
 
 def _original_case_number(draft: FilingDraft) -> CaseNumber | None:

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from zhihui_tui.domain.calendar import WorkCalendar
 from zhihui_tui.domain.case_number import CaseNumber, parse_case_number
 from zhihui_tui.domain.errors import DomainError, FieldError
-from zhihui_tui.domain.lifecycle import CaseType, FilingCategory, Stage
+from zhihui_tui.domain.lifecycle import CaseType, FilingCategory, Stage, check_target_amount
 from zhihui_tui.domain.roles import Team, Title
 from zhihui_tui.domain.steps import Step
 from zhihui_tui.domain.validators import clean_text, normalize_person_name, parse_date
@@ -68,6 +68,8 @@ class RowParser:
         applicants = self._parties(row, "申请执行人", "申请执行人证件号", None)
         respondents = self._parties(row, "被执行人", "被执行人证件号", "被执行人下落不明")
         amount = row.attempt(parse_amount, row.raw("执行标的"))
+        if amount is not None and category is not None:
+            amount = row.attempt(check_target_amount, category, amount)
         basis_text = row.text("执行依据")
         basis = (
             row.attempt(parse_basis, basis_text, today=self.today, court_codes=self.court_codes) if basis_text else None
