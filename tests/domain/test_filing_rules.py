@@ -277,7 +277,7 @@ def test_a_15_digit_id_is_upgraded_to_18() -> None:
 def test_an_invalid_id_is_reported_at_its_row() -> None:
     bad = PERSON_B[:-1] + "8"
     errors = _errors(_draft(respondents=(PartyForm("某公司", ORG_A), PartyForm("李四", bad))))
-    assert errors == {"被执行人2 证件号": "校验位错误（应为 7）"}
+    assert errors == {"被执行人2 证件号": "不是有效的居民身份证号：校验位错误（应为 7）"}
 
 
 def test_an_organisation_marked_as_such_needs_a_credit_code() -> None:
@@ -377,7 +377,7 @@ def test_blank_agent_rows_are_skipped_and_later_rows_keep_their_numbers() -> Non
     errors = _errors(
         _draft(agents=(AgentForm(kind="律师"), AgentForm("赵六", bad, "其他"), AgentForm(" ", "", "律师")))
     )
-    assert errors == {"代理人2 证件号": "校验位错误（应为 4）"}
+    assert errors == {"代理人2 证件号": "不是有效的居民身份证号：校验位错误（应为 4）"}
     valid = validate_draft(_draft(agents=(AgentForm(), AgentForm("赵六", AGENT_ID, "其他"))), today=TODAY)
     assert [a.name for a in valid.agents] == ["赵六"]
 

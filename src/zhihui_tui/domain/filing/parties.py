@@ -24,12 +24,11 @@ from zhihui_tui.domain.filing.forms import (
     attempt,
     optional,
 )
+from zhihui_tui.domain.identity import identify
 from zhihui_tui.domain.validators import (
     clean_text,
-    normalize_credit_code,
     normalize_person_name,
     normalize_phone,
-    normalize_resident_id,
 )
 
 _KIND_WORDS: dict[str, tuple[str, ...]] = {
@@ -96,23 +95,8 @@ def _kind_from_shape(id_text: str) -> str:
 
 def party_id(value: str, kind: str | None, label: str, today: date | None) -> tuple[str, str]:
     """(kind, number): 居民身份证 for a person, 统一社会信用代码 for an organisation; the number's shape
-    decides when the kind was left blank."""
-    field_label = f"{label} 证件号"
-    if kind == PERSON:
-        return PERSON, normalize_resident_id(value, field=field_label, today=today)
-    if kind == ORGANISATION:
-        return ORGANISATION, normalize_credit_code(value, field=field_label)
-    if not value.strip():
-        raise FieldError(field_label, "不能为空（自然人填居民身份证号，单位填统一社会信用代码）")
-    if not _looks_like_resident_id(value):
-        return ORGANISATION, normalize_credit_code(value, field=field_label)
-    try:
-        return PERSON, normalize_resident_id(value, field=field_label, today=today)
-    except FieldError as as_person:
-        try:  # an all-digit credit code is rare but legal
-            return ORGANISATION, normalize_credit_code(value, field=field_label)
-        except FieldError:
-            raise as_person from None
+    decides when the kind was left blank (:func:`zhihui_tui.domain.identity.identify`, one rule everywhere)."""
+    return identify(value, field=f"{label} 证件号", today=today, kind=kind or None)
 
 
 def _party_name(value: str, kind: str | None, label: str) -> str:
@@ -165,7 +149,7 @@ def _agent(
 ) -> ValidAgent | None:
     before = len(errors)
     name = attempt(errors, lambda: normalize_person_name(row.name, field=f"{label} 姓名"))
-    id_number = attempt(errors, lambda: normalize_resident_id(row.id_number, field=f"{label} 证件号", today=today))
+    id_number = attempt(errors, lambda: identify(row.id_number, field=f"{label} 证件号", today=today, kind=PERSON)[1])
     if id_number is not None and id_number in party_ids:
         errors.append(FieldError(f"{label} 证件号", "代理人不能是本案当事人"))
     kind = attempt(errors, lambda: _agent_kind(row.kind, f"{label} 类型"))

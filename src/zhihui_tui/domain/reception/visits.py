@@ -13,6 +13,7 @@ from zhihui_tui.domain.calendar import (
     reception_state,
 )
 from zhihui_tui.domain.errors import FieldError
+from zhihui_tui.domain.identity import ORGANISATION_ID, PERSON_ID, identify
 from zhihui_tui.domain.reception.inputs import CheckedVisit, VisitInput
 from zhihui_tui.domain.reception.parsing import choice, one_line
 from zhihui_tui.domain.reception.terms import (
@@ -36,10 +37,8 @@ from zhihui_tui.domain.reception.terms import (
 )
 from zhihui_tui.domain.validators import (
     clean_text,
-    normalize_credit_code,
     normalize_person_name,
     normalize_phone,
-    normalize_resident_id,
 )
 
 # -- R-REC-5: reception hours and late entries ---------------------------------------------------------------
@@ -114,10 +113,10 @@ def check_id_document(kind: IdKind, value: str, *, today: date | None = None) ->
     text = one_line(value, F_ID_NUMBER, 40)
     if text is None:
         return None
-    if kind is IdKind.RESIDENT_ID:
-        return normalize_resident_id(text, field=F_ID_NUMBER, today=today)
+    if kind is IdKind.RESIDENT_ID:  # the one rule and wording of F3 and the importers (domain.identity)
+        return identify(text, field=F_ID_NUMBER, today=today, kind=PERSON_ID)[1]
     if kind is IdKind.CREDIT_CODE:
-        return normalize_credit_code(text, field=F_ID_NUMBER)
+        return identify(text, field=F_ID_NUMBER, kind=ORGANISATION_ID)[1]
     text = unicodedata.normalize("NFKC", text).upper()
     if len(text) > OTHER_DOCUMENT_MAX:
         raise FieldError(F_ID_NUMBER, f"不能超过 {OTHER_DOCUMENT_MAX} 个字符")

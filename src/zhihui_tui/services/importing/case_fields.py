@@ -14,10 +14,10 @@ from typing import Any
 from zhihui_tui.domain.basis import parse_basis as read_basis
 from zhihui_tui.domain.case_number import CaseNumber
 from zhihui_tui.domain.errors import FieldError
+from zhihui_tui.domain.identity import identify
 from zhihui_tui.domain.lifecycle import FilingCategory, Stage
 from zhihui_tui.domain.money import parse_yuan
 from zhihui_tui.domain.roles import Team, Title
-from zhihui_tui.domain.validators import normalize_credit_code, normalize_resident_id
 from zhihui_tui.services.cases import NewBasis, NewCase, PartyKind
 from zhihui_tui.services.importing.table import Cell, RowError, cell_text, text_at
 
@@ -31,7 +31,6 @@ REQUIRED_COLUMNS = (
 IMPORT_TIME = time(9, 0)  # a date-only column is recorded at 09:00, as ``--as-of DATE`` reads a bare date
 SEPARATOR = "、"
 
-_ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]|[0-9]{15}")
 _SCIENTIFIC = re.compile(r"[0-9.]+E\+?[0-9]+")
 NUMERIC_ID = "证件号被表格存成了数字（只保留 15 位有效数字，末几位已丢失）：请把该列设为文本格式后重新录入"
 _YES_NO = {"是": True, "否": False}
@@ -131,24 +130,13 @@ def parse_identity(row: Row, text: str, column: str, label: str, *, today: date)
     if _SCIENTIFIC.fullmatch(compact):
         row.fail(column, f"{label}{NUMERIC_ID}")
         return None
-    if _ID_SHAPE.fullmatch(compact):
-        try:
-            return PartyKind.PERSON, normalize_resident_id(compact, field=column, today=today)
-        except FieldError as error:
-            person_error = error.reason
-        try:  # an all-digit credit code is rare but legal
-            return PartyKind.ORGANISATION, normalize_credit_code(compact, field=column)
-        except FieldError:
-            row.fail(column, f"{label}{compact} 不是有效的身份证号：{person_error}")
-            return None
-    if len(compact) != 18:
-        row.fail(column, f"{label}“{text.strip()}”应为 18 位居民身份证号或统一社会信用代码")
-        return None
     try:
-        return PartyKind.ORGANISATION, normalize_credit_code(compact, field=column)
+        kind, number = identify(compact, field=column, today=today)
     except FieldError as error:
-        row.fail(column, f"{label}{compact} 不是有效的统一社会信用代码：{error.reason}")
+        # the number named, as a cell may hold several ("申请执行人 1522…0012 不是有效的居民身份证号：…")
+        row.fail(column, f"{label}{error.reason}" if compact in error.reason else f"{label} {compact} {error.reason}")
         return None
+    return PartyKind(kind), number
 
 
 def parse_whereabouts(row: Row, column: str, count: int) -> list[bool] | None:
