@@ -549,3 +549,15 @@ def test_emoji_are_refused_in_free_text_as_in_names(emoji: str) -> None:
 
 def test_rare_name_characters_are_letters_and_stay() -> None:
     assert clean_text("𠀾𪚥王", field="姓名", max_length=50) == "𠀾𪚥王"  # CJK Extension B: not emoji
+
+
+@pytest.mark.parametrize("written", ["2026-03-05", "2026/3/5", "2026.3.5", "20260305", "2026年3月5日"])
+def test_every_date_form_the_hint_names_is_accepted(written: str) -> None:
+    """The refusal names exactly the forms the parser takes (issue 11): each one named parses."""
+    from zhihui_tui.domain.validators import DATE_FORMS
+
+    assert written in DATE_FORMS
+    assert parse_date(written) == date(2026, 3, 5)
+    with pytest.raises(FieldError) as refused:
+        parse_date("3/5/2026")
+    assert DATE_FORMS in refused.value.reason

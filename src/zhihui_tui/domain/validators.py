@@ -364,6 +364,10 @@ _DATE_PATTERNS = (
 )
 
 
+# Every form parse_date accepts, named in its refusal: the hint and the parser agree (issue 11).
+DATE_FORMS = "YYYY-MM-DD，如 2026-03-05；也可写 2026/3/5、2026.3.5、20260305 或 2026年3月5日"
+
+
 def parse_date(value: str, *, field: str = "日期") -> date:
     """Parse 2026-03-05, 2026/3/5, 2026.3.5, 20260305 or 2026年3月5日 (full-width digits allowed)."""
     original = value.strip()
@@ -377,4 +381,4 @@ def parse_date(value: str, *, field: str = "日期") -> date:
                 return date(int(match["y"]), int(match["m"]), int(match["d"]))
             except ValueError:
                 raise FieldError(field, f"日期无效：{original}") from None
-    raise FieldError(field, f"日期格式应为 YYYY-MM-DD，如 2026-03-05（收到：{original}）")
+    raise FieldError(field, f"日期格式应为 {DATE_FORMS}（收到：{original}）")
