@@ -310,6 +310,32 @@ def test_command_palette_finds_lock_by_its_chinese_name(runtime: Runtime) -> Non
     drive(app, scenario)
 
 
+def test_the_palette_offers_the_current_posts_actions_by_name(runtime: Runtime) -> None:
+    """Issue 11: a clerk who forgot a key finds 立案审查's actions in Ctrl+P by name and runs them from there."""
+    from zhihui_tui.tui.app import screen_commands
+    from zhihui_tui.tui.screens.filing.blocks import AgentBlock
+
+    app = ZhihuiApp(runtime)
+
+    async def scenario(pilot: Pilot) -> None:
+        await sign_in(pilot)
+        await pilot.press("f3")
+        await settle(
+            pilot, lambda: getattr(app.screen, "SCREEN_NAME", "") == "立案审查" and bool(app.screen.query("#form"))
+        )
+        titles = [command.title for command in screen_commands(app.screen)]
+        assert {"立案审查: 保存", "立案审查: 立案", "立案审查: 加代理人", "立案审查: 新收案"} <= set(titles)
+        before = len(app.screen.query(AgentBlock))
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"加代理人")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot, lambda: len(app.screen.query(AgentBlock)) == before + 1)
+
+    drive(app, scenario)
+
+
 def test_quit_asks_first_n_stays_y_exits(runtime: Runtime) -> None:
     app = ZhihuiApp(runtime)
 

@@ -13,7 +13,7 @@ import importlib
 import json
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -73,6 +73,23 @@ def announce_first_frame(path: str) -> None:
     partial_file = target.with_name(target.name + ".part")
     partial_file.write_text(json.dumps(record), encoding="utf-8")
     partial_file.replace(target)  # appears whole: a reader never sees half a record
+
+
+def screen_commands(screen: Screen[Any]) -> Iterator[SystemCommand]:
+    """The current screen's own actions for the palette ("立案审查: 立案", "分流看板: 采纳建议"), those its keys
+    would run now: a clerk who forgot a key finds the action by its name."""
+    name = getattr(screen, "SCREEN_NAME", "") or "本界面"
+    seen: set[str] = set()
+    for node, binding, enabled, _tooltip in screen.active_bindings.values():
+        description = binding.description
+        if node is screen.app or not enabled or binding.key == "escape" or binding.action in seen:
+            continue
+        if not description or description.isascii():  # Textual's own English-described keys stay out
+            continue
+        seen.add(binding.action)
+        key = screen.app.get_key_display(binding)
+        run = partial(screen.app.run_action, binding.action, node)
+        yield SystemCommand(f"{name}: {description}", f"{key} {description}", run)
 
 
 class ZhihuiApp(HangUpApp):
@@ -315,6 +332,7 @@ class ZhihuiApp(HangUpApp):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         if self.actor is not None and not self.locked:
+            yield from screen_commands(screen)
             yield SystemCommand("跳转: 我的待办", "首页：本人的待办期限", self.action_go_home)
             for post in POSTS:
                 yield SystemCommand(
