@@ -31,6 +31,7 @@ class Requirement(StrEnum):
 
     @property
     def label(self) -> str:
+        """The requirement in Chinese, as the checklist shows it."""
         return {"required": "必备", "when_agent": "有代理人时必备"}[self.value]
 
 
@@ -47,13 +48,16 @@ class ChecklistItem:
 
     @property
     def label(self) -> str:
+        """The item as the seed list words it, with its number."""
         return f"（{self.number}）{self.text}"
 
     @property
     def short_label(self) -> str:
+        """The item's number and short name, for narrow columns and messages."""
         return f"（{self.number}）{self.short}"
 
     def required(self, *, has_agent: bool) -> bool:
+        """Whether the item must be provided (the power of attorney only when an agent acts)."""
         return self.requirement is Requirement.REQUIRED or (self.requirement is Requirement.WHEN_AGENT and has_agent)
 
 

@@ -49,10 +49,12 @@ class DuplicateHint:
 
     @property
     def message(self) -> str:
+        """The warning as the clerk reads it: which case, and why it looks like this one."""
         return f"疑似重复：{self.case_label}——" + "；".join(self.reasons)
 
     @property
     def case_label(self) -> str:
+        """The other case by its number, or by its receipt number while it has none."""
         return self.case_number or f"未立案（收案序号 {self.case_id}）"
 
 

@@ -41,6 +41,7 @@ class PartyForm:
 
     @property
     def is_blank(self) -> bool:
+        """An empty row of the form: no party, skipped."""
         return not any(value.strip() for value in (self.name, self.id_number, self.phone, self.address))
 
 
@@ -58,6 +59,7 @@ class AgentForm:
 
     @property
     def is_blank(self) -> bool:
+        """An empty agent row: no agent, skipped."""
         return not any(text.strip() for text in (self.name, self.id_number, self.phone))
 
 
