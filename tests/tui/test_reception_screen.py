@@ -181,6 +181,9 @@ def test_bad_input_is_refused_at_its_field_and_the_form_kept(
         assert field.value == value
         assert screen.picked is not None
         assert text_of(app, "#rc-message").startswith("未保存")
+        field.value = "x"  # typed in again: the refusal no longer describes it (issue 11)
+        await settle(pilot)
+        assert text_of(app, error_line) == "" and text_of(app, "#rc-message") == ""
 
     drive(app, scenario)
     assert visits(demo_runtime) == []

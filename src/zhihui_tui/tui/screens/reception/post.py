@@ -52,6 +52,9 @@ SAVE_VISIT = "登记来访"
 READ_NOTICE = "读取接待时间"
 
 
+FIELD_OF_INPUT = {selector: key for key, selector in FOCUS_TARGETS.items()}  # an edited field → its error line
+
+
 class ReceptionScreen(SignedInScreen):
     """F2: the visit form over today's ledger, with the reception banner on top."""
 
@@ -92,6 +95,7 @@ class ReceptionScreen(SignedInScreen):
         self.last_visit: tuple[int, int | None] | None = None  # (visit id, case id) of the last save
         self.late_why: str | None = None
         self.saving = False  # a save is on its way: a second Enter waits for its answer
+        self.unsaved_key: str | None = None  # the field a 「未保存」 message names, until it is typed in again
 
     def compose(self) -> ComposeResult:
         yield self.make_header()
@@ -246,9 +250,22 @@ class ReceptionScreen(SignedInScreen):
         else:
             self.set_error(key, failure.text.removeprefix(f"{failure.field}："))
             self.say(f"未保存：{failure.field}有误", error=True)
+            self.unsaved_key = key
             self.focus_field(key)
         if failure.kind is not FailureKind.REFUSED:
             super().display_failure(action, failure)
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def field_edited(self, event: Input.Changed | Select.Changed) -> None:
+        """A field typed in again: its error line, and a 「未保存」 message about it, are no longer true (issue 11)."""
+        key = FIELD_OF_INPUT.get(f"#{event.control.id}")
+        if key is None or key == "id":  # the ID number is checked as it is typed (id_changed)
+            return
+        self.set_error(key, "")
+        if key == self.unsaved_key:
+            self.unsaved_key = None
+            self.say("")
 
     def focus_field(self, key: str) -> None:
         """Put the cursor in the field of error line ``key`` and scroll the error into view."""
