@@ -172,6 +172,29 @@ def test_request_registration_outcome_and_the_handler_sees_the_result(
     assert (tmp_path / "attachments" / stored[0].sha256[:2] / stored[0].sha256).read_bytes() == JPEG
 
 
+def test_enter_on_my_case_opens_its_page_and_h_its_history(field_court: tuple[Runtime, Court]) -> None:
+    """Issue 11: a case opens on its particulars from the workbench too; ``h`` there or on the list: its history."""
+    from zhihui_tui.tui.screens.case_history import CaseHistoryScreen
+    from zhihui_tui.tui.screens.case_page import CasePageScreen
+
+    runtime, _ = field_court
+
+    async def scenario(pilot: Pilot) -> None:
+        await open_post(pilot, HANDLER, "f6")
+        await pilot.press("enter")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, CasePageScreen))
+        page = pilot.app.screen
+        assert isinstance(page, CasePageScreen) and page.page.case_number == "（2026）内2221执1号"
+        await pilot.press("h")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, CaseHistoryScreen))
+        await pilot.press("escape")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, WorkbenchScreen))
+        await pilot.press("h")  # straight from the list
+        await settle(pilot, lambda: isinstance(pilot.app.screen, CaseHistoryScreen))
+
+    drive(runtime, scenario)
+
+
 def test_after_15_00_the_form_says_when_the_request_counts_from(field_court: tuple[Runtime, Court]) -> None:
     runtime, _ = field_court
     runtime.clock = FixedClock(datetime(2026, 11, 27, 15, 0))

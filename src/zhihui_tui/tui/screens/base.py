@@ -131,34 +131,36 @@ class SignedInScreen(ServiceCaller, Screen[None]):
 
     def found_case(self, hit: CaseHit | None) -> None:
         if hit is not None:
-            self.open_case_page(hit)
+            self.open_case_page(hit.case_id, case_label(hit))
 
-    def open_case_page(self, hit: CaseHit) -> None:
-        """The case's particulars (issue 11); ``h`` there goes on to its full history."""
+    def open_case_page(self, case_id: int, label: str) -> None:
+        """The case's particulars (issue 11), from any post; ``h`` there goes on to its full history."""
         from zhihui_tui.services.case_page import case_page
 
         self.run_service(
-            lambda ctx: (hit, case_page(hit.case_id, ctx=ctx)),
-            action=f"读取{case_label(hit)}的案件信息",
-            done=lambda answer: CasePageRead(*answer),
-            group="find-case-page",
+            lambda ctx: CasePageRead(case_page(case_id, ctx=ctx)),
+            action=f"读取{label}的案件信息",
+            done=lambda read: read,
+            group="case-page",
         )
 
     def on_case_page_read(self, message: CasePageRead) -> None:
         from zhihui_tui.tui.screens.case_page import CasePageScreen
 
+        page = message.page
+
         def then(history: bool | None) -> None:
             if history:
-                self.open_case_history(message.hit)
+                self.open_case_history(page.case_id, page.case_number)
 
-        self.app.push_screen(CasePageScreen(message.page), callback=then)
+        self.app.push_screen(CasePageScreen(page), callback=then)
 
-    def open_case_history(self, hit: CaseHit) -> None:
+    def open_case_history(self, case_id: int, label: str) -> None:
         from zhihui_tui.services.workbench import case_history
 
         self.run_service(
-            lambda ctx: case_history(hit.case_id, ctx=ctx),
-            action=f"读取{case_label(hit)}的全程记录",
+            lambda ctx: case_history(case_id, ctx=ctx),
+            action=f"读取{label}的全程记录",
             done=CaseHistoryRead,
             group="find-case-history",
         )

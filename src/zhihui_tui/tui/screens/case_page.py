@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from textual.app import ComposeResult
 
     from zhihui_tui.services.case_page import CasePage
-    from zhihui_tui.services.search import CaseHit
 
 TABS = (
     ("parties", "1 当事人"),
@@ -31,11 +30,10 @@ TABS = (
 
 
 class CasePageRead(Message):
-    """A case's page, read for the screen that asked (with the hit, for going on to its history)."""
+    """A case's page, read for the screen that asked."""
 
-    def __init__(self, hit: CaseHit, page: CasePage) -> None:
+    def __init__(self, page: CasePage) -> None:
         super().__init__()
-        self.hit = hit
         self.page = page
 
 

@@ -47,6 +47,7 @@ class WorkbenchScreen(KeysetPaging, SignedInScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "request", "提请委托", id="workbench.request"),
         Binding("a", "acknowledge", "已阅", id="workbench.ack"),
+        Binding("h", "history", "全程记录", id="workbench.history"),
         Binding("e", "record", "登记结果", id="workbench.record"),
         Binding("y", "approve", "批准", id="workbench.approve"),
         Binding("x", "refuse", "不批准", id="workbench.refuse"),
@@ -75,7 +76,7 @@ class WorkbenchScreen(KeysetPaging, SignedInScreen):
     def compose(self) -> ComposeResult:
         yield self.make_header()
         with Vertical(id="wb-body"):
-            yield Static("我的案件（Enter 全程记录，N 提请委托）", classes="wb-title wb-handler")
+            yield Static("我的案件（Enter 案件信息，N 提请委托）", classes="wb-title wb-handler")
             cases: DataTable[str] = DataTable(id="cases", cursor_type="row", zebra_stripes=True)
             cases.add_columns("案号", "阶段", "下一期限", "委托中")
             yield cases
@@ -131,7 +132,7 @@ class WorkbenchScreen(KeysetPaging, SignedInScreen):
             return self.is_chief
         if action == "record":
             return self.is_desk
-        if action in ("request", "acknowledge", "next_page", "first_page"):
+        if action in ("request", "acknowledge", "history", "next_page", "first_page"):
             return self.is_handler
         return True
 
@@ -209,9 +210,19 @@ class WorkbenchScreen(KeysetPaging, SignedInScreen):
         elif table_id == "waiting":
             self.open_waiting()
         else:
-            self.action_history()
+            self.open_page()
 
-    def action_history(self, table_id: str = "cases") -> None:
+    def open_page(self) -> None:
+        """Enter on one of my cases: its particulars (issue 11); ``h`` goes to the history from there or here."""
+        key = self._current("cases")
+        if key is not None:
+            row = self._case_rows[key]
+            self.open_case_page(row.id, row.case_number)
+
+    def action_history(self, table_id: str | None = None) -> None:
+        """``h``: the history of the case under the cursor of the list in focus (my cases, or waiting items)."""
+        focused = self.focused.id if self.focused is not None else None
+        table_id = table_id or (focused if focused in ("cases", "waiting") else "cases")
         key = self._current(table_id)
         if key is None:
             return
