@@ -23,7 +23,14 @@ from zhihui_tui.domain.filing import checklist_units
 from zhihui_tui.domain.lifecycle import STAGE_LABELS, Stage
 from zhihui_tui.domain.roles import Role
 from zhihui_tui.domain.validators import normalize_landline, normalize_mobile
-from zhihui_tui.services.accounts import SYSTEM_LOGIN, NewStaff, _check_new_staff, hash_password, system_actor
+from zhihui_tui.services.accounts import (
+    SYSTEM_LOGIN,
+    NewStaff,
+    _check_new_staff,
+    hash_password,
+    staff_row,
+    system_actor,
+)
 from zhihui_tui.services.cases import NewCase, register_case
 from zhihui_tui.services.context import Actor
 from zhihui_tui.services.errors import ServiceError
@@ -85,18 +92,7 @@ def _add_staff(session: Session, rng: random.Random, now: datetime) -> dict[str,
             official_card_no=f"执公{rng.randint(15000000, 15999999)}" if counter else None,
         )
         _check_new_staff(new)
-        staff = Staff(
-            login=new.login,
-            name=new.name,
-            password_hash=password_hash,
-            team=new.team.value if new.team else None,
-            title=new.title.value if new.title else None,
-            office_phone=new.office_phone,
-            mobile=new.mobile,
-            work_card_no=new.work_card_no,
-            official_card_no=new.official_card_no,
-            created_at=created,
-        )
+        staff = staff_row(new, password_hash=password_hash, created=created)
         session.add(staff)
         session.flush()
         assert staff.id is not None

@@ -102,6 +102,22 @@ def _check_new_staff(new: NewStaff) -> NewStaff:
     )
 
 
+def staff_row(new: NewStaff, *, password_hash: str, created: datetime) -> Staff:
+    """The account row of a checked ``NewStaff`` (``add_staff``; the demo court, which hashes one password once)."""
+    return Staff(
+        login=new.login,
+        name=new.name,
+        password_hash=password_hash,
+        team=new.team.value if new.team else None,
+        title=new.title.value if new.title else None,
+        office_phone=new.office_phone,
+        mobile=new.mobile,
+        work_card_no=new.work_card_no,
+        official_card_no=new.official_card_no,
+        created_at=created,
+    )
+
+
 def add_staff(engine: Engine, new: NewStaff, *, actor: Actor, clock: Clock) -> int:
     """Create an account (``zhihui user add``). Only the administrator or the batch account may."""
     require_role(actor, (Role.ADMIN, Role.SYSTEM), "创建账号")
@@ -109,18 +125,7 @@ def add_staff(engine: Engine, new: NewStaff, *, actor: Actor, clock: Clock) -> i
     with unit_of_work(engine, actor=actor, action="创建账号", clock=clock) as session:
         if session.exec(select(Staff.id).where(Staff.login == new.login)).first():
             raise FieldError("登录名", f"“{new.login}”已存在")
-        staff = Staff(
-            login=new.login,
-            name=new.name,
-            password_hash=hash_password(new.password),
-            team=new.team.value if new.team else None,
-            title=new.title.value if new.title else None,
-            office_phone=new.office_phone,
-            mobile=new.mobile,
-            work_card_no=new.work_card_no,
-            official_card_no=new.official_card_no,
-            created_at=clock.now(),
-        )
+        staff = staff_row(new, password_hash=hash_password(new.password), created=clock.now())
         session.add(staff)
         session.flush()
         assert staff.id is not None

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from zhihui_tui.db.engine import read_session
 from zhihui_tui.db.models import Case, CounterTask, DelegatedMatter, Staff
@@ -195,19 +196,7 @@ def matter_queue(
 ) -> list[MatterRow]:
     """Open matters of one post, oldest first, one page (keyset on id: flat however long the queue is)."""
     require_role(ctx.actor, (post, Role.DIRECTOR), "查看该岗位的委托事项")
-    query = (
-        select(DelegatedMatter, Case.case_number, Staff.name)
-        .join(Case, col(Case.id) == DelegatedMatter.case_id)
-        .join(Staff, col(Staff.id) == DelegatedMatter.requested_by_id)
-        .where(DelegatedMatter.post == post.value, col(DelegatedMatter.closed_at).is_(None))
-        .order_by(col(DelegatedMatter.id))
-        .limit(limit)
-    )
-    if after_id is not None:
-        query = query.where(col(DelegatedMatter.id) > after_id)
-    with read_session(ctx.engine) as session:
-        rows = session.exec(query).all()
-    return [to_matter_row(matter, number, name) for matter, number, name in rows]
+    return _open_matters([post.value], after_id, limit, ctx)
 
 
 def result_queue(*, after_id: int | None = None, limit: int = PAGE_SIZE, ctx: ServiceContext) -> list[MatterRow]:
@@ -215,10 +204,22 @@ def result_queue(*, after_id: int | None = None, limit: int = PAGE_SIZE, ctx: Se
     集约送达组, 其他 for the director. Oldest first, one keyset page across those posts."""
     require_action(ctx.actor, FieldAction.RECORD_RESULT)
     posts = [post.value for post in RESULT_POSTS if ctx.actor.has(post)]
-    query = (
+    return _open_matters(posts, after_id, limit, ctx)
+
+
+def _matter_lines() -> Select[DelegatedMatter, str | None, str]:
+    """Matters with their case number and the requester's name: what a queue line shows."""
+    return (
         select(DelegatedMatter, Case.case_number, Staff.name)
         .join(Case, col(Case.id) == DelegatedMatter.case_id)
         .join(Staff, col(Staff.id) == DelegatedMatter.requested_by_id)
+    )
+
+
+def _open_matters(posts: list[str], after_id: int | None, limit: int, ctx: ServiceContext) -> list[MatterRow]:
+    """Open matters of ``posts``, oldest first, one keyset page after ``after_id``."""
+    query = (
+        _matter_lines()
         .where(col(DelegatedMatter.post).in_(posts), col(DelegatedMatter.closed_at).is_(None))
         .order_by(col(DelegatedMatter.id))
         .limit(limit)
@@ -252,12 +253,7 @@ def to_matter_row(matter: DelegatedMatter, case_number: str | None, requester: s
 def get_matter(matter_id: int, *, ctx: ServiceContext) -> MatterRow:
     """One matter as a queue line (any signed-in person who knows its id may read this much)."""
     with read_session(ctx.engine) as session:
-        row = session.exec(
-            select(DelegatedMatter, Case.case_number, Staff.name)
-            .join(Case, col(Case.id) == DelegatedMatter.case_id)
-            .join(Staff, col(Staff.id) == DelegatedMatter.requested_by_id)
-            .where(DelegatedMatter.id == matter_id)
-        ).first()
+        row = session.exec(_matter_lines().where(DelegatedMatter.id == matter_id)).first()
     if row is None:
         raise NotFound(f"委托事项 {matter_id} 不存在")
     return to_matter_row(*row)

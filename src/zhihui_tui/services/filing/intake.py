@@ -6,7 +6,8 @@ functions correct it while it waits, each on the version the clerk read (see ``r
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime
 
 from sqlmodel import Session, select
@@ -88,12 +89,7 @@ def save_draft(
     """The filing form saved as a whole (``update_draft`` and ``update_materials`` in one transaction, one
     version bump): the corrected parties, basis and flags, and the checklist ticked as on screen (of the
     draft's category, which may just have changed). Returns the case's new version."""
-    require_action(ctx.actor, FilingAction.SAVE)
-    valid = validate_draft(draft, today=ctx.today(), court_codes=court_codes(ctx))
-    with unit_of_work(ctx.engine, actor=ctx.actor, action=FilingAction.SAVE.label, clock=ctx.clock) as session:
-        case = lock_case(session, case_id, expected_version)
-        refuse_stage(FilingAction.SAVE, Stage(case.stage))
-        _correct_draft(session, case, valid, actor=ctx.actor, at=ctx.now())
+    with _correcting(case_id, draft, expected_version, ctx) as (session, case):
         _tick_checklist(session, case, provided_items, {}, actor=ctx.actor, at=ctx.now())
         session.flush()  # the corrected case row may be written already, by the checklist's autoflush
         if case.version == expected_version:  # one save, one version: bumped here only if not written yet
@@ -107,14 +103,23 @@ def update_draft(case_id: int, draft: FilingDraft, *, expected_version: int, ctx
     A changed category rebuilds the checklist (nothing ticked: the lists differ). The receipt time, and so
     the filing deadline, stays as it was.
     """
+    with _correcting(case_id, draft, expected_version, ctx) as (_session, case):
+        case.version += 1
+        return case.version
+
+
+@contextmanager
+def _correcting(
+    case_id: int, draft: FilingDraft, expected_version: int, ctx: ServiceContext
+) -> Iterator[tuple[Session, Case]]:
+    """The case locked at the version read, its parties, agents, basis and flags corrected, in one unit of work."""
     require_action(ctx.actor, FilingAction.SAVE)
     valid = validate_draft(draft, today=ctx.today(), court_codes=court_codes(ctx))
     with unit_of_work(ctx.engine, actor=ctx.actor, action=FilingAction.SAVE.label, clock=ctx.clock) as session:
         case = lock_case(session, case_id, expected_version)
         refuse_stage(FilingAction.SAVE, Stage(case.stage))
         _correct_draft(session, case, valid, actor=ctx.actor, at=ctx.now())
-        case.version += 1
-        return case.version
+        yield session, case
 
 
 def to_new_case(valid: ValidFiling, received_at: datetime, original_case_id: int | None) -> NewCase:
