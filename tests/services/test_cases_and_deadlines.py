@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from tests.conftest import make_staff
+from tests.conftest import context_for, make_staff
 from zhihui_tui.db.engine import read_session
 from zhihui_tui.db.models import Case, CaseParty, Party, StageChange
 from zhihui_tui.domain.clock import FixedClock
@@ -51,7 +51,7 @@ def test_received_case_opens_the_filing_step_for_the_receiving_clerk(engine: Eng
     clerk = make_staff(engine, clock, "lian1", Role.FILING_REVIEW, name="王立案")
     make_staff(engine, clock, "lian2", Role.FILING_REVIEW, name="乌日娜")
     case_id = _register(engine, clerk, clock, _case(datetime(2026, 11, 25, 10, 0)))
-    steps = my_open_steps(engine, actor=clerk, today=date(2026, 11, 27), calendar=CALENDAR)
+    steps = my_open_steps(ctx=context_for(engine, clerk, clock))
     assert [(s.case_id, s.step, s.due, s.state) for s in steps] == [
         (case_id, Step.FILING, date(2026, 11, 27), DeadlineState.DUE_TODAY)
     ]
@@ -71,18 +71,18 @@ def test_filed_case_gets_a_number_history_and_the_service_step(engine: Engine, c
     assert case is not None and case.case_number == "（2026）内2221执1号"
     assert list(history) == ["received", "filed"]
     # The only member of the service post owns the step (责任倒查), due 5 days after receipt: 11-25.
-    steps = my_open_steps(engine, actor=server, today=date(2026, 11, 27), calendar=CALENDAR)
+    steps = my_open_steps(ctx=context_for(engine, server, clock))
     assert [(s.step, s.due, s.state, s.overdue_days) for s in steps] == [
         (Step.SERVICE_PACK, date(2026, 11, 25), DeadlineState.OVERDUE, 2)
     ]
-    assert count_open_steps(engine, actor=server, today=date(2026, 11, 27)) == (1, 1)
+    assert count_open_steps(ctx=context_for(engine, server, clock)) == (1, 1)
 
 
 def test_overdue_steps_come_first(engine: Engine, clock: FixedClock) -> None:
     clerk = make_staff(engine, clock, "lian1", Role.FILING_REVIEW)
     later = _register(engine, clerk, clock, _case(datetime(2026, 11, 26, 9)))
     earlier = _register(engine, clerk, clock, _case(datetime(2026, 11, 18, 9)))
-    steps = my_open_steps(engine, actor=clerk, today=date(2026, 11, 27), calendar=CALENDAR)
+    steps = my_open_steps(ctx=context_for(engine, clerk, clock))
     assert [s.case_id for s in steps] == [earlier, later]
     assert steps[0].state is DeadlineState.OVERDUE
 
@@ -93,7 +93,7 @@ def test_closed_step_leaves_the_list(engine: Engine, clock: FixedClock) -> None:
     with unit_of_work(engine, actor=clerk, action="立案", clock=clock) as session:
         assert close_deadline(session, case_id=case_id, step=Step.FILING, actor=clerk, at=clock.now())
         assert not close_deadline(session, case_id=case_id, step=Step.FILING, actor=clerk, at=clock.now())
-    assert my_open_steps(engine, actor=clerk, today=date(2026, 11, 27), calendar=CALENDAR) == []
+    assert my_open_steps(ctx=context_for(engine, clerk, clock)) == []
 
 
 def test_same_id_number_is_the_same_party_across_cases(engine: Engine, clock: FixedClock) -> None:

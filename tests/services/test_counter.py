@@ -125,9 +125,9 @@ def test_handover_sends_the_result_to_the_handler(c: Court, tmp_path: Path) -> N
     hand_over(task_id, GOOD, [scan], ctx=c.ctx(c.officer))
     task = task_row(c.engine, task_id)
     assert (task.status, task.receipt_no, task.receipt_signed_by) == ("handed_over", "HZ-2026-0311", "赵志刚")
-    assert [a.original_name for a in list_attachments(c.engine, owner_kind="counter_task", owner_id=task_id)] == [
-        "回执.jpg"
-    ]
+    assert [
+        a.original_name for a in list_attachments(owner_kind="counter_task", owner_id=task_id, ctx=c.ctx(c.handler))
+    ] == ["回执.jpg"]
     row = matter(c.engine, matter_id)
     assert row.status == "done" and row.result == f"农行科右前旗支行：{GOOD.result}"
     waiting = waiting_on_me(ctx=c.ctx(c.handler))

@@ -179,7 +179,7 @@ def test_outcome_with_files_goes_back_to_the_handler(c: Court, tmp_path: Path) -
         [form, same_photo],
         ctx=c.ctx(c.investigators[0]),
     )
-    listed = list_attachments(c.engine, owner_kind="field_search", owner_id=search_id)
+    listed = list_attachments(owner_kind="field_search", owner_id=search_id, ctx=c.ctx(c.handler))
     assert [(a.kind, a.original_name) for a in listed] == [
         (AttachmentKind.PHOTO, "门前.jpg"),
         (AttachmentKind.SURVEY_FORM, "调查表.pdf"),

@@ -232,19 +232,18 @@ def test_escalation_hands_the_triage_clock_to_the_chief(
     """R-TRI-1's 2 days run from the feedback table; 局长指定 is part of triage (seed §四.4), so the step moves to
     the chief with its due date, shows on his home, and closes when he designates."""
     case_id = inquired(engine, clock, clerk, disputed=True)
-    today = clock.now().date()
-    (before,) = my_open_steps(engine, actor=director, today=today, calendar=CALENDAR)
+    (before,) = my_open_steps(ctx=context_for(engine, director, clock))
     assert (before.case_id, before.label, before.owner_role) == (case_id, "繁简分流", Role.DIRECTOR)
     escalate(case_id, ctx=context_for(engine, director, clock))
-    assert my_open_steps(engine, actor=director, today=today, calendar=CALENDAR) == []
-    (waiting,) = my_open_steps(engine, actor=chief, today=today, calendar=CALENDAR)
+    assert my_open_steps(ctx=context_for(engine, director, clock)) == []
+    (waiting,) = my_open_steps(ctx=context_for(engine, chief, clock))
     assert (waiting.case_id, waiting.step, waiting.label) == (case_id, Step.TRIAGE, "局长指定分案")
     assert (waiting.owner_login, waiting.owner_role, waiting.due) == ("juzhang", Role.BUREAU_CHIEF, before.due)
-    assert count_open_steps(engine, actor=chief, today=today) == (1, 0)
+    assert count_open_steps(ctx=context_for(engine, chief, clock)) == (1, 0)
     page = board_page(stage=Stage.ESCALATED, ctx=context_for(engine, chief, clock))
     assert [(r.case_id, r.due) for r in page.rows] == [(case_id, before.due)]  # the chief's board shows the clock
     designate(case_id, Team.FAST, ctx=context_for(engine, chief, clock))
-    assert my_open_steps(engine, actor=chief, today=today, calendar=CALENDAR) == []
+    assert my_open_steps(ctx=context_for(engine, chief, clock)) == []
     with read_session(engine) as session:
         triage = session.exec(select(Deadline).where(Deadline.step == Step.TRIAGE.value)).one()
         moved = session.exec(
@@ -271,7 +270,7 @@ def test_a_case_imported_as_escalated_waits_on_the_chief(engine: Engine, clock: 
     )
     with unit_of_work(engine, actor=system, action="登记案件", clock=clock) as session:
         case_id = register_case(session, new, actor=system, calendar=CALENDAR, court_code="内2221").id
-    (waiting,) = my_open_steps(engine, actor=chief, today=clock.now().date(), calendar=CALENDAR)
+    (waiting,) = my_open_steps(ctx=context_for(engine, chief, clock))
     with read_session(engine) as session:
         deadline = session.exec(select(Deadline).where(Deadline.case_id == case_id)).one()
     assert (waiting.case_id, waiting.label, deadline.triggered_at) == (case_id, "局长指定分案", inquired_at)

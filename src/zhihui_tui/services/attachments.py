@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, and_, or_
+from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from zhihui_tui.db.engine import read_session
@@ -38,6 +38,7 @@ from zhihui_tui.domain.field_work import (
     sniff_file_type,
 )
 from zhihui_tui.domain.text_hygiene import has_control_characters
+from zhihui_tui.services.context import ServiceContext
 from zhihui_tui.services.errors import ServiceError
 
 CHUNK = 1024 * 1024  # 1 MiB: a 50 MB video reports progress ~50 times
@@ -272,9 +273,9 @@ def record_attachment(
     return row
 
 
-def list_attachments(engine: Engine, *, owner_kind: str, owner_id: int) -> list[AttachmentView]:
+def list_attachments(*, owner_kind: str, owner_id: int, ctx: ServiceContext) -> list[AttachmentView]:
     """The files of one owner record, in upload order."""
-    with read_session(engine) as session:
+    with read_session(ctx.engine) as session:
         return attachments_for(session, [(owner_kind, owner_id)])
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Engine, case, func
+from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from zhihui_tui.db.engine import read_session
@@ -135,10 +135,9 @@ def _to_open_step(row: tuple, today: date, calendar: WorkCalendar) -> OpenStep: 
     )
 
 
-def my_open_steps(
-    engine: Engine, *, actor: Actor, today: date, calendar: WorkCalendar, limit: int = 200
-) -> list[OpenStep]:
-    """The signed-in person's own open steps, plus unowned steps of the posts they hold."""
+def my_open_steps(*, ctx: ServiceContext, limit: int = 200) -> list[OpenStep]:
+    """The signed-in person's own open steps, plus unowned steps of the posts they hold, as of the court day."""
+    actor, engine, today, calendar = ctx.actor, ctx.engine, ctx.today(), ctx.calendar
     roles = [role.value for role in actor.roles]
     mine = (col(Deadline.owner_id) == actor.id) | (
         col(Deadline.owner_id).is_(None) & col(Deadline.owner_role).in_(roles)
@@ -155,8 +154,9 @@ def all_open_steps(*, ctx: ServiceContext, limit: int = 100_000) -> list[OpenSte
     return [_to_open_step(row, ctx.today(), ctx.calendar) for row in rows]
 
 
-def count_open_steps(engine: Engine, *, actor: Actor, today: date) -> tuple[int, int]:
-    """(open, overdue) for the signed-in person: the header's one-line summary."""
+def count_open_steps(*, ctx: ServiceContext) -> tuple[int, int]:
+    """(open, overdue) for the signed-in person as of the court day: the home's one-line summary."""
+    actor, engine, today = ctx.actor, ctx.engine, ctx.today()
     roles = [role.value for role in actor.roles]
     mine = (col(Deadline.owner_id) == actor.id) | (
         col(Deadline.owner_id).is_(None) & col(Deadline.owner_role).in_(roles)

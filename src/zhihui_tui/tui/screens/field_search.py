@@ -303,7 +303,7 @@ class FieldSearchScreen(KeysetPaging, SignedInScreen):
         from zhihui_tui.services.attachments import list_attachments
 
         def read(ctx: ServiceContext) -> AttachmentsRead:
-            return AttachmentsRead(head, list_attachments(ctx.engine, owner_kind=OWNER_KIND, owner_id=search_id))
+            return AttachmentsRead(head, list_attachments(owner_kind=OWNER_KIND, owner_id=search_id, ctx=ctx))
 
         self.run_service(read, action="读取附件", done=lambda read: read, group="attachments", exclusive=True)
 

@@ -85,10 +85,9 @@ def read_steps(ctx: ServiceContext) -> StepsLoaded:
     from zhihui_tui.services.deadlines import count_open_steps, my_open_steps
     from zhihui_tui.services.decisions import awaiting_decisions
 
-    today = ctx.today()
-    steps = my_open_steps(ctx.engine, actor=ctx.actor, today=today, calendar=ctx.calendar)
-    total, overdue = count_open_steps(ctx.engine, actor=ctx.actor, today=today)
-    return StepsLoaded(overdue_first(steps), total, overdue, awaiting_decisions(ctx=ctx), today)
+    steps = my_open_steps(ctx=ctx)
+    total, overdue = count_open_steps(ctx=ctx)
+    return StepsLoaded(overdue_first(steps), total, overdue, awaiting_decisions(ctx=ctx), ctx.today())
 
 
 class HomeScreen(SignedInScreen):
