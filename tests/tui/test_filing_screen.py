@@ -510,7 +510,7 @@ def test_a_bad_id_number_of_the_second_agent_is_shown_at_its_field_and_nothing_i
         assert "校验位错误" in text_of(pilot, "#err-g2-id")
         assert text_of(pilot, "#err-g1-id") == ""
         status = text_of(pilot, "#fil-status")
-        assert "有 1 处填写有误，未保存：代理人2 证件号：校验位错误" in status, status
+        assert "有 1 处填写有误，未保存：代理人2 证件号：不是有效的居民身份证号：校验位错误" in status, status
         assert pilot.app.focused is not None and pilot.app.focused.id == "g2-id"
 
     drive(demo_runtime, scenario)

@@ -138,13 +138,13 @@ def test_an_invalid_id_shows_the_chinese_message_and_saves_nothing(demo_runtime:
         assert text_of(app, "#rc-id-note") == "已输入 10 位"  # still typing: a count, not an error
         await type_text(pilot, wrong[10:])
         await settle(pilot)
-        assert text_of(app, "#err-id").startswith("校验位错误")
+        assert text_of(app, "#err-id").startswith("不是有效的居民身份证号：校验位错误")
         assert not screen.cases
         await pilot.press("enter")  # no cases: on to the outcome
         await type_text(pilot, "咨询")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert text_of(app, "#err-id").startswith("校验位错误")
+        assert text_of(app, "#err-id").startswith("不是有效的居民身份证号：校验位错误")
         assert text_of(app, "#rc-message") == "未保存：证件号码有误"
         assert screen.query_one("#rc-id", Input).value == wrong
         assert screen.query_one("#rc-outcome", Input).value == "咨询"
