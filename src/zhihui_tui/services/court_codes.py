@@ -1,8 +1,8 @@
 """The court-code table in force: which body a code inside a document number names (内22 → 兴安盟中级人民法院).
 
 The packaged table covers this league and the courts above it; the court's own code and name come from its
-settings; ``DATA_DIR/court_codes.toml`` (a ``[codes]`` table such as ``"内01" = "呼和浩特市中级人民法院"``) adds or corrects the rest
-without a release.
+settings; ``DATA_DIR/court_codes.toml`` (a ``[codes]`` table such as ``"内01" = "呼和浩特市中级人民法院"``) adds
+or corrects the rest without a release.
 """
 
 from __future__ import annotations
