@@ -86,6 +86,12 @@ def test_registration_records_everything_and_shows_in_the_queue(c: Court) -> Non
         ]
 
 
+def row_status_label(status: str) -> str:
+    from zhihui_tui.domain.field_work import MatterStatus
+
+    return MatterStatus(status).label
+
+
 def test_queue_pages_by_id(c: Court) -> None:
     ids = [request(c, requirements=f"第{i}项") for i in range(5)]
     first = search_queue(limit=2, ctx=c.ctx(c.investigators[0]))
@@ -194,6 +200,8 @@ def test_outcome_with_files_goes_back_to_the_handler(c: Court, tmp_path: Path) -
     waiting = waiting_on_me(ctx=c.ctx(c.handler))
     assert [(w.kind, w.matter_id) for w in waiting] == [("委托结果", matter_id)]
     assert search_queue(ctx=c.ctx(c.investigators[0])) == []
+    [done] = search_queue(finished=True, ctx=c.ctx(c.investigators[0]))  # F7 keeps its history (issue 11)
+    assert (done.matter_id, done.search_id, done.status.label) == (matter_id, search_id, row_status_label("done"))
     with pytest.raises(ServiceError, match="已于"):
         record_outcome(search_id, "再来一次", [form], ctx=c.ctx(c.investigators[0]))
 

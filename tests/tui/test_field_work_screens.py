@@ -195,6 +195,26 @@ def test_enter_on_my_case_opens_its_page_and_h_its_history(field_court: tuple[Ru
     drive(runtime, scenario)
 
 
+def test_t_shows_the_finished_registrations_read_only(field_court: tuple[Runtime, Court]) -> None:
+    """Issue 11: F7 keeps its history — ``t`` lists the finished registrations; nothing can be registered there."""
+    from zhihui_tui.tui.screens.field_search import FieldSearchScreen
+
+    runtime, _ = field_court
+
+    async def scenario(pilot: Pilot) -> None:
+        await open_post(pilot, INVESTIGATOR, "f7")
+        screen = pilot.app.screen
+        assert isinstance(screen, FieldSearchScreen)
+        assert text_of(pilot, "#fs-status").startswith("待办 第 1 页")
+        await pilot.press("t")
+        await settle(pilot, lambda: text_of(pilot, "#fs-status").startswith("已办结"))
+        assert screen.check_action("register", ()) is False
+        await pilot.press("t")
+        await settle(pilot, lambda: text_of(pilot, "#fs-status").startswith("待办"))
+
+    drive(runtime, scenario)
+
+
 def test_after_15_00_the_form_says_when_the_request_counts_from(field_court: tuple[Runtime, Court]) -> None:
     runtime, _ = field_court
     runtime.clock = FixedClock(datetime(2026, 11, 27, 15, 0))

@@ -110,20 +110,24 @@ def roster(day: date, assigning: Sequence[int] = (), *, ctx: ServiceContext) -> 
 # -- queue -----------------------------------------------------------------------------------------------------
 
 
-def search_queue(*, after_id: int | None = None, limit: int = PAGE_SIZE, ctx: ServiceContext) -> list[SearchRow]:
-    """Open site investigations and 拘传 (approved), oldest first, one keyset page."""
+def search_queue(
+    *, after_id: int | None = None, limit: int = PAGE_SIZE, finished: bool = False, ctx: ServiceContext
+) -> list[SearchRow]:
+    """Open site investigations and 拘传 (approved), oldest first, one keyset page; ``finished``: the closed ones,
+    newest first (F7 keeps its history findable, issue 11)."""
     require_action(ctx.actor, FieldAction.VIEW_SEARCHES)
+    closed = col(DelegatedMatter.closed_at)
     query = (
         select(DelegatedMatter, Case.case_number, Staff.name, FieldSearch)
         .join(Case, col(Case.id) == DelegatedMatter.case_id)
         .join(Staff, col(Staff.id) == DelegatedMatter.requested_by_id)
         .join(FieldSearch, col(FieldSearch.matter_id) == DelegatedMatter.id, isouter=True)
-        .where(DelegatedMatter.post == Role.FIELD_SEARCH.value, col(DelegatedMatter.closed_at).is_(None))
-        .order_by(col(DelegatedMatter.id))
+        .where(DelegatedMatter.post == Role.FIELD_SEARCH.value, closed.is_not(None) if finished else closed.is_(None))
+        .order_by(col(DelegatedMatter.id).desc() if finished else col(DelegatedMatter.id))
         .limit(limit)
     )
     if after_id is not None:
-        query = query.where(col(DelegatedMatter.id) > after_id)
+        query = query.where(col(DelegatedMatter.id) < after_id if finished else col(DelegatedMatter.id) > after_id)
     with read_session(ctx.engine) as session:
         rows = session.exec(query).all()
         names = _names_by_search(session, [s.id for _m, _n, _r, s in rows if s is not None and s.id is not None])

@@ -58,11 +58,11 @@ class AttachmentsRead(Message):
         self.items = items
 
 
-def read_queue(ctx: ServiceContext, after_id: int | None) -> SearchQueue:
-    """A page of the queue, the investigators, and today's roster line."""
+def read_queue(ctx: ServiceContext, after_id: int | None, finished: bool = False) -> SearchQueue:
+    """A page of the queue (or of the finished ones), the investigators, and today's roster line."""
     from zhihui_tui.services.field_search import investigators, roster, search_queue
 
-    rows = search_queue(after_id=after_id, limit=PAGE, ctx=ctx)
+    rows = search_queue(after_id=after_id, limit=PAGE, finished=finished, ctx=ctx)
     check = roster(ctx.today(), ctx=ctx)
     stay = "、".join(check.at_bureau) or "无"
     out = "、".join(check.out) or "无"
@@ -218,6 +218,7 @@ class FieldSearchScreen(KeysetPaging, SignedInScreen):
         Binding("g", "register", "登记", id="search.register"),
         Binding("u", "attach", "上传附件", id="search.attach"),
         Binding("o", "outcome", "登记结果", id="search.outcome"),
+        Binding("t", "toggle_finished", "待办/已办结", id="search.finished"),
         *paging_bindings("search", show_reload=False),
     ]
     AUTO_FOCUS = "#queue"
@@ -234,6 +235,7 @@ class FieldSearchScreen(KeysetPaging, SignedInScreen):
         self._rows: dict[str, SearchRow] = {}
         self._team: dict[int, str] = {}
         self._roster_text = ""
+        self.finished = False  # showing the finished registrations (t): read-only, newest first
 
     def compose(self) -> ComposeResult:
         yield self.make_header()
@@ -250,11 +252,26 @@ class FieldSearchScreen(KeysetPaging, SignedInScreen):
         self.action_reload()
 
     def page_end(self) -> int | None:
-        return max(row.matter_id for row in self._rows.values()) if len(self._rows) >= PAGE else None
+        if len(self._rows) < PAGE:
+            return None
+        ids = [row.matter_id for row in self._rows.values()]
+        return min(ids) if self.finished else max(ids)  # the finished come newest first
+
+    def action_toggle_finished(self) -> None:
+        """``t``: the open queue, or the finished registrations with their outcomes (read only)."""
+        self.finished = not self.finished
+        self.refresh_bindings()
+        self.action_first_page()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("register", "attach", "outcome"):
+            return not self.finished  # the finished are history: nothing to register on them
+        return True
 
     def load(self, after_id: int | None) -> None:
+        finished = self.finished
         self.run_service(
-            lambda ctx: read_queue(ctx, after_id),
+            lambda ctx: read_queue(ctx, after_id, finished),
             action="读取查人找物队列",
             done=QueueRead,
             group="queue",
@@ -267,7 +284,7 @@ class FieldSearchScreen(KeysetPaging, SignedInScreen):
         self._rows = {str(row.matter_id): row for row in queue.rows}
         self.query_one("#queue", DataTable).replace_rows((key, search_cells(row)) for key, row in self._rows.items())
         self.query_one("#fs-roster", Static).update(self._roster_text)
-        note = f"第 {self.page_number} 页，{len(queue.rows)} 项"
+        note = f"{'已办结' if self.finished else '待办'} 第 {self.page_number} 页，{len(queue.rows)} 项（t 切换）"
         self.query_one("#fs-status", Static).update(note)
         self.show_detail()
 
