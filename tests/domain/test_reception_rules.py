@@ -8,7 +8,7 @@ from datetime import date, datetime
 import pytest
 
 from zhihui_tui.domain.calendar import ReceptionState
-from zhihui_tui.domain.errors import FieldError
+from zhihui_tui.domain.errors import FieldError, FieldErrors
 from zhihui_tui.domain.reception import (
     AppointmentChannel,
     AppointmentInput,
@@ -138,7 +138,9 @@ def test_id_is_required_at_the_window_and_for_case_questions() -> None:
 
 def test_anonymous_hotline_petition_needs_a_name_and_the_callers_number() -> None:
     raw = visit(id_number="", case_id=None, channel=Channel.HOTLINE, purpose=VisitPurpose.PETITION)
-    assert field_of(raw) == "来访人"
+    with pytest.raises(FieldErrors) as both:  # every bad field at once (issue 11)
+        check_visit_input(raw, now=FRIDAY, cal=CAL)
+    assert [error.field for error in both.value.errors] == ["来访人", "电话"]
     assert field_of(replace(raw, visitor_name="李四")) == "电话"
     checked = check_visit_input(replace(raw, visitor_name="李四", phone="0482-8393383"), now=FRIDAY, cal=CAL)
     assert checked.id_number is None and checked.phone == "0482-8393383"

@@ -189,6 +189,24 @@ def test_bad_input_is_refused_at_its_field_and_the_form_kept(
     assert visits(demo_runtime) == []
 
 
+def test_every_bad_field_is_marked_at_once(demo_runtime: Runtime) -> None:
+    """Issue 11: a save with two bad fields marks both and names both; nothing is written."""
+    number, _ = demo_party(demo_runtime)
+    app = ZhihuiApp(demo_runtime)
+
+    async def scenario(pilot: Pilot) -> None:
+        screen = await open_reception(pilot)
+        await type_id_and_pick(pilot, screen, number)
+        screen.query_one("#rc-phone", Input).value = "12345"  # and no 处理结果 typed
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert text_of(app, "#err-phone") and text_of(app, "#err-outcome") == "不能为空"
+        assert text_of(app, "#rc-message") == "未保存：电话、处理结果有误"
+
+    drive(app, scenario)
+    assert visits(demo_runtime) == []
+
+
 def test_from_16_45_the_banner_warns(demo_runtime: Runtime) -> None:
     assert isinstance(demo_runtime.clock, FixedClock)
     demo_runtime.clock.at = datetime(2026, 11, 27, 16, 50)

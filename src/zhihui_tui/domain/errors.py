@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
+T = TypeVar("T")
+
 
 class DomainError(ValueError):
     """A rule refused its input. ``message`` is shown to the user as it is."""
@@ -18,3 +23,20 @@ class FieldError(DomainError):
         super().__init__(f"{field}：{message}")
         self.field = field
         self.reason = message
+
+
+class FieldErrors(DomainError):
+    """Several fields are bad at once; ``errors`` lets a form mark every one of them (R-Q-4: all reported at once)."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__(f"有 {len(errors)} 处填写有误：" + "；".join(error.message for error in errors))
+        self.errors = errors
+
+
+def attempt(errors: list[FieldError], check: Callable[[], T]) -> T | None:
+    """Run one field check, collecting its ``FieldError`` so that every bad field is reported at once."""
+    try:
+        return check()
+    except FieldError as error:
+        errors.append(error)
+        return None

@@ -68,13 +68,14 @@ class Failure:
     kind: FailureKind
     text: str
     field: str | None = None
+    fields: tuple[tuple[str, str], ...] = ()  # every bad field (label, reason) when a form had several
 
 
 def describe(error: BaseException, action: str) -> Failure:
     """The one wording of ``error`` raised while doing ``action`` (a Chinese verb phrase, e.g. "保存查控结果")."""
     from sqlalchemy.exc import DBAPIError, OperationalError
 
-    from zhihui_tui.domain.errors import DomainError, FieldError
+    from zhihui_tui.domain.errors import DomainError, FieldError, FieldErrors
     from zhihui_tui.services.account_check import AccountChanged
     from zhihui_tui.services.errors import ConcurrentEdit
 
@@ -83,7 +84,10 @@ def describe(error: BaseException, action: str) -> Failure:
     if isinstance(error, ConcurrentEdit):
         return Failure(FailureKind.CONFLICT, error.message)
     if isinstance(error, FieldError):
-        return Failure(FailureKind.REFUSED, error.message, field=error.field)
+        return Failure(FailureKind.REFUSED, error.message, field=error.field, fields=((error.field, error.reason),))
+    if isinstance(error, FieldErrors):
+        fields = tuple((e.field, e.reason) for e in error.errors)
+        return Failure(FailureKind.REFUSED, error.message, field=error.errors[0].field, fields=fields)
     if isinstance(error, DomainError):
         return Failure(FailureKind.REFUSED, error.message)
     if isinstance(error, OperationalError) or (isinstance(error, DBAPIError) and error.connection_invalidated):

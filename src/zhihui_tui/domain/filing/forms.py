@@ -8,7 +8,7 @@ from datetime import date
 from typing import TypeVar
 
 from zhihui_tui.domain.case_number import CaseNumber
-from zhihui_tui.domain.errors import DomainError, FieldError
+from zhihui_tui.domain.errors import FieldErrors
 from zhihui_tui.domain.lifecycle import CaseType, FilingCategory
 
 T = TypeVar("T")
@@ -129,12 +129,8 @@ class ValidFiling:
     original_case_number: CaseNumber | None = None
 
 
-class DraftInvalid(DomainError):
-    """Several fields are bad at once; ``errors`` lets the screen mark every one of them."""
-
-    def __init__(self, errors: list[FieldError]) -> None:
-        super().__init__(f"有 {len(errors)} 处填写有误：" + "；".join(error.message for error in errors))
-        self.errors = errors
+class DraftInvalid(FieldErrors):
+    """Several fields of the filing form are bad at once; ``errors`` lets the screen mark every one of them."""
 
 
 def party_labels(category: FilingCategory) -> tuple[str, str]:
@@ -159,15 +155,6 @@ def basis_required(category: FilingCategory) -> bool:
     """Whether the form needs an enforcement basis (an objection does not)."""
     # An objection attacks an enforcement act; its basis is the original case's, found through the evidence.
     return category is not FilingCategory.OBJECTION
-
-
-def attempt(errors: list[FieldError], check: Callable[[], T]) -> T | None:
-    """Run one field check, collecting its ``FieldError`` so that every bad field is reported at once."""
-    try:
-        return check()
-    except FieldError as error:
-        errors.append(error)
-        return None
 
 
 def optional(value: str, check: Callable[[str], str]) -> str | None:

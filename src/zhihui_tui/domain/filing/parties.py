@@ -6,7 +6,7 @@ import re
 import unicodedata
 from datetime import date
 
-from zhihui_tui.domain.errors import FieldError
+from zhihui_tui.domain.errors import FieldError, attempt
 from zhihui_tui.domain.filing.forms import (
     ADDRESS_MAX,
     AGENT_KINDS,
@@ -21,7 +21,6 @@ from zhihui_tui.domain.filing.forms import (
     PartyForm,
     ValidAgent,
     ValidParty,
-    attempt,
     optional,
 )
 from zhihui_tui.domain.identity import identify

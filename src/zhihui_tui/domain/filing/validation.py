@@ -8,7 +8,7 @@ from datetime import date
 
 from zhihui_tui.domain.basis import DEFAULT_COURT_CODES, parse_basis
 from zhihui_tui.domain.case_number import CaseNumber, parse_case_number
-from zhihui_tui.domain.errors import FieldError
+from zhihui_tui.domain.errors import FieldError, attempt
 from zhihui_tui.domain.filing.forms import (
     APPLICANT_SIDE,
     DOCUMENT_NUMBER_MAX,
@@ -20,7 +20,6 @@ from zhihui_tui.domain.filing.forms import (
     ValidBasis,
     ValidFiling,
     applicants_required,
-    attempt,
     basis_required,
     party_labels,
 )

@@ -12,7 +12,7 @@ from zhihui_tui.domain.calendar import (
     reception_message,
     reception_state,
 )
-from zhihui_tui.domain.errors import FieldError
+from zhihui_tui.domain.errors import FieldError, FieldErrors, attempt
 from zhihui_tui.domain.identity import ORGANISATION_ID, PERSON_ID, identify
 from zhihui_tui.domain.reception.inputs import CheckedVisit, VisitInput
 from zhihui_tui.domain.reception.parsing import choice, one_line
@@ -62,27 +62,28 @@ def late_entry_required(visited_at: datetime, now: datetime, cal: WorkCalendar) 
 
 
 def check_visit_input(raw: VisitInput, *, now: datetime, cal: WorkCalendar) -> CheckedVisit:
-    """Normalise a visit in form order; the first bad field raises ``FieldError``."""
-    visited_at = _check_visit_time(raw.visited_at, now)
-    channel = choice(Channel, raw.channel, F_CHANNEL)
-    purpose = choice(VisitPurpose, raw.purpose, F_PURPOSE)
-    name = one_line(raw.visitor_name, F_NAME, 50)
-    if name is not None:
-        name = normalize_person_name(name, field=F_NAME)
-    id_kind = choice(IdKind, raw.id_kind, F_ID_KIND)
-    id_number = check_id_document(id_kind, raw.id_number, today=now.date())
-    if id_number is None and (channel is Channel.WINDOW or purpose in DISCLOSING_PURPOSES):
-        why = "窗口来访须出示有效身份证明" if channel is Channel.WINDOW else f"{purpose.label}须核对证件号"
-        raise FieldError(F_ID_NUMBER, f"不能为空（{why}）")
-    if name is None and id_number is None:
-        raise FieldError(F_NAME, "不能为空")
-    phone = one_line(raw.phone, F_PHONE, 40)
-    if phone is not None:
-        phone = normalize_phone(phone, field=F_PHONE)
-    elif channel is Channel.HOTLINE:
-        raise FieldError(F_PHONE, "不能为空（电话来访须记录来电号码）")
-    outcome = clean_text(raw.outcome, field=F_OUTCOME, max_length=OUTCOME_MAX, multiline=True)
-    reason = _check_late_reason(raw.late_entry_reason, visited_at, now, cal)
+    """Normalise a visit; every bad field is reported at once, in form order (``FieldErrors`` when several)."""
+    errors: list[FieldError] = []
+    visited_at = attempt(errors, lambda: _check_visit_time(raw.visited_at, now))
+    channel = attempt(errors, lambda: choice(Channel, raw.channel, F_CHANNEL))
+    purpose = attempt(errors, lambda: choice(VisitPurpose, raw.purpose, F_PURPOSE))
+    name = attempt(errors, lambda: _visitor_name(raw.visitor_name))
+    id_kind = attempt(errors, lambda: choice(IdKind, raw.id_kind, F_ID_KIND))
+    id_number = None
+    if id_kind is not None:
+        id_number = attempt(errors, lambda: check_id_document(id_kind, raw.id_number, today=now.date()))
+    _who_came(errors, raw, channel, purpose, name, id_number)
+    phone = attempt(errors, lambda: _phone(raw.phone, channel))
+    outcome = attempt(errors, lambda: clean_text(raw.outcome, field=F_OUTCOME, max_length=OUTCOME_MAX, multiline=True))
+    reason = None
+    if visited_at is not None:
+        reason = attempt(errors, lambda: _check_late_reason(raw.late_entry_reason, visited_at, now, cal))
+    if len(errors) == 1:
+        raise errors[0]  # one bad field: the plain FieldError every caller knows
+    if errors:
+        raise FieldErrors(errors)
+    assert visited_at is not None and channel is not None and purpose is not None and id_kind is not None
+    assert outcome is not None
     return CheckedVisit(
         visited_at=visited_at,
         channel=channel,
@@ -96,6 +97,42 @@ def check_visit_input(raw: VisitInput, *, now: datetime, cal: WorkCalendar) -> C
         outcome=outcome,
         late_entry_reason=reason,
     )
+
+
+def _who_came(
+    errors: list[FieldError],
+    raw: VisitInput,
+    channel: Channel | None,
+    purpose: VisitPurpose | None,
+    name: str | None,
+    id_number: str | None,
+) -> None:
+    """A window visit, or a purpose that discloses a case, needs an ID number; every visit needs a name or one."""
+    if any(error.field in (F_ID_KIND, F_ID_NUMBER, F_NAME) for error in errors):
+        return  # the field is already marked bad: "empty" would contradict what was typed
+    if id_number is None and (channel is Channel.WINDOW or purpose in DISCLOSING_PURPOSES):
+        why = (
+            "窗口来访须出示有效身份证明"
+            if channel is Channel.WINDOW
+            else f"{purpose.label if purpose else ''}须核对证件号"
+        )
+        errors.append(FieldError(F_ID_NUMBER, f"不能为空（{why}）"))
+    if name is None and id_number is None and not raw.visitor_name.strip():
+        errors.append(FieldError(F_NAME, "不能为空"))
+
+
+def _visitor_name(value: str) -> str | None:
+    name = one_line(value, F_NAME, 50)
+    return normalize_person_name(name, field=F_NAME) if name is not None else None
+
+
+def _phone(value: str, channel: Channel | None) -> str | None:
+    phone = one_line(value, F_PHONE, 40)
+    if phone is not None:
+        return normalize_phone(phone, field=F_PHONE)
+    if channel is Channel.HOTLINE:
+        raise FieldError(F_PHONE, "不能为空（电话来访须记录来电号码）")
+    return None
 
 
 def _check_visit_time(visited_at: datetime | None, now: datetime) -> datetime:

@@ -95,7 +95,7 @@ class ReceptionScreen(SignedInScreen):
         self.last_visit: tuple[int, int | None] | None = None  # (visit id, case id) of the last save
         self.late_why: str | None = None
         self.saving = False  # a save is on its way: a second Enter waits for its answer
-        self.unsaved_key: str | None = None  # the field a 「未保存」 message names, until it is typed in again
+        self.unsaved_keys: set[str] = set()  # the fields a 「未保存」 message names, until each is typed in again
 
     def compose(self) -> ComposeResult:
         yield self.make_header()
@@ -244,14 +244,15 @@ class ReceptionScreen(SignedInScreen):
             self.say(failure.text, error=True)
             return
         self.saving = False
-        key = FIELD_KEYS.get(failure.field or "")
-        if key is None or failure.field is None:
+        marked = [(FIELD_KEYS[label], label, reason) for label, reason in failure.fields if label in FIELD_KEYS]
+        if not marked:
             self.say(failure.text, error=True)
         else:
-            self.set_error(key, failure.text.removeprefix(f"{failure.field}："))
-            self.say(f"未保存：{failure.field}有误", error=True)
-            self.unsaved_key = key
-            self.focus_field(key)
+            for key, _label, reason in marked:
+                self.set_error(key, reason)
+            self.say(f"未保存：{'、'.join(label for label, _reason in failure.fields)}有误", error=True)
+            self.unsaved_keys = {key for key, _label, _reason in marked}
+            self.focus_field(marked[0][0])
         if failure.kind is not FailureKind.REFUSED:
             super().display_failure(action, failure)
 
@@ -263,9 +264,10 @@ class ReceptionScreen(SignedInScreen):
         if key is None or key == "id":  # the ID number is checked as it is typed (id_changed)
             return
         self.set_error(key, "")
-        if key == self.unsaved_key:
-            self.unsaved_key = None
-            self.say("")
+        if key in self.unsaved_keys:
+            self.unsaved_keys.discard(key)
+            if not self.unsaved_keys:  # every field it named was typed in again
+                self.say("")
 
     def focus_field(self, key: str) -> None:
         """Put the cursor in the field of error line ``key`` and scroll the error into view."""
