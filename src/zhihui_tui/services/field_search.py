@@ -22,6 +22,7 @@ from zhihui_tui.db.models import (
     Attachment,
     Case,
     DelegatedMatter,
+    DutyOff,
     FieldSearch,
     FieldSearchInvestigator,
     Staff,
@@ -81,10 +82,11 @@ class SearchRow:
 def investigators(*, ctx: ServiceContext) -> dict[int, str]:
     """Every active member of 线索查控组, id → name, in id order."""
     with read_session(ctx.engine) as session:
-        return _investigators(session)
+        return team_of(session)
 
 
-def _investigators(session: Session, *, lock: bool = False) -> dict[int, str]:
+def team_of(session: Session, *, lock: bool = False) -> dict[int, str]:
+    """Every active 线索查控 member (id → name, id order); ``lock`` row-locks them (a registration, a day off)."""
     query = (
         select(Staff.id, Staff.name)
         .join(StaffRole, col(StaffRole.staff_id) == Staff.id)
@@ -96,15 +98,17 @@ def _investigators(session: Session, *, lock: bool = False) -> dict[int, str]:
     return {staff_id: name for staff_id, name in session.exec(query).all() if staff_id is not None}
 
 
-def _out_on(session: Session, day: date) -> set[int]:
-    rows = session.exec(select(FieldSearchInvestigator.staff_id).where(FieldSearchInvestigator.duty_day == day))
-    return set(rows.all())
+def away_on(session: Session, day: date) -> set[int]:
+    """Who is not at the bureau on ``day``: out on a field search, or off by the week's duty roster."""
+    out = session.exec(select(FieldSearchInvestigator.staff_id).where(FieldSearchInvestigator.duty_day == day))
+    off = session.exec(select(DutyOff.staff_id).where(DutyOff.day == day))
+    return set(out.all()) | set(off.all())
 
 
 def roster(day: date, assigning: Sequence[int] = (), *, ctx: ServiceContext) -> RosterCheck:
     """Who is out and who stays at the bureau on ``day`` (optionally after sending ``assigning``)."""
     with read_session(ctx.engine) as session:
-        return roster_after(day, _investigators(session), _out_on(session, day), assigning)
+        return roster_after(day, team_of(session), away_on(session, day), assigning)
 
 
 # -- queue -----------------------------------------------------------------------------------------------------
@@ -210,11 +214,11 @@ def register_search(raw: SearchRegistration, *, expected_version: int | None = N
         matter = _field_matter(session, checked.matter_id, expected_version)
         if matter.status != MatterStatus.OPEN.value:
             raise ServiceError(f"该事项当前为“{MatterStatus(matter.status).label}”，不能登记")
-        team = _investigators(session, lock=True)
+        team = team_of(session, lock=True)
         strangers = [i for i in checked.investigator_ids if i not in team]
         if strangers:
             raise FieldError(F_INVESTIGATORS, "只能指派线索查控组在岗人员")
-        check_roster(roster_after(checked.duty_day, team, _out_on(session, checked.duty_day), checked.investigator_ids))
+        check_roster(roster_after(checked.duty_day, team, away_on(session, checked.duty_day), checked.investigator_ids))
         search = FieldSearch(
             matter_id=matter.id or 0,
             case_id=matter.case_id,

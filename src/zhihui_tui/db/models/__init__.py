@@ -24,7 +24,13 @@ from zhihui_tui.db.models.cases import (
     StageChange,
 )
 from zhihui_tui.db.models.documents import Attachment, PrintRun, ServiceDocument
-from zhihui_tui.db.models.field_work import CounterTask, DelegatedMatter, FieldSearch, FieldSearchInvestigator
+from zhihui_tui.db.models.field_work import (
+    CounterTask,
+    DelegatedMatter,
+    DutyOff,
+    FieldSearch,
+    FieldSearchInvestigator,
+)
 from zhihui_tui.db.models.front_desk import Appointment, CaseMaterial, FilingRejection, LedgerReport, Visit
 from zhihui_tui.db.models.imports import ImportRun
 from zhihui_tui.db.models.inquiry import AssetFinding, NetworkInquiry, TriageDecision, TriageFlags
@@ -45,6 +51,7 @@ __all__ = [
     "CounterTask",
     "Deadline",
     "DelegatedMatter",
+    "DutyOff",
     "EnforcementBasis",
     "FieldSearch",
     "FieldSearchInvestigator",

@@ -75,6 +75,18 @@ class FieldSearchInvestigator(SQLModel, table=True):
     duty_day: date
 
 
+class DutyOff(SQLModel, table=True):
+    """A day an investigator is not at work (休息、调休、请假), planned by 综合事务: the roster counts him out
+    (R-CLU-2: at least two stay at the bureau each day)."""
+
+    __tablename__ = "duty_off"
+
+    day: date = Field(primary_key=True)
+    staff_id: int = Field(foreign_key="staff.id", primary_key=True)
+    planned_by_id: int = Field(foreign_key="staff.id")
+    planned_at: datetime = Field(sa_type=DateTime)
+
+
 class CounterTask(Versioned, table=True):
     """临柜业务 at a co-operating institution (R-CTR-1): taken by a carded officer, handed over with a receipt."""
 
