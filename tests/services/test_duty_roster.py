@@ -44,6 +44,8 @@ def test_a_day_off_counts_in_f7s_roster_and_registrations(c: Court) -> None:
         register(c, request(c), e)
     with pytest.raises(FieldError, match="须至少 2 人在局留守"):  # nor may the plan send the last two home
         set_off(FRIDAY, e, True, ctx=c.ctx(planner))
+    with pytest.raises(FieldError, match="已派出查人找物"):  # out on a search that day: not a day off too
+        set_off(FRIDAY, d, True, ctx=c.ctx(planner))
     set_off(FRIDAY, a, False, ctx=c.ctx(planner))  # back at work: room for one more outing
     register(c, request(c), e)
     assert week_plan(FRIDAY, ctx=c.ctx(planner)).state(FRIDAY, e) == "外出"

@@ -82,7 +82,10 @@ def set_off(day: date, staff_id: int, off: bool, *, ctx: ServiceContext) -> None
             return
         if row is not None:
             return  # already off: nothing to do
-        check = roster_after(day, team, away_on(session, day), [staff_id])
+        away = away_on(session, day)
+        if staff_id in away:  # away and not off: on a field search that day
+            raise FieldError(F_DUTY, f"{team[staff_id]} {day:%m-%d} 已派出查人找物，不能安排休息")
+        check = roster_after(day, team, away, [staff_id])
         if not check.ok:
             staying = "、".join(check.at_bureau) or "无人"
             raise FieldError(

@@ -26,6 +26,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import AwaitMount
 
+from zhihui_tui.domain.roles import Role
 from zhihui_tui.tui.compat import build_mode_screen, has_mode_screen
 from zhihui_tui.tui.connect import (
     LATER_MODULES,
@@ -338,6 +339,8 @@ class ZhihuiApp(HangUpApp):
                 yield SystemCommand(
                     f"跳转: {post.label}", f"{post.key_display} {post.label}", partial(self.action_open_post, post.key)
                 )
+            if self.actor.has(Role.GENERAL_AFFAIRS, Role.DIRECTOR, Role.FIELD_SEARCH):
+                yield SystemCommand("跳转: 值班排班", "线索查控组的周值班表（综合事务安排）", self.open_duty_roster)
             find_case = getattr(screen, "action_find_case", None)  # signed-in screens (SignedInScreen)
             if callable(find_case):
                 yield SystemCommand("查找: 案件", "Ctrl+F 按案号、当事人、证件号或拼音首字母查找案件", find_case)
@@ -345,6 +348,14 @@ class ZhihuiApp(HangUpApp):
             yield SystemCommand("系统: 注销", "退出当前用户，回到登录界面（系统不退出）", self.action_sign_out)
         yield SystemCommand("系统: 退出", "Ctrl+Q 退出执行指挥中心系统", self.action_request_quit)
         yield SystemCommand("帮助: 快捷键", "F1 本界面的快捷键", self.action_help)
+
+    def open_duty_roster(self) -> None:
+        """The week's duty roster; 综合事务 and the director may mark days off."""
+        from zhihui_tui.tui.screens.duty_roster import DutyRosterScreen
+
+        actor = self.actor
+        may_plan = actor is not None and actor.has(Role.GENERAL_AFFAIRS, Role.DIRECTOR)
+        self.push_screen(DutyRosterScreen(self.runtime.clock.now().date(), may_plan=may_plan))
 
     # -- idle lock --------------------------------------------------------------------------------------------
 

@@ -219,6 +219,7 @@ class FieldSearchScreen(KeysetPaging, SignedInScreen):
         Binding("u", "attach", "上传附件", id="search.attach"),
         Binding("o", "outcome", "登记结果", id="search.outcome"),
         Binding("t", "toggle_finished", "待办/已办结", id="search.finished"),
+        Binding("w", "duty_roster", "值班表", id="search.duty"),
         *paging_bindings("search", show_reload=False),
     ]
     AUTO_FOCUS = "#queue"
@@ -256,6 +257,12 @@ class FieldSearchScreen(KeysetPaging, SignedInScreen):
             return None
         ids = [row.matter_id for row in self._rows.values()]
         return min(ids) if self.finished else max(ids)  # the finished come newest first
+
+    def action_duty_roster(self) -> None:
+        """``w``: the week's duty roster, as 综合事务 planned it (read only here)."""
+        from zhihui_tui.tui.screens.duty_roster import DutyRosterScreen
+
+        self.app.push_screen(DutyRosterScreen(self.shell.runtime.clock.now().date(), may_plan=False))
 
     def action_toggle_finished(self) -> None:
         """``t``: the open queue, or the finished registrations with their outcomes (read only)."""
