@@ -225,6 +225,35 @@ def test_xlsx_with_native_dates_and_numbers(
     assert amounts == [199_999_99, 200_000_00]
 
 
+@pytest.mark.parametrize("form", ["xlsx", "csv-bom", "csv-no-bom"])
+def test_bases_as_courts_write_them_come_in_from_every_file_form(
+    engine: Engine, run: Callable[[Path], ImportResult], tmp_path: Path, form: str
+) -> None:
+    """Issue 11: the court's own bases — the number alone, a kind after it, an award with its body — in .xlsx and
+    in CSV with and without BOM."""
+    rows = [
+        row(执行依据="（2026）内2221民初5000号民事判决书"),
+        row(执行依据="兴安仲裁委员会（2026）兴仲裁字第27号裁决书"),
+        row(执行依据="（2026）内22民终415号 2026-09-30"),
+    ]
+    if form == "xlsx":
+        book = Workbook()
+        book.active.append(list(COLUMNS))
+        for values in rows:
+            book.active.append([values[column] for column in COLUMNS])
+        path = tmp_path / "cases.xlsx"
+        book.save(path)
+    else:
+        path = write_csv(tmp_path / "cases.csv", rows, bom=form == "csv-bom")
+    result = run(path)
+    assert result.ok and result.imported == 3, result.errors
+    with read_session(engine) as session:
+        stored = sorted((b.issuing_court, b.document_kind or "") for b in session.exec(select(EnforcementBasis)))
+    assert stored == sorted(
+        [("科尔沁右翼前旗人民法院", "民事判决书"), ("兴安仲裁委员会", "仲裁裁决书"), ("兴安盟中级人民法院", "")]
+    )
+
+
 def test_xlsx_id_number_stored_as_a_number_is_refused(
     engine: Engine, run: Callable[[Path], ImportResult], tmp_path: Path
 ) -> None:
