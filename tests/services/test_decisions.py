@@ -45,8 +45,9 @@ def test_the_director_and_the_chief_see_what_waits_for_them(engine: Engine, cloc
     case_id = _receive(engine, clerk, clock)
     rejection = _propose(engine, clerk, clock, case_id, "执行依据尚未生效，申请人未提交生效证明")
     other = _matter(engine, clock, case_id, MatterKind.OTHER, Role.DIRECTOR, MatterStatus.OPEN)
+    # as request_matter stores an urgent 拘传: in the chief's queue until he approves it
     urgent = _matter(
-        engine, clock, case_id, MatterKind.COMPELLED_APPEARANCE, Role.FIELD_SEARCH, MatterStatus.PENDING_APPROVAL
+        engine, clock, case_id, MatterKind.COMPELLED_APPEARANCE, Role.BUREAU_CHIEF, MatterStatus.PENDING_APPROVAL
     )
 
     mine = awaiting_decisions(ctx=context_for(engine, director, clock))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from zhihui_tui.db.engine import read_session
 from zhihui_tui.db.models import (
@@ -243,10 +243,8 @@ def _missing(session: Session, case: Case) -> tuple[str, ...]:
 
 
 def _provided_count(session: Session, case_id: int) -> int:
-    rows = session.exec(
-        select(CaseMaterial.id).where(CaseMaterial.case_id == case_id, col(CaseMaterial.provided).is_(True))
-    ).all()
-    return len(rows)
+    provided = select(func.count()).where(CaseMaterial.case_id == case_id, col(CaseMaterial.provided).is_(True))
+    return int(session.exec(provided).one())
 
 
 def _deadlines(session: Session, case_id: int, names: dict[int | None, str]) -> tuple[DeadlineLine, ...]:

@@ -10,11 +10,11 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from zhihui_tui.db.engine import read_session
-from zhihui_tui.db.models import Case, Deadline, DelegatedMatter, FilingRejection, Staff
-from zhihui_tui.domain.field_work import MatterKind, MatterStatus
+from zhihui_tui.db.models import Case, Deadline, FilingRejection, Staff
 from zhihui_tui.domain.roles import Role
 from zhihui_tui.domain.steps import Step
 from zhihui_tui.services.context import ServiceContext
+from zhihui_tui.services.delegation import MatterRow, matter_queue
 
 REJECTION = "不予立案待裁定"
 URGENT = "临时拘传待审批"
@@ -39,12 +39,12 @@ def awaiting_decisions(*, ctx: ServiceContext, limit: int = 200) -> list[Awaitin
     """Everything waiting for ``ctx.actor``'s decision by his posts, earliest deadline first."""
     actor = ctx.actor
     found: list[Awaiting] = []
-    with read_session(ctx.engine) as session:
-        if actor.has(Role.DIRECTOR):
+    if actor.has(Role.DIRECTOR):
+        with read_session(ctx.engine) as session:
             found += _pending_rejections(session, limit)
-            found += _open_matters(session, Role.DIRECTOR, limit)
-        if actor.has(Role.BUREAU_CHIEF):
-            found += _urgent_approvals(session, limit)
+        found += [_matter_line(MATTER, row) for row in matter_queue(post=Role.DIRECTOR, limit=limit, ctx=ctx)]
+    if actor.has(Role.BUREAU_CHIEF):  # urgent 拘传 wait in the chief's queue until he approves them
+        found += [_matter_line(URGENT, row) for row in matter_queue(post=Role.BUREAU_CHIEF, limit=limit, ctx=ctx)]
     return sorted(found, key=lambda a: (a.due or date.max, a.since, a.key))[:limit]
 
 
@@ -84,44 +84,10 @@ def _filing_due(session: Session, case_ids: list[int]) -> dict[int, date]:
     return dict(rows)
 
 
-def _urgent_approvals(session: Session, limit: int) -> list[Awaiting]:
-    """Urgent 拘传 requests held for the bureau chief's approval, against the handler's date."""
-    rows = session.exec(
-        select(DelegatedMatter, Case.case_number)
-        .join(Case, col(Case.id) == DelegatedMatter.case_id)
-        .where(DelegatedMatter.status == MatterStatus.PENDING_APPROVAL.value)
-        .order_by(col(DelegatedMatter.id))
-        .limit(limit)
-    ).all()
-    return [_matter_line(URGENT, matter, number) for matter, number in rows]
-
-
-def _open_matters(session: Session, post: Role, limit: int) -> list[Awaiting]:
-    """Matters delegated to ``post`` (the director does 其他) not yet closed, against the handler's date."""
-    rows = session.exec(
-        select(DelegatedMatter, Case.case_number)
-        .join(Case, col(Case.id) == DelegatedMatter.case_id)
-        .where(
-            DelegatedMatter.post == post.value,
-            col(DelegatedMatter.closed_at).is_(None),
-            DelegatedMatter.status != MatterStatus.PENDING_APPROVAL.value,
-        )
-        .order_by(col(DelegatedMatter.id))
-        .limit(limit)
-    ).all()
-    return [_matter_line(MATTER, matter, number) for matter, number in rows]
-
-
-def _matter_line(kind: str, matter: DelegatedMatter, number: str | None) -> Awaiting:
-    return Awaiting(
-        kind,
-        f"matter:{matter.id}",
-        matter.case_id,
-        number or "",
-        matter.requested_at,
-        matter.handler_deadline,
-        f"{MatterKind(matter.kind).label}：{_short(matter.requirements)}",
-    )
+def _matter_line(kind: str, row: MatterRow) -> Awaiting:
+    """A delegated matter of the person's post queue, against the handler's date."""
+    text = f"{row.kind.label}：{_short(row.requirements)}"
+    return Awaiting(kind, f"matter:{row.id}", row.case_id, row.case_number, row.requested_at, row.deadline, text)
 
 
 def _short(text: str) -> str:
