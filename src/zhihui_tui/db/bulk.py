@@ -9,6 +9,7 @@ nothing per row (psycopg's pipelined executemany sends one INSERT per row).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, Dialect, Table
@@ -58,10 +59,21 @@ def bind_rows(
             processors.append((position, processor))
     if not processors:
         return rows
+    # A batch repeats few distinct dates and times (an import's rows are stamped at 09:00 of a few dozen days):
+    # each is bound once per column and looked up after (keyed with its zone: equal instants print differently).
+    memos: list[tuple[int, Callable[[Any], Any], dict[Any, Any]]] = [(p, bind, {}) for p, bind in processors]
     bound = []
     for row in rows:
         values = list(row)
-        for position, bind in processors:
-            values[position] = bind(values[position])
+        for position, bind, memo in memos:
+            value = values[position]
+            if isinstance(value, date):
+                key = (type(value), value, getattr(value, "tzinfo", None))
+                hit = memo.get(key)
+                if hit is None:
+                    hit = memo[key] = bind(value)
+                values[position] = hit
+            else:
+                values[position] = bind(value)
         bound.append(values)
     return bound

@@ -43,10 +43,19 @@ def plain_value(value: Any) -> Any:
     return value
 
 
+def _plain_default(value: Any) -> Any:
+    """JSON's hook for what it cannot encode: dates and times as :func:`plain_value` writes them, at any depth."""
+    if isinstance(value, date):  # datetime is a date too
+        return plain_value(value)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
 def _dump(data: dict[str, Any] | None) -> str | None:
+    """The canonical JSON of a row: the C encoder converts dates through its hook, so a row (and any rows nested
+    in it) is walked once, not copied value by value first — the same text either way."""
     if data is None:
         return None
-    return json.dumps({k: plain_value(v) for k, v in data.items()}, ensure_ascii=False, sort_keys=True)
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, default=_plain_default)
 
 
 def row_hash(prev_hash: str, fields: dict[str, Any], *, key: bytes | None = None) -> str:

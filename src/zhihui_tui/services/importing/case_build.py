@@ -138,11 +138,6 @@ def _as_tuples(
     return table, columns, list(bind_rows(dialect, table, columns, [pick(row) for row in rows]))
 
 
-def _plain_row(row: dict[str, Any]) -> dict[str, Any]:
-    """A nested row as the trail stores a top-level one (dates and times as ISO text)."""
-    return {key: audit.plain_value(value) for key, value in row.items()}
-
-
 def _audit_entries(
     actor: Actor,
     parties: list[dict[str, Any]],
@@ -153,18 +148,19 @@ def _audit_entries(
     deadlines: list[dict[str, Any]],
 ) -> list[audit.AuditEntry]:
     """One entry per new party and one per case holding its row and everything written with it (party links,
-    basis, stage history, deadline): all the per-row entries held, in one place a case's history reads."""
+    basis, stage history, deadline): all the per-row entries held, in one place a case's history reads. Nested
+    rows go in as they are: the trail's JSON writes their dates as it writes a top-level row's."""
     children: dict[int, dict[str, Any]] = {
         case["id"]: {"parties": [], "basis": None, "stages": [], "deadline": None} for case in cases
     }
     for link in links:
-        children[link["case_id"]]["parties"].append(_plain_row(link))
+        children[link["case_id"]]["parties"].append(link)
     for basis in bases:
-        children[basis["case_id"]]["basis"] = _plain_row(basis)
+        children[basis["case_id"]]["basis"] = basis
     for change in stages:
-        children[change["case_id"]]["stages"].append(_plain_row(change))
+        children[change["case_id"]]["stages"].append(change)
     for deadline in deadlines:
-        children[deadline["case_id"]]["deadline"] = _plain_row(deadline)
+        children[deadline["case_id"]]["deadline"] = deadline
     login = actor.login
     entries = [audit.AuditEntry(login, IMPORT_ACTION, "party", str(p["id"]), None, p) for p in parties]
     entries += [

@@ -46,6 +46,7 @@ from zhihui_tui.services.context import ServiceContext, require_role
 from zhihui_tui.services.court_codes import court_codes
 from zhihui_tui.services.importing.case_checks import FileChecks, database_errors, staff_by_login
 from zhihui_tui.services.importing.case_fields import COLUMNS, REQUIRED_COLUMNS, ParsedRow
+from zhihui_tui.services.importing.case_pool import parsed_rows
 from zhihui_tui.services.importing.case_rows import RowParser
 from zhihui_tui.services.importing.case_write import Refused, write_cases
 from zhihui_tui.services.importing.ledger import CASES, PreviousRun, file_checksum, previous_run, record_run
@@ -130,14 +131,14 @@ def import_cases(path: Path, *, ctx: ServiceContext, progress: Progress | None =
 
 
 def parse_rows(rows: Rows, parser: RowParser, progress: Progress | None) -> tuple[list[ParsedRow], list[RowError], int]:
-    """Every data row parsed and checked against the rows before it: the clean rows, all problems, the count."""
+    """Every data row parsed (on every core for a large file, :mod:`.case_pool`) and checked against the rows
+    before it, in file order: the clean rows, all problems, the count."""
     parsed: list[ParsedRow] = []
     errors: list[RowError] = []
     checks = FileChecks()
     count = 0
-    for line, cells in data_rows(rows):
+    for _line, row, row_errors in parsed_rows(data_rows(rows), parser):
         count += 1
-        row, row_errors = parser.parse(line, cells)
         errors += row_errors
         if row is not None:
             errors += checks.check(row)

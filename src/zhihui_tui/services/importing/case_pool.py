@@ -1,0 +1,84 @@
+"""The case import's rows parsed on every core (issue 12): a large file's rows go to worker processes in chunks
+and come back in file order, so the checks across rows and the error list are exactly those of one process.
+
+Each row's parse (:class:`RowParser`) depends only on the row and on what the parser was given (staff, calendar,
+court codes — read once before the rows), so rows can be parsed anywhere. A small file is parsed here: a pool
+costs more to start than it saves below a few thousand rows.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import islice
+
+from zhihui_tui.services.importing.case_fields import ParsedRow
+from zhihui_tui.services.importing.case_rows import RowParser
+from zhihui_tui.services.importing.table import Cell, RowError, Rows
+
+PARALLEL_FROM = 3_000  # data rows: fewer are parsed in this process
+CHUNK_ROWS = 1_000  # rows per task: large enough that pickling, not scheduling, is the overhead
+MAX_WORKERS = 4
+
+Chunk = list[tuple[int, list[Cell]]]
+Parsed = tuple[int, ParsedRow | None, list[RowError]]  # line, the row (None when it has errors), its errors
+
+_worker_parser: RowParser | None = None
+
+
+def _init_worker(parser: RowParser) -> None:
+    global _worker_parser
+    _worker_parser = parser
+
+
+def _parse_chunk(chunk: Chunk) -> list[Parsed]:
+    assert _worker_parser is not None
+    return _parse_with(_worker_parser, chunk)
+
+
+def _parse_with(parser: RowParser, chunk: Chunk) -> list[Parsed]:
+    results: list[Parsed] = []
+    for line, cells in chunk:
+        row, errors = parser.parse(line, cells)
+        results.append((line, row, errors))
+    return results
+
+
+def worker_count() -> int:
+    """Processes to parse with: every core this process may run on, at most :data:`MAX_WORKERS`."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_WORKERS))
+
+
+def parsed_rows(rows: Rows, parser: RowParser, *, workers: int | None = None) -> Iterator[Parsed]:
+    """Every data row parsed, in file order: in worker processes once the file has :data:`PARALLEL_FROM` rows
+    and more than one core is free, else here."""
+    workers = worker_count() if workers is None else workers
+    head: Chunk = list(islice(rows, PARALLEL_FROM))
+    if workers < 2 or len(head) < PARALLEL_FROM:
+        yield from _parse_with(parser, head)
+        for line, cells in rows:
+            row, errors = parser.parse(line, cells)
+            yield line, row, errors
+        return
+    chunks = _chunks(head, rows)
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(parser,)) as pool:
+        window = workers * 2  # bounded: a huge file is not held in memory twice
+        pending: list[Future[list[Parsed]]] = []
+        for chunk in chunks:
+            pending.append(pool.submit(_parse_chunk, chunk))
+            if len(pending) >= window:
+                yield from pending.pop(0).result()
+        for future in pending:
+            yield from future.result()
+
+
+def _chunks(head: Chunk, rows: Rows) -> Iterator[Chunk]:
+    for start in range(0, len(head), CHUNK_ROWS):
+        yield head[start : start + CHUNK_ROWS]
+    while chunk := list(islice(rows, CHUNK_ROWS)):
+        yield chunk
