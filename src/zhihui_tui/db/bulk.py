@@ -59,15 +59,16 @@ def bind_rows(
             processors.append((position, processor))
     if not processors:
         return rows
-    # A batch repeats few distinct dates and times (an import's rows are stamped at 09:00 of a few dozen days):
-    # each is bound once per column and looked up after (keyed with its zone: equal instants print differently).
+    # A batch repeats few distinct dates and times (an import's rows are stamped at 09:00 of a few dozen days),
+    # flags and NULLs: each is bound once per column and looked up after (keyed with its type and zone: equal
+    # instants in two zones print differently).
     memos: list[tuple[int, Callable[[Any], Any], dict[Any, Any]]] = [(p, bind, {}) for p, bind in processors]
     bound = []
     for row in rows:
         values = list(row)
         for position, bind, memo in memos:
             value = values[position]
-            if isinstance(value, date):
+            if value is None or isinstance(value, date | bool):
                 key = (type(value), value, getattr(value, "tzinfo", None))
                 hit = memo.get(key)
                 if hit is None:

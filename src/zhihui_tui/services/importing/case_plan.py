@@ -5,7 +5,7 @@ database. Ids, drawn case numbers and existing parties are filled in later (``ca
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -204,9 +204,12 @@ def _link_row(case_id: int, party_id: int, role: PartyRole, position: int, party
     }
 
 
+_BASIS_FIELDS = tuple(f.name for f in fields(NewBasis))
+
+
 def _basis_row(case_id: int, basis: NewBasis) -> dict[str, Any]:
-    """Every field of the basis is a column of the same name."""
-    return {"case_id": case_id, **asdict(basis)}
+    """Every field of the basis is a column of the same name (plain values: no deep copy needed)."""
+    return {"case_id": case_id, **{name: getattr(basis, name) for name in _BASIS_FIELDS}}
 
 
 def _stage_rows(case_id: int, history: list[tuple[Stage, datetime]], actor_id: int) -> list[dict[str, Any]]:

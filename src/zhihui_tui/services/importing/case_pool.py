@@ -9,10 +9,12 @@ costs more to start than it saves below a few thousand rows.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 
+from zhihui_tui.domain.pinyin import char_initials
 from zhihui_tui.services.importing.case_fields import ParsedRow
 from zhihui_tui.services.importing.case_rows import RowParser
 from zhihui_tui.services.importing.table import Cell, RowError, Rows
@@ -66,6 +68,8 @@ def parsed_rows(rows: Rows, parser: RowParser, *, workers: int | None = None) ->
             yield line, row, errors
         return
     chunks = _chunks(head, rows)
+    # This process mostly waits for the workers now: it loads the pinyin tables the search keys need next.
+    threading.Thread(target=_load_pinyin, name="import-pinyin", daemon=True).start()
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(parser,)) as pool:
         window = workers * 2  # bounded: a huge file is not held in memory twice
         pending: list[Future[list[Parsed]]] = []
@@ -75,6 +79,10 @@ def parsed_rows(rows: Rows, parser: RowParser, *, workers: int | None = None) ->
                 yield from pending.pop(0).result()
         for future in pending:
             yield from future.result()
+
+
+def _load_pinyin() -> None:
+    char_initials("张")  # pypinyin's first use reads its dictionaries (~0.5 s)
 
 
 def _chunks(head: Chunk, rows: Rows) -> Iterator[Chunk]:

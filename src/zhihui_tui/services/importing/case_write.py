@@ -13,6 +13,7 @@ lock — slower, never wrong. Lock order (docs/locking.md): import lock, case-nu
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,13 +85,17 @@ def write_cases(
     Returns True when the rows went in as built before the lock."""
     engine, actor, clock, court_code = ctx.engine, ctx.actor, ctx.clock, ctx.court.court_code
     plan = plan_rows(rows, actor=actor, calendar=ctx.calendar)
-    with read_session(engine) as session:
-        top = _audit_top(session)  # first: anything committed after it shows in the trail
-        errors = recheck(session)
-        if errors:
-            raise Refused(errors)
-        snapshot = _snapshot(session, plan, rows, court_code, top, numbers=None)
-    pg_ids = _ids_ahead(engine, plan) if engine.dialect.name == "postgresql" else None
+    # PostgreSQL: the ids are drawn on a second connection while this one runs the checks (both wait on the
+    # server, not on Python).
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-ids") as drawer:
+        drawing = drawer.submit(_ids_ahead, engine, plan) if engine.dialect.name == "postgresql" else None
+        with read_session(engine) as session:
+            top = _audit_top(session)  # first: anything committed after it shows in the trail
+            errors = recheck(session)
+            if errors:
+                raise Refused(errors)
+            snapshot = _snapshot(session, plan, rows, court_code, top, numbers=None)
+        pg_ids = drawing.result() if drawing is not None else None
     built = build(plan, rows, snapshot, actor=actor, clock=clock, pg_ids=pg_ids, dialect=engine.dialect)
     write = _Write(
         plan, rows, snapshot, built, actor=actor, clock=clock, court_code=court_code, recheck=recheck, also=also
