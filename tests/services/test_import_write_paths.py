@@ -156,3 +156,21 @@ def test_a_duplicate_saved_meanwhile_refuses_the_whole_file(
     assert paths == [True]  # only the other run wrote; ours stopped at the check under the lock
     assert len(_numbers(court)) == sum(1 for r in GOOD_ROWS if r["立案日期"] and r["状态"] != "不予立案")
     assert _chain_ok(court)
+
+
+class _TickingClock(FixedClock):
+    """A clock that moves a second each time it is read, as the wall clock does during a long import."""
+
+    def now(self) -> datetime:
+        self.advance(seconds=1)
+        return self.at
+
+
+def test_a_clock_that_moves_during_the_import_leaves_a_chain_that_verifies(
+    court: Engine, clock: FixedClock, tmp_path: Path
+) -> None:
+    """The entries are dumped before the write and hashed at it: both use the run's one as_of, so the stored
+    as_of is the one that was hashed however long the import took (a moved clock once broke every entry)."""
+    ticking = _TickingClock(clock.now())
+    assert _import(court, write_csv(tmp_path / "cases.csv", GOOD_ROWS), ticking).imported == len(GOOD_ROWS)
+    assert _chain_ok(court)

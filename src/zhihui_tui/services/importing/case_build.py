@@ -1,5 +1,6 @@
 """The case import's final rows (issue 12): the plan with ids, numbers, party links and owners filled in, as
-tuples per table, and the audit entries already dumped — built in memory, outside the lock when it can be."""
+tuples per table, and the audit entries — built in memory, outside the lock when it can be (the entries are
+dumped by the writer, ``case_write``, alongside its other work)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ from sqlmodel import SQLModel
 from zhihui_tui.db.bulk import bind_rows
 from zhihui_tui.db.models import Case, CaseParty, Deadline, EnforcementBasis, Party, StageChange
 from zhihui_tui.domain.case_number import CaseNumber
-from zhihui_tui.domain.clock import Clock
 from zhihui_tui.services import audit
 from zhihui_tui.services.context import Actor
 from zhihui_tui.services.importing.case_plan import ImportRow, Plan
@@ -42,7 +42,7 @@ class Built:
     tables: list[tuple[Table, tuple[str, ...], list[tuple[Any, ...]]]]
     case_ids: list[int]
     number_terms: list[tuple[str, str, int, int]]
-    entries: list[audit.PreparedEntry]
+    entries: list[audit.AuditEntry]
 
 
 def build(
@@ -51,7 +51,6 @@ def build(
     snapshot: Snapshot,
     *,
     actor: Actor,
-    clock: Clock,
     pg_ids: dict[str, list[int]] | None,
     dialect: Dialect,
 ) -> Built:
@@ -94,7 +93,7 @@ def build(
         tables=[_as_tuples(model, table_rows, dialect) for model, table_rows in written if table_rows],
         case_ids=case_ids,
         number_terms=number_terms,
-        entries=audit.prepare(entries, as_of=clock.now()),
+        entries=entries,
     )
 
 

@@ -13,8 +13,9 @@ lock — slower, never wrong. Lock order (docs/locking.md): import lock, case-nu
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, text
@@ -84,6 +85,7 @@ def write_cases(
     any makes the run :class:`Refused`; ``also`` writes in the same transaction (the import ledger's entry).
     Returns True when the rows went in as built before the lock."""
     engine, actor, clock, court_code = ctx.engine, ctx.actor, ctx.clock, ctx.court.court_code
+    as_of = clock.now()  # one moment for the run: the trail's rows store the as_of their hashes were made with
     plan = plan_rows(rows, actor=actor, calendar=ctx.calendar)
     # PostgreSQL: the ids are drawn on a second connection while this one runs the checks (both wait on the
     # server, not on Python).
@@ -96,21 +98,36 @@ def write_cases(
                 raise Refused(errors)
             snapshot = _snapshot(session, plan, rows, court_code, top, numbers=None)
         pg_ids = drawing.result() if drawing is not None else None
-    built = build(plan, rows, snapshot, actor=actor, clock=clock, pg_ids=pg_ids, dialect=engine.dialect)
-    write = _Write(
-        plan, rows, snapshot, built, actor=actor, clock=clock, court_code=court_code, recheck=recheck, also=also
-    )
-    try:
-        if stages_terms(engine):
-            with (
-                TermStage(engine, plan.terms, [(t.name, c, v) for t, c, v in built.tables]) as stage,
-                unit_of_work(stage.connection, actor=actor, action=IMPORT_ACTION, clock=clock) as session,  # type: ignore[arg-type]
-            ):
-                return _locked_write(session, write, stage=stage, pg_ids=pg_ids)
-        with unit_of_work(engine, actor=actor, action=IMPORT_ACTION, clock=clock) as session:
-            return _locked_write(session, write, stage=None, pg_ids=pg_ids)
-    except IntegrityError:  # a clerk filed the same party or number between the check and the write (PostgreSQL)
-        raise DomainError(_RACE) from None
+    built = build(plan, rows, snapshot, actor=actor, pg_ids=pg_ids, dialect=engine.dialect)
+    # The audit entries are dumped on a second thread meanwhile: while the scratch file fills (SQLite: done
+    # before the write lock) or while the server takes the rows in (PostgreSQL: needed only at the audit head).
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-audit") as dumper:
+        prepared = dumper.submit(audit.prepare, built.entries, as_of=as_of)
+        write = _Write(
+            plan,
+            rows,
+            snapshot,
+            built,
+            prepared,
+            actor=actor,
+            clock=clock,
+            as_of=as_of,
+            court_code=court_code,
+            recheck=recheck,
+            also=also,
+        )
+        try:
+            if stages_terms(engine):
+                with TermStage(engine, plan.terms, [(t.name, c, v) for t, c, v in built.tables]) as stage:
+                    prepared.result()
+                    with unit_of_work(stage.connection, actor=actor, action=IMPORT_ACTION, clock=clock) as session:  # type: ignore[arg-type]
+                        return _locked_write(session, write, stage=stage, pg_ids=pg_ids)
+            if engine.dialect.name == "sqlite":
+                prepared.result()
+            with unit_of_work(engine, actor=actor, action=IMPORT_ACTION, clock=clock) as session:
+                return _locked_write(session, write, stage=None, pg_ids=pg_ids)
+        except IntegrityError:  # a clerk filed the same party or number between the check and the write (PostgreSQL)
+            raise DomainError(_RACE) from None
 
 
 @dataclass
@@ -119,8 +136,10 @@ class _Write:
     rows: Sequence[ImportRow]
     snapshot: Snapshot
     built: Built
+    prepared: Future[list[audit.PreparedEntry]]  # ``built``'s audit entries, dumped
     actor: Actor
     clock: Clock
+    as_of: datetime
     court_code: str
     recheck: Recheck
     also: Callable[[Connection], None] | None = None
@@ -143,7 +162,6 @@ def _locked_write(
             write.rows,
             snapshot,
             actor=write.actor,
-            clock=write.clock,
             pg_ids=pg_ids,
             dialect=session.connection().dialect,
         )
@@ -158,7 +176,8 @@ def _locked_write(
             connection.exec_driver_sql("PRAGMA cache_size=-2000")  # SQLite's default, for the pooled connection
     if write.also is not None:
         write.also(connection)
-    audit.append_prepared(session, built.entries, as_of=write.clock.now())  # the audit head: the last lock
+    entries = write.prepared.result() if planned else audit.prepare(built.entries, as_of=write.as_of)
+    audit.append_prepared(session, entries, as_of=write.as_of)  # the audit head: the last lock
     return planned
 
 
