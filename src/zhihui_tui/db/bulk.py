@@ -9,7 +9,7 @@ nothing per row (psycopg's pipelined executemany sends one INSERT per row).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Dialect, Table
@@ -59,22 +59,24 @@ def bind_rows(
             processors.append((position, processor))
     if not processors:
         return rows
-    # A batch repeats few distinct dates and times (an import's rows are stamped at 09:00 of a few dozen days),
-    # flags and NULLs: each is bound once per column and looked up after (keyed with its type and zone: equal
-    # instants in two zones print differently).
-    memos: list[tuple[int, Callable[[Any], Any], dict[Any, Any]]] = [(p, bind, {}) for p, bind in processors]
-    bound = []
-    for row in rows:
-        values = list(row)
-        for position, bind, memo in memos:
-            value = values[position]
-            if value is None or isinstance(value, date | bool):
-                key = (type(value), value, getattr(value, "tzinfo", None))
-                hit = memo.get(key)
-                if hit is None:
-                    hit = memo[key] = bind(value)
-                values[position] = hit
-            else:
-                values[position] = bind(value)
-        bound.append(values)
-    return bound
+    if not rows:
+        return rows
+    # Column by column: a batch repeats few distinct dates and times (an import's rows are stamped at 09:00 of a
+    # few dozen days), flags and NULLs, so such a column's distinct values are bound once each and mapped.
+    values = list(zip(*rows, strict=True))
+    for position, bind in processors:
+        values[position] = _bound_column(values[position], bind)
+    return list(zip(*values, strict=True))
+
+
+_MEMOISABLE = frozenset((type(None), bool, date, datetime))
+
+
+def _bound_column(values: Sequence[Any], bind: Callable[[Any], Any]) -> tuple[Any, ...]:
+    """One column's values bound; through a table of its distinct values when they are all plain dates, naive
+    times, flags or NULLs (equal values then bind alike: no 1 beside True, no two zones of one instant)."""
+    kinds = set(map(type, values))
+    if kinds <= _MEMOISABLE and (datetime not in kinds or all(v.tzinfo is None for v in values if type(v) is datetime)):
+        memo = {value: bind(value) for value in set(values)}
+        return tuple(map(memo.__getitem__, values))
+    return tuple(map(bind, values))

@@ -99,10 +99,15 @@ def write_cases(
             snapshot = _snapshot(session, plan, rows, court_code, top, numbers=None)
         pg_ids = drawing.result() if drawing is not None else None
     built = build(plan, rows, snapshot, actor=actor, pg_ids=pg_ids, dialect=engine.dialect)
-    # The audit entries are dumped on a second thread meanwhile: while the scratch file fills (SQLite: done
-    # before the write lock) or while the server takes the rows in (PostgreSQL: needed only at the audit head).
+    # PostgreSQL: the audit entries are dumped on a second thread while the server takes the rows in (they are
+    # needed only at the audit head). SQLite: dumped here, before the scratch file fills — a thread would fight
+    # the driver's executemany for the GIL (it drops it for every row) and slow both down.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-audit") as dumper:
-        prepared = dumper.submit(audit.prepare, built.entries, as_of=as_of)
+        if engine.dialect.name == "postgresql":
+            prepared = dumper.submit(audit.prepare, built.entries, as_of=as_of)
+        else:
+            prepared = Future()
+            prepared.set_result(audit.prepare(built.entries, as_of=as_of))
         write = _Write(
             plan,
             rows,
@@ -118,12 +123,11 @@ def write_cases(
         )
         try:
             if stages_terms(engine):
-                with TermStage(engine, plan.terms, [(t.name, c, v) for t, c, v in built.tables]) as stage:
-                    prepared.result()
-                    with unit_of_work(stage.connection, actor=actor, action=IMPORT_ACTION, clock=clock) as session:  # type: ignore[arg-type]
-                        return _locked_write(session, write, stage=stage, pg_ids=pg_ids)
-            if engine.dialect.name == "sqlite":
-                prepared.result()
+                with (
+                    TermStage(engine, plan.terms, [(t.name, c, v) for t, c, v in built.tables]) as stage,
+                    unit_of_work(stage.connection, actor=actor, action=IMPORT_ACTION, clock=clock) as session,  # type: ignore[arg-type]
+                ):
+                    return _locked_write(session, write, stage=stage, pg_ids=pg_ids)
             with unit_of_work(engine, actor=actor, action=IMPORT_ACTION, clock=clock) as session:
                 return _locked_write(session, write, stage=None, pg_ids=pg_ids)
         except IntegrityError:  # a clerk filed the same party or number between the check and the write (PostgreSQL)
