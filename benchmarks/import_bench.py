@@ -12,6 +12,12 @@ SQLAlchemy Core executemany into the same tables of a second fresh database, in 
     python benchmarks/import_bench.py --db postgresql+psycopg://postgres@127.0.0.1:5432/bench
 
 Targets: ≥ 5,000 rows/s end to end; write transaction ≤ 3× the bare insert; a clerk's save waits ≤ 2 s.
+
+Phases as printed: "parse + validate" is the file read and every row checked — in worker processes on every core
+for a file this size (``importing.case_pool``), the checks across rows in this process; "write" is the plan,
+the database checks, the build (ids, numbers, audit entries dumped; PostgreSQL: the dump runs on a thread beside
+the COPY), the SQLite scratch file and the transaction; the lock line is the part of it under the write lock. The
+machine should be otherwise idle: the parse shares its cores with the clerk and with anything else running.
 """
 
 from __future__ import annotations
