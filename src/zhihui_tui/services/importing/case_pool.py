@@ -48,12 +48,17 @@ def _parse_with(parser: RowParser, chunk: Chunk) -> list[Parsed]:
 
 
 def worker_count() -> int:
-    """Processes to parse with: every core this process may run on, at most :data:`MAX_WORKERS`."""
+    """Processes to parse with: every core this process may run on, at most :data:`MAX_WORKERS` — or 1 when the
+    machine is already busy (load average at or above its cores): workers then only add their pickling."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         cores = os.cpu_count() or 1
-    return max(1, min(cores, MAX_WORKERS))
+    try:
+        busy = os.getloadavg()[0] >= cores
+    except (AttributeError, OSError):  # no load average on this system
+        busy = False
+    return 1 if busy else max(1, min(cores, MAX_WORKERS))
 
 
 def parsed_rows(rows: Rows, parser: RowParser, *, workers: int | None = None) -> Iterator[Parsed]:
