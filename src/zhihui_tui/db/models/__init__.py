@@ -35,6 +35,7 @@ from zhihui_tui.db.models.front_desk import Appointment, CaseMaterial, FilingRej
 from zhihui_tui.db.models.imports import ImportRun
 from zhihui_tui.db.models.inquiry import AssetFinding, NetworkInquiry, TriageDecision, TriageFlags
 from zhihui_tui.db.models.people import Staff, StaffRole
+from zhihui_tui.db.models.service import ServiceAttempt
 
 __all__ = [
     "Agent",
@@ -62,6 +63,7 @@ __all__ = [
     "Party",
     "PrintRun",
     "SearchTerm",
+    "ServiceAttempt",
     "ServiceDocument",
     "Staff",
     "StaffRole",
