@@ -256,8 +256,11 @@ def _finish_matter(session: Session, row: ServiceAttempt, ctx: ServiceContext) -
     if row.matter_id is None:
         return False
     matter = load_for_update(session, DelegatedMatter, row.matter_id, None, what="该委托事项")
-    if matter.status not in OPEN_MATTER:
-        return False
+    others = select(ServiceAttempt.id).where(
+        ServiceAttempt.matter_id == row.matter_id, col(ServiceAttempt.result).is_(None)
+    )
+    if matter.status not in OPEN_MATTER or session.exec(others).first() is not None:
+        return False  # one notice may serve several respondents: the matter is done with the last of them
     how = ServiceMethod(row.method).label
     number = f" {row.tracking_number}" if row.tracking_number else ""
     result = ServiceResult(row.result or "served").label
