@@ -13,6 +13,7 @@ from zhihui_tui.cli import (
     db_cmd,
     demo_cmd,
     docs_cmd,
+    funds_cmd,
     import_cmd,
     ledger_cmd,
     supervise_cmd,
@@ -43,6 +44,8 @@ app.add_typer(import_cmd.app, name="import")
 app.command("backup")(backup_cmd.backup)
 app.add_typer(triage_cmd.app, name="triage")
 app.add_typer(docs_cmd.app, name="docs")
+app.add_typer(funds_cmd.app, name="funds")
+import_cmd.app.command("receipts")(funds_cmd.receipts)
 
 
 @app.callback(invoke_without_command=True)

@@ -32,6 +32,7 @@ from zhihui_tui.db.models.field_work import (
     FieldSearchInvestigator,
 )
 from zhihui_tui.db.models.front_desk import Appointment, CaseMaterial, FilingRejection, LedgerReport, Visit
+from zhihui_tui.db.models.funds import DisbursementDelay, FundsEntry, StatementLine
 from zhihui_tui.db.models.imports import ImportRun
 from zhihui_tui.db.models.inquiry import AssetFinding, NetworkInquiry, TriageDecision, TriageFlags
 from zhihui_tui.db.models.people import Staff, StaffRole
@@ -52,11 +53,13 @@ __all__ = [
     "CounterTask",
     "Deadline",
     "DelegatedMatter",
+    "DisbursementDelay",
     "DutyOff",
     "EnforcementBasis",
     "FieldSearch",
     "FieldSearchInvestigator",
     "FilingRejection",
+    "FundsEntry",
     "ImportRun",
     "LedgerReport",
     "NetworkInquiry",
@@ -68,6 +71,7 @@ __all__ = [
     "Staff",
     "StaffRole",
     "StageChange",
+    "StatementLine",
     "TriageDecision",
     "TriageFlags",
     "Versioned",
