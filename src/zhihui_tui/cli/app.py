@@ -19,6 +19,7 @@ from zhihui_tui.cli import (
     supervise_cmd,
     triage_cmd,
     user_cmd,
+    zhongben_cmd,
 )
 from zhihui_tui.cli.common import fail
 from zhihui_tui.cli.usage import ChineseUsageGroup
@@ -45,6 +46,7 @@ app.command("backup")(backup_cmd.backup)
 app.add_typer(triage_cmd.app, name="triage")
 app.add_typer(docs_cmd.app, name="docs")
 app.add_typer(funds_cmd.app, name="funds")
+app.command("zhongben")(zhongben_cmd.zhongben)
 import_cmd.app.command("receipts")(funds_cmd.receipts)
 
 

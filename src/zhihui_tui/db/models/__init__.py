@@ -23,6 +23,13 @@ from zhihui_tui.db.models.cases import (
     SearchTerm,
     StageChange,
 )
+from zhihui_tui.db.models.closing import (
+    Dossier,
+    DossierSupplement,
+    EnforcementMeasure,
+    ZhongbenOverride,
+    ZhongbenWatch,
+)
 from zhihui_tui.db.models.documents import Attachment, PrintRun, ServiceDocument
 from zhihui_tui.db.models.field_work import (
     CounterTask,
@@ -54,8 +61,11 @@ __all__ = [
     "Deadline",
     "DelegatedMatter",
     "DisbursementDelay",
+    "Dossier",
+    "DossierSupplement",
     "DutyOff",
     "EnforcementBasis",
+    "EnforcementMeasure",
     "FieldSearch",
     "FieldSearchInvestigator",
     "FilingRejection",
@@ -76,4 +86,6 @@ __all__ = [
     "TriageFlags",
     "Versioned",
     "Visit",
+    "ZhongbenOverride",
+    "ZhongbenWatch",
 ]
