@@ -16,6 +16,7 @@ from zhihui_tui.cli import (
     funds_cmd,
     import_cmd,
     ledger_cmd,
+    stats_cmd,
     supervise_cmd,
     triage_cmd,
     user_cmd,
@@ -47,6 +48,7 @@ app.add_typer(triage_cmd.app, name="triage")
 app.add_typer(docs_cmd.app, name="docs")
 app.add_typer(funds_cmd.app, name="funds")
 app.command("zhongben")(zhongben_cmd.zhongben)
+app.add_typer(stats_cmd.app, name="stats")
 import_cmd.app.command("receipts")(funds_cmd.receipts)
 
 
