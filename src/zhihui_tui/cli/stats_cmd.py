@@ -8,12 +8,14 @@ from typing import Annotated
 
 import typer
 
+from zhihui_tui.cli.batch import exclusive
 from zhihui_tui.cli.common import one_line_errors, print_json, ready
 
 app = typer.Typer(help="统计报表", no_args_is_help=True)
 
 
 @app.command("monthly")
+@exclusive("stats monthly")
 @one_line_errors
 def monthly(
     ctx: typer.Context,

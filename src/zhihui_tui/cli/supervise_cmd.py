@@ -6,9 +6,11 @@ from typing import Annotated
 
 import typer
 
+from zhihui_tui.cli.batch import exclusive
 from zhihui_tui.cli.common import one_line_errors, print_json, ready
 
 
+@exclusive("supervise")
 @one_line_errors
 def supervise(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """列出所有未完成的节点（责任人、期限、状态），超期与临期在前。"""

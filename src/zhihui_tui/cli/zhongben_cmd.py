@@ -7,9 +7,11 @@ from typing import Annotated
 
 import typer
 
+from zhihui_tui.cli.batch import exclusive
 from zhihui_tui.cli.common import one_line_errors, print_json, ready
 
 
+@exclusive("zhongben")
 @one_line_errors
 def zhongben(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """列出承办中的案件是否符合终本条件，并逐项列出未满足的条件（符合条件的在前）。"""
