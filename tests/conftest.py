@@ -40,6 +40,7 @@ def _audit_files_outside_the_repo(tmp_path_factory: pytest.TempPathFactory, work
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("ZHIHUI_AUDIT_KEY_FILE", str(folder / "audit.key"))
         patch.setenv("ZHIHUI_AUDIT_SEAL_LOG", str(folder / "audit-seal.log"))
+        patch.setenv("ZHIHUI_LOG_FILE", str(folder / "zhihui.log"))
         yield
 
 

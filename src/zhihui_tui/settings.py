@@ -31,6 +31,7 @@ class CourtSettings:
     court_name: str = DEFAULT_COURT_NAME
     court_code: str = DEFAULT_COURT_CODE
     idle_lock_minutes: int = 10
+    disburse_days: int = 30  # R-FND-2: case funds are disbursed within this many days of arrival (some courts: 5)
 
     @classmethod
     def from_env(cls) -> CourtSettings:
@@ -38,6 +39,7 @@ class CourtSettings:
             court_name=os.environ.get("ZHIHUI_COURT_NAME", DEFAULT_COURT_NAME),
             court_code=os.environ.get("ZHIHUI_COURT_CODE", DEFAULT_COURT_CODE),
             idle_lock_minutes=_positive_int("ZHIHUI_IDLE_LOCK_MINUTES", "10"),
+            disburse_days=_positive_int("ZHIHUI_DISBURSE_DAYS", "30"),
         )
 
 

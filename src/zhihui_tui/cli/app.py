@@ -13,11 +13,14 @@ from zhihui_tui.cli import (
     db_cmd,
     demo_cmd,
     docs_cmd,
+    funds_cmd,
     import_cmd,
     ledger_cmd,
+    stats_cmd,
     supervise_cmd,
     triage_cmd,
     user_cmd,
+    zhongben_cmd,
 )
 from zhihui_tui.cli.common import fail
 from zhihui_tui.cli.usage import ChineseUsageGroup
@@ -43,6 +46,10 @@ app.add_typer(import_cmd.app, name="import")
 app.command("backup")(backup_cmd.backup)
 app.add_typer(triage_cmd.app, name="triage")
 app.add_typer(docs_cmd.app, name="docs")
+app.add_typer(funds_cmd.app, name="funds")
+app.command("zhongben")(zhongben_cmd.zhongben)
+app.add_typer(stats_cmd.app, name="stats")
+import_cmd.app.command("receipts")(funds_cmd.receipts)
 
 
 @app.callback(invoke_without_command=True)

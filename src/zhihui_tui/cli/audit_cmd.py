@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from zhihui_tui.cli.batch import exclusive
 from zhihui_tui.cli.common import fail, one_line_errors, print_json, ready
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ def _checker() -> Actor:
 
 
 @app.command("verify")
+@exclusive("audit verify")
 @one_line_errors
 def verify(ctx: typer.Context, log: LogOption = None, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """逐条核对审计记录的哈希链（含密钥签名）、链尾记录与封存日志。
@@ -87,6 +89,7 @@ def _print_passed(result: VerifyResult) -> None:
 
 
 @app.command("seal")
+@exclusive("audit seal")
 @one_line_errors
 def seal(ctx: typer.Context, log: LogOption = None, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """把审计链尾（时间、末条编号、末条哈希，并以审计密钥签名）追加到数据库之外的封存日志；供 cron 定时运行。"""

@@ -7,9 +7,11 @@ from typing import Annotated
 
 import typer
 
+from zhihui_tui.cli.batch import exclusive
 from zhihui_tui.cli.common import one_line_errors, print_json, ready
 
 
+@exclusive("backup")
 @one_line_errors
 def backup(
     ctx: typer.Context,

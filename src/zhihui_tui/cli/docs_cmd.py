@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from zhihui_tui.cli.batch import exclusive
 from zhihui_tui.cli.common import fail, one_line_errors, print_json, ready
 
 if TYPE_CHECKING:
@@ -46,6 +47,7 @@ def _progress(enabled: bool, label: str) -> Iterator[Callable[[int, int], None] 
 
 
 @app.command("generate")
+@exclusive("docs generate")
 @one_line_errors
 def generate(
     ctx: typer.Context,
@@ -156,6 +158,7 @@ def _report_json(report: GenerateReport) -> dict[str, object]:
 
 
 @app.command("print")
+@exclusive("docs print")
 @one_line_errors
 def print_documents(
     ctx: typer.Context,

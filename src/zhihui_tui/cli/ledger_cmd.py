@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from zhihui_tui.cli.batch import exclusive
 from zhihui_tui.cli.common import fail, one_line_errors, print_json, ready
 
 if TYPE_CHECKING:
@@ -25,6 +26,7 @@ def default_out(data_dir: Path, day: date) -> Path:
 
 
 @app.command("daily")
+@exclusive("ledger daily")
 @one_line_errors
 def daily(
     ctx: typer.Context,

@@ -6,12 +6,14 @@ from typing import Annotated
 
 import typer
 
+from zhihui_tui.cli.batch import exclusive
 from zhihui_tui.cli.common import one_line_errors, print_json, ready
 
 app = typer.Typer(help="繁简分流", no_args_is_help=True)
 
 
 @app.command("propose")
+@exclusive("triage propose")
 @one_line_errors
 def propose(
     ctx: typer.Context,

@@ -135,3 +135,42 @@ def _workday_from(calendar: WorkCalendar, day: date) -> date:
     while not calendar.is_workday(day):
         day += timedelta(days=1)
     return day
+
+
+SERVICE_MATTERS = 4  # handlers' 送达 and 公告 matters waiting at 集约送达
+
+
+def write_service_matters(
+    session: Session, candidates: list[SearchCase], crew: Crew, *, calendar: WorkCalendar, now: datetime
+) -> None:
+    """Handlers hand documents to 集约送达 (R-SRV-3) and, once every other way failed, ask for public notice
+    (R-SRV-2). Drawn from their own generator so the field searches above stay as they were."""
+    rng = random.Random(2026_1206)
+    chosen = sorted(rng.sample(candidates, min(SERVICE_MATTERS, len(candidates))), key=lambda c: c.spec.sort_key)
+    for number, item in enumerate(chosen):
+        spec = item.spec
+        respondent = spec.respondents[0]
+        kind = MatterKind.PUBLIC_NOTICE if number == len(chosen) - 1 else MatterKind.SERVICE
+        requested = _moment(rng, calendar, now - timedelta(days=4), now)
+        effective = request_timing(requested, calendar).effective_day
+        session.add(
+            DelegatedMatter(
+                case_id=item.case_id,
+                kind=kind.value,
+                post=kind.post.value,
+                requirements=_service_requirements(kind, respondent.name, respondent.address or "住所地"),
+                urgent=False,
+                requested_by_id=crew.by_login[spec.handler or ""].id,
+                requested_at=requested,
+                effective_day=effective,
+                handler_deadline=_workday_from(calendar, effective + timedelta(days=5 if number % 2 else 10)),
+                status=MatterStatus.OPEN.value,
+                owner_id=crew.service[number % 2].id if number % 3 == 0 else None,
+            )
+        )
+
+
+def _service_requirements(kind: MatterKind, name: str, address: str) -> str:
+    if kind is MatterKind.PUBLIC_NOTICE:
+        return f"被执行人{name}下落不明，邮寄、直接送达均未果，请在人民法院公告网公告送达执行通知书、报告财产令"
+    return f"向被执行人{name}邮寄送达限制消费令、执行裁定书（{address}）"

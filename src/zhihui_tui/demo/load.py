@@ -13,7 +13,7 @@ from zhihui_tui.db.engine import read_session
 from zhihui_tui.db.models import AuditRecord, Case, CaseMaterial, CaseParty, Staff, StaffRole
 from zhihui_tui.demo.cases import CaseSpec, build_demo_cases
 from zhihui_tui.demo.common import DEFAULT_SEED, DEMO_ACTION, DEMO_LOCK_KEY, DEMO_PASSWORD, ORIGINAL_WINDOW_DAYS
-from zhihui_tui.demo.field import field_candidates, write_field_searches
+from zhihui_tui.demo.field import field_candidates, write_field_searches, write_service_matters
 from zhihui_tui.demo.parties import MOBILE_PREFIXES
 from zhihui_tui.demo.staff import DemoLogin, demo_logins, demo_roster
 from zhihui_tui.demo.work import Crew, plan_work, signing, write_work
@@ -188,6 +188,7 @@ def load_demo(
             with signing(session) as signed:
                 signed.signers.update(work.signers)
                 signed.closure = (spec.closure, spec.times[Stage.CLOSED]) if spec.closure else None
+                signed.pack_owner = work.pack_owner
                 case = register_case(
                     session, _new_case(spec, actors, case_ids), actor=clerk, calendar=calendar, court_code=court_code
                 )
@@ -199,5 +200,6 @@ def load_demo(
                 _add_checklist(session, case.id, spec, clerk, materials_rng)
             write_work(session, case.id, _respondent_ids(session, case.id), spec, work, crew)
         write_field_searches(session, field_candidates(registered), crew, work_rng, calendar=calendar, now=now)
+        write_service_matters(session, field_candidates(registered), crew, calendar=calendar, now=now)
         session.flush()
         return _summary(True, session)

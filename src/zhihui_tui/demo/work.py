@@ -19,10 +19,19 @@ from typing import Any
 from sqlalchemy import event
 from sqlmodel import Session
 
-from zhihui_tui.db.models import AssetFinding, Case, NetworkInquiry, StageChange, TriageDecision, TriageFlags
+from zhihui_tui.db.models import (
+    AssetFinding,
+    Case,
+    Deadline,
+    NetworkInquiry,
+    StageChange,
+    TriageDecision,
+    TriageFlags,
+)
 from zhihui_tui.demo.cases import CaseSpec
 from zhihui_tui.domain.lifecycle import FilingCategory, Stage
 from zhihui_tui.domain.roles import Role, Team
+from zhihui_tui.domain.steps import Step
 from zhihui_tui.domain.triage import Proposal, Track, TriageFacts, propose_track
 from zhihui_tui.services.context import Actor
 
@@ -132,6 +141,7 @@ class CaseWork:
     proposal: Proposal | None = None
     ruling: str | None = None  # accepted / overridden / escalated
     reason: str | None = None
+    pack_owner: Actor | None = None  # who holds the 生成文书并邮寄 step while the case waits at 集约送达
 
 
 def plan_work(spec: CaseSpec, crew: Crew, rng: random.Random) -> CaseWork:
@@ -151,7 +161,16 @@ def plan_work(spec: CaseSpec, crew: Crew, rng: random.Random) -> CaseWork:
             if work.ruling == "overridden":
                 work.reason = OVERRIDE_REASONS[chosen]
     work.signers = _signers(spec, crew, work)
+    work.pack_owner = _pack_owner(spec, crew)
     return work
+
+
+def _pack_owner(spec: CaseSpec, crew: Crew) -> Actor | None:
+    """The filing clerk hands most cases to a named 集约送达组 clerk (初次分案); every fourth waits in the desk's
+    queue for a clerk to take it or the director to assign it, as happens when the filing clerk names nobody."""
+    if spec.order % 4 == 3:
+        return None
+    return crew.service[spec.order % 2]
 
 
 def _signers(spec: CaseSpec, crew: Crew, work: CaseWork) -> dict[Stage, tuple[Actor, str | None]]:
@@ -240,6 +259,7 @@ class Signing:
 
     signers: dict[Stage, tuple[Actor, str | None]] = field(default_factory=dict)
     closure: tuple[str, datetime] | None = None  # 结案方式 and when: NewCase has no closure fields
+    pack_owner: Actor | None = None  # the 集约送达组 clerk who holds the case's 生成文书并邮寄 step (初次分案)
 
 
 @contextmanager
@@ -257,6 +277,8 @@ def signing(session: Session) -> Iterator[Signing]:
                 row.actor_id, row.note = actor.id, note
             elif isinstance(row, Case) and current.closure is not None:
                 row.closure, row.closed_at = current.closure
+            elif isinstance(row, Deadline) and row.step == Step.SERVICE_PACK.value and current.pack_owner:
+                row.owner_id = current.pack_owner.id
 
     event.listen(session, "before_flush", sign)
     try:

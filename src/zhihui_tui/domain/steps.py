@@ -19,6 +19,7 @@ class Step(StrEnum):
     TRIAGE = "triage"
     DOSSIER_TO_HANDLER = "dossier_to_handler"
     DOSSIER_TRANSFER = "dossier_transfer"
+    DOSSIER_SCAN = "dossier_scan"
     ARCHIVE = "archive"
 
     @property
@@ -50,6 +51,7 @@ STEP_RULES: dict[Step, StepRule] = {
     Step.TRIAGE: StepRule("繁简分流", 2, Role.DIRECTOR, "R-TRI-1"),
     Step.DOSSIER_TO_HANDLER: StepRule("卷宗交承办人", 2, Role.DIRECTOR, "R-TRI-1"),
     Step.DOSSIER_TRANSFER: StepRule("结案卷宗移交", 20, Role.HANDLER, "R-ARC-1"),
+    Step.DOSSIER_SCAN: StepRule("卷宗编目扫描上传", 7, Role.DOSSIER, "R-ARC-1"),
     Step.ARCHIVE: StepRule("归档", 90, Role.DOSSIER, "R-ARC-1"),
 }
 

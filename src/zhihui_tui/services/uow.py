@@ -121,6 +121,7 @@ SAVED_FIRST: dict[str, tuple[str, str]] = {
     "enforcement_basis": ("登记了该案的执行依据", REFRESH),
     "case_material": ("登记了该案的同一项材料", SAVE_AGAIN),
     "staff": ("创建了同一登录名的账号", REFRESH),
+    "service_attempt": ("登记了该受送达人的送达或同一邮件号", SAVE_AGAIN),
 }
 UNIQUE_VIOLATION = "23505"
 LOST_RACE_STATES = frozenset({"40001", "40P01"})  # serialization failure, deadlock detected: nothing was saved

@@ -20,6 +20,7 @@ from zhihui_tui.db.models import (
     Deadline,
     DelegatedMatter,
     FieldSearch,
+    ServiceAttempt,
     Staff,
     StageChange,
 )
@@ -325,6 +326,7 @@ def case_history(case_id: int, *, limit: int = 500, ctx: ServiceContext) -> Case
         ]
         task_ids = [str(i) for i in session.exec(select(CounterTask.id).where(CounterTask.case_id == case_id))]
         finding_ids = [str(i) for i in session.exec(select(AssetFinding.id).where(AssetFinding.case_id == case_id))]
+        attempt_ids = [str(i) for i in session.exec(select(ServiceAttempt.id).where(ServiceAttempt.case_id == case_id))]
         audits = session.exec(
             select(AuditRecord)
             .where(
@@ -333,6 +335,7 @@ def case_history(case_id: int, *, limit: int = 500, ctx: ServiceContext) -> Case
                     and_(col(AuditRecord.entity) == "delegated_matter", col(AuditRecord.entity_id).in_(matter_ids)),
                     and_(col(AuditRecord.entity) == "counter_task", col(AuditRecord.entity_id).in_(task_ids)),
                     and_(col(AuditRecord.entity) == "asset_finding", col(AuditRecord.entity_id).in_(finding_ids)),
+                    and_(col(AuditRecord.entity) == "service_attempt", col(AuditRecord.entity_id).in_(attempt_ids)),
                 )
             )
             .order_by(col(AuditRecord.id))
@@ -363,6 +366,7 @@ _ENTITY_LABELS = {
     "delegated_matter": "委托事项",
     "counter_task": "临柜业务",
     "asset_finding": "查控结果",
+    "service_attempt": "送达记录",
 }
 
 

@@ -111,6 +111,13 @@ POSTS: tuple[Post, ...] = (
         modules=_modules("field_search", "field_search", "attachments"),
     ),
     Post("f8", "临柜业务", _roles(Role.COUNTER_CONTROL), modules=_modules("counter", "counter")),
+    # F10: 集约送达 (R-SRV-1..3). F9 is the filing screen's 立案 key; F11 is taken by many terminals (full screen).
+    Post(
+        "f10",
+        "集约送达",
+        _roles(Role.SERVICE, Role.DIRECTOR),
+        modules=_modules("service_desk", "service_desk"),
+    ),
 )
 
 

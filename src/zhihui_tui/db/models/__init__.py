@@ -23,6 +23,13 @@ from zhihui_tui.db.models.cases import (
     SearchTerm,
     StageChange,
 )
+from zhihui_tui.db.models.closing import (
+    Dossier,
+    DossierSupplement,
+    EnforcementMeasure,
+    ZhongbenOverride,
+    ZhongbenWatch,
+)
 from zhihui_tui.db.models.documents import Attachment, PrintRun, ServiceDocument
 from zhihui_tui.db.models.field_work import (
     CounterTask,
@@ -32,9 +39,11 @@ from zhihui_tui.db.models.field_work import (
     FieldSearchInvestigator,
 )
 from zhihui_tui.db.models.front_desk import Appointment, CaseMaterial, FilingRejection, LedgerReport, Visit
+from zhihui_tui.db.models.funds import DisbursementDelay, FundsEntry, StatementLine
 from zhihui_tui.db.models.imports import ImportRun
 from zhihui_tui.db.models.inquiry import AssetFinding, NetworkInquiry, TriageDecision, TriageFlags
 from zhihui_tui.db.models.people import Staff, StaffRole
+from zhihui_tui.db.models.service import ServiceAttempt
 
 __all__ = [
     "Agent",
@@ -51,23 +60,32 @@ __all__ = [
     "CounterTask",
     "Deadline",
     "DelegatedMatter",
+    "DisbursementDelay",
+    "Dossier",
+    "DossierSupplement",
     "DutyOff",
     "EnforcementBasis",
+    "EnforcementMeasure",
     "FieldSearch",
     "FieldSearchInvestigator",
     "FilingRejection",
+    "FundsEntry",
     "ImportRun",
     "LedgerReport",
     "NetworkInquiry",
     "Party",
     "PrintRun",
     "SearchTerm",
+    "ServiceAttempt",
     "ServiceDocument",
     "Staff",
     "StaffRole",
     "StageChange",
+    "StatementLine",
     "TriageDecision",
     "TriageFlags",
     "Versioned",
     "Visit",
+    "ZhongbenOverride",
+    "ZhongbenWatch",
 ]

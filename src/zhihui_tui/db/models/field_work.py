@@ -34,6 +34,7 @@ class DelegatedMatter(Versioned, table=True):
     effective_day: date
     handler_deadline: date
     status: str = Field(max_length=16)  # pending_approval / open / in_progress / done / refused
+    owner_id: int | None = Field(default=None, foreign_key="staff.id")  # who in the post took it (责任倒查)
     decided_by_id: int | None = Field(default=None, foreign_key="staff.id")
     decided_at: datetime | None = Field(default=None, sa_type=DateTime)
     decision_note: str | None = Field(default=None, sa_column=Column(Text))

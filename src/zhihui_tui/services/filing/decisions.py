@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from zhihui_tui.db.engine import read_session
@@ -34,6 +33,7 @@ from zhihui_tui.services.filing.records import (
 )
 from zhihui_tui.services.filing.results import FiledCase, MaterialsMissing, StaffLoad
 from zhihui_tui.services.filing.rules import FilingAction, refuse_stage, require_action
+from zhihui_tui.services.service_desk.owners import open_items_by_owner
 from zhihui_tui.services.uow import unit_of_work
 
 
@@ -92,23 +92,18 @@ def check_fileable(case_id: int, *, ctx: ServiceContext) -> None:
 
 
 def first_assignment_options(*, ctx: ServiceContext) -> list[StaffLoad]:
-    """Batch-service clerks who can take a newly filed case, lightest open service workload first."""
+    """Batch-service clerks who can take a newly filed case, lightest open service workload first (pack steps,
+    handed-over matters and mailings awaiting their result: what the 集约送达 desk counts as in hand)."""
     require_action(ctx.actor, FilingAction.FILE, doing="选择初次分案人员")
-    open_count = (
-        select(Deadline.owner_id, func.count().label("n"))
-        .where(Deadline.step == Step.SERVICE_PACK.value, col(Deadline.done_at).is_(None))
-        .group_by(col(Deadline.owner_id))
-        .subquery()
-    )
     with read_session(ctx.engine) as session:
         rows = session.exec(
-            select(Staff.id, Staff.login, Staff.name, func.coalesce(open_count.c.n, 0))
+            select(Staff.id, Staff.login, Staff.name)
             .join(StaffRole, col(StaffRole.staff_id) == Staff.id)
-            .join(open_count, open_count.c.owner_id == Staff.id, isouter=True)
             .where(StaffRole.role == Role.SERVICE.value, col(Staff.active).is_(True))
         ).all()
-    loads = [StaffLoad(staff_id, login, name, int(n)) for staff_id, login, name, n in rows if staff_id is not None]
-    return sorted(loads, key=lambda s: (s.open_steps, s.login))
+        loads = open_items_by_owner(session)
+    options = [StaffLoad(i, login, name, loads.get(i, 0)) for i, login, name in rows if i is not None]
+    return sorted(options, key=lambda s: (s.open_steps, s.login))
 
 
 def _refuse_unfileable(session: Session, case: Case, category: FilingCategory) -> None:

@@ -1,0 +1,84 @@
+"""``zhihui funds``: what is owed out of the case accounts (R-FND-2), for cron twice a month; and
+``zhihui import receipts`` (registered on the import group), the bank's statement of the case-funds account."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from zhihui_tui.cli.common import fail, one_line_errors, print_json, ready
+
+app = typer.Typer(help="案款（一案一账户）", no_args_is_help=True)
+
+
+@app.command("due")
+@one_line_errors
+def due(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出结果")] = False,
+) -> None:
+    """列出所有未发放的案款（到账日期、发放期限、金额、状态）和待认领的到账，超期在前。"""
+    from zhihui_tui.domain.money import fen_to_yuan_str, format_yuan
+    from zhihui_tui.services.accounts import system_actor
+    from zhihui_tui.services.funds import funds_due
+
+    with ready(ctx) as rt:
+        sums = funds_due(ctx=rt.context(system_actor(rt.engine)))
+    if as_json:
+        print_json(
+            [
+                {
+                    "case_number": s.case_number,
+                    "arrived": s.arrived.isoformat(),
+                    "due": s.due.isoformat(),
+                    "amount": fen_to_yuan_str(s.amount_fen),
+                    "state": s.state.value,
+                    "payer": s.payer,
+                    "delay_reason": s.delay_reason,
+                }
+                for s in sums
+            ]
+        )
+        return
+    for s in sums:
+        delayed = f"（已登记延期：{s.delay_reason}）" if s.delay_reason else ""
+        who = s.case_number or f"待认领（{s.payer}）"
+        amount = f"{format_yuan(s.amount_fen)} 元"
+        typer.echo(f"{s.due.isoformat()}  {s.state.label:<4}  {who}  {amount}  到账 {s.arrived}{delayed}")
+    typer.echo(f"共 {len(sums)} 笔", err=True)
+
+
+@one_line_errors
+def receipts(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="银行到账流水：.csv（UTF-8，可带 BOM）或 .xlsx 文件")],
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出结果")] = False,
+) -> None:
+    """导入案款账户的银行到账流水。表头（中文）：到账日期、付款人、付款账号、金额、附言。附言中写有已立案案号的
+    记入该案账户，其余待认领（3 日内）。任何一行有误则整份不导入；同一流水重复导入不会重复入账。"""
+    from zhihui_tui.services.accounts import system_actor
+    from zhihui_tui.services.funds import import_statement
+
+    with ready(ctx) as rt:
+        result = import_statement(file, ctx=rt.context(system_actor(rt.engine)))
+    if as_json:
+        print_json(
+            {
+                "rows": result.rows,
+                "posted": result.posted,
+                "unclaimed": result.unclaimed,
+                "skipped": result.skipped,
+                "errors": [{"line": e.line, "field": e.field, "reason": e.reason} for e in result.errors],
+            }
+        )
+    if result.errors:
+        if not as_json:
+            for error in result.errors:
+                typer.echo(str(error), err=True)
+        bad = len({e.line for e in result.errors})
+        fail(f"共 {bad} 行有误（{len(result.errors)} 处），未导入任何到账记录（文件共 {result.rows} 行数据）")
+    if not as_json:
+        skipped = f"，{result.skipped} 笔此前已导入、已跳过" if result.skipped else ""
+        typer.echo(f"已入账 {result.posted} 笔，待认领 {result.unclaimed} 笔{skipped}")

@@ -1,0 +1,80 @@
+"""一案一账户 (SPEC §3.9): the case accounts' append-only ledger, the bank statement lines it is fed from, and
+the delayed disbursements registered with their reason (R-FND-1, R-FND-2)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Column, DateTime, Index, Text
+from sqlmodel import Field, SQLModel
+
+from zhihui_tui.db.models.base import Versioned
+
+
+class FundsEntry(SQLModel, table=True):
+    """One entry of a case account: + money in, − money out, in fen. Never updated or deleted (a database trigger
+    refuses it): a mistake is put right by a reversing entry naming the one it reverses, at most once."""
+
+    __tablename__ = "funds_entry"
+    __table_args__ = (
+        Index("ix_funds_entry_case", "case_id", "id"),
+        Index("ix_funds_entry_day", "occurred_on"),
+        Index("uq_funds_entry_reverses", "reverses_id", unique=True),
+        Index("uq_funds_entry_statement_line", "statement_line_id", unique=True),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="enforcement_case.id")
+    kind: str = Field(max_length=16)  # EntryKind
+    amount_fen: int = Field(sa_type=BigInteger)  # signed: receipts +, disbursements −, reversals the opposite
+    occurred_on: date  # arrival, payment or correction day
+    counterparty: str = Field(max_length=100)  # payer or payee
+    counterparty_bank: str | None = Field(default=None, max_length=100)
+    counterparty_account: str | None = Field(default=None, max_length=40)
+    channel: str | None = Field(default=None, max_length=16)  # Channel, receipts only
+    note: str | None = Field(default=None, sa_column=Column(Text))
+    statement_line_id: int | None = Field(default=None, foreign_key="statement_line.id")
+    reverses_id: int | None = Field(default=None, foreign_key="funds_entry.id")
+    approved_by_id: int | None = Field(default=None, foreign_key="staff.id")  # disbursements
+    recorded_by_id: int = Field(foreign_key="staff.id")
+    recorded_at: datetime = Field(sa_type=DateTime)
+
+
+class StatementLine(Versioned, table=True):
+    """A line of the bank's statement of the court's case-funds account. Its ``line_key`` (a digest of the line
+    and its occurrence in the statement) is unique, so a statement imported twice posts nothing twice. A line
+    whose 附言 names an existing case is posted at once; the rest wait to be claimed by ``claim_due``."""
+
+    __tablename__ = "statement_line"
+    __table_args__ = (Index("ix_statement_line_unclaimed", "case_id", "claim_due"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    line_key: str = Field(max_length=64, unique=True)
+    arrived_on: date
+    payer: str = Field(max_length=100)
+    payer_account: str | None = Field(default=None, max_length=40)
+    amount_fen: int = Field(sa_type=BigInteger)
+    memo: str = Field(sa_column=Column(Text, nullable=False))
+    claim_due: date
+    case_id: int | None = Field(default=None, foreign_key="enforcement_case.id")  # set when posted or claimed
+    claimed_by_id: int | None = Field(default=None, foreign_key="staff.id")
+    claimed_at: datetime | None = Field(default=None, sa_type=DateTime)
+    imported_at: datetime = Field(sa_type=DateTime)
+
+
+class DisbursementDelay(SQLModel, table=True):
+    """A receipt whose disbursement is late, registered with the reason (延期发放登记备案, seed §四.7③)."""
+
+    __tablename__ = "disbursement_delay"
+    __table_args__ = (
+        Index("ix_disbursement_delay_case_id", "case_id"),
+        Index("ix_disbursement_delay_receipt_id", "receipt_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="enforcement_case.id")
+    receipt_id: int = Field(foreign_key="funds_entry.id")
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    expected_on: date | None = None  # when it should be paid now, if known
+    recorded_by_id: int = Field(foreign_key="staff.id")
+    recorded_at: datetime = Field(sa_type=DateTime)

@@ -1,0 +1,43 @@
+"""款物管理 (SPEC §3.9): one account per case — an append-only ledger in fen — fed by the bank statement and
+the counter, paid out on approval, corrected by reversals; what is due to be paid out or claimed.
+
+- ``accounts``: receipts at the counter, disbursements, reversals, delays, the balance;
+- ``statement``: ``zhihui import receipts`` and 认领;
+- ``due``: an account's view and ``zhihui funds due``.
+"""
+
+from zhihui_tui.services.funds.accounts import (
+    Approver,
+    ReceiptInput,
+    approvers,
+    balance_of,
+    disburse,
+    record_receipt,
+    register_delay,
+    reverse_entry,
+)
+from zhihui_tui.services.funds.due import AccountView, DueSum, EntryLine, account_view, funds_due
+from zhihui_tui.services.funds.rules import FundsAction, allowed_actions
+from zhihui_tui.services.funds.statement import StatementResult, claim, import_statement, unclaimed_lines
+
+__all__ = [
+    "AccountView",
+    "Approver",
+    "DueSum",
+    "EntryLine",
+    "FundsAction",
+    "ReceiptInput",
+    "StatementResult",
+    "account_view",
+    "allowed_actions",
+    "approvers",
+    "balance_of",
+    "claim",
+    "disburse",
+    "funds_due",
+    "import_statement",
+    "record_receipt",
+    "register_delay",
+    "reverse_entry",
+    "unclaimed_lines",
+]
