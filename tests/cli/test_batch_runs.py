@@ -21,6 +21,8 @@ COMMANDS = [
     ["zhongben"],
     ["docs", "print", "--date", "2026-11-27"],
     ["ledger", "daily", "--date", "2026-11-27"],
+    ["import", "cases", "missing.csv"],
+    ["funds", "due"],
 ]
 
 
@@ -28,7 +30,11 @@ COMMANDS = [
 def test_a_second_run_while_one_holds_the_lock_exits_75(
     sqlite_engine: Engine, sqlite_url: str, argv: list[str]
 ) -> None:
-    name = " ".join(a for a in argv[:2] if not a.startswith("-")) if argv[0] in ("stats", "docs", "ledger") else argv[0]
+    name = (
+        " ".join(a for a in argv[:2] if not a.startswith("-"))
+        if argv[0] in ("stats", "docs", "ledger", "import", "funds")
+        else argv[0]
+    )
     with held(sqlite_url, name):
         result = CliRunner().invoke(app, ["--db", sqlite_url, *argv])
     assert result.exit_code == BUSY, result.output

@@ -8,12 +8,14 @@ from typing import Annotated
 
 import typer
 
+from zhihui_tui.cli.batch import exclusive
 from zhihui_tui.cli.common import fail, one_line_errors, print_json, ready
 
 app = typer.Typer(help="案款（一案一账户）", no_args_is_help=True)
 
 
 @app.command("due")
+@exclusive("funds due")
 @one_line_errors
 def due(
     ctx: typer.Context,
@@ -50,6 +52,7 @@ def due(
     typer.echo(f"共 {len(sums)} 笔", err=True)
 
 
+@exclusive("import receipts")
 @one_line_errors
 def receipts(
     ctx: typer.Context,

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from zhihui_tui.cli.batch import exclusive
 from zhihui_tui.cli.common import fail, one_line_errors, print_json, ready
 
 app = typer.Typer(help="从 .csv / .xlsx 导入数据（整份文件全部成功或全部不导入）", no_args_is_help=True)
@@ -20,6 +21,7 @@ def _progress(phase: str, count: int) -> None:
 
 
 @app.command("cases")
+@exclusive("import cases")
 @one_line_errors
 def cases(
     ctx: typer.Context,
@@ -53,6 +55,7 @@ def cases(
 
 
 @app.command("findings")
+@exclusive("import findings")
 @one_line_errors
 def findings(
     ctx: typer.Context,
