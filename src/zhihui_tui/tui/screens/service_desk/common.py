@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.message import Message
 
-from zhihui_tui.domain.service_attempts import NEXT_METHOD, ServiceMethod
+from zhihui_tui.domain.mailing import NextAttempt
+from zhihui_tui.domain.service_attempts import ServiceMethod
 from zhihui_tui.domain.steps import DeadlineState
 from zhihui_tui.tui.screens.forms import short
 
@@ -33,6 +34,13 @@ if TYPE_CHECKING:
     )
 
 WIDE_FROM = 100
+# The next way in the 状态 cell (承办人直接送达 in full in the detail line): "地址不详→直接送达" fits 80 columns.
+NEXT_SHORT = {
+    NextAttempt.ANOTHER_ADDRESS: "另址邮寄",
+    NextAttempt.HANDLER_VISIT: "直接送达",
+    NextAttempt.PUBLIC_NOTICE: "公告送达",
+}
+DOCUMENTS_WIDTH = 7  # "5/5已印": fixed, so the column keeps its width as documents are printed
 UNOWNED = "未领取"
 STATE_STYLES = {
     DeadlineState.OVERDUE: "bold red",
@@ -72,7 +80,7 @@ CSS = """
 #desk-summary { height: 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
 .desk-table { height: 1fr; scrollbar-size-vertical: 1; }
 #desk-empty { height: 1fr; content-align: center middle; color: $text-muted; display: none; }
-#desk-detail { height: 2; color: $text-muted; }
+#desk-detail { height: 2; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
 #desk-status { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
 """
 
@@ -167,7 +175,7 @@ def owner_text(owner: str) -> Text:
 
 def pack_cells(row: PackRow) -> tuple[Text | str, ...]:
     """A 待寄送 line."""
-    documents = f"{row.documents}/5" + (" 已印" if row.printed else "")
+    documents = f"{row.documents}/5" + ("已印" if row.printed else "")
     return (
         row.case_number,
         row.respondents,
@@ -185,7 +193,7 @@ def attempt_state(row: AttemptRow) -> Text:
         return Text("待结果")
     if row.next_attempt is None:
         return Text(row.result.label, style="yellow")
-    return Text(f"{row.result.label}→{NEXT_METHOD[row.next_attempt].label}", style="yellow")
+    return Text(f"{row.result.label}→{NEXT_SHORT[row.next_attempt]}", style="yellow")
 
 
 def attempt_cells(row: AttemptRow, *, wide: bool) -> tuple[Text | str, ...]:
@@ -210,7 +218,7 @@ def matter_cells(row: ServiceMatterRow) -> tuple[Text | str, ...]:
     """A 交办事项 line."""
     return (
         row.case_number,
-        "公告" if row.kind.value == "public_notice" else "送达",
+        row.kind.label,
         row.requested_by,
         due_text(row.due_date, row.state),
         owner_text(row.owner),
@@ -235,16 +243,22 @@ def attempt_detail(row: AttemptRow) -> str:
     """The highlighted attempt in full: whom, where, how, by whom, and what it waits for."""
     number = f" {row.tracking_number}" if row.tracking_number else ""
     if row.result is None:
-        state = "待结果（按 r 登记结果）"
+        state = "待结果"
     else:
-        following = f"，下一步：{row.next_attempt.label}（按 m 登记）" if row.next_attempt else ""
+        following = f"，下一步：{row.next_attempt.label}" if row.next_attempt else ""
         state = f"{row.result.label}（{row.result_on:%m-%d}）{following}"
     return (
-        f"{row.case_number} {row.recipient}：{row.address}\n"
-        f"{row.method.label}{number}，{row.sent_on:%Y-%m-%d} {row.sent_by}经办；{state}"
+        f"{row.recipient}：{row.address}\n"
+        f"{row.case_number} {row.method.label}{number}，{row.sent_on:%m-%d} {row.sent_by}经办；{state}"
     )
 
 
 def matter_detail(row: ServiceMatterRow) -> str:
-    """The highlighted matter's requirements, as the handler wrote them."""
-    return f"{row.case_number} {row.requested_by}交办（{row.requested_at:%m-%d}）：{short(row.requirements, 120)}"
+    """The highlighted matter: who handed it over and when, then its requirements as the handler wrote them."""
+    owner = row.owner or UNOWNED
+    stands = f"；{row.attempt}" if row.attempt else ""
+    return (
+        f"{row.case_number} {row.kind.label}：{row.requested_by} {row.requested_at:%m-%d} 交办，"
+        f"期限 {row.due_date:%m-%d}（{row.state.label}）；负责人 {owner}{stands}\n"
+        f"要求：{short(row.requirements, 200)}"
+    )

@@ -129,6 +129,11 @@ class AttemptForm(DeskForm):
         yield from self.field(F_TRACKING, number)
         yield from self.field(F_SENT_ON, Input(self.today.isoformat(), id="f-sent-on", compact=True, max_length=10))
 
+    def on_mount(self) -> None:
+        """The cursor where the clerk types first: the tracking number of a mailing, else the address."""
+        number = self.query_one("#f-tracking", Input)
+        (self.query_one("#f-address", Input) if number.disabled else number).focus()
+
     def chosen(self) -> AttemptChoice:
         """The recipient picked (the only one when there is no picker)."""
         picker = self.query("#f-recipient").results(Select)

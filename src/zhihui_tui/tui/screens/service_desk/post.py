@@ -21,6 +21,7 @@ from zhihui_tui.tui.screens.base import SignedInScreen
 from zhihui_tui.tui.screens.service_desk.common import (
     ATTEMPT_COLUMNS,
     CSS,
+    DOCUMENTS_WIDTH,
     EMPTY,
     FLEX,
     MATTER_COLUMNS,
@@ -125,7 +126,8 @@ class DeskPost(SignedInScreen):
                 table: DataTable[Text | str] = DataTable(
                     id=TABLE_IDS[view], classes="desk-table", cursor_type="row", zebra_stripes=True
                 )
-                table.add_columns(*self.columns(view))
+                for label in self.columns(view):
+                    table.add_column(label, width=DOCUMENTS_WIDTH if label == "文书" else None, key=label)
                 table.flex_column(FLEX[view])
                 table.display = view is self.view
                 yield table
