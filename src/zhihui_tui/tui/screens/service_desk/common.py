@@ -254,11 +254,9 @@ def attempt_detail(row: AttemptRow) -> str:
 
 
 def matter_detail(row: ServiceMatterRow) -> str:
-    """The highlighted matter: who handed it over and when, then its requirements as the handler wrote them."""
-    owner = row.owner or UNOWNED
+    """The highlighted matter: who handed it over and when, where it stands, then its requirements in full."""
     stands = f"；{row.attempt}" if row.attempt else ""
     return (
-        f"{row.case_number} {row.kind.label}：{row.requested_by} {row.requested_at:%m-%d} 交办，"
-        f"期限 {row.due_date:%m-%d}（{row.state.label}）；负责人 {owner}{stands}\n"
+        f"{row.case_number} {row.kind.label}：{row.requested_by} {row.requested_at:%m-%d %H:%M} 交办{stands}\n"
         f"要求：{short(row.requirements, 200)}"
     )
