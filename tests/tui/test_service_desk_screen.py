@@ -137,7 +137,9 @@ async def mail(pilot: Pilot, screen: ServiceDeskScreen, number: str) -> AttemptF
 
 
 def one_respondent_pack(screen: ServiceDeskScreen) -> tuple[str, PackRow]:
-    return next((k, r) for k, r in packs(screen).items() if r.recipients == 1 and r.documents == 0)
+    """Not the first row: the cursor has somewhere to stay when the row leaves."""
+    rows = list(packs(screen).items())[1:]
+    return next((k, r) for k, r in rows if r.recipients == 1 and r.documents == 0)
 
 
 def test_generate_print_mail_and_serve_a_one_respondent_case(demo_runtime: Runtime, documents_env: None) -> None:
@@ -145,8 +147,10 @@ def test_generate_print_mail_and_serve_a_one_respondent_case(demo_runtime: Runti
         screen = await open_desk(pilot)
         key, pack = one_respondent_pack(screen)
         await generate_and_print(pilot, screen, key)
+        index = screen.table().cursor_row
         await mail(pilot, screen, "EA123456785CN")
         await settle(pilot, lambda: key not in screen.rows[View.PACKS])  # every respondent sent: the step is done
+        assert screen.table().cursor_row == index  # the cursor stays where the row was, on the next one
         sent = next(k for k, r in attempts(screen).items() if r.case_id == pack.case_id)
         assert attempts(screen)[sent].tracking_number == "EA123456785CN"
         await pilot.press("2")

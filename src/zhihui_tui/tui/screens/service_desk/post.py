@@ -211,10 +211,10 @@ class DeskPost(SignedInScreen):
     def fill(self, view: View) -> None:
         """Show ``view``'s rows; the cursor stays on its row, or where it was when that row has left."""
         table = self.table(view)
-        index = table.cursor_row
-        table.replace_rows((key, self.cells(row)) for key, row in self.rows[view].items())
-        if table.row_count and table.cursor_row != index and self.row_key(table) not in self.rows[view]:
-            table.move_cursor(row=min(index, table.row_count - 1), animate=False)
+        index, key = table.cursor_row, self.row_key(table)
+        changed = table.replace_rows((key, self.cells(row)) for key, row in self.rows[view].items())
+        if changed and table.row_count and key not in self.rows[view]:
+            table.move_cursor(row=min(max(index, 0), table.row_count - 1), animate=False)
 
     def cells(self, row: PackRow | AttemptRow | ServiceMatterRow) -> tuple[Text | str, ...]:
         """A row's cells in its view."""
