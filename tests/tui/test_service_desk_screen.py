@@ -20,12 +20,15 @@ from zhihui_tui.domain.lifecycle import Stage
 from zhihui_tui.domain.steps import Step
 from zhihui_tui.runtime import Runtime
 from zhihui_tui.services.accounts import actor_for
+from zhihui_tui.services.calendar_data import load_calendar
+from zhihui_tui.services.context import ServiceContext
 from zhihui_tui.services.demo import DEMO_PASSWORD
-from zhihui_tui.services.service_desk import AttemptRow, PackRow, ServiceMatterRow
+from zhihui_tui.services.service_desk import AttemptRow, ItemKey, ItemKind, PackRow, ServiceMatterRow, take_item
 from zhihui_tui.services.uow import unit_of_work
 from zhihui_tui.tui.app import ZhihuiApp
-from zhihui_tui.tui.screens.service_desk import AttemptForm, ClerkPicker, ResultForm, ServiceDeskScreen
+from zhihui_tui.tui.screens.service_desk import AttemptForm, ClerkPicker, PackPreview, ResultForm, ServiceDeskScreen
 from zhihui_tui.tui.screens.service_desk.common import View
+from zhihui_tui.tui.screens.service_desk.dialogs import preview_text
 
 CLERK, CLERK_NAME, DIRECTOR = "songda1", "王丽娟", "zhuren"
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 36), id="120x36")]
@@ -97,6 +100,32 @@ def test_a_clerk_takes_an_unowned_pack(demo_runtime: Runtime) -> None:
     drive(demo_runtime, scenario)
 
 
+def test_a_pack_taken_meanwhile_by_another_clerk_is_refused_with_the_services_message(demo_runtime: Runtime) -> None:
+    async def scenario(pilot: Pilot) -> None:
+        screen = await open_desk(pilot)
+        key, row = next((k, r) for k, r in packs(screen).items() if not r.owner)
+        await put_cursor(pilot, screen, key)
+        engine = make_engine(demo_runtime.database_url)
+        other = ServiceContext(
+            engine=engine,
+            clock=demo_runtime.clock,
+            calendar=load_calendar(None),
+            actor=actor_for(engine, "songda2"),
+            court=demo_runtime.court,
+            data_dir=demo_runtime.data_dir,
+        )
+        take_item(ItemKey(ItemKind.PACK, row.deadline_id), ctx=other)  # 乌日娜 takes it at her terminal first
+        engine.dispose()
+        await pilot.press("t")
+        status = screen.query_one("#desk-status", Static)
+        await settle(pilot, lambda: "songda2" in str(status.render()))  # ConcurrentEdit names who saved first
+        assert "请刷新" in str(status.render())
+        await pilot.press("ctrl+r")
+        await settle(pilot, lambda: packs(screen)[key].owner == "乌日娜")
+
+    drive(demo_runtime, scenario)
+
+
 def test_the_director_assigns_a_pack_to_a_clerk(demo_runtime: Runtime) -> None:
     async def scenario(pilot: Pilot) -> None:
         screen = await open_desk(pilot, DIRECTOR)
@@ -147,6 +176,13 @@ def test_generate_print_mail_and_serve_a_one_respondent_case(demo_runtime: Runti
         screen = await open_desk(pilot)
         key, pack = one_respondent_pack(screen)
         await generate_and_print(pilot, screen, key)
+        await pilot.press("v")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, PackPreview))
+        preview = pilot.app.screen
+        assert isinstance(preview, PackPreview) and len(preview.documents) == 5
+        assert all(d.printed for d in preview.documents) and pack.case_number in preview_text(preview.documents).plain
+        await pilot.press("escape")
+        await settle(pilot, lambda: pilot.app.screen is screen)
         index = screen.table().cursor_row
         await mail(pilot, screen, "EA123456785CN")
         await settle(pilot, lambda: key not in screen.rows[View.PACKS])  # every respondent sent: the step is done

@@ -89,6 +89,7 @@ class AttemptChoice:
     method: ServiceMethod
     address: str
     stands: str = ""  # where service stands for them ("未寄出", "退回→另址邮寄")
+    hint: str = ""  # the address field's placeholder (the last address, when another one is needed)
 
 
 class AttemptForm(DeskForm):
@@ -123,7 +124,8 @@ class AttemptForm(DeskForm):
         yield from self.field(
             F_METHOD, Select(ways, value=first.method, allow_blank=False, id="f-method", compact=True)
         )
-        yield from self.field(F_ADDRESS, Input(first.address, id="f-address", compact=True, max_length=200))
+        address = Input(first.address, id="f-address", compact=True, max_length=200, placeholder=first.hint)
+        yield from self.field(F_ADDRESS, address)
         number = Input(id="f-tracking", compact=True, max_length=40, placeholder="如 EA123456785CN")
         number.disabled = first.method is not ServiceMethod.MAIL
         yield from self.field(F_TRACKING, number)

@@ -236,7 +236,8 @@ class ServiceDeskScreen(DeskPost):
             address = NOTICE_PLACE
         target = Target(row.case_id, party_id=row.party_id, matter_id=row.matter_id)
         stands = f"{row.result.label}→{chosen.label}"
-        choice = AttemptChoice(row.recipient, target, method, address, stands)
+        hint = f"另址（上次：{row.address}）" if chosen is NextAttempt.ANOTHER_ADDRESS else ""
+        choice = AttemptChoice(row.recipient, target, method, address, stands, hint)
         self.open_form(AttemptForm(f"登记送达 · {row.case_number}", [choice], list(ServiceMethod), self.today))
 
     def action_result(self) -> None:
