@@ -240,17 +240,14 @@ def pack_detail(row: PackRow) -> str:
 
 
 def attempt_detail(row: AttemptRow) -> str:
-    """The highlighted attempt in full: whom, where, how, by whom, and what it waits for."""
+    """The highlighted attempt in full: whom, where, how, by whom, and what it waits for (the case is on the row)."""
     number = f" {row.tracking_number}" if row.tracking_number else ""
     if row.result is None:
         state = "待结果"
     else:
-        following = f"，下一步：{row.next_attempt.label}" if row.next_attempt else ""
-        state = f"{row.result.label}（{row.result_on:%m-%d}）{following}"
-    return (
-        f"{row.recipient}：{row.address}\n"
-        f"{row.case_number} {row.method.label}{number}，{row.sent_on:%m-%d} {row.sent_by}经办；{state}"
-    )
+        following = f"，下一步{row.next_attempt.label}" if row.next_attempt else ""
+        state = f"{row.result.label} {row.result_on:%m-%d}{following}"
+    return f"{row.recipient}：{row.address}\n{row.method.label}{number} {row.sent_on:%m-%d} {row.sent_by}；{state}"
 
 
 def matter_detail(row: ServiceMatterRow) -> str:
