@@ -13,8 +13,8 @@ from zhihui_tui.runtime import Runtime
 from zhihui_tui.tui.app import ZhihuiApp
 from zhihui_tui.tui.posts import post_for_key
 
-# 赵敏 is 立案审查组 and 集约送达组: F2, F3 and F6 are hers, F4, F5, F7 and F8 are not.
-HER_POSTS = {"post-f2", "post-f3", "post-f6"}
+# 赵敏 is 立案审查组 and 集约送达组: F2, F3, F6 and F10 are hers, F4, F5, F7 and F8 are not.
+HER_POSTS = {"post-f2", "post-f3", "post-f6", "post-f10"}
 
 
 async def _built_ahead(app: ZhihuiApp, modes: set[str], timeout: float = 15.0) -> None:

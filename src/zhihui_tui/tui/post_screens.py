@@ -65,6 +65,12 @@ def _counter() -> Screen[Any]:
     return CounterScreen()
 
 
+def _service_desk() -> Screen[Any]:
+    from zhihui_tui.tui.screens.service_desk import ServiceDeskScreen
+
+    return ServiceDeskScreen()
+
+
 POST_SCREENS: dict[str, ScreenFactory] = {
     "f2": _reception_screen,
     "f3": _filing_screen,
@@ -73,6 +79,7 @@ POST_SCREENS: dict[str, ScreenFactory] = {
     "f6": _workbench,
     "f7": _field_search,
     "f8": _counter,
+    "f10": _service_desk,
 }
 
 
