@@ -561,7 +561,8 @@ def test_field_searches_are_registered_with_two_on_site_every_day(demo: tuple[En
     with read_session(demo[0]) as session:
         roles = _roles(session)
         cases = {c.id: c for c in session.exec(select(Case)).all()}
-        matters = session.exec(select(DelegatedMatter)).all()
+        # the desk's 送达/公告 matters (demo.field.write_service_matters) are the service desk's, not F7's
+        matters = session.exec(select(DelegatedMatter).where(DelegatedMatter.post == "field_search")).all()
         searches = {s.matter_id: s for s in session.exec(select(FieldSearch)).all()}
         sent = session.exec(select(FieldSearchInvestigator)).all()
     investigators = [sid for sid, r in roles.items() if "field_search" in r]
