@@ -614,7 +614,6 @@ def test_the_funds_post_has_accounts_to_pay_claim_and_items_in_every_state(demo:
     from zhihui_tui.domain.funds import FundsState
     from zhihui_tui.domain.seized_property import ItemStatus
     from zhihui_tui.services import funds
-
     from zhihui_tui.services.accounts import actor_for
 
     engine = demo[0]
