@@ -44,16 +44,20 @@ class MonthLedger:
 
 
 def monthly_ledger(month: str, *, ctx: ServiceContext) -> MonthLedger:
-    """The ledger of ``month`` (``YYYY-MM``); a bad month is a field error naming 月份."""
+    """The ledger of ``month`` (``YYYY-MM``): entries by the day they happened (money that arrived in the month
+    counts there even if the statement was imported later) except claimed money, which enters its case account on
+    the day it was claimed — until then it is unclaimed; a delay counts from when it was registered. A bad month
+    is a field error naming 月份."""
     require_action(ctx.actor, FundsAction.VIEW)
     first, last = parse_month(month)
     end = datetime.combine(last, time.max)
     rule = DueRule(ctx.calendar, ctx.court.disburse_days)
     with read_session(ctx.engine) as session:
         rows = session.exec(
-            select(FundsEntry, Case.case_number)
+            select(FundsEntry, Case.case_number, StatementLine.claimed_at)
             .join(Case, col(Case.id) == FundsEntry.case_id)
-            .where(FundsEntry.occurred_on <= last, col(FundsEntry.recorded_at) <= end)
+            .outerjoin(StatementLine, col(StatementLine.id) == FundsEntry.statement_line_id)
+            .where(FundsEntry.occurred_on <= last)
             .order_by(col(FundsEntry.id))
         ).all()
         delays = session.exec(
@@ -65,7 +69,6 @@ def monthly_ledger(month: str, *, ctx: ServiceContext) -> MonthLedger:
             select(StatementLine)
             .where(
                 StatementLine.arrived_on <= last,
-                col(StatementLine.imported_at) <= end,
                 or_(col(StatementLine.case_id).is_(None), col(StatementLine.claimed_at) > end),
             )
             .order_by(col(StatementLine.claim_due))
@@ -75,16 +78,27 @@ def monthly_ledger(month: str, *, ctx: ServiceContext) -> MonthLedger:
     numbers: dict[int, str] = {}
     lines: list[LedgerLine] = []
     totals = {kind: 0 for kind in EntryKind}
-    for entry, number in rows:
+    # by the day it happened (a late import still counts there), but claimed money from the day it was claimed;
+    # balances run in that order, as the sheet lists the entries
+    dated = sorted(
+        (
+            (claimed_at.date() if claimed_at is not None else entry.occurred_on, entry, number)
+            for entry, number, claimed_at in rows
+        ),
+        key=lambda row: (row[0], row[1].id or 0),
+    )
+    for on, entry, number in dated:
+        if on > last:
+            continue
         balances[entry.case_id] += entry.amount_fen
         by_case[entry.case_id].append(entry)
         numbers[entry.case_id] = number or ""
-        if entry.occurred_on >= first:
+        if on >= first:
             kind = EntryKind(entry.kind)
             totals[kind] += entry.amount_fen
             lines.append(
                 LedgerLine(
-                    entry.occurred_on,
+                    on,
                     number or "",
                     kind,
                     entry.counterparty,
@@ -101,5 +115,4 @@ def monthly_ledger(month: str, *, ctx: ServiceContext) -> MonthLedger:
     ]
     open_sums.sort(key=lambda s: (s.due, s.case_number or ""))
     open_sums += [_unclaimed(line, last) for line in unclaimed]
-    lines.sort(key=lambda line: line.occurred_on)  # stable: entries of one day stay in the order written
     return MonthLedger(first, last, lines, totals, open_sums)
