@@ -135,3 +135,20 @@ def test_the_director_reads_without_the_clerks_keys(demo_runtime: Runtime) -> No
         assert screen.check_action("claim", ()) is False
 
     drive(demo_runtime, scenario)
+
+
+def test_ctrl_f_opens_the_account_of_any_filed_case(demo_runtime: Runtime) -> None:
+    async def scenario(pilot: Pilot) -> None:
+        screen = await open_funds(pilot)
+        number = screen.data.due[-1].case_number or ""
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        await type_text(pilot, number.replace("（", "(").replace("）", ")"))
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, AccountScreen))
+        account = pilot.app.screen
+        assert isinstance(account, AccountScreen) and account.view.case_number == number
+
+    drive(demo_runtime, scenario)

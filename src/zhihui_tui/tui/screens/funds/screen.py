@@ -2,8 +2,8 @@
 
 Views: 1 应发案款 (what is to be paid out, overdue first, 期限 coloured by state), 2 待认领 (bank transfers no case
 claimed yet, with their 3-day deadline; c 认领 asks for the case number), 3 扣押物品 (the register; s changes an
-item's 处置状态). Enter on a case row opens its account. Keys i 登记到账, d 发放, x 冲正, y 延期登记 and
-n 登记扣押物品 act on the highlighted case; only the keys the service allows the signed-in person are shown.
+item's 处置状态). Enter on a case row opens its account, Ctrl+F any filed case's. Keys i 登记到账, d 发放,
+x 冲正, y 延期登记 and n 登记扣押物品 act on the highlighted case; only the keys the service allows are shown.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from textual.app import ComposeResult
 
     from zhihui_tui.services.context import ServiceContext
+    from zhihui_tui.services.search import CaseHit
     from zhihui_tui.tui.service_calls import Failure
 
 EMPTY = ("没有待发放的案款", "没有待认领的到账", "尚未登记扣押物品")
@@ -151,7 +152,7 @@ class FundsScreen(SignedInScreen):
         counts = (len(data.due), len(data.unclaimed), len(data.items))
         self.query_one("#funds-tabs", Static).update(view_tabs(self.view, counts))
         status = (
-            f"合计 {format_yuan(total)} 元" + ("  Enter 打开账户" if self.view == DUE else "")
+            f"合计 {format_yuan(total)} 元" + ("  Enter 打开账户  Ctrl+F 其他案件的账户" if self.view == DUE else "")
             if self.view != ITEMS
             else f"在库或处置中 {sum(not i.status.final for i in data.items)} 件  Enter 打开所属案件账户"
         )
@@ -214,6 +215,16 @@ class FundsScreen(SignedInScreen):
         if case is not None:
             self._then = then
             read_account(self, case.case_id, case.case_number)
+
+    def found_case(self, hit: CaseHit | None) -> None:
+        """Ctrl+F here opens the found case's account: money can come in for a case with no account line yet."""
+        if hit is None:
+            return
+        if hit.case_number is None:
+            self.notify("该案尚未立案，没有案款账户", severity="warning")
+            return
+        self._then = "account"
+        read_account(self, hit.case_id, hit.case_number)
 
     def on_account_read(self, message: AccountRead) -> None:
         then, self._then = self._then, ""
