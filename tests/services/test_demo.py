@@ -561,7 +561,8 @@ def test_field_searches_are_registered_with_two_on_site_every_day(demo: tuple[En
     with read_session(demo[0]) as session:
         roles = _roles(session)
         cases = {c.id: c for c in session.exec(select(Case)).all()}
-        matters = session.exec(select(DelegatedMatter)).all()
+        # the desk's 送达/公告 matters (demo.field.write_service_matters) are the service desk's, not F7's
+        matters = session.exec(select(DelegatedMatter).where(DelegatedMatter.post == "field_search")).all()
         searches = {s.matter_id: s for s in session.exec(select(FieldSearch)).all()}
         sent = session.exec(select(FieldSearchInvestigator)).all()
     investigators = [sid for sid, r in roles.items() if "field_search" in r]
@@ -606,3 +607,27 @@ def test_history_lines_name_the_case_and_people(demo: tuple[Engine, DemoSummary]
     assert all(re.fullmatch(r"查控结果 \d+ 新建", line) for line in audit_lines if line not in case_lines)
     stages = [e.detail for e in history.entries if e.what == "阶段变更"]
     assert stages[0] == "— → 材料接收" and stages[-1].startswith("已结案 → 已归档")
+
+
+def test_the_funds_post_has_accounts_to_pay_claim_and_items_in_every_state(demo: tuple[Engine, DemoSummary]) -> None:
+    """款物管理 (SPEC §3.9): overdue, due today, a registered delay, two transfers to claim, the register."""
+    from zhihui_tui.domain.funds import FundsState
+    from zhihui_tui.domain.seized_property import ItemStatus
+    from zhihui_tui.services import funds
+    from zhihui_tui.services.accounts import actor_for
+
+    engine = demo[0]
+    ctx = context_for(engine, actor_for(engine, "kuanwu1"), FixedClock(FIXED_NOW))
+    sums = funds.funds_due(ctx=ctx)
+    states = Counter(s.state for s in sums)
+    assert states[FundsState.OVERDUE] == 2 and states[FundsState.UNCLAIMED] == 2 and states[FundsState.DUE_SOON] == 1
+    assert [s.delay_reason is not None for s in sums if s.state is FundsState.OVERDUE].count(True) == 1
+    assert len(funds.unclaimed_lines(ctx=ctx)) == 2
+    items = funds.property_register(ctx=ctx)
+    assert {i.status for i in items} == set(ItemStatus)
+    history = funds.item_history(next(i.id for i in items if i.status is ItemStatus.DISPOSED), ctx=ctx)
+    assert [h.status for h in history] == [ItemStatus.HELD, ItemStatus.AUCTION, ItemStatus.DISPOSED]
+    for s in sums:
+        if s.case_id is not None:
+            view = funds.account_view(s.case_id, ctx=ctx)
+            assert view.balance_fen >= 0 and view.received_fen > 0

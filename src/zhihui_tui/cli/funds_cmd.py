@@ -1,4 +1,5 @@
-"""``zhihui funds``: what is owed out of the case accounts (R-FND-2), for cron twice a month; and
+"""``zhihui funds``: what is owed out of the case accounts (R-FND-2), for cron twice a month; the monthly ledger as
+.xlsx (``zhihui funds ledger``); and
 ``zhihui import receipts`` (registered on the import group), the bank's statement of the case-funds account."""
 
 from __future__ import annotations
@@ -50,6 +51,36 @@ def due(
         amount = f"{format_yuan(s.amount_fen)} 元"
         typer.echo(f"{s.due.isoformat()}  {s.state.label:<4}  {who}  {amount}  到账 {s.arrived}{delayed}")
     typer.echo(f"共 {len(sums)} 笔", err=True)
+
+
+@app.command("ledger")
+@exclusive("funds ledger")
+@one_line_errors
+def ledger(
+    ctx: typer.Context,
+    month: Annotated[str, typer.Option("--month", help="台账月份，YYYY-MM（如 2026-11）")],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="输出文件，默认 <数据目录>/ledger/案款台账-YYYY-MM.xlsx")
+    ] = None,
+) -> None:
+    """生成每月案款台账（.xlsx）：当月每笔到账、发放、冲正及余额，合计，以及月末未发放、待认领的款项。"""
+    from zhihui_tui.domain.funds import parse_month
+    from zhihui_tui.services.accounts import system_actor
+    from zhihui_tui.services.funds.ledger_book import write_monthly_ledger
+
+    first, _ = parse_month(month)  # a bad month fails before the database is opened
+    with ready(ctx) as rt:
+        service = rt.context(system_actor(rt.engine))
+        target = out if out is not None else service.data_dir / "ledger" / f"案款台账-{first:%Y-%m}.xlsx"
+        if out is None:
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                fail(f"无法创建目录 {target.parent}：{error.strerror or error}")
+        result = write_monthly_ledger(month, target, ctx=service)
+    typer.echo(
+        f"已生成 {result.path}：{first:%Y-%m} 账目 {result.entries} 笔，月末未发放及待认领 {result.open_sums} 笔"
+    )
 
 
 @exclusive("import receipts")

@@ -14,6 +14,7 @@ from zhihui_tui.db.models import AuditRecord, Case, CaseMaterial, CaseParty, Sta
 from zhihui_tui.demo.cases import CaseSpec, build_demo_cases
 from zhihui_tui.demo.common import DEFAULT_SEED, DEMO_ACTION, DEMO_LOCK_KEY, DEMO_PASSWORD, ORIGINAL_WINDOW_DAYS
 from zhihui_tui.demo.field import field_candidates, write_field_searches, write_service_matters
+from zhihui_tui.demo.funds import funds_candidates, write_funds
 from zhihui_tui.demo.parties import MOBILE_PREFIXES
 from zhihui_tui.demo.staff import DemoLogin, demo_logins, demo_roster
 from zhihui_tui.demo.work import Crew, plan_work, signing, write_work
@@ -180,6 +181,7 @@ def load_demo(
         crew = Crew.from_actors(actors)
         case_ids: dict[int, int] = {}
         registered: list[tuple[int, CaseSpec]] = []
+        numbers: list[tuple[int, CaseSpec, str]] = []
         for spec in specs:
             work = plan_work(spec, crew, work_rng)
             # The clerk who took in the materials owns the filing step; each later stage change is signed by the
@@ -196,10 +198,13 @@ def load_demo(
             assert case.id is not None
             case_ids[spec.order] = case.id
             registered.append((case.id, spec))
+            if case.case_number:
+                numbers.append((case.id, spec, case.case_number))
             if spec.stage is Stage.RECEIVED:
                 _add_checklist(session, case.id, spec, clerk, materials_rng)
             write_work(session, case.id, _respondent_ids(session, case.id), spec, work, crew)
         write_field_searches(session, field_candidates(registered), crew, work_rng, calendar=calendar, now=now)
         write_service_matters(session, field_candidates(registered), crew, calendar=calendar, now=now)
+        write_funds(session, funds_candidates(numbers), crew, calendar=calendar, now=now, seed=seed)
         session.flush()
         return _summary(True, session)

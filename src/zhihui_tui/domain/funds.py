@@ -217,3 +217,18 @@ def case_numbers_in(memo: str) -> list[CaseNumber]:
 def reason_text(text: str) -> str:
     """A reason (延期发放、冲正) that must be said in words."""
     return clean_text(text, field=F_REASON, max_length=200)
+
+
+_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
+
+
+def parse_month(text: str, field: str = "月份") -> tuple[date, date]:
+    """A month typed as ``YYYY-MM``: its first and last day (the monthly ledger, R-FND-2)."""
+    value = unicodedata.normalize("NFKC", text).strip()
+    match = _MONTH.fullmatch(value)
+    if match is None or not 1 <= int(match.group(2)) <= 12 or not 2000 <= int(match.group(1)) <= 2100:
+        raise FieldError(field, f"“{text.strip()}”不是有效的月份（应为 YYYY-MM，如 2026-11）")
+    year, month = int(match.group(1)), int(match.group(2))
+    first = date(year, month, 1)
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return first, date.fromordinal(following.toordinal() - 1)

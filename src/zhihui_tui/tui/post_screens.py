@@ -71,6 +71,12 @@ def _service_desk() -> Screen[Any]:
     return ServiceDeskScreen()
 
 
+def _funds() -> Screen[Any]:
+    from zhihui_tui.tui.screens.funds import FundsScreen
+
+    return FundsScreen()
+
+
 POST_SCREENS: dict[str, ScreenFactory] = {
     "f2": _reception_screen,
     "f3": _filing_screen,
@@ -80,6 +86,7 @@ POST_SCREENS: dict[str, ScreenFactory] = {
     "f7": _field_search,
     "f8": _counter,
     "f10": _service_desk,
+    "f11": _funds,
 }
 
 

@@ -118,6 +118,8 @@ POSTS: tuple[Post, ...] = (
         _roles(Role.SERVICE, Role.DIRECTOR),
         modules=_modules("service_desk", "service_desk"),
     ),
+    # F11: 款物管理 (R-FND-1..3). Terminals that take F11 for full screen must pass it through (as for F1).
+    Post("f11", "款物管理", _roles(Role.FUNDS, Role.DIRECTOR), modules=_modules("funds", "funds")),
 )
 
 

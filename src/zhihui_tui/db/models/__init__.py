@@ -39,7 +39,7 @@ from zhihui_tui.db.models.field_work import (
     FieldSearchInvestigator,
 )
 from zhihui_tui.db.models.front_desk import Appointment, CaseMaterial, FilingRejection, LedgerReport, Visit
-from zhihui_tui.db.models.funds import DisbursementDelay, FundsEntry, StatementLine
+from zhihui_tui.db.models.funds import DisbursementDelay, FundsEntry, SeizedItem, SeizedItemStatus, StatementLine
 from zhihui_tui.db.models.imports import ImportRun
 from zhihui_tui.db.models.inquiry import AssetFinding, NetworkInquiry, TriageDecision, TriageFlags
 from zhihui_tui.db.models.people import Staff, StaffRole
@@ -76,6 +76,8 @@ __all__ = [
     "Party",
     "PrintRun",
     "SearchTerm",
+    "SeizedItem",
+    "SeizedItemStatus",
     "ServiceAttempt",
     "ServiceDocument",
     "Staff",

@@ -78,3 +78,43 @@ class DisbursementDelay(SQLModel, table=True):
     expected_on: date | None = None  # when it should be paid now, if known
     recorded_by_id: int = Field(foreign_key="staff.id")
     recorded_at: datetime = Field(sa_type=DateTime)
+
+
+class SeizedItem(Versioned, table=True):
+    """A movable item the bureau seized (扣押物品登记造册, R-FND-3), with its present 处置状态. Each change of status
+    appends a :class:`SeizedItemStatus` row and updates ``status``/``status_on`` here under optimistic locking."""
+
+    __tablename__ = "seized_item"
+    __table_args__ = (
+        Index("ix_seized_item_case_id", "case_id"),
+        Index("ix_seized_item_status", "status", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="enforcement_case.id")
+    description: str = Field(max_length=200)
+    quantity: int
+    unit: str = Field(max_length=10)
+    custody_place: str = Field(max_length=200)
+    valuation_fen: int | None = Field(default=None, sa_type=BigInteger)  # not valued yet: None
+    seized_on: date
+    status: str = Field(max_length=16)  # ItemStatus
+    status_on: date  # the day of the present status
+    note: str | None = Field(default=None, sa_column=Column(Text))
+    registered_by_id: int = Field(foreign_key="staff.id")
+    registered_at: datetime = Field(sa_type=DateTime)
+
+
+class SeizedItemStatus(SQLModel, table=True):
+    """One status of a seized item, from its seizure on: never updated or deleted (a trigger refuses it)."""
+
+    __tablename__ = "seized_item_status"
+    __table_args__ = (Index("ix_seized_item_status_item", "item_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="seized_item.id")
+    status: str = Field(max_length=16)  # ItemStatus
+    changed_on: date
+    note: str | None = Field(default=None, sa_column=Column(Text))
+    changed_by_id: int = Field(foreign_key="staff.id")
+    changed_at: datetime = Field(sa_type=DateTime)

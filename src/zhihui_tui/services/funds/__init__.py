@@ -3,7 +3,8 @@ the counter, paid out on approval, corrected by reversals; what is due to be pai
 
 - ``accounts``: receipts at the counter, disbursements, reversals, delays, the balance;
 - ``statement``: ``zhihui import receipts`` and 认领;
-- ``due``: an account's view and ``zhihui funds due``.
+- ``due``: an account's view and ``zhihui funds due``;
+- ``property``: the register of seized movable property (R-FND-3).
 """
 
 from zhihui_tui.services.funds.accounts import (
@@ -17,6 +18,15 @@ from zhihui_tui.services.funds.accounts import (
     reverse_entry,
 )
 from zhihui_tui.services.funds.due import AccountView, DueSum, EntryLine, account_view, funds_due
+from zhihui_tui.services.funds.property import (
+    ItemRow,
+    StatusLine,
+    change_status,
+    item_history,
+    items_of_case,
+    property_register,
+    register_item,
+)
 from zhihui_tui.services.funds.rules import FundsAction, allowed_actions
 from zhihui_tui.services.funds.statement import StatementResult, claim, import_statement, unclaimed_lines
 
@@ -26,18 +36,25 @@ __all__ = [
     "DueSum",
     "EntryLine",
     "FundsAction",
+    "ItemRow",
     "ReceiptInput",
     "StatementResult",
+    "StatusLine",
     "account_view",
     "allowed_actions",
     "approvers",
     "balance_of",
+    "change_status",
     "claim",
     "disburse",
     "funds_due",
     "import_statement",
+    "item_history",
+    "items_of_case",
+    "property_register",
     "record_receipt",
     "register_delay",
+    "register_item",
     "reverse_entry",
     "unclaimed_lines",
 ]

@@ -117,7 +117,7 @@ def disburse(case_id: int, raw: DisbursementInput, *, ctx: ServiceContext) -> in
     with unit_of_work(ctx.engine, actor=ctx.actor, action="发放案款", clock=ctx.clock) as session:
         lock_account(session, case_id)
         _check_approver(session, checked.approved_by_id)
-        if checked.payee not in _applicants(session, case_id):
+        if checked.payee not in applicant_names(session, case_id):
             raise FieldError(F_PAYEE, f"“{checked.payee}”不是本案申请执行人")
         balance = balance_of(session, case_id)
         if checked.amount_fen > balance:
@@ -141,7 +141,8 @@ def disburse(case_id: int, raw: DisbursementInput, *, ctx: ServiceContext) -> in
         return entry.id
 
 
-def _applicants(session: Session, case_id: int) -> set[str]:
+def applicant_names(session: Session, case_id: int) -> set[str]:
+    """The names of the case's applicants: the only payees of its account."""
     names = session.exec(
         select(Party.name)
         .join(CaseParty, col(CaseParty.party_id) == Party.id)

@@ -17,6 +17,7 @@ from zhihui_tui.domain.calendar import WorkCalendar
 from zhihui_tui.domain.funds import EntryKind, FundsState, Receipt, funds_state, undisbursed
 from zhihui_tui.services.context import ServiceContext
 from zhihui_tui.services.errors import NotFound
+from zhihui_tui.services.funds.accounts import applicant_names
 from zhihui_tui.services.funds.rules import FundsAction, require_action
 
 _CHUNK = 500
@@ -63,6 +64,7 @@ class AccountView:
     paid_fen: int  # disbursements net of their reversals
     entries: list[EntryLine]
     due: list[DueSum]
+    applicants: tuple[str, ...] = ()  # who may be paid out of it (the disbursement form offers them)
 
 
 def _entries(session: Session, case_ids: list[int]) -> dict[int, list[FundsEntry]]:
@@ -135,6 +137,7 @@ def account_view(case_id: int, *, ctx: ServiceContext) -> AccountView:
             raise NotFound("没有该案的案款账户")
         entries = _entries(session, [case_id]).get(case_id, [])
         delays = _delays(session, [case_id])
+        applicants = tuple(sorted(applicant_names(session, case_id)))
     reversed_ids = {e.reverses_id for e in entries if e.reverses_id is not None}
     net = {kind: 0 for kind in EntryKind}
     for entry in entries:
@@ -148,6 +151,7 @@ def account_view(case_id: int, *, ctx: ServiceContext) -> AccountView:
         paid_fen=-net[EntryKind.DISBURSEMENT],
         entries=[_line(e, e.id in reversed_ids) for e in entries],
         due=_case_due(case_id, case.case_number, entries, delays, ctx.now().date(), rule),
+        applicants=applicants,
     )
 
 

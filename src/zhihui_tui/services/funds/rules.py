@@ -1,5 +1,5 @@
-"""Who may do what with case funds: the 款物管理组 keeps the accounts; the director and the leaders read them; a
-handler reads the account of a case they hold."""
+"""Who may do what with case funds and seized property: the 款物管理组 keeps the accounts and the register; the
+director and the leaders read them."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ class FundsAction(StrEnum):
     DISBURSE = "disburse"  # 发放
     REVERSE = "reverse"  # 冲正
     DELAY = "delay"  # 延期发放登记
+    PROPERTY = "property"  # 登记扣押物品, change its 处置状态 (R-FND-3)
 
     @property
     def label(self) -> str:
@@ -29,6 +30,7 @@ class FundsAction(StrEnum):
             "disburse": "发放案款",
             "reverse": "冲正",
             "delay": "登记延期发放",
+            "property": "登记扣押物品",
         }[self.value]
 
 
@@ -42,6 +44,7 @@ ACTION_ROLES: dict[FundsAction, tuple[Role, ...]] = {
     FundsAction.DISBURSE: CLERKS,
     FundsAction.REVERSE: CLERKS,
     FundsAction.DELAY: CLERKS,
+    FundsAction.PROPERTY: CLERKS,
 }
 
 
