@@ -65,6 +65,12 @@ def _counter() -> Screen[Any]:
     return CounterScreen()
 
 
+def _dashboard() -> Screen[Any]:
+    from zhihui_tui.tui.screens.dashboard import DashboardScreen
+
+    return DashboardScreen()
+
+
 POST_SCREENS: dict[str, ScreenFactory] = {
     "f2": _reception_screen,
     "f3": _filing_screen,
@@ -73,6 +79,7 @@ POST_SCREENS: dict[str, ScreenFactory] = {
     "f6": _workbench,
     "f7": _field_search,
     "f8": _counter,
+    "f9": _dashboard,
 }
 
 
