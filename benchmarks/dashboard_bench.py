@@ -248,7 +248,11 @@ def main() -> None:
     url = f"sqlite:///{path}"
     engine = make_engine(url)
     count = _built(engine)
-    if not count:
+    if count:  # a database built by an older version: bring its schema (and indexes) up to date
+        upgrade(engine)
+        with engine.connect() as conn:
+            conn.exec_driver_sql("ANALYZE")
+    else:
         start = time.perf_counter()
         build(engine, args.cases)
         count = args.cases
