@@ -205,6 +205,14 @@ def supervise_figures(engine: Engine) -> None:
     )
 
 
+async def _until(condition: Callable[[], bool], timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the app did not get there in time")
+        await asyncio.sleep(0.01)
+
+
 async def screen_figures(url: str, data_dir: Path) -> list[tuple[str, Opening]]:
     from zhihui_tui.runtime import Runtime
     from zhihui_tui.settings import CourtSettings
@@ -215,11 +223,9 @@ async def screen_figures(url: str, data_dir: Path) -> list[tuple[str, Opening]]:
     app = ZhihuiApp(runtime)
     figures = []
     async with app.run_test(size=(120, 36)) as pilot:
-        while app.db_state is DatabaseState.CONNECTING:
-            await asyncio.sleep(0.01)
+        await _until(lambda: app.db_state is not DatabaseState.CONNECTING)
         await pilot.press(*"zonghe1", "enter", *PASSWORD, "enter")
-        while app.actor is None:
-            await asyncio.sleep(0.01)
+        await _until(lambda: app.actor is not None)  # a schema behind the code refuses the sign-in: no wait forever
         await settled_after_sign_in(app)
         frames = FrameClock(app)
         for attempt in ("首次打开", "再次打开"):

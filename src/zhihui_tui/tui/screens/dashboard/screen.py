@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 READ_ACTION = "读取综合看板"
 WEEKDAYS = "一二三四五六日"
 HINT = "Tab 换表  Enter 下钻"
+NARROW_HINT = "Tab 换表"
 # Which page each table is on (narrow), and the column it stands in (wide).
 TABLE_PAGES = {"posts": "1", "people": "1", "month": "2", "caseload": "2", "trend": "3"}
 HEADINGS = {
@@ -120,7 +121,7 @@ class DashboardScreen(SignedInScreen):
             tables = column.query(DataTable)
             column.set_class(bool(tables) and TABLE_PAGES[str(tables.first().id)] == self.page, "-shown")
         tabs = page_tabs(self.page) if narrow else Text("")
-        tabs.append(HINT, style="dim")
+        tabs.append(NARROW_HINT if narrow else HINT, style="dim")  # the status line says what Enter does
         self.query_one("#dash-tabs", Static).update(tabs)
 
     def action_page(self, key: str) -> None:
