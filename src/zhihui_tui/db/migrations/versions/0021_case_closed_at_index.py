@@ -18,8 +18,9 @@ depends_on = None
 def upgrade() -> None:
     # 综合看板 counts the cases closed in each of the last 12 months, and stats monthly reads the month's closed
     # cases: without it both scanned every case (the trend query on 1,000,000 cases read them all to keep a year).
+    # The closure rides along so the trend's counts per closure are read from the index alone.
     with op.batch_alter_table("enforcement_case", schema=None) as batch_op:
-        batch_op.create_index("ix_case_closed_at", ["closed_at"], unique=False)
+        batch_op.create_index("ix_case_closed_at", ["closed_at", "closure"], unique=False)
 
 
 def downgrade() -> None:
