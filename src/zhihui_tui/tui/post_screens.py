@@ -77,6 +77,12 @@ def _funds() -> Screen[Any]:
     return FundsScreen()
 
 
+def _dashboard() -> Screen[Any]:
+    from zhihui_tui.tui.screens.dashboard import DashboardScreen
+
+    return DashboardScreen()
+
+
 POST_SCREENS: dict[str, ScreenFactory] = {
     "f2": _reception_screen,
     "f3": _filing_screen,
@@ -85,6 +91,7 @@ POST_SCREENS: dict[str, ScreenFactory] = {
     "f6": _workbench,
     "f7": _field_search,
     "f8": _counter,
+    "f9": _dashboard,
     "f10": _service_desk,
     "f11": _funds,
 }

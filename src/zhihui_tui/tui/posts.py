@@ -96,8 +96,8 @@ POSTS: tuple[Post, ...] = (
         modules=_modules("triage_board", "triage"),
     ),
     # F6 is the desk of delegated matters (R-DEL-1..2): the bureau chief approves urgent 拘传 there, and 集约送达组
-    # (送达、公告) and the director (其他) record the results of the matters their posts do. F9 is the filing
-    # screen's 立案 key, so a new post key would have clashed; each sees only their own lists on F6.
+    # (送达、公告) and the director (其他) record the results of the matters their posts do; each sees only their
+    # own lists on F6.
     Post(
         "f6",
         "承办人工作台",
@@ -111,7 +111,18 @@ POSTS: tuple[Post, ...] = (
         modules=_modules("field_search", "field_search", "attachments"),
     ),
     Post("f8", "临柜业务", _roles(Role.COUNTER_CONTROL), modules=_modules("counter", "counter")),
-    # F10: 集约送达 (R-SRV-1..3). F9 is the filing screen's 立案 key; F11 is taken by many terminals (full screen).
+    # F9 综合看板 (issue 15) shares its key with F3's 立案. Post keys are bindings of the signed-in screen base
+    # (``post_bindings``), and Textual merges a screen's BINDINGS along its classes by key, the subclass's list
+    # replacing the base's: on the filing screen F9 is 立案 only (even when 立案 is not allowed there, F9 does
+    # nothing rather than leave the form half-typed for the dashboard); on every other screen it opens this post.
+    # tests/tui/test_dashboard_screen.py holds both.
+    Post(
+        "f9",
+        "综合看板",
+        _roles(Role.GENERAL_AFFAIRS, Role.DIRECTOR, Role.BUREAU_CHIEF, Role.DEPUTY_CHIEF),
+        modules=_modules("dashboard", "dashboard"),
+    ),
+    # F10: 集约送达 (R-SRV-1..3). F11 is taken by many terminals (full screen).
     Post(
         "f10",
         "集约送达",

@@ -9,7 +9,6 @@ clickable keys, so this widget renders the same hints as one ``Text`` and only r
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import groupby
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.style import Style
@@ -116,14 +115,21 @@ class KeyBar(Widget, can_focus=False):
         return HELP if binding.action == "help" else APP_KEYS
 
     def segments(self, key_style: Style, description_style: Style) -> Iterator[tuple[int, Text]]:
-        """The hints in the screen's order with their rank; a group of keys (the posts) takes one hint."""
-        for group, members in groupby(self._hints, key=lambda hint: hint[0].group):
-            hints = list(members)
-            if group is not None and len(hints) > 1:
-                yield POST_ACTIONS, self.group_text(hints, group.description, key_style, description_style)
+        """The hints in the screen's order with their rank; a group of keys (the posts) takes one hint, where its
+        first member is, even when a screen's own key splits the run (F3's F9 立案 among the post keys)."""
+        groups: dict[Binding.Group, list[Hint]] = {}
+        for hint in self._hints:
+            if hint[0].group is not None:
+                groups.setdefault(hint[0].group, []).append(hint)
+        shown: set[Binding.Group] = set()
+        for binding, enabled in self._hints:
+            group = binding.group
+            if group is not None and len(groups[group]) > 1:
+                if group not in shown:
+                    shown.add(group)
+                    yield POST_ACTIONS, self.group_text(groups[group], group.description, key_style, description_style)
                 continue
-            for binding, enabled in hints:
-                yield self.rank(binding), self.hint_text(binding, enabled, key_style, description_style)
+            yield self.rank(binding), self.hint_text(binding, enabled, key_style, description_style)
         if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
             palette = self.screen.active_bindings.get(self.app.COMMAND_PALETTE_BINDING)
             if palette is not None:
