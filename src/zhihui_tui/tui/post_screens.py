@@ -65,6 +65,12 @@ def _counter() -> Screen[Any]:
     return CounterScreen()
 
 
+def _dossier() -> Screen[Any]:
+    from zhihui_tui.tui.screens.dossier import DossierScreen
+
+    return DossierScreen()
+
+
 POST_SCREENS: dict[str, ScreenFactory] = {
     "f2": _reception_screen,
     "f3": _filing_screen,
@@ -73,6 +79,7 @@ POST_SCREENS: dict[str, ScreenFactory] = {
     "f6": _workbench,
     "f7": _field_search,
     "f8": _counter,
+    "f12": _dossier,
 }
 
 

@@ -118,6 +118,13 @@ POSTS: tuple[Post, ...] = (
         _roles(Role.SERVICE, Role.DIRECTOR),
         modules=_modules("service_desk", "service_desk"),
     ),
+    # F12: 卷宗管理 (R-ARC-1), the dossier group's post; the director reads it.
+    Post(
+        "f12",
+        "卷宗管理",
+        _roles(Role.DOSSIER, Role.DIRECTOR),
+        modules=_modules("dossier", "closing"),
+    ),
 )
 
 
