@@ -5,7 +5,7 @@ case), confirmed by the original handler or, when they are no longer active, the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlmodel import Session, col, select
 
@@ -63,7 +63,7 @@ class ResumptionRow:
     case_id: int
     case_number: str
     round: int
-    done_on: date
+    done_at: datetime  # when the round was recorded
     result: str
     handler: str  # the original handler, "" when there is none
 
@@ -86,11 +86,11 @@ def resumptions_awaiting(*, ctx: ServiceContext, limit: int = 200) -> list[Resum
         active = handler is not None and handler.active
         mine = active and handler.id == actor.id
         if mine or (not active and actor.has(Role.BUREAU_CHIEF)):
-            done_on = watch.done_at.date() if watch.done_at else watch.due_on
+            done_at = watch.done_at or datetime.combine(watch.due_on, time())
             name = handler.name if handler is not None else ""
             found.append(
                 ResumptionRow(
-                    watch.id or 0, case.id or 0, case.case_number or "", watch.round, done_on, watch.result or "", name
+                    watch.id or 0, case.id or 0, case.case_number or "", watch.round, done_at, watch.result or "", name
                 )
             )
     return found[:limit]

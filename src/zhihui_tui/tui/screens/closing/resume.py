@@ -87,7 +87,7 @@ class ResumptionScreen(ServiceCaller, ModalScreen[None]):
                 (
                     row.case_number,
                     f"第 {row.round} 轮",
-                    f"{row.done_on:%Y-%m-%d}",
+                    f"{row.done_at:%Y-%m-%d}",
                     row.handler or "—",
                     short(row.result, 30),
                 ),
@@ -110,7 +110,7 @@ class ResumptionScreen(ServiceCaller, ModalScreen[None]):
         if row is None:
             return
         question = (
-            f"{row.case_number} 第 {row.round} 轮查控发现财产：{short(row.result, 40)}\n"
+            f"{row.case_number} 第 {row.round} 轮查控发现财产：{short(row.result, 60)}\n"
             "确认恢复执行？（以原案当事人和执行依据立执恢案件）"
         )
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
 from typing import TYPE_CHECKING
 
 from zhihui_tui.domain.roles import Role
@@ -42,8 +41,7 @@ def read_desk(ctx: ServiceContext, after_id: int | None) -> DeskLists:
 
 def resume_item(row: closing.ResumptionRow) -> WaitingItem:
     """A round that found property, as the handler's waiting item (Enter opens the confirmation)."""
-    when = datetime.combine(row.done_on, time())
-    return WaitingItem(RESUME_KIND, row.case_id, row.case_number, when, f"{RESUME_TEXT}：{row.result}")
+    return WaitingItem(RESUME_KIND, row.case_id, row.case_number, row.done_at, f"{RESUME_TEXT}：{row.result}")
 
 
 def acknowledge(item: WaitingItem, ctx: ServiceContext) -> None:

@@ -176,6 +176,7 @@ class WorkbenchScreen(KeysetPaging, ClosingKeys):
             self._approval_rows = {str(row.id): row for row in lists.approvals}
             self._fill("approvals", [(key, approval_cells(row)) for key, row in self._approval_rows.items()])
             self._notes["approvals"] = f"待审批 {len(lists.approvals)} 件"
+        self._notes.pop("resume", None)
         if lists.resumptions:
             self._notes["resume"] = f"待确认恢复执行 {lists.resumptions} 件（按 U 确认）"
         keys = ("cases", "resume", "desk", "approvals")
