@@ -36,6 +36,13 @@ STATE_STYLES = {
 # The state a key's step starts from (归档 needs the scan; 补充材料 only for 终本 cases).
 STEP_FROM = {"receive": DossierState.TRANSFERRED, "scan": DossierState.RECEIVED, "archive": DossierState.SCANNED}
 KEEPER_ACTIONS = ("receive", "scan", "archive", "supplement")
+# The state in the table, short enough for 80 columns with the deadline in view (the summary names them in full).
+SHORT_STATES = {
+    DossierState.TRANSFERRED: "待接收",
+    DossierState.RECEIVED: "待扫描",
+    DossierState.SCANNED: "待归档",
+    DossierState.ARCHIVED: "已归档",
+}
 
 
 class DossiersRead(Message):
@@ -66,7 +73,7 @@ def due_cell(due: date | None, today: date) -> Text:
 
 
 def dossier_cells(row: DossierRow, today: date) -> tuple[str | Text, ...]:
-    state = Text(row.state.label + ("·终本" if row.zhongben else ""), style=STATE_STYLES[row.state])
+    state = Text(SHORT_STATES[row.state] + ("·终本" if row.zhongben else ""), style=STATE_STYLES[row.state])
     last = Text(row.archive_no or "") if row.state is DossierState.ARCHIVED else due_cell(row.due, today)
     return (row.case_number, str(row.pages), row.transfer_form_no, row.transferred_by, state, last)
 
@@ -106,6 +113,7 @@ class DossierScreen(SignedInScreen):
                 yield Static("正在读取…", id="ds-summary", markup=False)
             table: DataTable[str | Text] = DataTable(id="dossiers", cursor_type="row", zebra_stripes=True)
             table.add_columns(*COLUMNS)
+            table.flex_column("移交单号", minimum=8)  # the form number gives way at 80 columns, the deadline never
             yield table
             yield Static("", id="ds-status", markup=False)
         yield self.make_footer()
