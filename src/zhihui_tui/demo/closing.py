@@ -59,7 +59,7 @@ def _between(start: datetime, end: datetime, share: float) -> datetime:
 # (handler, filed, closed, archived): the demo's own 终本 cases closed too recently for a round to be due, so these
 # three are older — one round found property (kuai01 confirms), one overdue, one due within weeks.
 WATCHED = (
-    ("kuai01", datetime(2025, 10, 9, 10), datetime(2026, 1, 20, 15), datetime(2026, 2, 13, 10)),
+    ("kuai01", datetime(2026, 1, 5, 10), datetime(2026, 4, 20, 15), datetime(2026, 5, 14, 10)),
     ("jing01", datetime(2026, 1, 12, 10), datetime(2026, 5, 18, 16), datetime(2026, 6, 19, 10)),
     ("kuai02", datetime(2026, 2, 2, 9), datetime(2026, 6, 5, 11), datetime(2026, 7, 8, 15)),
 )
