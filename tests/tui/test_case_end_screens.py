@@ -1,7 +1,8 @@
 """The end of a case on the terminal (issue 14), with real keys on the demo court and the fixed clock: the handler's
 结案 refused for an unmet 终本 condition (the service's message, nothing changed); the dossier group's receive →
-scan → archive moving the row until the case is 已归档; the watch on F4; the director's F12 without the keys;
-snapshots at 80×24 and 120×36 of F12, the watch view and the closing form."""
+scan → archive moving the row until the case is 已归档; the watch on F4; the director's F12 without the keys; the
+handler confirming a resumption from F6's waiting list; snapshots at 80×24 and 120×36 of F12, the watch view and
+the closing form."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ from zhihui_tui.services.context import Actor
 from zhihui_tui.services.demo import DEMO_PASSWORD
 from zhihui_tui.tui.app import ZhihuiApp
 from zhihui_tui.tui.screens.closing.handler import CloseCaseForm
+from zhihui_tui.tui.screens.closing.resume import ResumptionScreen
+from zhihui_tui.tui.screens.confirm import ConfirmScreen
 from zhihui_tui.tui.screens.dossier import DossierScreen
 from zhihui_tui.tui.screens.dossier.dialogs import ArchiveForm
 from zhihui_tui.tui.screens.inquiry.watch import WatchResultForm, WatchScreen
@@ -196,3 +199,31 @@ def test_closing_form_snapshot(snap_compare: SnapCompare, demo_runtime: Runtime,
         await steady_cursors(pilot)
 
     assert snap_compare(ZhihuiApp(demo_runtime), terminal_size=size, run_before=run_before)
+
+
+def test_the_handler_confirms_a_resumption_from_the_waiting_list(demo_runtime: Runtime) -> None:
+    async def scenario(pilot: Pilot) -> None:
+        await open_post(pilot, HANDLER, "f6")
+        screen = pilot.app.screen
+        assert isinstance(screen, WorkbenchScreen)
+        waiting = screen.query_one("#waiting", DataTable)
+        row = next(i for i in range(waiting.row_count) if str(waiting.get_row_at(i)[0]) == "恢复执行")
+        waiting.focus()
+        waiting.move_cursor(row=row, animate=False)
+        await pilot.press("enter")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, ResumptionScreen) and bool(pilot.app.screen.rows))
+        await pilot.press("enter")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, ResumptionScreen) and not pilot.app.screen.rows)
+        await pilot.press("escape")
+        await settle(pilot, lambda: "待确认恢复执行" not in str(screen.query_one("#wb-status", Static).render()))
+
+    drive(demo_runtime, scenario)
+    engine = make_engine(demo_runtime.database_url)
+    with Session(engine) as session:
+        watch = session.exec(select(ZhongbenWatch).where(col(ZhongbenWatch.resumed_case_id).is_not(None))).all()
+        resumed = {w.resumed_case_id for w in watch}
+        new = session.exec(select(Case).where(col(Case.id).in_(resumed), Case.stage == Stage.FILED.value)).all()
+        assert any(case.filed_at == demo_runtime.clock.now() for case in new)  # filed now, linked to its original
+    engine.dispose()
