@@ -32,7 +32,7 @@ CLOSING_BINDINGS = [
     Binding("m", "measure", "措施", id="workbench.measure"),
     Binding("z", "zhongben_check", "终本核查", id="workbench.zhongben"),
     Binding("t", "transfer", "移交卷宗", id="workbench.transfer"),
-    Binding("u", "resumptions", "恢复执行确认", show=False, id="workbench.resume"),
+    Binding("u", "resumptions", "恢复执行确认", id="workbench.resume"),
 ]
 HANDLER_ACTIONS = ("close_case", "measure", "zhongben_check", "transfer")
 
