@@ -181,8 +181,8 @@ class DossierScreen(SignedInScreen):
         super().display_failure(action, failure)
 
     def current(self) -> DossierRow | None:
-        table = self.query_one("#dossiers", DataTable)
-        if not table.row_count:
+        table = next(iter(self.query("#dossiers").results(DataTable)), None)  # none before compose (check_action)
+        if table is None or not table.row_count:
             return None
         return self.rows.get(str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
 
