@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from zhihui_tui.db.engine import read_session
 from zhihui_tui.db.models import AuditRecord, Case, CaseMaterial, CaseParty, Staff, StaffRole
 from zhihui_tui.demo.cases import CaseSpec, build_demo_cases
+from zhihui_tui.demo.closing import watched_specs, write_case_end
 from zhihui_tui.demo.common import DEFAULT_SEED, DEMO_ACTION, DEMO_LOCK_KEY, DEMO_PASSWORD, ORIGINAL_WINDOW_DAYS
 from zhihui_tui.demo.field import field_candidates, write_field_searches, write_service_matters
 from zhihui_tui.demo.funds import funds_candidates, write_funds
@@ -153,6 +154,38 @@ def _respondent_ids(session: Session, case_id: int) -> list[int]:
     return list(rows)
 
 
+def _write_case(
+    session: Session,
+    spec: CaseSpec,
+    crew: Crew,
+    actors: dict[str, Actor],
+    case_ids: dict[int, int],
+    work_rng: random.Random,
+    materials_rng: random.Random,
+    calendar: WorkCalendar,
+    court_code: str,
+) -> int:
+    """One case with its stage history signed by the posts, its checklist and the work around it; its id."""
+    work = plan_work(spec, crew, work_rng)
+    # The clerk who took in the materials owns the filing step; each later stage change is signed by the post
+    # that made it (demo.work.STAGE_POSTS).
+    clerk = crew.receiving_clerk(spec)
+    with signing(session) as signed:
+        signed.signers.update(work.signers)
+        signed.closure = (spec.closure, spec.times[Stage.CLOSED]) if spec.closure else None
+        signed.pack_owner = work.pack_owner
+        case = register_case(
+            session, _new_case(spec, actors, case_ids), actor=clerk, calendar=calendar, court_code=court_code
+        )
+        session.flush()
+    assert case.id is not None
+    case_ids[spec.order] = case.id
+    if spec.stage is Stage.RECEIVED:
+        _add_checklist(session, case.id, spec, clerk, materials_rng)
+    write_work(session, case.id, _respondent_ids(session, case.id), spec, work, crew)
+    return case.id
+
+
 def load_demo(
     engine: Engine,
     *,
@@ -183,28 +216,18 @@ def load_demo(
         registered: list[tuple[int, CaseSpec]] = []
         numbers: list[tuple[int, CaseSpec, str]] = []
         for spec in specs:
-            work = plan_work(spec, crew, work_rng)
-            # The clerk who took in the materials owns the filing step; each later stage change is signed by the
-            # post that made it (demo.work.STAGE_POSTS).
-            clerk = crew.receiving_clerk(spec)
-            with signing(session) as signed:
-                signed.signers.update(work.signers)
-                signed.closure = (spec.closure, spec.times[Stage.CLOSED]) if spec.closure else None
-                signed.pack_owner = work.pack_owner
-                case = register_case(
-                    session, _new_case(spec, actors, case_ids), actor=clerk, calendar=calendar, court_code=court_code
-                )
-                session.flush()
-            assert case.id is not None
-            case_ids[spec.order] = case.id
-            registered.append((case.id, spec))
-            if case.case_number:
-                numbers.append((case.id, spec, case.case_number))
-            if spec.stage is Stage.RECEIVED:
-                _add_checklist(session, case.id, spec, clerk, materials_rng)
-            write_work(session, case.id, _respondent_ids(session, case.id), spec, work, crew)
+            case_id = _write_case(session, spec, crew, actors, case_ids, work_rng, materials_rng, calendar, court_code)
+            registered.append((case_id, spec))
+            number = session.get(Case, case_id).case_number  # type: ignore[union-attr]
+            if number:
+                numbers.append((case_id, spec, number))
         write_field_searches(session, field_candidates(registered), crew, work_rng, calendar=calendar, now=now)
         write_service_matters(session, field_candidates(registered), crew, calendar=calendar, now=now)
         write_funds(session, funds_candidates(numbers), crew, calendar=calendar, now=now, seed=seed)
+        # the end of the cases (measures, the 终本 watch, dossiers): a stream of its own, so nothing above shifts
+        closing_rng = random.Random(f"{seed}:closing")
+        for spec in watched_specs(closing_rng, calendar, now):
+            _write_case(session, spec, crew, actors, case_ids, closing_rng, materials_rng, calendar, court_code)
+        write_case_end(session, crew, closing_rng, calendar=calendar, now=now)
         session.flush()
         return _summary(True, session)

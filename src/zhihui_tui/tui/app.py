@@ -341,6 +341,8 @@ class ZhihuiApp(HangUpApp):
                 )
             if self.actor.has(Role.GENERAL_AFFAIRS, Role.DIRECTOR, Role.FIELD_SEARCH):
                 yield SystemCommand("跳转: 值班排班", "线索查控组的周值班表（综合事务安排）", self.open_duty_roster)
+            if self.actor.has(Role.DIRECTOR, Role.BUREAU_CHIEF, Role.DEPUTY_CHIEF):
+                yield SystemCommand("跳转: 终本案件", "承办中案件的终本条件核查；主任可批准终本", self.open_zhongben)
             find_case = getattr(screen, "action_find_case", None)  # signed-in screens (SignedInScreen)
             if callable(find_case):
                 yield SystemCommand("查找: 案件", "Ctrl+F 按案号、当事人、证件号或拼音首字母查找案件", find_case)
@@ -356,6 +358,13 @@ class ZhihuiApp(HangUpApp):
         actor = self.actor
         may_plan = actor is not None and actor.has(Role.GENERAL_AFFAIRS, Role.DIRECTOR)
         self.push_screen(DutyRosterScreen(self.runtime.clock.now().date(), may_plan=may_plan))
+
+    def open_zhongben(self) -> None:
+        """The 终本 candidates; the director approves 终本 with a reason, the chiefs read."""
+        from zhihui_tui.tui.screens.closing.zhongben import ZhongbenScreen
+
+        actor = self.actor
+        self.push_screen(ZhongbenScreen(may_override=actor is not None and actor.has(Role.DIRECTOR)))
 
     # -- idle lock --------------------------------------------------------------------------------------------
 

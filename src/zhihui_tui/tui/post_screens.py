@@ -83,6 +83,12 @@ def _dashboard() -> Screen[Any]:
     return DashboardScreen()
 
 
+def _dossier() -> Screen[Any]:
+    from zhihui_tui.tui.screens.dossier import DossierScreen
+
+    return DossierScreen()
+
+
 POST_SCREENS: dict[str, ScreenFactory] = {
     "f2": _reception_screen,
     "f3": _filing_screen,
@@ -94,6 +100,7 @@ POST_SCREENS: dict[str, ScreenFactory] = {
     "f9": _dashboard,
     "f10": _service_desk,
     "f11": _funds,
+    "f12": _dossier,
 }
 
 

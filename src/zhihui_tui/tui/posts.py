@@ -131,6 +131,13 @@ POSTS: tuple[Post, ...] = (
     ),
     # F11: 款物管理 (R-FND-1..3). Terminals that take F11 for full screen must pass it through (as for F1).
     Post("f11", "款物管理", _roles(Role.FUNDS, Role.DIRECTOR), modules=_modules("funds", "funds")),
+    # F12: 卷宗管理 (R-ARC-1), the dossier group's post; the director reads it.
+    Post(
+        "f12",
+        "卷宗管理",
+        _roles(Role.DOSSIER, Role.DIRECTOR),
+        modules=_modules("dossier", "closing"),
+    ),
 )
 
 

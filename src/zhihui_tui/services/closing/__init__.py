@@ -18,7 +18,15 @@ from zhihui_tui.services.closing.dossier import (
     transfer_dossier,
 )
 from zhihui_tui.services.closing.rules import ClosingAction, allowed_actions
-from zhihui_tui.services.closing.watch import WatchRow, record_watch, resume_case, resumed_from, watch_due
+from zhihui_tui.services.closing.watch import (
+    ResumptionRow,
+    WatchRow,
+    record_watch,
+    resume_case,
+    resumed_from,
+    resumptions_awaiting,
+    watch_due,
+)
 from zhihui_tui.services.closing.zhongben import (
     ZhongbenCheck,
     override_zhongben,
@@ -31,6 +39,7 @@ __all__ = [
     "ClosingAction",
     "DossierRow",
     "DossierState",
+    "ResumptionRow",
     "WatchRow",
     "ZhongbenCheck",
     "add_supplement",
@@ -45,6 +54,7 @@ __all__ = [
     "record_watch",
     "resume_case",
     "resumed_from",
+    "resumptions_awaiting",
     "transfer_dossier",
     "watch_due",
     "zhongben_candidates",

@@ -57,6 +57,8 @@ class DossierRow:
     state: DossierState
     due: date | None
     version: int
+    zhongben: bool = False  # a 终本 case: material may be added to its dossier (补充材料)
+    archive_no: str | None = None
 
 
 def _pages(text: str) -> int:
@@ -160,22 +162,25 @@ def add_supplement(case_id: int, description: str, pages: str, *, ctx: ServiceCo
         )
 
 
-def dossier_queue(*, ctx: ServiceContext, limit: int = 200) -> list[DossierRow]:
-    """Dossiers not yet archived, with the deadline of their next step, soonest first."""
-    require_action(ctx.actor, ClosingAction.KEEP_DOSSIER)
+def dossier_queue(*, ctx: ServiceContext, limit: int = 200, archived: bool = False) -> list[DossierRow]:
+    """Dossiers not yet archived, with the deadline of their next step, soonest first; ``archived``: the archived
+    ones instead, most recent first (a 终本 case's supplements are added to those)."""
+    require_action(ctx.actor, ClosingAction.VIEW_DOSSIERS)
+    done = col(Dossier.archived_at)
     with read_session(ctx.engine) as session:
         rows = session.exec(
-            select(Dossier, Case.case_number, Staff.name)
+            select(Dossier, Case.case_number, Staff.name, Case.closure)
             .join(Case, col(Case.id) == Dossier.case_id)
             .join(Staff, col(Staff.id) == Dossier.transferred_by_id)
-            .where(col(Dossier.archived_at).is_(None))
+            .where(done.is_not(None) if archived else done.is_(None))
+            .order_by(done.desc() if archived else col(Dossier.id))
             .limit(limit)
         ).all()
         dues: dict[int, date] = dict(
             session.exec(
                 select(col(Deadline.case_id), col(Deadline.due_date))
                 .where(
-                    col(Deadline.case_id).in_([d.case_id for d, _, _ in rows]),
+                    col(Deadline.case_id).in_([d.case_id for d, _, _, _ in rows]),
                     col(Deadline.done_at).is_(None),
                     col(Deadline.step).in_([Step.DOSSIER_SCAN.value, Step.ARCHIVE.value]),
                 )
@@ -184,10 +189,21 @@ def dossier_queue(*, ctx: ServiceContext, limit: int = 200) -> list[DossierRow]:
         )
     lines = [
         DossierRow(
-            d.case_id, number or "", d.pages, d.transfer_form_no, name, _state(d), dues.get(d.case_id), d.version
+            d.case_id,
+            number or "",
+            d.pages,
+            d.transfer_form_no,
+            name,
+            _state(d),
+            dues.get(d.case_id),
+            d.version,
+            closure == Closure.PROCEDURE_TERMINATED.value,
+            d.archive_no,
         )
-        for d, number, name in rows
+        for d, number, name, closure in rows
     ]
+    if archived:
+        return lines
     return sorted(lines, key=lambda r: (r.due or date.max, r.case_number))
 
 

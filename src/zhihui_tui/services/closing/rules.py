@@ -21,6 +21,7 @@ class ClosingAction(StrEnum):
     RESUME = "resume"
     TRANSFER_DOSSIER = "transfer_dossier"
     KEEP_DOSSIER = "keep_dossier"  # receive, scan and upload, archive, supplement
+    VIEW_DOSSIERS = "view_dossiers"  # the dossier list: the dossier group, and the leaders read-only
 
     @property
     def label(self) -> str:
@@ -34,6 +35,7 @@ class ClosingAction(StrEnum):
             "resume": "确认恢复执行",
             "transfer_dossier": "移交卷宗",
             "keep_dossier": "卷宗整理归档",
+            "view_dossiers": "查看卷宗",
         }[self.value]
 
 
@@ -46,6 +48,7 @@ ACTION_ROLES: dict[ClosingAction, tuple[Role, ...]] = {
     ClosingAction.RESUME: (Role.HANDLER, Role.BUREAU_CHIEF),
     ClosingAction.TRANSFER_DOSSIER: (Role.HANDLER,),
     ClosingAction.KEEP_DOSSIER: (Role.DOSSIER,),
+    ClosingAction.VIEW_DOSSIERS: (Role.DOSSIER, Role.DIRECTOR, Role.BUREAU_CHIEF, Role.DEPUTY_CHIEF),
 }
 
 

@@ -5,7 +5,7 @@ case), confirmed by the original handler or, when they are no longer active, the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlmodel import Session, col, select
 
@@ -53,6 +53,47 @@ def watch_due(*, ctx: ServiceContext) -> list[WatchRow]:
         WatchRow(w.id or 0, w.version, w.case_id, number or "", w.round, w.due_on, w.due_on < today)
         for w, number in rows
     ]
+
+
+@dataclass(frozen=True)
+class ResumptionRow:
+    """A watch round that found property and waits for the resumption's confirmation."""
+
+    watch_id: int
+    case_id: int
+    case_number: str
+    round: int
+    done_at: datetime  # when the round was recorded
+    result: str
+    handler: str  # the original handler, "" when there is none
+
+
+def resumptions_awaiting(*, ctx: ServiceContext, limit: int = 200) -> list[ResumptionRow]:
+    """The rounds that found property and wait on this person: the original handler's own cases while they are
+    active; for the bureau chief, the cases whose handler is gone (or none was named). Oldest first."""
+    require_action(ctx.actor, ClosingAction.RESUME)
+    actor = ctx.actor
+    with read_session(ctx.engine) as session:
+        rows = session.exec(
+            select(ZhongbenWatch, Case, Staff)
+            .join(Case, col(Case.id) == ZhongbenWatch.case_id)
+            .outerjoin(Staff, col(Staff.id) == Case.handler_id)
+            .where(col(ZhongbenWatch.found_property), col(ZhongbenWatch.resumed_case_id).is_(None))
+            .order_by(col(ZhongbenWatch.done_at), col(ZhongbenWatch.id))
+        ).all()
+    found: list[ResumptionRow] = []
+    for watch, case, handler in rows:
+        active = handler is not None and handler.active
+        mine = active and handler.id == actor.id
+        if mine or (not active and actor.has(Role.BUREAU_CHIEF)):
+            done_at = watch.done_at or datetime.combine(watch.due_on, time())
+            name = handler.name if handler is not None else ""
+            found.append(
+                ResumptionRow(
+                    watch.id or 0, case.id or 0, case.case_number or "", watch.round, done_at, watch.result or "", name
+                )
+            )
+    return found[:limit]
 
 
 def record_watch(

@@ -1,5 +1,6 @@
 """F4 网络查控, the post: the queue of 已送达 cases with the 2-day deadline to start the inquiry (R-NET-1), or, on
-``t``, only today's pending work (每日清零, R-NET-2). Enter opens a case's 查控结果反馈信息表."""
+``t``, only today's pending work (每日清零, R-NET-2). Enter opens a case's 查控结果反馈信息表; ``w`` the watch rounds
+of 终本 cases due (R-ZB-2, the network-inquiry post only)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ class InquiryScreen(SignedInScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open_case", "查控结果表", id="inquiry.open"),
         Binding("t", "toggle_today", "今日待办/全部", id="inquiry.today"),
+        Binding("w", "watch", "终本定期查控", id="inquiry.watch"),
         Binding("r", "reload", "刷新", id="inquiry.reload"),
     ]
     AUTO_FOCUS = "#inquiry-queue"
@@ -54,6 +56,19 @@ class InquiryScreen(SignedInScreen):
             yield table
             yield Static(EMPTY_QUEUE, id="inquiry-empty", classes="post-empty")
         yield self.make_footer()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "watch":
+            from zhihui_tui.services.closing import ClosingAction, allowed_actions
+
+            actor = self.shell.actor
+            return actor is not None and ClosingAction.WATCH in allowed_actions(actor)
+        return True
+
+    def action_watch(self) -> None:
+        from zhihui_tui.tui.screens.inquiry.watch import WatchScreen
+
+        self.app.push_screen(WatchScreen(self.shell.runtime.clock.now().date()))
 
     def on_screen_resume(self) -> None:
         self.action_reload()

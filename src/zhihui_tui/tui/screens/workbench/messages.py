@@ -20,6 +20,7 @@ class DeskLists:
     waiting: list[WaitingItem] | None = None
     desk: list[MatterRow] | None = None
     approvals: list[MatterRow] | None = None
+    resumptions: int = 0  # watch rounds that found property, waiting on this person to confirm the resumption
 
 
 class DeskRead(Message):

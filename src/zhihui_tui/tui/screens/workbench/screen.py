@@ -6,7 +6,9 @@
 - 集约送达组 (送达、公告) and the director (其他): the matters whose result they record here, which goes straight
   back to the requesting handler. These posts have no function key of their own yet, and F6 is where the rest of a
   matter's round trip already lives; each audience sees only its own lists — as the service's
-  ``allowed_actions`` answers for the person signed in.
+  ``allowed_actions`` answers for the person signed in;
+- the end of a case (:mod:`.closing_keys`): 结案, 执行措施, 终本核查, 移交卷宗, and the resumptions to confirm (the
+  handler's waiting items, the chief's ``u``).
 """
 
 from __future__ import annotations
@@ -20,12 +22,17 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from zhihui_tui.services.field_rules import FieldAction, allowed_actions
-from zhihui_tui.tui.screens.base import SignedInScreen
 from zhihui_tui.tui.screens.case_history import CaseHistoryRead
 from zhihui_tui.tui.screens.forms import PAGE, ReasonScreen
 from zhihui_tui.tui.screens.paging import KeysetPaging, paging_bindings
 from zhihui_tui.tui.screens.results import ACKNOWLEDGE, HISTORY, RecordResultScreen, ResultScreen
 from zhihui_tui.tui.screens.workbench.cells import approval_cells, case_cells, desk_cells, waiting_cells
+from zhihui_tui.tui.screens.workbench.closing_keys import (
+    CLOSING_BINDINGS,
+    HANDLER_ACTIONS,
+    RESUME_KIND,
+    ClosingKeys,
+)
 from zhihui_tui.tui.screens.workbench.jobs import acknowledge, read_desk
 from zhihui_tui.tui.screens.workbench.messages import DeskRead, ResultAcknowledged, UrgentApproved
 from zhihui_tui.tui.screens.workbench.request import RequestMatterScreen
@@ -40,7 +47,7 @@ if TYPE_CHECKING:
 ACK_KINDS = ("委托结果", "临柜结果")
 
 
-class WorkbenchScreen(KeysetPaging, SignedInScreen):
+class WorkbenchScreen(KeysetPaging, ClosingKeys):
     """F6: the handler's cases and what waits on them, the desk's matters, the chief's approvals."""
 
     SCREEN_NAME = "承办人工作台"
@@ -51,6 +58,7 @@ class WorkbenchScreen(KeysetPaging, SignedInScreen):
         Binding("e", "record", "登记结果", id="workbench.record"),
         Binding("y", "approve", "批准", id="workbench.approve"),
         Binding("x", "refuse", "不批准", id="workbench.refuse"),
+        *CLOSING_BINDINGS,
         Binding("tab", "app.focus_next", "切换列表", show=False),
         *paging_bindings("workbench"),
     ]
@@ -76,7 +84,7 @@ class WorkbenchScreen(KeysetPaging, SignedInScreen):
     def compose(self) -> ComposeResult:
         yield self.make_header()
         with Vertical(id="wb-body"):
-            yield Static("我的案件（Enter 案件信息，N 提请委托）", classes="wb-title wb-handler")
+            yield Static("我的案件（Enter 案件信息，N 提请委托，C 结案，T 移交卷宗）", classes="wb-title wb-handler")
             cases: DataTable[str] = DataTable(id="cases", cursor_type="row", zebra_stripes=True)
             cases.add_columns("案号", "阶段", "下一期限", "委托中")
             yield cases
@@ -132,8 +140,10 @@ class WorkbenchScreen(KeysetPaging, SignedInScreen):
             return self.is_chief
         if action == "record":
             return self.is_desk
-        if action in ("request", "acknowledge", "history", "next_page", "first_page"):
+        if action in ("request", "acknowledge", "history", "next_page", "first_page", *HANDLER_ACTIONS):
             return self.is_handler
+        if action == "resumptions":
+            return self.is_handler or self.is_chief
         return True
 
     # -- loading ------------------------------------------------------------------------------------------------
@@ -166,7 +176,11 @@ class WorkbenchScreen(KeysetPaging, SignedInScreen):
             self._approval_rows = {str(row.id): row for row in lists.approvals}
             self._fill("approvals", [(key, approval_cells(row)) for key, row in self._approval_rows.items()])
             self._notes["approvals"] = f"待审批 {len(lists.approvals)} 件"
-        self.set_status("；".join(self._notes[key] for key in ("cases", "desk", "approvals") if key in self._notes))
+        self._notes.pop("resume", None)
+        if lists.resumptions:
+            self._notes["resume"] = f"待确认恢复执行 {lists.resumptions} 件（按 U 确认）"
+        keys = ("cases", "resume", "desk", "approvals")
+        self.set_status("；".join(self._notes[key] for key in keys if key in self._notes))
 
     def _fill(self, table_id: str, rows: list[tuple[str, tuple[object, ...]]]) -> None:
         self.query_one(f"#{table_id}", DataTable).replace_rows(rows)
@@ -186,6 +200,10 @@ class WorkbenchScreen(KeysetPaging, SignedInScreen):
         if not table.row_count:
             return None
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def current_case(self) -> CaseRow | None:
+        key = self._current("cases")
+        return self._case_rows[key] if key is not None else None
 
     def action_request(self) -> None:
         key = self._current("cases")
@@ -234,6 +252,9 @@ class WorkbenchScreen(KeysetPaging, SignedInScreen):
         if key is None:
             return
         item = self._waiting_rows[key]
+        if item.kind == RESUME_KIND:
+            self.action_resumptions()
+            return
         if item.kind not in ACK_KINDS:  # a meeting, a call-back or a request awaiting approval: the history
             self.open_history(item.case_id)
             return
