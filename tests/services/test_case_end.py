@@ -240,6 +240,11 @@ def test_the_watch_finds_property_and_the_handler_resumes_a_linked_case(court: C
     with Session(court.engine) as session:
         resumed = session.exec(select(Case).where(Case.case_number == number)).one()
     assert (resumed.original_case_id, resumed.stage) == (court.case_id, Stage.FILED.value)
+    from zhihui_tui.services.case_page import case_page
+
+    assert case_page(court.case_id, ctx=court.ctx(court.handler)).links == f"恢复执行 {number}"
+    original = case_row(court).case_number
+    assert case_page(resumed.id or 0, ctx=court.ctx(court.director)).links == f"原案 {original}"
     with pytest.raises(ServiceError, match="已恢复执行"):
         closing.resume_case(due.id, ctx=court.ctx(court.handler))
 

@@ -134,6 +134,7 @@ class CasePage:
     deadlines: tuple[DeadlineLine, ...]
     findings: tuple[FindingLine, ...]
     matters: tuple[MatterLine, ...]
+    links: str = ""  # 原案 of a 执恢 case and the 执恢 cases resumed from this one (R-ZB-2: linked both ways)
 
     @property
     def open_deadlines(self) -> tuple[DeadlineLine, ...]:
@@ -173,7 +174,21 @@ def case_page(case_id: int, *, ctx: ServiceContext) -> CasePage:
             deadlines=_deadlines(session, case_id, names),
             findings=_findings(session, case_id, by_party),
             matters=_matters(session, case_id),
+            links=_links(session, case),
         )
+
+
+def _links(session: Session, case: Case) -> str:
+    """The original of a resumed case and the cases resumed from this one, by number."""
+    parts = []
+    if case.original_case_id is not None:
+        original = session.get(Case, case.original_case_id)
+        if original is not None and original.case_number:
+            parts.append(f"原案 {original.case_number}")
+    resumed = session.exec(select(Case.case_number).where(Case.original_case_id == case.id)).all()
+    if resumed:
+        parts.append("恢复执行 " + "、".join(n for n in resumed if n))
+    return "；".join(parts)
 
 
 def may_read(actor: Actor, case: Case) -> bool:

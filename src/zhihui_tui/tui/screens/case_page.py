@@ -79,7 +79,7 @@ class CasePageScreen(ModalScreen[bool]):
         effective = f"  生效 {page.basis_effective:%Y-%m-%d}" if page.basis_effective else ""
         return (
             f"收案 {page.received_at:%Y-%m-%d %H:%M}  立案 {filed}  承办人 {page.handler}  团队 {page.team}\n"
-            f"执行标的 {page.target_amount} 元\n"
+            f"执行标的 {page.target_amount} 元{'  ' + page.links if page.links else ''}\n"
             f"执行依据 {page.basis}{effective}"
         )
 
