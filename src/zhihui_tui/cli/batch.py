@@ -51,8 +51,12 @@ def lock_path(database_url: str, name: str) -> Path:
 @contextmanager
 def held(database_url: str, name: str) -> Iterator[None]:
     """Hold the command's lock for the block, or exit 75 naming who holds it."""
-    path = lock_path(database_url, name)
-    with path.open("a+", encoding="utf-8") as handle:
+    try:
+        path = lock_path(database_url, name)
+        handle = path.open("a+", encoding="utf-8")
+    except OSError as error:  # another account's lock folder or file: say so instead of a traceback
+        fail(f"无法打开运行锁文件（{error.strerror or error}）：批处理命令应以同一服务账户运行")
+    with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
