@@ -97,10 +97,7 @@ def record_receipt(case_id: int, raw: ReceiptInput, *, ctx: ServiceContext) -> i
             recorded_by_id=ctx.actor.id,
             recorded_at=ctx.now(),
         )
-        session.add(entry)
-        session.flush()
-        assert entry.id is not None
-        return entry.id
+        return _inserted(session, entry)
 
 
 def _past_day(text: str, field: str, today: date) -> date:
@@ -135,10 +132,7 @@ def disburse(case_id: int, raw: DisbursementInput, *, ctx: ServiceContext) -> in
             recorded_by_id=ctx.actor.id,
             recorded_at=ctx.now(),
         )
-        session.add(entry)
-        session.flush()
-        assert entry.id is not None
-        return entry.id
+        return _inserted(session, entry)
 
 
 def applicant_names(session: Session, case_id: int) -> set[str]:
@@ -205,10 +199,7 @@ def reverse_entry(entry_id: int, reason: str, *, ctx: ServiceContext) -> int:
             recorded_by_id=ctx.actor.id,
             recorded_at=ctx.now(),
         )
-        session.add(entry)
-        session.flush()
-        assert entry.id is not None
-        return entry.id
+        return _inserted(session, entry)
 
 
 def register_delay(receipt_id: int, reason: str, expected_on: str = "", *, ctx: ServiceContext) -> int:
@@ -233,10 +224,15 @@ def register_delay(receipt_id: int, reason: str, expected_on: str = "", *, ctx: 
             recorded_by_id=ctx.actor.id,
             recorded_at=ctx.now(),
         )
-        session.add(delay)
-        session.flush()
-        assert delay.id is not None
-        return delay.id
+        return _inserted(session, delay)
+
+
+def _inserted(session: Session, row: FundsEntry | DisbursementDelay) -> int:
+    """Add ``row`` and return the id the database gave it."""
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    return row.id
 
 
 def post_receipt(

@@ -31,7 +31,6 @@ from zhihui_tui.db.models import (
     SearchTerm,
 )
 from zhihui_tui.domain.case_number import CaseNumber
-from zhihui_tui.domain.clock import Clock
 from zhihui_tui.domain.errors import DomainError
 from zhihui_tui.domain.lifecycle import CaseType, Stage
 from zhihui_tui.domain.roles import Role
@@ -115,7 +114,6 @@ def write_cases(
             built,
             prepared,
             actor=actor,
-            clock=clock,
             as_of=as_of,
             court_code=court_code,
             recheck=recheck,
@@ -142,7 +140,6 @@ class _Write:
     built: Built
     prepared: Future[list[audit.PreparedEntry]]  # ``built``'s audit entries, dumped
     actor: Actor
-    clock: Clock
     as_of: datetime
     court_code: str
     recheck: Recheck

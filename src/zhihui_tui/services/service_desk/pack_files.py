@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docx import Document
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from zhihui_tui.db.engine import read_session
 from zhihui_tui.db.models import Case, ServiceDocument
@@ -68,14 +68,14 @@ def _case_number(case_id: int, ctx: ServiceContext) -> str:
     return case.case_number
 
 
-def _current(case_id: int, ctx: ServiceContext) -> list[ServiceDocument]:
-    """The latest version of each kind, in mailing order."""
-    with read_session(ctx.engine) as session:
-        rows = session.exec(
-            select(ServiceDocument)
-            .where(ServiceDocument.case_id == case_id)
-            .order_by(col(ServiceDocument.kind), col(ServiceDocument.document_version).desc())
-        ).all()
+def _current(session: Session, case_id: int, *, lock: bool = False) -> list[ServiceDocument]:
+    """The latest version of each kind, in mailing order (locked for update when ``lock``)."""
+    query = (
+        select(ServiceDocument)
+        .where(ServiceDocument.case_id == case_id)
+        .order_by(col(ServiceDocument.kind), col(ServiceDocument.document_version).desc())
+    )
+    rows = session.exec(query.with_for_update() if lock else query).all()
     latest: dict[str, ServiceDocument] = {}
     for row in rows:
         latest.setdefault(row.kind, row)
@@ -86,7 +86,8 @@ def preview_pack(case_id: int, *, ctx: ServiceContext) -> list[DocumentText]:
     """The current documents' paragraphs and table cells, read back from the recorded files (checksums checked:
     what the clerk reads is what was generated)."""
     require_action(ctx.actor, ServiceAction.VIEW)
-    documents = _current(case_id, ctx)
+    with read_session(ctx.engine) as session:
+        documents = _current(session, case_id)
     if not documents:
         raise ServiceError("该案尚未生成送达文书")
     return [_read(document) for document in documents]
@@ -117,10 +118,9 @@ def mark_printed(case_id: int, *, ctx: ServiceContext) -> int:
     how many were newly marked."""
     require_action(ctx.actor, ServiceAction.PRINT)
     with unit_of_work(ctx.engine, actor=ctx.actor, action="标记文书已打印", clock=ctx.clock) as session:
-        ids = [d.id for d in _current(case_id, ctx)]
-        if not ids:
+        rows = _current(session, case_id, lock=True)  # in this transaction: no second session inside it
+        if not rows:
             raise ServiceError("该案尚未生成送达文书")
-        rows = session.exec(select(ServiceDocument).where(col(ServiceDocument.id).in_(ids)).with_for_update()).all()
         fresh = [row for row in rows if row.printed_at is None]
         for row in fresh:
             row.printed_at = ctx.now()
