@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import Engine, insert, select
-from sqlmodel import SQLModel
+from sqlalchemy import Engine, insert
 from typer.testing import CliRunner
 
+from tests.cli.state import database_rows, folder_files
 from tests.services.documents_court import FIRM, LI, ZHANG, filed_case
 from zhihui_tui.cli.app import app
 from zhihui_tui.cli.batch import BUSY, held
@@ -61,24 +61,6 @@ def court(sqlite_engine: Engine) -> Engine:
 
 def _run(url: str, argv: list[str], *, as_of: str = MONDAY):  # type: ignore[no-untyped-def]
     return CliRunner().invoke(app, ["--db", url, "--as-of", as_of, *argv])
-
-
-def _contents(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
-    """Every row of every table: what "the database did not change" is checked against."""
-    with engine.connect() as connection:
-        return {
-            table.name: sorted((tuple(row) for row in connection.execute(select(table))), key=repr)
-            for table in SQLModel.metadata.sorted_tables
-        }
-
-
-def _files(folder: Path) -> dict[str, bytes]:
-    """The folder's files (the database's own files aside) with their bytes."""
-    return {
-        str(p.relative_to(folder)): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and ".db" not in p.name
-    }
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -158,11 +140,11 @@ def test_a_dry_run_writes_no_file_no_row_and_no_ledger_entry(
     folder = tmp_path / "reports"
     folder.mkdir()
     out = folder / "报表.xlsx"
-    before, files = _contents(court), _files(tmp_path)
+    before, files = database_rows(sqlite_url), folder_files(tmp_path)
     result = _run(sqlite_url, [*_writers(out)[command], "--dry-run"])
     assert result.exit_code == 0, result.output
     assert "演练（--dry-run）：" in result.output and "未写入任何文件，未改动数据库" in result.output
-    assert _contents(court) == before and _files(tmp_path) == files
+    assert database_rows(sqlite_url) == before and folder_files(tmp_path) == files
     assert list(folder.iterdir()) == []
     assert _run(sqlite_url, _writers(out)[command]).exit_code == 0  # the real run
     after = _run(sqlite_url, [*_writers(out)[command], "--dry-run"])

@@ -11,7 +11,7 @@ import typer
 
 from zhihui_tui.cli.batch import exclusive
 from zhihui_tui.cli.common import fail, one_line_errors, print_json, ready
-from zhihui_tui.cli.runs import DryRunOption, ForceOption, dry_run_note, once, out_scope
+from zhihui_tui.cli.runs import DryRunOption, ForceOption, dry_run_done, dry_run_note, once, out_scope
 
 app = typer.Typer(help="案款（一案一账户）", no_args_is_help=True)
 
@@ -113,6 +113,7 @@ def receipts(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="银行到账流水：.csv（UTF-8，可带 BOM）或 .xlsx 文件")],
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出结果")] = False,
+    dry_run: DryRunOption = False,
 ) -> None:
     """导入案款账户的银行到账流水。表头（中文）：到账日期、付款人、付款账号、金额、附言。附言中写有已立案案号的
     记入该案账户，其余待认领（3 日内）。任何一行有误则整份不导入；同一流水重复导入不会重复入账。"""
@@ -120,7 +121,7 @@ def receipts(
     from zhihui_tui.services.funds import import_statement
 
     with ready(ctx) as rt:
-        result = import_statement(file, ctx=rt.context(system_actor(rt.engine)))
+        result = import_statement(file, ctx=rt.context(system_actor(rt.engine)), dry_run=dry_run)
     if as_json:
         print_json(
             {
@@ -128,6 +129,7 @@ def receipts(
                 "posted": result.posted,
                 "unclaimed": result.unclaimed,
                 "skipped": result.skipped,
+                "dry_run": result.dry_run,
                 "errors": [{"line": e.line, "field": e.field, "reason": e.reason} for e in result.errors],
             }
         )
@@ -138,5 +140,8 @@ def receipts(
         bad = len({e.line for e in result.errors})
         fail(f"共 {bad} 行有误（{len(result.errors)} 处），未导入任何到账记录（文件共 {result.rows} 行数据）")
     if not as_json:
-        skipped = f"，{result.skipped} 笔此前已导入、已跳过" if result.skipped else ""
-        typer.echo(f"已入账 {result.posted} 笔，待认领 {result.unclaimed} 笔{skipped}")
+        skipped = f"，{result.skipped} 笔此前已导入、{'将' if dry_run else '已'}跳过" if result.skipped else ""
+        if dry_run:
+            typer.echo(dry_run_done(f"将入账 {result.posted} 笔，待认领 {result.unclaimed} 笔{skipped}"))
+        else:
+            typer.echo(f"已入账 {result.posted} 笔，待认领 {result.unclaimed} 笔{skipped}")

@@ -67,13 +67,18 @@ def once(
     return value
 
 
+def dry_run_done(plan: str) -> str:
+    """The dry run's line for a command without a run ledger (imports: their own ledger is the file)."""
+    return f"{DRY_RUN}：{plan}；未写入任何文件，未改动数据库"
+
+
 def dry_run_note(rt: Runtime, command: str, scope: str, plan: str) -> str:
     """The dry run's line: what a real run would write, and whether it would be skipped as already done."""
     from zhihui_tui.services.batch_runs import RunRequest, claim_holder
 
     holder = claim_holder(rt.engine, RunRequest(command, business_day_of(rt), scope))
     skipped = "；本业务日已成功运行过，正式运行将跳过（除非加 --force）" if holder is not None else ""
-    return f"{DRY_RUN}：{plan}；未写入任何文件，未改动数据库{skipped}"
+    return dry_run_done(plan) + skipped
 
 
 def _run_json(run: object) -> dict[str, object]:
