@@ -230,3 +230,25 @@ def test_processes_racing_on_two_machines_do_the_work_once(migrated: Engine, db_
     runs = runs_of(migrated, "stats monthly")
     assert [r.outcome for r in runs] == [RunOutcome.SUCCEEDED]
     load_workbook(out)
+
+
+OTHER_WRITERS = {
+    "import findings": ["import", "findings", "查控.csv"],
+    "import receipts": ["import", "receipts", "流水.csv"],
+    "docs generate": ["docs", "generate", "--out", "documents"],
+    "backup": ["backup", "copy.db"],
+    "audit seal": ["audit", "seal", "--log", "seal.log"],
+}
+
+
+@pytest.mark.parametrize("command", OTHER_WRITERS)
+def test_the_other_writing_commands_exit_75_and_write_nothing_while_locked(
+    court: Engine, sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    before, files = database_rows(sqlite_url), folder_files(tmp_path)
+    with held(sqlite_url, command):
+        result = _run(sqlite_url, OTHER_WRITERS[command])
+    assert result.exit_code == BUSY, result.output
+    assert f"错误：zhihui {command} 已在运行" in result.output
+    assert database_rows(sqlite_url) == before and folder_files(tmp_path) == files
