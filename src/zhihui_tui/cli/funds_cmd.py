@@ -66,8 +66,8 @@ def ledger(
     dry_run: DryRunOption = False,
     force: ForceOption = False,
 ) -> None:
-    """生成每月案款台账（.xlsx）：当月每笔到账、发放、冲正及余额，合计，以及月末未发放、待认领的款项。每个业务日
-    只生成一次（运行台账），--force 重新生成。"""
+    """生成每月案款台账（.xlsx）：当月每笔到账、发放、冲正及余额，合计，以及月末未发放、待认领的款项。
+    每个业务日只生成一次（运行台账），--force 重新生成。"""
     from zhihui_tui.domain.funds import parse_month
     from zhihui_tui.services.accounts import system_actor
     from zhihui_tui.services.funds.ledger import monthly_ledger

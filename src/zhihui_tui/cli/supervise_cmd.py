@@ -28,8 +28,8 @@ def supervise(
     dry_run: DryRunOption = False,
     force: ForceOption = False,
 ) -> None:
-    """列出所有未完成的节点（责任人、期限、状态），超期与临期在前。写出 .xlsx 时每个业务日只生成一次（运行台账），
-    --force 重新生成；只列出（不加 --out）不记入运行台账。"""
+    """列出所有未完成的节点（责任人、期限、状态），超期与临期在前。
+    写出 .xlsx 时每个业务日只生成一次（运行台账），--force 重新生成；只列出（不加 --out）不记入运行台账。"""
     from zhihui_tui.services.accounts import system_actor
     from zhihui_tui.services.deadlines import all_open_steps
     from zhihui_tui.services.supervision import long_unclosed_cases, write_workbook
