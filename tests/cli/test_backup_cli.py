@@ -116,3 +116,15 @@ def test_postgres_upgrade_without_pg_dump_refuses_unless_no_backup(
     forced = runner.invoke(app, ["--db", pg_url, "db", "upgrade", "--no-backup"])
     assert forced.exit_code == 0 and f"0008 → {head_revision()}" in forced.output and "升级前备份" not in forced.output
     assert _revision(pg_url) == head_revision()
+
+
+def test_a_dry_run_checks_the_target_and_copies_nothing(tmp_path: Path) -> None:
+    url = _db(tmp_path)
+    target = tmp_path / "copy.db"
+    result = runner.invoke(app, ["--db", url, "backup", str(target), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    plan = f"将备份到 {target}（SQLite 在线备份）"
+    assert result.output.strip() == f"演练（--dry-run）：{plan}；未写入任何文件，未改动数据库"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("copy")) == []
+    folder = runner.invoke(app, ["--db", url, "backup", str(tmp_path), "--dry-run"])
+    assert folder.exit_code == 1 and "是一个目录，请给出文件名" in folder.output

@@ -12,6 +12,7 @@ import docx
 import pytest
 from typer.testing import CliRunner
 
+from tests.cli.state import database_rows, folder_files
 from tests.conftest import FIXED_NOW
 from tests.services.documents_court import FIRM, LI, SETTINGS_ENV, WANG, ZHANG, filed_case, person, register, text_of
 from zhihui_tui.__main__ import hoist_global_options
@@ -158,3 +159,28 @@ def test_print_merges_the_days_documents(court: tuple[str, list[str]], tmp_path:
         "--db", url, "--as-of", AS_OF, "docs", "print", "--date", "2026-11-26", "--out", str(tmp_path / "p3")
     )
     assert "2026-11-26 没有生成的文书可打印" in nothing.stdout
+
+
+def test_print_dry_run_names_what_it_would_merge_and_writes_nothing(
+    court: tuple[str, list[str]], tmp_path: Path
+) -> None:
+    url, numbers = court
+    invoke("--db", url, "--as-of", AS_OF, "docs", "generate", "--out", str(tmp_path / "out"))
+    before, files = database_rows(url), folder_files(tmp_path)
+    dry = invoke("--db", url, "--as-of", AS_OF, "docs", "print", "--out", str(tmp_path / "print"), "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    (line,) = dry.output.strip().splitlines()
+    assert line.startswith(f"演练（--dry-run）：将在 {tmp_path / 'print'} 合并 2026-11-27 的执行通知书 2 份、")
+    assert line.endswith("未写入任何文件，未改动数据库")
+    assert database_rows(url) == before and folder_files(tmp_path) == files and not (tmp_path / "print").exists()
+    listed = invoke("--db", url, "--as-of", AS_OF, "docs", "print", "--dry-run", "--json")
+    first = {"kind": "执行通知书", "case_numbers": [numbers[0], numbers[2]], "dry_run": True}
+    assert json.loads(listed.stdout)[0] == first
+
+
+def test_generate_dry_run_changes_no_row(court: tuple[str, list[str]], tmp_path: Path) -> None:
+    url, _ = court
+    before = database_rows(url)
+    result = invoke("--db", url, "--as-of", AS_OF, "docs", "generate", "--out", str(tmp_path / "out"), "--dry-run")
+    assert "演练（--dry-run）：2 件案件将生成文书" in result.stdout
+    assert database_rows(url) == before

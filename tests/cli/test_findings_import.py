@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from sqlmodel import select
 from typer.testing import CliRunner
 
+from tests.cli.state import database_rows, folder_files
 from tests.conftest import FIXED_NOW, context_for
 from tests.services.test_inquiry import PERSON_B, PERSON_C, served_case
 from zhihui_tui.cli.app import app
@@ -138,7 +139,7 @@ def test_xlsx_written_in_the_test(court: tuple[str, list[str]], tmp_path: Path) 
     result = run(url, str(path), "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {
-        "rows": 2, "imported": 2, "skipped": 0, "cases": 1, "ignored_columns": [], "errors": [],
+        "rows": 2, "imported": 2, "skipped": 0, "cases": 1, "dry_run": False, "ignored_columns": [], "errors": [],
     }  # fmt: skip
     assert [(r.amount_fen, r.quantity) for r in findings(url)] == [(1_234_567, None), (80_000_000, 1)]
 
@@ -171,3 +172,22 @@ def test_import_findings_on_each_database(engine: Engine, tmp_path: Path) -> Non
     bad = write_csv(tmp_path / "b.csv", [[number, "王五", PERSON_C, "存款", "农行", "10", "", "是", ""]])
     result = import_findings(bad, ctx=context_for(engine, system_actor(engine), clock))
     assert result.imported == 0 and result.errors[0].line == 2
+
+
+def test_dry_run_counts_what_would_go_in_and_writes_nothing(court: tuple[str, list[str]], tmp_path: Path) -> None:
+    url, (first, second, _) = court
+    path = write_csv(
+        tmp_path / "findings.csv",
+        [
+            [first, "李四", PERSON_B, "存款", "中国农业银行科右前旗支行", "52,000.50", "", "是", ""],
+            [second, "王五", PERSON_C, "网络资金", "支付宝", "1000", "", "是", ""],
+        ],
+    )
+    before, files = database_rows(url), folder_files(tmp_path)
+    dry = run(url, str(path), "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert dry.stdout.strip() == "演练（--dry-run）：将导入 2 条查控结果（2 件案件）；未写入任何文件，未改动数据库"
+    assert database_rows(url) == before and folder_files(tmp_path) == files
+    assert run(url, str(path)).exit_code == 0 and len(findings(url)) == 2
+    again = run(url, str(path), "--dry-run")
+    assert "将导入 0 条查控结果（0 件案件），2 条此前已导入、将跳过" in again.stdout

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
+from tests.cli.state import database_rows, folder_files
 from tests.conftest import FIXED_NOW
 from tests.services.documents_court import FIRM, ZHANG, filed_case, register
 from tests.services.test_funds import statement
@@ -51,7 +52,9 @@ def test_receipts_post_once_and_funds_due_lists_them(tmp_path: Path) -> None:
     assert first.exit_code == 0, first.output
     assert "已入账 1 笔，待认领 1 笔" in first.output
     again = run(url, "import", "receipts", str(file), "--json")
-    assert json.loads(again.stdout) == {"rows": 2, "posted": 0, "unclaimed": 0, "skipped": 2, "errors": []}
+    assert json.loads(again.stdout) == {
+        "rows": 2, "posted": 0, "unclaimed": 0, "skipped": 2, "dry_run": False, "errors": []
+    }  # fmt: skip
     due = run(url, "funds", "due", "--json")
     assert due.exit_code == 0, due.output
     rows = json.loads(due.stdout)
@@ -72,3 +75,17 @@ def test_a_bad_statement_exits_non_zero_with_one_line_and_writes_nothing(tmp_pat
     with Session(engine) as session:
         assert session.exec(select(FundsEntry)).all() == []
     engine.dispose()
+
+
+def test_a_dry_run_of_a_statement_posts_nothing(tmp_path: Path) -> None:
+    url, number = court(tmp_path)
+    file = statement(
+        tmp_path / "flow.csv",
+        [["2026-10-20", "张三", "", "1,234.56", f"案号{number}"], ["2026-11-26", "某公司", "", "99.9", "货款"]],
+    )
+    before, files = database_rows(url), folder_files(tmp_path)
+    dry = run(url, "import", "receipts", str(file), "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert dry.stdout.strip() == "演练（--dry-run）：将入账 1 笔，待认领 1 笔；未写入任何文件，未改动数据库"
+    assert database_rows(url) == before and folder_files(tmp_path) == files
+    assert "已入账 1 笔，待认领 1 笔" in run(url, "import", "receipts", str(file)).output

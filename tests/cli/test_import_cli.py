@@ -13,6 +13,7 @@ from sqlmodel import func, select
 from stdnum.cn import ric
 from typer.testing import CliRunner
 
+from tests.cli.state import database_rows, folder_files
 from zhihui_tui.cli.app import app
 from zhihui_tui.db.engine import make_engine, read_session
 from zhihui_tui.db.models import Case
@@ -116,7 +117,7 @@ def test_xlsx_is_imported_with_json_report(db: str, tmp_path: Path) -> None:
     result = run(db, str(path), "--json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert report == {"rows": 1, "imported": 1, "allocated": 0, "ignored_columns": [], "errors": []}
+    assert report == {"rows": 1, "imported": 1, "allocated": 0, "dry_run": False, "ignored_columns": [], "errors": []}
 
 
 def test_bad_rows_are_listed_on_stderr_and_nothing_is_saved(db: str, tmp_path: Path) -> None:
@@ -169,3 +170,26 @@ def test_a_file_that_is_not_a_csv_is_refused(db: str, tmp_path: Path, content: s
 def test_a_missing_file_is_a_one_line_failure(db: str, tmp_path: Path) -> None:
     result = run(db, str(tmp_path / "nope.csv"))
     assert result.exit_code == 1 and "找不到文件" in result.stderr
+
+
+def test_dry_run_checks_the_whole_file_and_writes_nothing(db: str, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "cases.csv", [line(), line(被执行人="王五", 被执行人证件号=WANG)])
+    before, files = database_rows(db), folder_files(tmp_path)
+    dry = run(db, str(path), "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert dry.stdout.strip() == "演练（--dry-run）：将导入 2 件案件；未写入任何文件，未改动数据库"
+    assert database_rows(db) == before and folder_files(tmp_path) == files
+    report = json.loads(run(db, str(path), "--dry-run", "--json").stdout)
+    assert (report["imported"], report["dry_run"]) == (2, True) and count(db) == 0
+    real = run(db, str(path))
+    assert real.exit_code == 0 and count(db) == 2
+    again = run(db, str(path), "--dry-run")  # the import ledger knows the file
+    assert "该文件已于" in again.stdout and count(db) == 2
+
+
+def test_dry_run_of_a_bad_file_lists_every_problem_and_fails(db: str, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "cases.csv", [line(), line(执行标的="-5")])
+    before = database_rows(db)
+    result = run(db, str(path), "--dry-run")
+    assert result.exit_code == 1 and "第 3 行" in result.output and "未导入任何案件" in result.output
+    assert database_rows(db) == before

@@ -107,9 +107,13 @@ def test_running_twice_gives_identical_bytes_and_one_report(db: str, tmp_path: P
     assert lines[1] == "2026-11-27 接待 3 人次（其中信访 1）"
     assert lines[2] == "已报送：2026-11-27 17:30，报送人 批处理服务账号"
     digest = _sha(out)
-    second = _daily(db, out)
+    second = _daily(db, out)  # the run ledger: the same business day's work is not done again
     assert second.exit_code == 0, second.output
-    assert "已于 2026-11-27 17:30 由 批处理服务账号 报送" in second.stdout and "未重复报送" in second.stdout
+    assert second.stdout.startswith("zhihui ledger daily 已于 2026-11-27 17:30 完成业务日 2026-11-27 的运行")
+    assert "未重复执行" in second.stdout and len(second.stdout.splitlines()) == 1
+    forced = _daily(db, out, "--force")  # an operator re-runs it: the file again, the report still once
+    assert forced.exit_code == 0, forced.output
+    assert "已于 2026-11-27 17:30 由 批处理服务账号 报送" in forced.stdout and "未重复报送" in forced.stdout
     assert _sha(out) == digest
     assert _reports(db) == 1
 

@@ -32,7 +32,8 @@ def fail(message: str, code: int = 1) -> NoReturn:
 
 
 def one_line_errors(func: Callable[P, R]) -> Callable[P, R]:
-    """Turn a refused rule, a schema that is behind or a broken database into a one-line reason."""
+    """Turn a refused rule, a schema that is behind, a broken database or a file that cannot be written into a
+    one-line reason."""
 
     @wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -50,6 +51,11 @@ def one_line_errors(func: Callable[P, R]) -> Callable[P, R]:
             fail(f"无法访问数据库：{str(error.orig).splitlines()[0] if error.orig else error}")
         except SQLAlchemyError as error:
             fail(f"数据库错误：{str(error).splitlines()[0]}")
+        except OSError as error:  # a report path that is a folder, a full disk: one line, not a traceback
+            from zhihui_tui.services.reception.files import io_reason
+
+            path = error.filename2 or error.filename  # a failed rename names its target second
+            fail(f"无法读写文件{f' {path}' if path else ''}：{io_reason(error)}")
 
     return wrapper
 

@@ -12,6 +12,7 @@ import typer
 
 from zhihui_tui.cli.batch import exclusive
 from zhihui_tui.cli.common import fail, one_line_errors, print_json, ready
+from zhihui_tui.cli.runs import DRY_RUN, DryRunOption, dry_run_done
 
 if TYPE_CHECKING:
     from zhihui_tui.services.documents import GenerateReport, PrintedFile
@@ -57,7 +58,7 @@ def generate(
         Path | None, typer.Option("--templates", help="本院模板目录（按文件覆盖自带模板），默认 $ZHIHUI_TEMPLATE_DIR")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="重新生成已生成的文书（旧版本保留）")] = False,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="只列出将要生成的文书，不写任何文件")] = False,
+    dry_run: DryRunOption = False,
     workers: Annotated[int, typer.Option("--workers", min=1, max=16, help="并行生成的进程数")] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出结果")] = False,
 ) -> None:
@@ -116,7 +117,7 @@ def _report_text(report: GenerateReport) -> list[str]:
     planned, failed = report.of(Outcome.PLANNED), report.of(Outcome.FAILED)
     if report.dry_run:
         counts = f"{len(planned)} 件案件将生成文书，{len(skipped)} 件已生成，{len(failed)} 件缺少信息"
-        lines.append(f"试运行：{counts}；未写入任何文件")
+        lines.append(f"{DRY_RUN}：{counts}；未写入任何文件，未改动数据库")
     elif not generated:
         extra = f"，{len(skipped)} 件已生成过（如需重新生成请加 --force）" if skipped else ""
         lines.append(f"没有需要生成的文书，未写入任何文件{extra}")
@@ -167,16 +168,25 @@ def print_documents(
         Path | None, typer.Option("--out", help="输出目录，默认 <数据目录>/documents/print/YYYY-MM-DD")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出结果")] = False,
+    dry_run: DryRunOption = False,
 ) -> None:
     """把某日生成的文书按种类合并为打印文件（每种一份，每份文书另起一页）；可日后按记录的版本重新打印。"""
     from zhihui_tui.domain.validators import parse_date
     from zhihui_tui.services.accounts import system_actor
-    from zhihui_tui.services.documents import print_day
+    from zhihui_tui.services.documents import plan_print_day, print_day
 
     with ready(ctx) as rt:
         day = parse_date(day_text, field="--date") if day_text is not None else rt.clock.now().date()
         folder = out if out is not None else rt.data_dir / DOCUMENTS_SUBDIR / "print" / f"{day:%Y-%m-%d}"
-        printed = print_day(ctx=rt.context(system_actor(rt.engine)), day=day, out_dir=folder.resolve())
+        service = rt.context(system_actor(rt.engine))
+        if dry_run:
+            planned = plan_print_day(ctx=service, day=day)
+            kinds = "、".join(f"{kind.label} {len(numbers)} 份" for kind, numbers in planned.items()) or "没有文书"
+            typer.echo(dry_run_done(f"将在 {folder} 合并 {day:%Y-%m-%d} 的{kinds}"), err=as_json)
+            if as_json:
+                print_json([{"kind": k.label, "case_numbers": n, "dry_run": True} for k, n in planned.items()])
+            return
+        printed = print_day(ctx=service, day=day, out_dir=folder.resolve())
     if as_json:
         print_json([_printed_json(p) for p in printed])
         return

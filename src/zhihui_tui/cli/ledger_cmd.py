@@ -11,6 +11,7 @@ import typer
 
 from zhihui_tui.cli.batch import exclusive
 from zhihui_tui.cli.common import fail, one_line_errors, print_json, ready
+from zhihui_tui.cli.runs import DryRunOption, ForceOption, dry_run_note, once, out_scope
 
 if TYPE_CHECKING:
     from zhihui_tui.services.reception import LedgerReportResult
@@ -35,21 +36,38 @@ def daily(
         Path | None, typer.Option("--out", help="输出文件，默认 <数据目录>/ledger/接待台账-YYYY-MM-DD.xlsx")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
+    dry_run: DryRunOption = False,
+    force: ForceOption = False,
 ) -> None:
-    """生成当日接待台账（.xlsx）并报送指挥中心；重复运行生成相同文件，不重复报送。"""
+    """生成当日接待台账（.xlsx）并报送指挥中心；同一业务日再次运行不重复生成（运行台账），--force 重新生成文件，
+    但不重复报送。"""
     from zhihui_tui.domain.validators import parse_date
     from zhihui_tui.services.accounts import system_actor
-    from zhihui_tui.services.reception import report_daily_ledger
+    from zhihui_tui.services.reception import preview_daily_ledger, report_daily_ledger
 
     with ready(ctx) as rt:
         service = rt.context(system_actor(rt.engine))
         day = parse_date(day_text, field="--date") if day_text is not None else service.today()
         target = out if out is not None else default_out(service.data_dir, day)
-        if out is None:
-            _make_folder(target.parent)
-        if sys.stderr.isatty():
-            typer.echo(f"正在生成 {day:%Y-%m-%d} 的接待台账…", err=True)
-        result = report_daily_ledger(day, target, ctx=service)
+        scope = out_scope(target, f"{day:%Y-%m-%d}")
+        if dry_run:
+            view = preview_daily_ledger(day, target, ctx=service)
+            reported = "已报送过，不再报送" if view.report is not None else "将报送指挥中心"
+            plan = f"将生成 {target}：{day:%Y-%m-%d} 接待 {view.total} 人次（其中信访 {view.petitions}），{reported}"
+            typer.echo(dry_run_note(rt, "ledger daily", scope, plan), err=as_json)
+            return
+
+        def work() -> LedgerReportResult:
+            if out is None:
+                _make_folder(target.parent)
+            if sys.stderr.isatty():
+                typer.echo(f"正在生成 {day:%Y-%m-%d} 的接待台账…", err=True)
+            return report_daily_ledger(day, target, ctx=service)
+
+        done = once(rt, "ledger daily", scope, force=force, as_json=as_json, work=work, produced=_produced)
+        if done is None:
+            return
+        result = done
     if as_json:
         print_json(_as_json(result))
         return
@@ -57,6 +75,11 @@ def daily(
         typer.echo(line)
     if not result.matches_report:
         typer.echo("注意：台账内容与报送时不一致（报送后数据有变动）", err=True)
+
+
+def _produced(result: LedgerReportResult) -> tuple[str, Path | None]:
+    first = "已报送" if result.newly_reported else "此前已报送"
+    return f"接待 {result.visit_count} 人次，{first}", result.path
 
 
 def _make_folder(folder: Path) -> None:

@@ -3,13 +3,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from zhihui_tui.cli.batch import exclusive
 from zhihui_tui.cli.common import one_line_errors, print_json, ready
+from zhihui_tui.cli.runs import DryRunOption, ForceOption, dry_run_note, once, out_scope
+
+if TYPE_CHECKING:
+    from zhihui_tui.services.deadlines import OpenStep
+    from zhihui_tui.services.supervision import LongCase
 
 
 @exclusive("supervise")
@@ -19,18 +25,35 @@ def supervise(
     as_json: Annotated[bool, typer.Option("--json")] = False,
     weekly: Annotated[bool, typer.Option("--weekly", help="同时列出长期未结案件（默认立案超过 6 个月）")] = False,
     out: Annotated[Path | None, typer.Option("--out", help="写出 .xlsx 督办清单")] = None,
+    dry_run: DryRunOption = False,
+    force: ForceOption = False,
 ) -> None:
-    """列出所有未完成的节点（责任人、期限、状态），超期与临期在前。"""
+    """列出所有未完成的节点（责任人、期限、状态），超期与临期在前。
+    写出 .xlsx 时每个业务日只生成一次（运行台账），--force 重新生成；只列出（不加 --out）不记入运行台账。"""
     from zhihui_tui.services.accounts import system_actor
     from zhihui_tui.services.deadlines import all_open_steps
     from zhihui_tui.services.supervision import long_unclosed_cases, write_workbook
 
     with ready(ctx) as rt:
         context = rt.context(system_actor(rt.engine))
-        steps = all_open_steps(ctx=context)
-        long_cases = long_unclosed_cases(ctx=context) if weekly else None
-        if out is not None:
-            write_workbook(out, steps, long_cases, made=context.now())
+        scope = out_scope(out, "周报" if weekly else "每日") if out is not None else ""
+
+        def work() -> tuple[list[OpenStep], list[LongCase] | None]:
+            found = all_open_steps(ctx=context), long_unclosed_cases(ctx=context) if weekly else None
+            if out is not None and not dry_run:
+                write_workbook(out, *found, made=context.now())
+            return found
+
+        note = None
+        if out is None or dry_run:
+            steps, long_cases = work()
+            if out is not None:
+                note = dry_run_note(rt, "supervise", scope, f"将写出 {out}（未完成节点 {len(steps)} 个）")
+        else:
+            done = once(rt, "supervise", scope, force=force, as_json=as_json, work=work, produced=_produced(out))
+            if done is None:
+                return
+            steps, long_cases = done
     if as_json:
         listed = [_step(s) for s in steps]
         print_json(listed if long_cases is None else {"steps": listed, "long_unclosed": [_long(c) for c in long_cases]})
@@ -45,8 +68,19 @@ def supervise(
         for c in long_cases:
             typer.echo(f"{c.case_number}  立案 {c.filed_on}  已 {c.days_open} 天  {c.stage.label}  {c.handler or '—'}")
         typer.echo(f"共 {len(long_cases)} 件长期未结案件", err=True)
-    if out is not None:
+    if note is not None:
+        typer.echo(note, err=True)
+    elif out is not None:
         typer.echo(f"已写出 {out}", err=True)
+
+
+def _produced(out: Path) -> Callable[[tuple[list[OpenStep], list[LongCase] | None]], tuple[str, Path | None]]:
+    def describe(found: tuple[list[OpenStep], list[LongCase] | None]) -> tuple[str, Path | None]:
+        steps, long_cases = found
+        weekly = f"，长期未结案件 {len(long_cases)} 件" if long_cases is not None else ""
+        return f"未完成节点 {len(steps)} 个{weekly}", out
+
+    return describe
 
 
 def _step(s: Any) -> dict[str, Any]:

@@ -22,13 +22,19 @@ class BackupResult:
     method: str
 
 
-def backup(engine: Engine, destination: Path) -> BackupResult:
-    """Write the copy to a temporary name first, so a failed run never leaves a half backup at DEST."""
+def backup_target(engine: Engine, destination: Path) -> tuple[Path, str]:
+    """Where the copy would go and how it would be made, checked without writing (also ``--dry-run``)."""
     destination = destination.expanduser().resolve()
     if destination.is_dir():
         raise ServiceError(f"备份目标 {destination} 是一个目录，请给出文件名")
     if not destination.parent.is_dir():
         raise ServiceError(f"备份目录 {destination.parent} 不存在")
+    return destination, "SQLite 在线备份" if engine.dialect.name == "sqlite" else "pg_dump"
+
+
+def backup(engine: Engine, destination: Path) -> BackupResult:
+    """Write the copy to a temporary name first, so a failed run never leaves a half backup at DEST."""
+    destination, _ = backup_target(engine, destination)
     partial = destination.with_name(destination.name + ".partial")
     try:
         method = _sqlite_backup(engine, partial) if engine.dialect.name == "sqlite" else _pg_dump(engine, partial)

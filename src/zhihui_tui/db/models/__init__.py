@@ -43,6 +43,7 @@ from zhihui_tui.db.models.funds import DisbursementDelay, FundsEntry, SeizedItem
 from zhihui_tui.db.models.imports import ImportRun
 from zhihui_tui.db.models.inquiry import AssetFinding, NetworkInquiry, TriageDecision, TriageFlags
 from zhihui_tui.db.models.people import Staff, StaffRole
+from zhihui_tui.db.models.runs import BatchRun
 from zhihui_tui.db.models.service import ServiceAttempt
 
 __all__ = [
@@ -53,6 +54,7 @@ __all__ = [
     "AuditChainKey",
     "AuditHead",
     "AuditRecord",
+    "BatchRun",
     "Case",
     "CaseMaterial",
     "CaseParty",

@@ -14,7 +14,7 @@ from zhihui_tui.services.documents.generate import (
     due_case_ids,
     generate_packs,
 )
-from zhihui_tui.services.documents.printing import PrintedFile, print_day
+from zhihui_tui.services.documents.printing import PrintedFile, plan_print_day, print_day
 from zhihui_tui.services.documents.templates import Template, TemplateError, load_templates
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "due_case_ids",
     "generate_packs",
     "load_templates",
+    "plan_print_day",
     "print_day",
     "template_folders",
 ]

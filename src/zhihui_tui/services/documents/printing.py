@@ -85,6 +85,15 @@ def merge(paths: list[Path]) -> bytes:
     return out.getvalue()
 
 
+def plan_print_day(*, ctx: ServiceContext, day: date) -> dict[DocumentKind, list[str]]:
+    """What :func:`print_day` would merge — each kind's case numbers — checked the same way, nothing written."""
+    require_role(ctx.actor, GENERATE_ROLES, "打印送达文书")
+    groups = _day_documents(ctx.engine, day)
+    for entries in groups.values():
+        _check_recorded(entries)
+    return {kind: [number for _, number in entries] for kind, entries in groups.items()}
+
+
 def print_day(*, ctx: ServiceContext, day: date, out_dir: Path) -> list[PrintedFile]:
     """Merge the day's documents, one file per kind, into ``out_dir`` (``<kind>-<day>.docx``)."""
     engine, actor, clock = ctx.engine, ctx.actor, ctx.clock

@@ -72,6 +72,7 @@ class StatementResult:
     unclaimed: int
     skipped: int
     errors: tuple[RowError, ...] = ()
+    dry_run: bool = False  # checked only: the counts are what a real run would post
 
 
 def _cell(cells: list[Cell], positions: dict[str, int], column: str) -> str:
@@ -173,14 +174,16 @@ def _known_keys(session: Session, keys: list[str]) -> set[str]:
     return known
 
 
-def import_statement(path: Path, *, ctx: ServiceContext) -> StatementResult:
+def import_statement(path: Path, *, ctx: ServiceContext, dry_run: bool = False) -> StatementResult:
     """Check every row; then, in one short transaction under the import lock, write the lines not seen before
-    and post those that name their case."""
+    and post those that name their case (a dry run counts them and writes nothing)."""
     require_action(ctx.actor, FundsAction.RECEIVE)
     today = ctx.now().date()
     count, rows, errors = read_statement(path, today)
     if errors:
         return StatementResult(count, 0, 0, 0, tuple(sorted(errors, key=lambda e: e.line)))
+    if dry_run:
+        return _planned(count, rows, ctx=ctx)
     posted = unclaimed = 0
     with unit_of_work(ctx.engine, actor=ctx.actor, action=ACTION, clock=ctx.clock) as session:
         lock_imports(session)
@@ -220,6 +223,16 @@ def import_statement(path: Path, *, ctx: ServiceContext) -> StatementResult:
                 at=ctx.now(),
             )
     return StatementResult(count, posted, unclaimed, len(rows) - len(fresh))
+
+
+def _planned(count: int, rows: list[StatementLineInput], *, ctx: ServiceContext) -> StatementResult:
+    """What a real run would post now, read without writing."""
+    with read_session(ctx.engine) as session:
+        known = _known_keys(session, [row.key for row in rows])
+        fresh = [row for row in rows if row.key not in known]
+        cases = _known_cases(session, fresh)
+    posted = sum(1 for row in fresh if _case_for(row.memo, cases) is not None)
+    return StatementResult(count, posted, len(fresh) - posted, len(rows) - len(fresh), dry_run=True)
 
 
 def claim(line_id: int, case_number: str, *, expected_version: int | None = None, ctx: ServiceContext) -> int:

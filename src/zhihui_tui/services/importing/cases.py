@@ -68,6 +68,7 @@ class ImportResult:
     errors: tuple[RowError, ...] = ()
     ignored_columns: tuple[str, ...] = ()
     previous: PreviousRun | None = None  # the same file went in before: nothing imported now
+    dry_run: bool = False  # checked only: ``imported`` is what a real run would write
 
     @property
     def ok(self) -> bool:
@@ -80,14 +81,17 @@ class ImportResult:
         return len({e.line for e in self.errors})
 
 
-def import_cases(path: Path, *, ctx: ServiceContext, progress: Progress | None = None) -> ImportResult:
+def import_cases(
+    path: Path, *, ctx: ServiceContext, progress: Progress | None = None, dry_run: bool = False
+) -> ImportResult:
     """Check every row outside any write transaction; then write all of them in one short bulk transaction, or
     none and return every problem.
 
     The database checks run before the write (so a bad file never takes the write lock) and, if anything they
     read has changed by then, again inside the write transaction once imports are serialised (SQLite: BEGIN
     IMMEDIATE; PostgreSQL: an advisory lock): the same file imported twice at the same moment goes in once and
-    the second run is refused row by row (``importing.case_write``).
+    the second run is refused row by row (``importing.case_write``). A dry run makes every check, the
+    database's included, and writes nothing.
     """
     require_role(ctx.actor, (Role.ADMIN, Role.SYSTEM), "导入案件")
     with open_table(Path(path)) as rows:  # refuses a missing or unreadable file first, in its own words
@@ -110,7 +114,7 @@ def import_cases(path: Path, *, ctx: ServiceContext, progress: Progress | None =
     if count == 0:
         raise ImportFileError("文件中只有表头，没有案件")
     ignored = header.ignored
-    if errors:  # every problem at once: the database's objections too
+    if errors or dry_run:  # every problem at once: the database's objections too
         with read_session(ctx.engine) as session:
             errors += database_errors(session, parsed)
     else:
@@ -127,7 +131,7 @@ def import_cases(path: Path, *, ctx: ServiceContext, progress: Progress | None =
     if progress:
         progress("已写入", len(parsed))
     allocated = sum(1 for p in parsed if p.number is None and p.case.filed_at is not None)
-    return ImportResult(rows=count, imported=len(parsed), allocated=allocated, ignored_columns=ignored)
+    return ImportResult(count, len(parsed), allocated, ignored_columns=ignored, dry_run=dry_run)
 
 
 def parse_rows(rows: Rows, parser: RowParser, progress: Progress | None) -> tuple[list[ParsedRow], list[RowError], int]:

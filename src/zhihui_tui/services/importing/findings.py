@@ -60,6 +60,7 @@ class FindingsImportResult:
     cases: int
     errors: tuple[RowError, ...] = ()
     ignored_columns: tuple[str, ...] = ()
+    dry_run: bool = False  # checked only: ``imported`` is what a real run would write
 
     @property
     def bad_lines(self) -> int:
@@ -205,8 +206,9 @@ def _already_imported(session: Session, case_ids: list[int]) -> set[tuple[object
     return seen
 
 
-def import_findings(path: Path, *, ctx: ServiceContext) -> FindingsImportResult:
-    """Check every row; write all of them in one unit of work, or none and return every problem."""
+def import_findings(path: Path, *, ctx: ServiceContext, dry_run: bool = False) -> FindingsImportResult:
+    """Check every row; write all of them in one unit of work, or none and return every problem (a dry run
+    checks and counts what would go in, and writes nothing)."""
     require_role(ctx.actor, (Role.NETWORK_INQUIRY, Role.ADMIN, Role.SYSTEM), IMPORT_ACTION)
     parsed: list[_Parsed] = []
     errors: list[RowError] = []
@@ -228,9 +230,16 @@ def import_findings(path: Path, *, ctx: ServiceContext) -> FindingsImportResult:
     if errors:
         ordered = tuple(sorted(errors, key=lambda e: e.line))
         return FindingsImportResult(count, 0, 0, 0, ordered, ignored)
-    fresh = _write(resolved, ctx=ctx)
+    fresh = _unseen(resolved, ctx=ctx) if dry_run else _write(resolved, ctx=ctx)
     cases = len({cid for cid, _, _ in fresh})
-    return FindingsImportResult(count, len(fresh), len(resolved) - len(fresh), cases, (), ignored)
+    return FindingsImportResult(count, len(fresh), len(resolved) - len(fresh), cases, (), ignored, dry_run)
+
+
+def _unseen(resolved: list[Resolved], *, ctx: ServiceContext) -> list[Resolved]:
+    """The rows a real run would write now (read only: the run itself decides again under its lock)."""
+    with read_session(ctx.engine) as session:
+        seen = _already_imported(session, sorted({cid for cid, _, _ in resolved}))
+    return [(cid, f, line) for cid, f, line in resolved if _fingerprint(cid, f) not in seen]
 
 
 def _write(resolved: list[Resolved], *, ctx: ServiceContext) -> list[Resolved]:

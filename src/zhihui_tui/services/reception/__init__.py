@@ -29,7 +29,13 @@ from zhihui_tui.services.reception.appointments import (
     record_appointment_held,
 )
 from zhihui_tui.services.reception.ledger import LedgerRow, LedgerView, ReportInfo, purpose_counts, todays_ledger
-from zhihui_tui.services.reception.report import F_DAY, F_OUT, LedgerReportResult, report_daily_ledger
+from zhihui_tui.services.reception.report import (
+    F_DAY,
+    F_OUT,
+    LedgerReportResult,
+    preview_daily_ledger,
+    report_daily_ledger,
+)
 from zhihui_tui.services.reception.rules import (
     BOOKING_ROLES,
     LEDGER_READ_ROLES,
@@ -60,6 +66,7 @@ __all__ = [
     "cancel_appointment",
     "handler_appointments",
     "lock_ledger_day",
+    "preview_daily_ledger",
     "purpose_counts",
     "record_appointment_held",
     "register_visit",

@@ -21,10 +21,14 @@ _IO_REASONS = {
 }
 
 
+def io_reason(error: OSError) -> str:
+    """Why a file operation failed, in Chinese where the cause is a common one."""
+    return _IO_REASONS.get(error.errno or 0, error.strerror or str(error))
+
+
 def io_error(target: Path, error: OSError) -> ServiceError:
     """A file-system error on ``target`` as one line the clerk can act on."""
-    reason = _IO_REASONS.get(error.errno or 0, error.strerror or str(error))
-    return ServiceError(f"无法写入 {target}：{reason}")
+    return ServiceError(f"无法写入 {target}：{io_reason(error)}")
 
 
 def write_temp(target: Path, content: bytes) -> Path:

@@ -53,11 +53,7 @@ def report_daily_ledger(day: date, out_path: Path, *, ctx: ServiceContext) -> Le
     record and adds no second report. The file appears whole or not at all, and is removed again if the
     database refuses the report. The court's name comes from ``ctx.court``.
     """
-    require_action(ctx.actor, ReceptionAction.REPORT_LEDGER)
-    _check_report_day(day, ctx.now())
-    target = Path(out_path)
-    if target.suffix.lower() != ".xlsx":
-        raise FieldError(F_OUT, f"须为 .xlsx 文件（收到：{target.name}）")
+    target = _check_request(day, out_path, ctx=ctx)
     with read_session(ctx.engine) as session:
         reported = session.get(LedgerReport, day) is not None
     if not reported:
@@ -66,6 +62,22 @@ def report_daily_ledger(day: date, out_path: Path, *, ctx: ServiceContext) -> Le
         except (_AlreadyReported, AlreadySaved):
             pass  # a run at the same time reported first: write the file from its record
     return _write_reported_again(day, target, ctx=ctx)
+
+
+def preview_daily_ledger(day: date, out_path: Path, *, ctx: ServiceContext) -> LedgerView:
+    """What :func:`report_daily_ledger` would write, checked the same way, with nothing written (--dry-run)."""
+    _check_request(day, out_path, ctx=ctx)
+    with read_session(ctx.engine) as session:
+        return load_ledger(session, day)
+
+
+def _check_request(day: date, out_path: Path, *, ctx: ServiceContext) -> Path:
+    require_action(ctx.actor, ReceptionAction.REPORT_LEDGER)
+    _check_report_day(day, ctx.now())
+    target = Path(out_path)
+    if target.suffix.lower() != ".xlsx":
+        raise FieldError(F_OUT, f"须为 .xlsx 文件（收到：{target.name}）")
+    return target
 
 
 def _check_report_day(day: date, now: datetime) -> None:
