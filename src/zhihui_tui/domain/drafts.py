@@ -17,7 +17,7 @@ MAX_DRAFT_BYTES = 64 * 1024  # one form's values as JSON: every field's max_leng
 MAX_DRAFTS_PER_USER = 20  # one per form; the oldest beyond this go
 MAX_KEY_CHARS = 120
 
-JsonScalar = str | int | float | bool | None
+JsonScalar = str | int | float | bool | None  # what a field holds; a post's own form may nest lists and objects
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class FormDraft:
 
     form_key: str
     title: str
-    values: dict[str, JsonScalar]
+    values: dict[str, Any]
     post: str = ""
     open_args: dict[str, Any] = field(default_factory=dict)
     record_table: str | None = None

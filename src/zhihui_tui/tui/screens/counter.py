@@ -103,6 +103,12 @@ class NewTaskScreen(FormScreen):
     def __init__(self, institution: Institution) -> None:
         super().__init__()
         self.institution = institution  # the tab the officer is on is the likely place
+        self.draft_args = {"institution": institution.value}
+
+    @classmethod
+    def from_draft(cls, args: dict[str, Any]) -> NewTaskScreen:
+        """The form again, on the institution it was opened on."""
+        return cls(Institution(args["institution"]))
 
     def form_fields(self) -> ComposeResult:
         places = [(inst.label, inst) for inst in INSTITUTIONS]
