@@ -16,15 +16,18 @@ import pytest
 from sqlmodel import Session, select
 from test_filing_screen import first_received_case, open_filing, tab_to
 from test_reception_screen import DEMO_CLERK, demo_party, open_reception, type_id_and_pick
+from test_service_desk_screen import CLERK as DESK_CLERK
+from test_service_desk_screen import add_attempts, attempts, open_desk, put_cursor
 from test_tui_shell import _drain_until, _run_in_pty
 from textual.pilot import Pilot
-from textual.widgets import Input, Static
+from textual.widgets import Input, Select, Static
 from tui_court import drive, settle, sign_in, steady_cursors
 from tui_keys import press, type_text
 
 from zhihui_tui.db.engine import make_engine
 from zhihui_tui.db.models import Case, FormDraftRow
 from zhihui_tui.domain.drafts import FormDraft
+from zhihui_tui.domain.mailing import ServiceResult
 from zhihui_tui.runtime import Runtime
 from zhihui_tui.services.accounts import actor_for
 from zhihui_tui.services.demo import DEMO_PASSWORD
@@ -35,6 +38,7 @@ from zhihui_tui.tui.screens.draft_offer import DraftOfferScreen
 from zhihui_tui.tui.screens.filing import FilingScreen
 from zhihui_tui.tui.screens.home import HomeScreen
 from zhihui_tui.tui.screens.reception import ReceptionScreen
+from zhihui_tui.tui.screens.service_desk import ResultForm, ServiceDeskScreen
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 36), id="120x36")]
 SnapCompare = Callable[..., bool]
@@ -236,3 +240,42 @@ async def offer_on_screen(pilot: Pilot) -> None:
 @pytest.mark.parametrize("size", SIZES)
 def test_draft_offer_screen(snap_compare: SnapCompare, demo_runtime: Runtime, size: tuple[int, int]) -> None:
     assert snap_compare(ZhihuiApp(demo_runtime), terminal_size=size, run_before=offer_on_screen)
+
+
+def test_a_service_result_dialog_is_reopened_on_its_post_with_the_choice_made(demo_runtime: Runtime) -> None:
+    """A FormScreen dialog (登记结果 on F10): reopened from its row on the same post, the result chosen back."""
+    add_attempts(demo_runtime)
+    chosen: list[object] = []
+
+    async def choosing_then_hang_up(pilot: Pilot) -> None:
+        screen = await open_desk(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        waiting = next(key for key, row in attempts(screen).items() if row.result is None)
+        await put_cursor(pilot, screen, waiting)
+        await pilot.press("r")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, ResultForm))
+        await pilot.press("enter", "down", "down", "enter")  # 送达 → another result
+        chosen.append(pilot.app.screen.query_one("#f-result", Select).value)
+        app = pilot.app
+        assert isinstance(app, ZhihuiApp)
+        app.hang_up()
+        await pilot.pause()
+
+    drive(ZhihuiApp(demo_runtime), choosing_then_hang_up)
+    [row] = stored_drafts(demo_runtime)
+    assert row.form_key == "zhihui_tui.tui.screens.service_desk.forms:ResultForm" and row.post == "post-f10"
+    assert chosen and chosen[0] is not ServiceResult.SERVED
+
+    async def restoring(pilot: Pilot) -> None:
+        await sign_in_to_offer(pilot, login=DESK_CLERK)
+        assert offer_of(pilot).startswith("上次连接中断时，有一份未保存的「登记结果 · ")
+        await press(pilot, "r")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, ResultForm))
+        form = pilot.app.screen
+        assert form.query_one("#f-result", Select).value == chosen[0]
+        assert isinstance(pilot.app.screen_stack[0], ServiceDeskScreen)  # on its post, as it was opened
+        assert str(form.query_one("#ff-message", Static).render()).startswith("已恢复")
+
+    drive(ZhihuiApp(demo_runtime), restoring)
+    assert stored_drafts(demo_runtime) == []

@@ -9,8 +9,11 @@ database code): the app imports this module before the first frame.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import typing
+from datetime import date, datetime
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.widgets import Checkbox, Input, Select
 
@@ -19,6 +22,7 @@ from zhihui_tui.tui.compat import select_values
 if TYPE_CHECKING:
     from textual.dom import DOMNode
 
+R = TypeVar("R")
 RESTORED = "已恢复上次连接中断时未保存的内容，请核对后提交"
 RECORD_CHANGED = "注意：该记录在草稿保存后已被他人修改，提交时将按冲突提示处理，请先核对"
 
@@ -76,3 +80,36 @@ def _fill(widget: Any, value: Any) -> bool:
                     widget.value = offered
                     return True
     return False
+
+
+# -- a service row a dialog was opened on, as JSON and back --------------------------------------------------------
+
+
+def row_json(row: Any) -> dict[str, Any]:
+    """A flat dataclass row (ints, texts, dates, enums) as JSON values: dates as ISO text, enums as codes."""
+    values: dict[str, Any] = {}
+    for item in dataclasses.fields(row):
+        value = getattr(row, item.name)
+        values[item.name] = value.isoformat() if isinstance(value, date) else json_value(value)
+    return values
+
+
+def row_from(kind: type[R], data: dict[str, Any]) -> R:
+    """The row again from :func:`row_json`, each value converted back by the field's annotated type."""
+    hints = typing.get_type_hints(kind)
+    return kind(**{name: _typed(hints[name], value) for name, value in data.items() if name in hints})
+
+
+def _typed(hint: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    for kind in typing.get_args(hint) or (hint,):  # X | None: the first type that takes the value
+        if kind is type(None):
+            continue
+        if kind is datetime:
+            return datetime.fromisoformat(value)
+        if kind is date:
+            return date.fromisoformat(value)
+        if isinstance(kind, type) and issubclass(kind, Enum):
+            return kind(value)
+    return value
