@@ -51,6 +51,10 @@ def test_the_next_hang_up_replaces_the_draft_of_the_same_form(engine: Engine, cl
     keep_drafts([later], ctx=ctx)
     (kept,) = pending_drafts(ctx=ctx)
     assert kept.draft.values == {"rc-outcome": "第二次"} and kept.saved_at == clock.now()
+    third = FormDraft(VISIT.form_key, VISIT.title, {"rc-outcome": "第三次"}, post="reception")
+    assert keep_drafts([later, third], ctx=ctx) == 1  # the same form on two screens at once: the last one counts
+    (kept,) = pending_drafts(ctx=ctx)
+    assert kept.draft.values == {"rc-outcome": "第三次"}
 
 
 def test_a_record_saved_since_the_draft_is_reported(engine: Engine, clock: FixedClock) -> None:

@@ -50,7 +50,8 @@ class KeptDraft:
 def keep_drafts(drafts: Sequence[FormDraft], *, ctx: ServiceContext) -> int:
     """Store each non-blank draft for the acting person, replacing their earlier draft of the same form; the
     oldest beyond :data:`MAX_DRAFTS_PER_USER` go. One short transaction; returns how many were kept."""
-    rows = [_row(draft, ctx) for draft in drafts if not draft.is_blank()]
+    by_form = {draft.form_key: draft for draft in drafts if not draft.is_blank()}  # one per form: the last
+    rows = [_row(draft, ctx) for draft in by_form.values()]
     if not rows:
         return 0
     staff_id = ctx.actor.id
