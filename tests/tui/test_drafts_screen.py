@@ -279,3 +279,26 @@ def test_a_service_result_dialog_is_reopened_on_its_post_with_the_choice_made(de
 
     drive(ZhihuiApp(demo_runtime), restoring)
     assert stored_drafts(demo_runtime) == []
+
+
+def test_a_draft_that_cannot_be_kept_does_not_keep_the_app_from_ending(
+    demo_runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from zhihui_tui.services import drafts
+
+    def database_gone(*_args: object, **_kwargs: object) -> int:
+        raise OSError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(drafts, "keep_drafts", database_gone)
+
+    async def typing_then_hang_up(pilot: Pilot) -> None:
+        await open_reception(pilot)
+        await type_text(pilot, "152221")
+        app = pilot.app
+        assert isinstance(app, ZhihuiApp)
+        app.hang_up()
+        await pilot.pause()
+
+    app = ZhihuiApp(demo_runtime)
+    drive(app, typing_then_hang_up)
+    assert app.return_code == EXIT_HANGUP and stored_drafts(demo_runtime) == []
