@@ -123,7 +123,7 @@ def test_a_failed_run_records_no_success_and_the_next_run_does_the_work(
     failed = _run(sqlite_url, argv)
     assert failed.exit_code == 1
     (line,) = failed.output.strip().splitlines()
-    assert line.startswith("错误：无法读写文件") and str(out) in line
+    assert line.startswith("错误：无法写入") and str(out) in line and "目录" in line
     assert [r.outcome for r in runs_of(court, "stats monthly")] == [RunOutcome.FAILED]
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary file left
     out.rmdir()

@@ -31,20 +31,25 @@ while not os.path.exists(sys.argv[2]):
 claim = claim_run(engine, RunRequest("supervise", date(2026, 11, 30), "每日 → /srv/督办.xlsx"),
                   now=datetime(2026, 11, 30, 9, 0))
 print(json.dumps({"won": claim.run_id is not None,
-                  "holder": claim.holder.outcome.value if claim.holder else None}))
+                  "holder": claim.holder.outcome.value if claim.holder else None}), flush=True)
+while not os.path.exists(sys.argv[3]):  # stay alive: a claim whose process is gone may be taken over
+    time.sleep(0.005)
 """
 
 
 def test_processes_released_together_claim_the_work_exactly_once(engine: Engine, db_url: str, tmp_path: Path) -> None:
-    go = tmp_path / "go"
+    go, done = tmp_path / "go", tmp_path / "done"
     procs = [
-        subprocess.Popen([sys.executable, "-c", CLAIMER, db_url, str(go)], stdout=subprocess.PIPE, text=True)
+        subprocess.Popen([sys.executable, "-c", CLAIMER, db_url, str(go), str(done)], stdout=subprocess.PIPE, text=True)
         for _ in range(4)
     ]
     time.sleep(3)  # every process connected and waiting
     go.touch()
-    answers = [json.loads(p.communicate(timeout=120)[0]) for p in procs]
-    assert all(p.returncode == 0 for p in procs)
+    try:
+        answers = [json.loads(p.stdout.readline()) for p in procs if p.stdout is not None]
+    finally:
+        done.touch()
+    assert all(p.wait(timeout=120) == 0 for p in procs)
     assert sorted(a["won"] for a in answers) == [False, False, False, True]
     assert [a["holder"] for a in answers if not a["won"]] == ["running"] * 3  # the winner has not finished
     assert [r.outcome for r in runs_of(engine, "supervise")] == [RunOutcome.RUNNING]

@@ -52,7 +52,7 @@ def one_line_errors(func: Callable[P, R]) -> Callable[P, R]:
         except SQLAlchemyError as error:
             fail(f"数据库错误：{str(error).splitlines()[0]}")
         except OSError as error:  # a report path that is a folder, a full disk: one line, not a traceback
-            from zhihui_tui.services.reception.files import io_reason
+            from zhihui_tui.services.atomic_files import io_reason
 
             path = error.filename2 or error.filename  # a failed rename names its target second
             fail(f"无法读写文件{f' {path}' if path else ''}：{io_reason(error)}")

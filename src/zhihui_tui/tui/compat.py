@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from textual.geometry import Size
     from textual.screen import Screen
     from textual.widget import AwaitMount
+    from textual.widgets import Select
 
 __all__ = [
     "DATA_TABLE_INTERNALS",
@@ -33,6 +34,8 @@ __all__ = [
     "layout_hidden",
     "layout_required",
     "mode_screens",
+    "screens_by_mode",
+    "select_values",
     "start_styled",
 ]
 
@@ -54,6 +57,11 @@ def mode_screens(app: App[Any]) -> list[Screen[Any]]:
     return [screen for stack in app._screen_stacks.values() for screen in stack]
 
 
+def screens_by_mode(app: App[Any]) -> list[tuple[str, Screen[Any]]]:
+    """Each installed mode's screens with the mode's name (a draft records the post it was typed on)."""
+    return [(mode, screen) for mode, stack in app._screen_stacks.items() for screen in stack]
+
+
 def has_mode_screen(app: App[Any], mode: str) -> bool:
     """Whether ``mode``'s screen is built already (opened, or built ahead)."""
     return mode in app._screen_stacks
@@ -66,6 +74,14 @@ def build_mode_screen(app: App[Any], mode: str, screen: Screen[Any]) -> tuple[Sc
     screen, mounted = app._get_screen(screen)
     app._screen_stacks[mode] = [screen]
     return screen, mounted
+
+
+# -- a Select's options (Select._options) ------------------------------------------------------------------------
+
+
+def select_values(select: Select[Any]) -> list[Any]:
+    """Every value a Select offers (its blank included): a draft's stored value is matched against them."""
+    return [value for _prompt, value in select._options]
 
 
 # -- restyling (App._css_update_count, Screen._css_update_count) ------------------------------------------------

@@ -8,10 +8,12 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+from dataclasses import replace
 
 from textual.app import App
 
-from zhihui_tui.tui.compat import mode_screens
+from zhihui_tui.domain.drafts import FormDraft
+from zhihui_tui.tui.compat import screens_by_mode
 
 EXIT_HANGUP = 128 + 1  # the shell convention for "ended by SIGHUP"
 TERMINAL_CHECK_SECONDS = 2.0
@@ -54,18 +56,37 @@ class HangUpApp(App[None]):
             asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
 
     def hang_up(self) -> None:
-        """The terminal is gone (SIGHUP, or a tty that hung up): let open screens keep a draft of the form in
-        progress (``save_draft()``), then leave in order: workers cancelled, screens unmounted, the engine
-        disposed by the caller."""
+        """The terminal is gone (SIGHUP, or a tty that hung up): keep a draft of every form in progress (each
+        screen's ``save_draft()``), then leave in order: workers cancelled, screens unmounted, the engine
+        disposed by the caller. Nothing here may keep the app from ending."""
         if self.hung_up:
             return
         self.hung_up = True
-        # Every post's screens, not only the current one's: a form left half-typed on F3 while on F2 counts too.
-        for screen in mode_screens(self):
-            save_draft = getattr(screen, "save_draft", None)
-            if callable(save_draft):
-                try:
-                    save_draft()
-                except Exception as error:  # one failing draft must not keep the app from ending
-                    self.log.error(f"draft of {screen!r} not kept: {error!r}")
+        try:
+            drafts = self.collect_drafts()
+            if drafts:
+                self.store_drafts(drafts)
+        except Exception as error:  # the database gone too, say: the exit still happens
+            self.log.error(f"drafts not kept: {error!r}")
         self.exit(return_code=EXIT_HANGUP)
+
+    def collect_drafts(self) -> list[FormDraft]:
+        """Every post's screens are asked, not only the current one's: a form left half-typed on F3 while on
+        F2 counts too. A screen answers a :class:`FormDraft` (or None: nothing typed); the post it was typed on
+        is filled in from its mode."""
+        drafts: list[FormDraft] = []
+        for mode, screen in screens_by_mode(self):
+            save_draft = getattr(screen, "save_draft", None)
+            if not callable(save_draft):
+                continue
+            try:
+                draft = save_draft()
+            except Exception as error:  # one failing form must not cost the others their drafts
+                self.log.error(f"draft of {screen!r} not kept: {error!r}")
+                continue
+            if isinstance(draft, FormDraft):
+                drafts.append(draft if draft.post else replace(draft, post=mode))
+        return drafts
+
+    def store_drafts(self, drafts: list[FormDraft]) -> None:
+        """Keep the drafts (synchronously: the process is about to end). The app with a database overrides it."""

@@ -31,6 +31,7 @@ from zhihui_tui.db.models.closing import (
     ZhongbenWatch,
 )
 from zhihui_tui.db.models.documents import Attachment, PrintRun, ServiceDocument
+from zhihui_tui.db.models.drafts import FormDraftRow
 from zhihui_tui.db.models.field_work import (
     CounterTask,
     DelegatedMatter,
@@ -71,6 +72,7 @@ __all__ = [
     "FieldSearch",
     "FieldSearchInvestigator",
     "FilingRejection",
+    "FormDraftRow",
     "FundsEntry",
     "ImportRun",
     "LedgerReport",

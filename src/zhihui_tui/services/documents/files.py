@@ -9,7 +9,10 @@ import re
 import tempfile
 from pathlib import Path
 
+from zhihui_tui.services.atomic_files import write_atomically
 from zhihui_tui.services.errors import ServiceError
+
+__all__ = ["check_writable", "file_sha256", "remove_quietly", "safe_name", "sha256_of", "write_atomically"]
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')  # also what Windows/WPS refuse when the folder is shared
 
@@ -43,23 +46,6 @@ def check_writable(folder: Path, *, create: bool) -> None:
 def sha256_of(data: bytes) -> str:
     """The SHA-256 of ``data`` in hex (recorded for every document written)."""
     return hashlib.sha256(data).hexdigest()
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a hidden temporary file in the same folder, flush it to disk, then rename it into place: a reader
-    sees the old state or the whole file, never a part of one; a failure leaves no temporary file behind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
 
 
 def remove_quietly(paths: list[Path]) -> None:

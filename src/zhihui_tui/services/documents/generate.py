@@ -31,6 +31,7 @@ from zhihui_tui.domain.documents import PACK, DocumentKind
 from zhihui_tui.domain.lifecycle import Stage
 from zhihui_tui.domain.roles import Role
 from zhihui_tui.domain.steps import Step
+from zhihui_tui.services.atomic_files import FileWriteError
 from zhihui_tui.services.context import Actor, ServiceContext, require_role
 from zhihui_tui.services.documents.config import DocumentSettings
 from zhihui_tui.services.documents.context import CaseFacts, build_context, read_facts
@@ -166,8 +167,12 @@ def generate_packs(
     for start in range(0, total, CHUNK):
         chunk = case_ids[start : start + CHUNK]
         jobs = _plan_chunk(engine, chunk, request, report, calendar=calendar, now=now)
-        for facts, kinds, rendered in _render_all(jobs, request):
-            report.results.append(_record(engine, facts, kinds, rendered, request, actor=actor, clock=clock))
+        try:
+            for facts, kinds, rendered in _render_all(jobs, request):
+                report.results.append(_record(engine, facts, kinds, rendered, request, actor=actor, clock=clock))
+        except FileWriteError as error:  # disk full, say: every later case would fail the same way
+            made = len(report.of(Outcome.GENERATED))
+            raise FileWriteError(f"{error.message}；本次已生成 {made} 件案件的文书，其余未生成", error.errno) from None
         done += len(chunk)
         if progress is not None:
             progress(done, total)
@@ -279,6 +284,9 @@ def _record(
                 write_atomically(document.path, data)
                 written.append(document.path)
             documents = tuple(document for document, _ in pairs)
+    except FileWriteError:
+        remove_quietly(written)  # this case's rows are rolled back with them: no row names a missing file
+        raise
     except IntegrityError:
         remove_quietly(written)
         return CaseResult(facts.case_id, facts.case_number, Outcome.SKIPPED, error="另一进程同时生成了该案文书")

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from zhihui_tui.domain.funds import EntryKind
+from zhihui_tui.services.atomic_files import place, write_temp
 from zhihui_tui.services.context import ServiceContext
 from zhihui_tui.services.funds.due import DueSum
 from zhihui_tui.services.funds.ledger import MonthLedger, monthly_ledger
-from zhihui_tui.services.reception.files import discard, place, write_temp
 
 FONT = "宋体"
 YUAN = "#,##0.00"
@@ -38,11 +38,7 @@ def write_monthly_ledger(month: str, target: Path, *, ctx: ServiceContext) -> Le
     """Read ``month``'s ledger and write it to ``target`` atomically (temporary copy, then rename)."""
     ledger = monthly_ledger(month, ctx=ctx)
     content = render(ledger, court_name=ctx.court.court_name)
-    temp = write_temp(target, content)
-    try:
-        place(temp, target)
-    finally:
-        discard(temp)  # gone after the rename; left over only when the rename failed
+    place(write_temp(target, content), target)  # the folder must exist: --out names one
     return LedgerFile(target, len(ledger.lines), len(ledger.open_at_end), ledger)
 
 

@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.widgets import Input, Select, Static
 
 from zhihui_tui.domain.field_work import CENTRE_SOURCES, CounterSource, CounterTaskForm, Institution, Receipt
+from zhihui_tui.tui.drafts import row_from, row_json
 from zhihui_tui.tui.screens.base import SignedInScreen
 from zhihui_tui.tui.screens.forms import PAGE, FormScreen, short
 from zhihui_tui.tui.screens.paging import KeysetPaging, paging_bindings
@@ -76,8 +77,17 @@ class HandoverScreen(FormScreen):
         super().__init__()
         self.task_id = row.id
         self.version = row.version
+        self.draft_args = {"row": row_json(row)}
+        self.draft_record = ("counter_task", row.id, row.version)
         # FormScreen titles itself from TITLE; a per-task title is set on the instance.
         self.TITLE = f"临柜交接 · {row.case_number} · {row.institution_name}"  # type: ignore[misc]
+
+    @classmethod
+    def from_draft(cls, args: dict[str, Any]) -> HandoverScreen:
+        """The handover again, on the task (and version) it was typed against."""
+        from zhihui_tui.services.counter import CounterRow
+
+        return cls(row_from(CounterRow, args["row"]))
 
     def form_fields(self) -> ComposeResult:
         yield self.row("回执编号", Input(id="receipt-no", compact=True, max_length=64))
@@ -103,6 +113,12 @@ class NewTaskScreen(FormScreen):
     def __init__(self, institution: Institution) -> None:
         super().__init__()
         self.institution = institution  # the tab the officer is on is the likely place
+        self.draft_args = {"institution": institution.value}
+
+    @classmethod
+    def from_draft(cls, args: dict[str, Any]) -> NewTaskScreen:
+        """The form again, on the institution it was opened on."""
+        return cls(Institution(args["institution"]))
 
     def form_fields(self) -> ComposeResult:
         places = [(inst.label, inst) for inst in INSTITUTIONS]

@@ -195,6 +195,8 @@ class OutcomeScreen(FormScreen):
         super().__init__()
         self.search_id = search_id
         self.version = version
+        self.draft_args = {"search_id": search_id, "case_number": case_number, "version": version}
+        self.draft_record = ("field_search", search_id, version) if version is not None else None
         self.TITLE = f"登记查找结果 · {case_number}（结果将反馈承办人）"  # type: ignore[misc]  # see AttachScreen
 
     def form_fields(self) -> ComposeResult:

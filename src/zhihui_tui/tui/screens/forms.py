@@ -7,6 +7,7 @@ the post screens report rows with :class:`TableLoaded` and failures with :class:
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -19,6 +20,8 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
+from zhihui_tui.domain.drafts import FormDraft
+from zhihui_tui.tui.drafts import RECORD_CHANGED, RESTORED, fill_fields, read_fields
 from zhihui_tui.tui.service_calls import Failure, ServiceCaller
 
 if TYPE_CHECKING:
@@ -57,7 +60,11 @@ class FormScreen(ServiceCaller, ModalScreen[Any]):
 
     Subclasses yield their fields in ``form_fields`` (use :meth:`row`) and implement ``submit(form, ctx)`` (run in a
     thread worker through ``run_service``; return the dismissal value or raise a service/domain error, which is
-    shown in red under the form)."""
+    shown in red under the form).
+
+    A form that can be opened again from plain values sets ``draft_args`` (``from_draft`` rebuilds it from them;
+    the default passes them as keyword arguments) and, when it edits a record, ``draft_record`` (table, id,
+    version read): the hang-up then keeps what was typed (``save_draft``) and 恢复 reopens it filled in."""
 
     TITLE = ""
     AUTO_FOCUS = ".ff-row > Input, .ff-row > Select, .ff-row > SelectionList, .ff-row > Checkbox"
@@ -90,6 +97,52 @@ class FormScreen(ServiceCaller, ModalScreen[Any]):
         super().__init__()
         self._busy = False
         self.form_title = title  # a title built per instance (the class's TITLE otherwise)
+        self.draft_args: dict[str, Any] | None = None  # how to open this form again; None: no draft is kept
+        self.draft_record: tuple[str, int, int] | None = None  # (table, id, version) of the record edited
+        self._restore: tuple[dict[str, Any], bool] | None = None  # a draft's values to fill in on mount
+        self._opened_with: dict[str, Any] = {}  # the values the form opened with: not typed, not a draft
+
+    # -- drafts (issue 16) ------------------------------------------------------------------------------------
+
+    def save_draft(self) -> FormDraft | None:
+        """What is typed, for the hang-up to keep (None: this form cannot be opened again from a draft)."""
+        if self.draft_args is None or not self.is_mounted:
+            return None
+        values = read_fields(self)
+        if values == self._opened_with:
+            return None  # opened, nothing typed
+        table, record_id, version = self.draft_record or (None, None, None)
+        return FormDraft(
+            form_key=form_key(type(self)),
+            title=self.heading,
+            values=values,
+            open_args=self.draft_args,
+            record_table=table,
+            record_id=record_id,
+            record_version=version,
+        )
+
+    @classmethod
+    def from_draft(cls, args: dict[str, Any]) -> FormScreen:
+        """The same form opened again from its ``draft_args``."""
+        return cls(**args)
+
+    def restore_values(self, values: dict[str, Any], *, record_changed: bool) -> None:
+        """Fill these values in once mounted, and say the form was restored (and whether its record changed)."""
+        self._restore = (values, record_changed)
+
+    def on_mount(self) -> None:
+        self._opened_with = read_fields(self)
+        if self._restore is not None:
+            self.call_after_refresh(self._fill_restored)
+
+    def _fill_restored(self) -> None:
+        if self._restore is None:
+            return
+        values, changed = self._restore
+        self._restore = None
+        fill_fields(self, values)
+        self.say(RECORD_CHANGED if changed else RESTORED)
 
     @property
     def heading(self) -> str:
@@ -170,3 +223,20 @@ class ReasonScreen(FormScreen):
     def submit(self, form: str, ctx: ServiceContext) -> bool:
         self._action(form, ctx)
         return True
+
+
+def form_key(form: type[FormScreen]) -> str:
+    """A form class's name in a draft: ``module:Class``."""
+    return f"{form.__module__}:{form.__qualname__}"
+
+
+def form_class(key: str) -> type[FormScreen] | None:
+    """The form class a draft names, or None when it is not a form of this app (any more)."""
+    module_name, _, name = key.partition(":")
+    if not module_name.startswith("zhihui_tui.tui.") or not name.isidentifier():
+        return None
+    try:
+        found = getattr(importlib.import_module(module_name), name, None)
+    except ImportError:
+        return None
+    return found if isinstance(found, type) and issubclass(found, FormScreen) else None

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -20,6 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from zhihui_tui.domain.field_work import MatterKind
+from zhihui_tui.tui.drafts import row_from, row_json
 from zhihui_tui.tui.screens.forms import FormScreen
 from zhihui_tui.tui.service_calls import Failure, ServiceCaller
 from zhihui_tui.tui.shell import shell_of
@@ -49,6 +50,15 @@ class RecordResultScreen(FormScreen):
         super().__init__(f"登记办理结果 · {row.case_number} · {row.kind.label}（结果将反馈承办人）")
         self.matter_id = row.id
         self.row_data = row
+        self.draft_args = {"row": row_json(row)}
+        self.draft_record = ("delegated_matter", row.id, row.version)
+
+    @classmethod
+    def from_draft(cls, args: dict[str, Any]) -> RecordResultScreen:
+        """The result form again, on the matter (and version) it was typed against."""
+        from zhihui_tui.services.delegation import MatterRow
+
+        return cls(row_from(MatterRow, args["row"]))
 
     def form_fields(self) -> ComposeResult:
         today = shell_of(self).runtime.clock.now().date()

@@ -4,9 +4,9 @@ their Chinese message and nothing is saved."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -36,6 +36,12 @@ class CloseCaseForm(FieldForm):
     def __init__(self, case: CaseRef) -> None:
         super().__init__(f"结案 · {case.case_number}")
         self.case = case
+        self.draft_args = {"case": asdict(case)}
+
+    @classmethod
+    def from_draft(cls, args: dict[str, Any]) -> CloseCaseForm:
+        """The dialog again, on its case."""
+        return cls(CaseRef(**args["case"]))
 
     def form_fields(self) -> ComposeResult:
         choices = [(closure.label, closure) for closure in Closure]
@@ -62,6 +68,12 @@ class MeasureForm(FieldForm):
         super().__init__(f"登记执行措施 · {case.case_number}")
         self.case = case
         self.today = today
+        self.draft_args = {"case": asdict(case), "today": today.isoformat()}
+
+    @classmethod
+    def from_draft(cls, args: dict[str, Any]) -> MeasureForm:
+        """The dialog again, on its case."""
+        return cls(CaseRef(**args["case"]), date.fromisoformat(args["today"]))
 
     def form_fields(self) -> ComposeResult:
         kinds = [(kind.label, kind) for kind in MeasureKind]
@@ -90,6 +102,12 @@ class TransferForm(FieldForm):
     def __init__(self, case: CaseRef) -> None:
         super().__init__(f"移交卷宗 · {case.case_number}")
         self.case = case
+        self.draft_args = {"case": asdict(case)}
+
+    @classmethod
+    def from_draft(cls, args: dict[str, Any]) -> TransferForm:
+        """The dialog again, on its case."""
+        return cls(CaseRef(**args["case"]))
 
     def form_fields(self) -> ComposeResult:
         yield from self.field("页数", Input(id="pages", compact=True, max_length=6, type="integer"))

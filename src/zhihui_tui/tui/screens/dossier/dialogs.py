@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.widgets import Input
 
+from zhihui_tui.tui.drafts import row_from, row_json
 from zhihui_tui.tui.screens.closing.fields import FieldForm
 
 if TYPE_CHECKING:
@@ -20,6 +21,14 @@ class ArchiveForm(FieldForm):
     def __init__(self, row: DossierRow) -> None:
         super().__init__(f"归档 · {row.case_number}（{row.pages} 页）")
         self.dossier = row
+        self.draft_args = {"row": row_json(row)}
+
+    @classmethod
+    def from_draft(cls, args: dict[str, Any]) -> ArchiveForm:
+        """The form again, on the dossier (and version) it was typed against."""
+        from zhihui_tui.services.closing.dossier import DossierRow
+
+        return cls(row_from(DossierRow, args["row"]))
 
     def form_fields(self) -> ComposeResult:
         yield from self.field("档案号", Input(id="archive-no", compact=True, max_length=40))
@@ -40,6 +49,14 @@ class SupplementForm(FieldForm):
     def __init__(self, row: DossierRow) -> None:
         super().__init__(f"终本案件补充材料 · {row.case_number}")
         self.dossier = row
+        self.draft_args = {"row": row_json(row)}
+
+    @classmethod
+    def from_draft(cls, args: dict[str, Any]) -> SupplementForm:
+        """The form again, on the dossier it was typed against."""
+        from zhihui_tui.services.closing.dossier import DossierRow
+
+        return cls(row_from(DossierRow, args["row"]))
 
     def form_fields(self) -> ComposeResult:
         yield from self.field("材料", Input(id="description", compact=True, max_length=500))

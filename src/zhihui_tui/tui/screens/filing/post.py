@@ -16,12 +16,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from zhihui_tui.domain.drafts import FormDraft
 from zhihui_tui.domain.errors import FieldError
 from zhihui_tui.domain.filing import acts_for_applicant, draft_errors, missing_items
 from zhihui_tui.domain.lifecycle import Stage
 from zhihui_tui.services.filing import FilingAction, allowed_actions
 from zhihui_tui.tui.screens.base import SignedInScreen
 from zhihui_tui.tui.screens.filing.common import EMPTY_QUEUE, ORIGINAL_FIELD, READING, ready_text
+from zhihui_tui.tui.screens.filing.drafts import filing_draft, restore_filing
 from zhihui_tui.tui.screens.filing.form import FilingForm, FormState
 from zhihui_tui.tui.screens.filing.jobs import fields_or, filing_checks, read_queue
 from zhihui_tui.tui.screens.filing.messages import DraftLoaded, FilePrepared, FormRefused, QueueLoaded, Saved
@@ -222,6 +224,14 @@ class FilingPost(SignedInScreen):
         if working:
             self.set_status("正在处理上一步操作，请稍候")
         return working
+
+    def save_draft(self) -> FormDraft | None:
+        """The form as typed, for the hang-up (None: empty, or as last saved or opened)."""
+        return filing_draft(self)
+
+    async def restore_draft(self, draft: FormDraft, *, record_changed: bool) -> None:
+        """恢复: the form as typed, on the case and version it was typed against."""
+        await restore_filing(self, draft, record_changed=record_changed)
 
     def shows_filed_case(self) -> bool:
         """The form still shows the case just filed: saving it again would receive that case a second time."""

@@ -5,6 +5,7 @@ Each is a :class:`~zhihui_tui.tui.screens.forms.FormScreen` whose refusals are s
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.widgets import Input, Select, Static
@@ -77,6 +78,12 @@ class ReceiptForm(FieldForm):
     def __init__(self, case: CaseRef, today: str) -> None:
         super().__init__(f"登记到账 · {case.case_number}")
         self.case, self.today = case, today
+        self.draft_args = {"case": asdict(case), "today": today}
+
+    @classmethod
+    def from_draft(cls, args: dict[str, Any]) -> ReceiptForm:
+        """The form again, on its case."""
+        return cls(CaseRef(**args["case"]), args["today"])
 
     def form_fields(self) -> ComposeResult:
         channels = [(c.label, c.value) for c in Channel if c is not Channel.BANK]
@@ -122,6 +129,12 @@ class DisburseForm(FieldForm):
     def __init__(self, case: CaseRef, today: str, applicants: tuple[str, ...], balance: str) -> None:
         super().__init__(f"发放案款 · {case.case_number} · 余额 {balance} 元")
         self.case, self.today, self.applicants = case, today, applicants
+        self.draft_args = {"case": asdict(case), "today": today, "applicants": list(applicants), "balance": balance}
+
+    @classmethod
+    def from_draft(cls, args: dict[str, Any]) -> DisburseForm:
+        """The form again, on its case (the balance shown is the one read then; the service checks the real one)."""
+        return cls(CaseRef(**args["case"]), args["today"], tuple(args["applicants"]), args["balance"])
 
     def form_fields(self) -> ComposeResult:
         payee = self.applicants[0] if len(self.applicants) == 1 else ""
@@ -167,6 +180,7 @@ class ReverseForm(FieldForm):
     def __init__(self, entry_id: int, what: str) -> None:
         super().__init__(f"冲正 · {what}")
         self.entry_id = entry_id
+        self.draft_args = {"entry_id": entry_id, "what": what}
 
     def form_fields(self) -> ComposeResult:
         yield from self.field("冲正原因", "reason", self.text("reason", max_length=200))
@@ -188,6 +202,7 @@ class DelayForm(FieldForm):
     def __init__(self, receipt_id: int, what: str) -> None:
         super().__init__(f"延期发放登记 · {what}")
         self.receipt_id = receipt_id
+        self.draft_args = {"receipt_id": receipt_id, "what": what}
 
     def form_fields(self) -> ComposeResult:
         yield from self.field("延期原因", "reason", self.text("reason", max_length=200))
@@ -210,6 +225,8 @@ class ClaimForm(FieldForm):
     def __init__(self, line_id: int, version: int, what: str) -> None:
         super().__init__(f"认领 · {what}")
         self.line_id, self.version = line_id, version
+        self.draft_args = {"line_id": line_id, "version": version, "what": what}
+        self.draft_record = ("statement_line", line_id, version)
 
     def form_fields(self) -> ComposeResult:
         number = self.text("case-number", max_length=40, placeholder="（2026）内2221执123号")
@@ -240,6 +257,12 @@ class ItemForm(FieldForm):
     def __init__(self, case: CaseRef, today: str) -> None:
         super().__init__(f"登记扣押物品 · {case.case_number}")
         self.case, self.today = case, today
+        self.draft_args = {"case": asdict(case), "today": today}
+
+    @classmethod
+    def from_draft(cls, args: dict[str, Any]) -> ItemForm:
+        """The form again, on its case."""
+        return cls(CaseRef(**args["case"]), args["today"])
 
     def form_fields(self) -> ComposeResult:
         yield from self.field("物品名称", "description", self.text("description", max_length=200))

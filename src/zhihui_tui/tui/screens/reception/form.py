@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from textual.containers import Vertical
 from textual.widgets import Input, OptionList, Select, Static
 
+from zhihui_tui.domain.drafts import FormDraft
 from zhihui_tui.domain.reception import (
     F_CASE,
     F_CHANNEL,
@@ -25,6 +26,7 @@ from zhihui_tui.domain.reception import (
     VisitInput,
     VisitPurpose,
 )
+from zhihui_tui.tui.drafts import read_fields
 from zhihui_tui.tui.screens.reception.common import CASE_HINT, labelled
 
 if TYPE_CHECKING:
@@ -111,3 +113,16 @@ def clear_visit(screen: DOMNode) -> None:
     screen.query_one("#rc-purpose", Select).value = VisitPurpose.CASE_QUERY
     screen.query_one("#rc-channel", Select).value = Channel.WINDOW
     screen.query_one("#rc-id-kind", Select).value = IdKind.RESIDENT_ID
+
+
+def visit_draft(screen: DOMNode) -> FormDraft | None:
+    """The visit being typed, for the hang-up; None while every text field is empty (the selects alone are the
+    form's defaults, not something typed). The case picked is not kept: it is picked again from the list."""
+    values = read_fields(screen.query_one("#rc-body"))
+    texts = [value for key, value in values.items() if isinstance(value, str) and key in TEXT_FIELDS]
+    if not any(text.strip() for text in texts):
+        return None
+    return FormDraft(form_key="post:reception", title="登记来访", values=values)
+
+
+TEXT_FIELDS = frozenset({"rc-id", "rc-outcome", "rc-name", "rc-phone", "rc-time", "rc-late"})

@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from zhihui_tui.domain.reception import F_CASE, F_LATE_REASON, IdKind
 from zhihui_tui.services.reception import ReceptionAction, allowed_actions, visitor_cases
+from zhihui_tui.tui.drafts import RESTORED, fill_fields
 from zhihui_tui.tui.screens.base import SignedInScreen
 from zhihui_tui.tui.screens.reception.booking import BookingScreen
 from zhihui_tui.tui.screens.reception.common import (
@@ -34,7 +35,14 @@ from zhihui_tui.tui.screens.reception.common import (
     id_feedback,
     ledger_cells,
 )
-from zhihui_tui.tui.screens.reception.form import FOCUS_TARGETS, clear_visit, id_kind_of, read_visit, visit_fields
+from zhihui_tui.tui.screens.reception.form import (
+    FOCUS_TARGETS,
+    clear_visit,
+    id_kind_of,
+    read_visit,
+    visit_draft,
+    visit_fields,
+)
 from zhihui_tui.tui.screens.reception.jobs import read_ledger, reception_now, save_visit
 from zhihui_tui.tui.screens.reception.messages import CasesFound, LedgerLoaded, NoticeChanged, Saved
 from zhihui_tui.tui.service_calls import FailureKind
@@ -43,6 +51,7 @@ from zhihui_tui.tui.widgets.table import DataTable
 if TYPE_CHECKING:
     from textual.app import ComposeResult
 
+    from zhihui_tui.domain.drafts import FormDraft
     from zhihui_tui.services.reception import VisitorCase
     from zhihui_tui.tui.service_calls import Failure
 
@@ -116,6 +125,15 @@ class ReceptionScreen(SignedInScreen):
 
     def on_screen_resume(self) -> None:
         self.action_reload()
+
+    def save_draft(self) -> FormDraft | None:
+        """The visit being typed, for the hang-up (None: nothing typed)."""
+        return visit_draft(self)
+
+    async def restore_draft(self, draft: FormDraft, *, record_changed: bool) -> None:
+        """恢复: the visit as typed; the ID number's cases are looked up again, the case is picked again."""
+        fill_fields(self.query_one("#rc-body"), draft.values)
+        self.say(f"{RESTORED}（关联案件请重新选择）")
 
     # -- the ID number, checked as typed, and the visitor's cases -----------------------------------------------
 

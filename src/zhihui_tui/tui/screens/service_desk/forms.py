@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.widgets import Input, Select, Static
@@ -27,6 +27,7 @@ from zhihui_tui.domain.service_attempts import (
     ResultInput,
     ServiceMethod,
 )
+from zhihui_tui.tui.drafts import row_from, row_json
 from zhihui_tui.tui.screens.forms import FormScreen
 
 if TYPE_CHECKING:
@@ -189,6 +190,15 @@ class ResultForm(DeskForm):
         super().__init__(f"登记结果 · {row.case_number} · {row.recipient}{number}")
         self.attempt = row
         self.today = today
+        self.draft_args = {"row": row_json(row), "today": today.isoformat()}
+        self.draft_record = ("service_attempt", row.id, row.version)
+
+    @classmethod
+    def from_draft(cls, args: dict[str, Any]) -> ResultForm:
+        """The result form again, on the attempt (and version) it was typed against."""
+        from zhihui_tui.services.service_desk.queues import AttemptRow
+
+        return cls(row_from(AttemptRow, args["row"]), date.fromisoformat(args["today"]))
 
     def form_fields(self) -> ComposeResult:
         """Result, date, next step."""

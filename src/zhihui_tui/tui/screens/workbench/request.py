@@ -30,6 +30,7 @@ class RequestMatterScreen(FormScreen):
     def __init__(self, case_id: int, case_number: str) -> None:
         super().__init__()
         self.case_id = case_id
+        self.draft_args = {"case_id": case_id, "case_number": case_number}
         # FormScreen titles itself from TITLE; a per-case title is set on the instance.
         self.TITLE = f"提请委托事项 · {case_number}"  # type: ignore[misc]
 
