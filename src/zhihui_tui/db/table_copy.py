@@ -6,11 +6,12 @@ Everything here runs on connections the caller holds inside one transaction on e
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Connection, Table, func, insert, inspect, select, text
+from sqlalchemy import Connection, Row, Table, func, insert, inspect, select, text
 from sqlmodel import SQLModel
 
 import zhihui_tui.db.models  # noqa: F401  (registers every table on the metadata)
@@ -92,16 +93,33 @@ class CopiedTable:
 
 def copy_table(source: Connection, target: Connection, table: Table, *, batch: int) -> CopiedTable:
     """Stream ``table`` in primary-key order, ``batch`` rows at a time (server-side cursor on PostgreSQL), into
-    the target with one Core executemany per batch: never the whole table in memory."""
+    the target with one Core executemany per batch (one COPY on PostgreSQL): never the whole table in memory."""
     order = list(table.primary_key.columns)
     result = source.execution_options(yield_per=batch).execute(select(table).order_by(*order))
+    write = _copy_rows if target.dialect.name == "postgresql" else _insert_rows
     written = 0
     for part in result.partitions():
-        target.execute(insert(table), [dict(row._mapping) for row in part])
+        write(target, table, part)
         written += len(part)
     source_rows = int(source.execute(select(func.count()).select_from(table)).scalar_one())
     target_rows = int(target.execute(select(func.count()).select_from(table)).scalar_one())
     return CopiedTable(table.name, source_rows, written, target_rows)
+
+
+def _insert_rows(target: Connection, table: Table, rows: Sequence[Row[Any]]) -> None:
+    target.execute(insert(table), [dict(row._mapping) for row in rows])
+
+
+def _copy_rows(target: Connection, table: Table, rows: Sequence[Row[Any]]) -> None:
+    """PostgreSQL's COPY on the transaction's own driver connection: about five times the rows per second of an
+    executemany. The values are already Python values (the source's types processed them)."""
+    quote = target.dialect.identifier_preparer.quote
+    columns = ", ".join(quote(column.name) for column in table.columns)
+    driver = target.connection.driver_connection
+    assert driver is not None, "a connection in a transaction has its driver connection"
+    with driver.cursor() as cursor, cursor.copy(f"COPY {quote(table.name)} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(tuple(row))
 
 
 def reset_sequences(target: Connection) -> int:
