@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from zhihui_tui.cli.common import one_line_errors, print_json, runtime
+from zhihui_tui.cli.common import one_line_errors, print_json, ready, runtime
 
 if TYPE_CHECKING:
     from zhihui_tui.db.presence import SchemaReport
 
-app = typer.Typer(help="数据库结构：创建、升级、查看版本", no_args_is_help=True)
+app = typer.Typer(help="数据库结构：创建、升级、查看版本；整库复制", no_args_is_help=True)
 
 
 @app.command("upgrade")
@@ -95,3 +95,44 @@ def _status_line(report: SchemaReport) -> str:
         SchemaState.AHEAD: f"当前版本：{report.current}；{head}；数据库比本程序新，请升级本程序",
         SchemaState.CURRENT: f"当前版本：{report.current}；{head}；已是最新",
     }[report.state]
+
+
+@app.command("copy")
+@one_line_errors
+def copy(
+    ctx: typer.Context,
+    target: Annotated[str, typer.Argument(metavar="TARGET_URL", help="目标数据库 URL（须为空库）")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """把 --db 指定的数据库整体复制到空的目标数据库（例如从 SQLite 迁到 PostgreSQL）。
+
+    目标先建表到当前结构，再按外键顺序分批复制每张表；提交前核对每张表的行数和目标库的审计链（用同一个审计
+    密钥文件），PostgreSQL 目标的自增序列移到已复制的最大编号之后。任何一步失败都全部撤销，目标保持为空。
+    目标已有数据时拒绝。复制期间源库可照常使用（按同一时刻的快照复制）。"""
+    from zhihui_tui.services.db_copy import copy_database
+
+    with ready(ctx) as rt:
+        result = copy_database(rt.engine, target)
+    if as_json:
+        print_json(
+            {
+                "target": result.target,
+                "tables": [
+                    {"table": t.name, "source_rows": t.source_rows, "target_rows": t.target_rows} for t in result.tables
+                ],
+                "rows": result.rows,
+                "audit_checked": result.audit_checked,
+                "audit_unchecked": list(result.audit_unchecked),
+                "sequences_reset": result.sequences_reset,
+            }
+        )
+        return
+    width = max(len(t.name) for t in result.tables)
+    for t in result.tables:
+        typer.echo(f"{t.name:<{width}}  {t.source_rows:>10,} → {t.target_rows:>10,}")
+    typer.echo(f"已复制到 {result.target}：{len(result.tables)} 张表，共 {result.rows:,} 行，行数逐表一致")
+    typer.echo(f"目标库审计链核对无误（{result.audit_checked:,} 条）")
+    for line in result.audit_unchecked:
+        typer.echo(f"未核对：{line}")
+    if result.sequences_reset:
+        typer.echo(f"已重设 {result.sequences_reset} 个自增序列")
