@@ -227,14 +227,22 @@ def clerk(plan: Plan, post: str, login: str, seed: int, log_path: str, ready: An
     while time.monotonic() < stop_at:
         call = rng.choice(POSTS[post])
         serial += 1
-        began = time.monotonic()
+        began, at = time.monotonic(), time.time()
         try:
             data = call(ctx, plan, rng, serial)
         except Exception as error:  # every error: what the TUI would show for it
             failure = describe(error, call.__name__)
             kind = {FailureKind.CONFLICT: "conflict", FailureKind.REFUSED: "refused"}.get(failure.kind, "bad")
-            log.write(call.__name__, kind, failure.text, ms=_ms(began), error=type(error).__name__, detail=str(error)[:300])
+            log.write(
+                call.__name__,
+                kind,
+                failure.text,
+                ms=_ms(began),
+                at=at,
+                error=type(error).__name__,
+                detail=str(error)[:300],
+            )
         else:
-            log.write(call.__name__, "ok", ms=_ms(began), **data)
+            log.write(call.__name__, "ok", ms=_ms(began), at=at, **data)
     log.flush()
     engine.dispose()
