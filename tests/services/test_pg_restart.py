@@ -68,6 +68,12 @@ class Cluster:
         argv = _as_postgres(str(self.bin_dir / "pg_ctl"), "-D", str(self.folder / "data"), "-o", options, "-w", *args)
         subprocess.run(argv, check=True, capture_output=True, timeout=120)
 
+    def start(self) -> None:
+        self.ctl("-l", str(self.folder / "server.log"), "start")  # a log file: the server must not hold our pipes
+
+    def stop(self) -> None:
+        self.ctl("-m", "fast", "stop")  # every session is cut, mid-transaction or not
+
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[Cluster]:
@@ -83,7 +89,7 @@ def cluster() -> Iterator[Cluster]:
     initdb = _as_postgres(str(bin_dir / "initdb"), "-D", str(folder / "data"), "-A", "trust", "-U", "postgres")
     subprocess.run([*initdb, "-E", "UTF8", "--no-sync"], check=True, capture_output=True, timeout=120)
     made = Cluster(bin_dir, folder, _free_port())
-    made.ctl("-l", str(folder / "server.log"), "start")
+    made.start()
     try:
         yield made
     finally:
@@ -133,10 +139,10 @@ def test_a_restart_under_load_is_one_chinese_message_then_saves_again(cluster: C
     try:
         _wait_for(lambda: terminal.oks() >= 3)
         down = time.monotonic()
-        cluster.ctl("-m", "fast", "stop")  # every session is cut, mid-transaction or not
+        cluster.stop()
         _wait_for(lambda: any(kind != "ok" and at > down for kind, _, at in terminal.seen))
         time.sleep(1.0)  # a few more tries against a server that is gone
-        cluster.ctl("-l", str(cluster.folder / "server.log"), "start")
+        cluster.start()
         up = time.monotonic()
         _wait_for(lambda: any(kind == "ok" and at > up for kind, _, at in terminal.seen), seconds=30)
     finally:
@@ -152,4 +158,22 @@ def test_a_restart_under_load_is_one_chinese_message_then_saves_again(cluster: C
     # Every save shown as done is there; a save cut at its COMMIT may have landed although the clerk was told
     # the database was unreachable — at most one such, since the terminal saves one at a time.
     assert terminal.oks() <= stored <= terminal.oks() + 1
+    engine.dispose()
+
+
+def test_a_terminal_idle_across_a_restart_saves_at_once(cluster: Cluster, clock: FixedClock) -> None:
+    """Its pooled connection died with the old server: the next save must not be the one that finds out."""
+    engine = make_engine(cluster.url)
+    upgrade(engine)
+    clerk = make_staff(engine, clock, "kuanwu2", Role.FUNDS, name="李会计")
+    (case_id,) = _cases(engine, clock, Stage.SERVED, count=1)
+    ctx = context_for(engine, clerk, clock)
+    raw = funds.ReceiptInput("张三", "", "现场缴纳", "2026-11-20", "10.00")
+    funds.record_receipt(case_id, raw, ctx=ctx)  # the pool now holds a connection to this server
+    cluster.stop()
+    cluster.start()
+    funds.record_receipt(case_id, raw, ctx=ctx)  # pre-ping finds the dead connection and opens a new one
+    with read_session(engine) as session:
+        stored = session.exec(select(func.count()).select_from(FundsEntry).where(FundsEntry.case_id == case_id))
+        assert stored.one() == 2
     engine.dispose()
