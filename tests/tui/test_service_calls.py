@@ -15,7 +15,14 @@ from textual.screen import Screen
 from zhihui_tui.domain.errors import DomainError, FieldError
 from zhihui_tui.services.account_check import ACCOUNT_DISABLED, AccountChanged
 from zhihui_tui.services.errors import ConcurrentEdit
-from zhihui_tui.tui.service_calls import Failure, FailureKind, ServiceCaller, describe
+from zhihui_tui.tui.service_calls import (
+    DATABASE_BACK,
+    DATABASE_UNAVAILABLE,
+    Failure,
+    FailureKind,
+    ServiceCaller,
+    describe,
+)
 
 
 class Answered(Message):
@@ -35,6 +42,9 @@ class CallingScreen(ServiceCaller, Screen[None]):
 
     def display_failure(self, action: str, failure: Failure) -> None:
         self.failures.append((action, failure))
+
+    def display_reconnected(self) -> None:
+        self.failures.append(("reconnected", Failure(FailureKind.UNAVAILABLE, DATABASE_BACK)))
 
 
 class FakeShell(App[None]):
@@ -155,3 +165,23 @@ async def _unbound_calls() -> None:
         assert screen.answers == ["signed in"]
         [(action, failure)] = screen.failures
         assert action == "登录" and failure.kind is FailureKind.REFUSED and failure.text == "登录名或密码错误"
+
+
+def test_the_first_call_through_after_an_outage_says_the_database_is_back() -> None:
+    """PostgreSQL restarted (issue 16): one Chinese message while it is down, one when saving works again."""
+    from sqlalchemy.exc import OperationalError
+
+    asyncio.run(_outage_then_back(OperationalError("SELECT 1", {}, Exception("connection refused"))))
+
+
+async def _outage_then_back(down: Exception) -> None:
+    app = FakeShell()
+    async with app.run_test() as pilot:
+        screen = app.screen
+        assert isinstance(screen, CallingScreen)
+        for call in (lambda ctx: _raise(down), lambda ctx: _raise(down), lambda ctx: 1, lambda ctx: 2):
+            await screen.run_service(call, action="保存测试", done=Answered).wait()
+            await pilot.pause()
+        told = [(action, failure.text) for action, failure in screen.failures]
+        assert told == [("保存测试", DATABASE_UNAVAILABLE)] * 2 + [("reconnected", DATABASE_BACK)]
+        assert screen.answers == [1, 2]

@@ -9,7 +9,7 @@ from itertools import chain
 from typing import Any
 
 from sqlalchemy import Engine, event, inspect
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
@@ -53,9 +53,20 @@ def unit_of_work(engine: Engine, *, actor: Actor, action: str, clock: Clock) -> 
                 raise
             raise AlreadySaved(table, _who_saved_first(engine, table)) from None
         except DBAPIError as error:
+            if _sqlite_busy(error):
+                raise ConcurrentEdit(WRITE_BUSY) from None
             if _sqlstate(error) not in LOST_RACE_STATES:
                 raise
             raise ConcurrentEdit("另一终端正在同时修改相关记录，请稍后重试") from None
+
+
+# SQLite gave up waiting for the write lock (the busy timeout passed while other terminals kept saving): nothing was
+# written and the database is fine, so the clerk is told to save again, not that the database is unreachable.
+WRITE_BUSY = "其他终端正在集中保存，本次未保存，请稍后重新保存"
+
+
+def _sqlite_busy(error: DBAPIError) -> bool:
+    return isinstance(error, OperationalError) and "database is locked" in str(error.orig)
 
 
 def _who_changed_first(engine: Engine, detail: str, saving: dict[str, set[str]]) -> str:

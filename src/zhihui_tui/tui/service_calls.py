@@ -8,7 +8,8 @@ wording for every screen:
 - a refused rule or a bad field (``DomainError``/``FieldError``): the service's own message, at the field if any;
 - a conflict (``ConcurrentEdit``: another terminal saved first): its message, which names who and when;
 - an account disabled or stripped of a role since sign-in: the terminal signs out;
-- an unreachable database: say so, retry later;
+- an unreachable database: say so, retry later; the first call that gets through again says the connection is
+  back (the engine reconnects by itself: pre-ping on PostgreSQL), so the clerk knows saving works again;
 - anything else: a bug — logged with its traceback, shown as one line, and the terminal carries on.
 
 A cancelled worker (the screen went away, a newer call replaced it) posts nothing. No screen writes its own
@@ -38,6 +39,8 @@ T = TypeVar("T")
 log = logging.getLogger("zhihui_tui.tui")
 
 DATABASE_UNAVAILABLE = "数据库暂时无法访问，请稍后重试"
+DATABASE_BACK = "数据库连接已恢复，可以继续操作"
+_OUTAGE = "_zhihui_database_outage"  # set on the app while its last service call found the database unreachable
 
 
 class FailureKind(Enum):
@@ -104,6 +107,10 @@ class ServiceFailed(Message):
         self.failure = failure
 
 
+class DatabaseBack(Message):
+    """A service call got through after an earlier one found the database unreachable."""
+
+
 class ServiceCaller:
     """Mixed into screens (and widgets) that call services; see the module docstring."""
 
@@ -145,9 +152,14 @@ class ServiceCaller:
                 failure = describe(error, action)
                 if failure.kind is FailureKind.UNEXPECTED:
                     log.error("%s failed", action, exc_info=error)
+                if failure.kind is FailureKind.UNAVAILABLE:
+                    setattr(node.app, _OUTAGE, True)
                 if not worker.is_cancelled:
                     node.post_message(ServiceFailed(action, failure))
                 return
+            if getattr(node.app, _OUTAGE, False):
+                setattr(node.app, _OUTAGE, False)
+                node.post_message(DatabaseBack())
             if worker.is_cancelled or done is None:
                 return
             message = done(result)
@@ -167,6 +179,15 @@ class ServiceCaller:
             shell_of(self._service_node()).sign_out(message.failure.text)
             return
         self.display_failure(message.action, message.failure)
+
+    def on_database_back(self, message: DatabaseBack) -> None:
+        """Say once that the database answers again."""
+        message.stop()
+        self.display_reconnected()
+
+    def display_reconnected(self) -> None:
+        """By default a notification."""
+        self._service_node().notify(DATABASE_BACK, title="数据库已恢复", markup=False)
 
     def display_failure(self, action: str, failure: Failure) -> None:
         """By default a notification; a form shows it under its fields, a post in its status line."""

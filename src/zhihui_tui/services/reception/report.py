@@ -91,16 +91,25 @@ def _report_first_time(day: date, target: Path, *, ctx: ServiceContext) -> Ledge
     actor = ctx.actor
     temp: Path | None = None
     placed = False
+    now = ctx.now()
+
+    def render(ledger: LedgerView) -> bytes:
+        return ledger_xlsx.render(ledger, court_name=ctx.court.court_name, reporter_name=actor.name, reported_at=now)
+
+    # Render before taking the write lock: building the workbook takes seconds on a loaded server, and on SQLite
+    # every clerk's save would wait behind it (issue 16's soak saw them give up after 15 s). Under the lock the
+    # ledger is read again; only if a visit landed in between is the file rendered again.
+    with read_session(ctx.engine) as session:
+        seen = load_ledger(session, day)
+    content = render(seen)
     try:
         with unit_of_work(ctx.engine, actor=actor, action="报送接待台账", clock=ctx.clock) as session:
             lock_ledger_day(session, day)
             if session.get(LedgerReport, day) is not None:
                 raise _AlreadyReported
             ledger = load_ledger(session, day)
-            now = ctx.now()
-            content = ledger_xlsx.render(
-                ledger, court_name=ctx.court.court_name, reporter_name=actor.name, reported_at=now
-            )
+            if ledger != seen:
+                content = render(ledger)
             digest = hashlib.sha256(content).hexdigest()
             temp = write_temp(target, content)
             session.add(
