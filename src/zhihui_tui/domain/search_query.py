@@ -43,7 +43,8 @@ class TermKind(StrEnum):
     CASE_NUMBER = "c"  # 123 / 执123
     ID_NUMBER = "i"  # a party's or registered agent's ID number or credit code
     NAME_BIGRAM = "b"  # every 2-character window of a party name
-    NAME_FULL = "f"  # a whole party name of 3+ characters: checks a longer query is really a substring
+    NAME_FULL = "f"  # a whole party name of 3+ characters: checks a longer query is really a substring (kept
+    # in search_case.names, not walked)
     PINYIN = "p"  # initials of a person party's name
 
 
@@ -93,6 +94,32 @@ def name_terms(name: str) -> set[tuple[TermKind, str]]:
     if len(text) > 2:
         terms.add((TermKind.NAME_FULL, text))
     return terms
+
+
+KEY_SEPARATOR = "\n"  # joins a case's names and keys in search_case: never inside one (whitespace is dropped)
+
+
+def split_case_keys(keys: set[tuple[str, str]]) -> tuple[list[tuple[str, str]], str, str]:
+    """A case's keys as stored: (the keys walked, kept in search_term — every kind but whole names; the whole
+    names joined, which a longer query is checked against; the walked keys not derivable from those names
+    joined as kind + term). :func:`stored_case_keys` gives back the walked keys from the last two."""
+    walked = sorted(key for key in keys if key[0] != TermKind.NAME_FULL.value)
+    names = sorted(term for kind, term in keys if kind == TermKind.NAME_FULL.value)
+    derived = _name_bigrams(names)
+    rest = sorted(kind + term for kind, term in walked if (kind, term) not in derived)
+    return walked, KEY_SEPARATOR.join(names), KEY_SEPARATOR.join(rest)
+
+
+def stored_case_keys(names: str, rest: str) -> set[tuple[str, str]]:
+    """The walked keys of a case from its search_case row (the inverse of :func:`split_case_keys`)."""
+    keys = _name_bigrams(names.split(KEY_SEPARATOR) if names else [])
+    keys.update((key[0], key[1:]) for key in rest.split(KEY_SEPARATOR) if key)
+    return keys
+
+
+def _name_bigrams(texts: list[str]) -> set[tuple[str, str]]:
+    kind = TermKind.NAME_BIGRAM.value
+    return {(kind, text[i : i + 2]) for text in texts for i in range(len(text) - 1)}
 
 
 def case_number_terms(*, case_type: str, sequence: int) -> set[str]:

@@ -20,6 +20,7 @@ from zhihui_tui.db.models.cases import (
     Deadline,
     EnforcementBasis,
     Party,
+    SearchCase,
     SearchTerm,
     StageChange,
 )
@@ -75,6 +76,7 @@ __all__ = [
     "NetworkInquiry",
     "Party",
     "PrintRun",
+    "SearchCase",
     "SearchTerm",
     "SeizedItem",
     "SeizedItemStatus",

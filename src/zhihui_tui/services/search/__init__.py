@@ -43,6 +43,7 @@ from zhihui_tui.services.search.indexing import (
     rebuild_search_index,
     sort_key_of,
     term_rows,
+    with_number_keys,
 )
 from zhihui_tui.services.search.reading import MAX_PAGE_SIZE, may_reveal_id_numbers, search_cases
 from zhihui_tui.services.search.results import CaseHit, Cursor, HitParty, IndexStats, SearchPage, mask_id_number
@@ -70,4 +71,5 @@ __all__ = [
     "search_cases",
     "sort_key_of",
     "term_rows",
+    "with_number_keys",
 ]

@@ -9,24 +9,28 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, text
+from sqlalchemy import Connection, Engine, and_, bindparam, delete, func, insert, select, text
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.schema import CreateTable
 from sqlalchemy.sql.elements import ColumnElement
 
 from zhihui_tui.domain.pinyin import name_initials
 from zhihui_tui.domain.search_query import (
+    KEY_SEPARATOR,
     MAX_TERM_LENGTH,
     TermKind,
     case_number_terms,
     id_number_key,
     name_terms,
+    split_case_keys,
+    stored_case_keys,
 )
 from zhihui_tui.services.search.results import IndexStats
 from zhihui_tui.services.search.tables import (
     AGENT,
     CASE,
     CASE_PARTY,
+    ENTRY,
     INDEX_BATCH,
     PARTY,
     PENDING,
@@ -131,20 +135,47 @@ def _load_facts(connection: Connection, case_filter: CaseFilter) -> list[_CaseFa
 
 
 TermRow = tuple[str, str, int, int]  # kind, term, sort_key, case_id: the primary key order
+EntryRow = tuple[int, int, str, str]  # case_id, sort_key, names, other_keys: a search_case row
+TERM_COLUMNS = ("kind", "term", "sort_key", "case_id")
+ENTRY_COLUMNS = ("case_id", "sort_key", "names", "other_keys")
 
 
-def _term_rows(facts: Iterable[_CaseFacts]) -> list[TermRow]:
-    return [(kind, term, f.sort_key, f.case_id) for f in facts for kind, term in case_terms(f)]
+def _rows(facts: Iterable[_CaseFacts]) -> tuple[list[TermRow], list[EntryRow]]:
+    """The search_term rows (unsorted) and the search_case row of each case."""
+    terms: list[TermRow] = []
+    entries: list[EntryRow] = []
+    for f in facts:
+        walked, names, keys = split_case_keys(case_terms(f))
+        terms += [(kind, term, f.sort_key, f.case_id) for kind, term in walked]
+        entries.append((f.case_id, f.sort_key, names, keys))
+    return terms, entries
 
 
 def _insert_terms(connection: Connection, facts: Iterable[_CaseFacts]) -> int:
-    rows = sorted(_term_rows(facts))
-    if rows:
-        connection.execute(insert(TERM), [dict(zip(TERM_COLUMNS, row, strict=True)) for row in rows])
-    return len(rows)
+    terms, entries = _rows(facts)
+    terms.sort()
+    if terms:
+        connection.execute(insert(TERM), [dict(zip(TERM_COLUMNS, row, strict=True)) for row in terms])
+    if entries:
+        connection.execute(insert(ENTRY), [dict(zip(ENTRY_COLUMNS, row, strict=True)) for row in entries])
+    return len(terms)
 
 
-TERM_COLUMNS = ("kind", "term", "sort_key", "case_id")
+_DELETE_KEY = delete(TERM).where(and_(*(TERM.c[name] == bindparam(f"old_{name}") for name in TERM_COLUMNS)))
+
+
+def _delete_keys(connection: Connection, case_ids: list[int]) -> None:
+    """Delete these cases' keys by primary key, as their search_case rows list them, then those rows."""
+    old = [
+        {"old_kind": kind, "old_term": term, "old_sort_key": sort_key, "old_case_id": case_id}
+        for case_id, sort_key, names, keys in connection.execute(
+            select(*(ENTRY.c[name] for name in ENTRY_COLUMNS)).where(ENTRY.c.case_id.in_(case_ids))
+        )
+        for kind, term in stored_case_keys(names, keys)
+    ]
+    if old:
+        connection.execute(_DELETE_KEY, old)
+    connection.execute(delete(ENTRY).where(ENTRY.c.case_id.in_(case_ids)))
 
 
 def index_cases(connection: Connection, case_ids: Iterable[int]) -> int:
@@ -153,7 +184,7 @@ def index_cases(connection: Connection, case_ids: Iterable[int]) -> int:
     written = 0
     for start in range(0, len(ids), INDEX_BATCH):
         chunk = ids[start : start + INDEX_BATCH]
-        connection.execute(delete(TERM).where(TERM.c.case_id.in_(chunk)))
+        _delete_keys(connection, chunk)
         written += _insert_terms(connection, _load_facts(connection, _ids_in(chunk)))
     return written
 
@@ -189,7 +220,7 @@ def new_case_facts(
 
 
 def index_new_cases(connection: Connection, facts: Iterable[_CaseFacts]) -> int:
-    """Key cases written in bulk in this transaction (they have no keys yet) with one executemany."""
+    """Key cases written in bulk in this transaction (they have no keys yet) with one executemany per table."""
     return _insert_terms(connection, facts)
 
 
@@ -198,16 +229,24 @@ def number_term_pairs(case_type: str, sequence: int) -> set[tuple[str, str]]:
     return {(_CASE_NUMBER_KIND, form) for form in case_number_terms(case_type=case_type, sequence=sequence)}
 
 
-def term_rows(facts: Iterable[_CaseFacts]) -> list[TermRow]:
-    """(kind, term, sort_key, case_id) of every key of these facts, in primary-key order, written by no one yet:
-    a bulk writer builds them before its write transaction and inserts them (ids filled in) inside it."""
-    return sorted(_term_rows(facts))
+def with_number_keys(keys: str, case_type: str, sequence: int) -> str:
+    """A search_case row's ``keys`` built without a case number, with that number's keys added."""
+    added = [kind + term for kind, term in sorted(number_term_pairs(case_type, sequence))]
+    return KEY_SEPARATOR.join([keys, *added] if keys else added)
+
+
+def term_rows(facts: Iterable[_CaseFacts]) -> tuple[list[TermRow], list[EntryRow]]:
+    """The search_term rows of these facts in primary-key order, and their search_case rows, written by no one
+    yet: a bulk writer builds them before its write transaction and inserts them (ids filled in) inside it."""
+    terms, entries = _rows(facts)
+    terms.sort()
+    return terms, entries
 
 
 def index_all_cases(
     connection: Connection, *, progress: Callable[[int, int], None] | None = None, batch: int = INDEX_BATCH
 ) -> IndexStats:
-    """Key every case into an empty ``search_term`` in one pass over case ids.
+    """Key every case into an empty ``search_term`` and ``search_case`` in one pass over case ids.
 
     Keys are appended to an unindexed temporary table first and copied over in primary-key order at the end:
     one sorted append instead of millions of random B-tree inserts.
@@ -225,9 +264,11 @@ def index_all_cases(
     for start in range(low, high + 1, batch):
         end = start + batch - 1
         facts = _load_facts(connection, _ids_between(start, end))
-        rows = _term_rows(facts)
+        rows, entries = _rows(facts)
         if rows:
             connection.exec_driver_sql(load, rows)
+        if entries:
+            connection.execute(insert(ENTRY), [dict(zip(ENTRY_COLUMNS, row, strict=True)) for row in entries])
         terms += len(rows)
         cases += len(facts)
         if progress is not None:
@@ -247,15 +288,16 @@ def rebuild_search_index(engine: Engine, *, progress: Callable[[int, int], None]
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
             connection.exec_driver_sql("PRAGMA cache_size=-262144")  # 256 MiB for this bulk job
-        # Dropping the table is the fast "truncate" (a WITHOUT ROWID table is deleted row by row); it is created
-        # again from the model, and its secondary index only after the load.
+        # Dropping the tables is the fast "truncate" (a WITHOUT ROWID table is deleted row by row); they are
+        # created again from the models.
+        ENTRY.drop(connection)
         TERM.drop(connection)
         connection.execute(CreateTable(TERM))
+        connection.execute(CreateTable(ENTRY))
         stats = index_all_cases(connection, progress=progress, batch=REBUILD_BATCH)
-        for index in TERM.indexes:
-            index.create(connection)
         if sqlite:
             connection.exec_driver_sql("PRAGMA cache_size=-2000")
         else:
             connection.execute(text("ANALYZE search_term"))
+            connection.execute(text("ANALYZE search_case"))
     return IndexStats(cases=stats.cases, terms=stats.terms, seconds=time.perf_counter() - started)
