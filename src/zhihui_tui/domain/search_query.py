@@ -99,19 +99,9 @@ def name_terms(name: str) -> set[tuple[TermKind, str]]:
 KEY_SEPARATOR = "\n"  # joins a case's names and keys in search_case: never inside one (whitespace is dropped)
 
 
-def split_case_keys(keys: set[tuple[str, str]]) -> tuple[list[tuple[str, str]], str, str]:
-    """A case's keys as stored: (the keys walked, kept in search_term — every kind but whole names; the whole
-    names joined, which a longer query is checked against; the walked keys not derivable from those names
-    joined as kind + term). :func:`stored_case_keys` gives back the walked keys from the last two."""
-    walked = sorted(key for key in keys if key[0] != TermKind.NAME_FULL.value)
-    names = sorted(term for kind, term in keys if kind == TermKind.NAME_FULL.value)
-    derived = _name_bigrams(names)
-    rest = sorted(kind + term for kind, term in walked if (kind, term) not in derived)
-    return walked, KEY_SEPARATOR.join(names), KEY_SEPARATOR.join(rest)
-
-
 def stored_case_keys(names: str, rest: str) -> set[tuple[str, str]]:
-    """The walked keys of a case from its search_case row (the inverse of :func:`split_case_keys`)."""
+    """The keys a case is walked by (search_term) from its search_case row: the 2-character windows of its whole
+    names (which hold every window of those names) and the rest, stored as kind + term."""
     keys = _name_bigrams(names.split(KEY_SEPARATOR) if names else [])
     keys.update((key[0], key[1:]) for key in rest.split(KEY_SEPARATOR) if key)
     return keys

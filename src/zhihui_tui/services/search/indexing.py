@@ -22,7 +22,6 @@ from zhihui_tui.domain.search_query import (
     case_number_terms,
     id_number_key,
     name_terms,
-    split_case_keys,
     stored_case_keys,
 )
 from zhihui_tui.services.search.results import IndexStats
@@ -62,25 +61,48 @@ _ID_KIND = TermKind.ID_NUMBER.value
 
 
 def case_terms(facts: _CaseFacts) -> set[tuple[str, str]]:
-    """Every (kind, term) a case is filed under."""
-    terms: set[tuple[str, str]] = set()
-    if facts.number is not None:
-        _, case_type, sequence = facts.number
-        forms = case_number_terms(case_type=case_type, sequence=sequence)
-        terms.update((_CASE_NUMBER_KIND, form) for form in forms)
-    for kind, name in facts.names:
-        terms.update(_name_keys(kind == PERSON, name))
-    terms.update((_ID_KIND, number[:MAX_TERM_LENGTH]) for number in facts.id_numbers)
-    return terms
+    """Every (kind, term) a case is filed under, whole names included."""
+    walked, names, _ = _case_keys(facts)
+    return walked | {(TermKind.NAME_FULL.value, name) for name in names}
+
+
+NameParts = tuple[frozenset[tuple[str, str]], str | None, frozenset[tuple[str, str]]]
 
 
 @lru_cache(maxsize=262_144)
-def _name_keys(person: bool, name: str) -> frozenset[tuple[str, str]]:
-    """A name's keys, cached: lenders and common names recur in thousands of cases."""
-    keys = {(kind.value, term) for kind, term in name_terms(name)}
+def _name_parts(person: bool, name: str) -> NameParts:
+    """A name's walked keys, its whole name (3+ characters, else None) and the walked keys that whole name
+    derives (its windows), cached: lenders and common names recur in thousands of cases."""
+    walked: set[tuple[str, str]] = set()
+    full = None
+    for kind, term in name_terms(name):
+        if kind is TermKind.NAME_FULL:
+            full = term
+        else:
+            walked.add((kind.value, term))
+    derived = frozenset(walked) if full is not None else frozenset()
     if person:
-        keys.update((TermKind.PINYIN.value, initials) for initials in name_initials(name))
-    return frozenset(keys)
+        walked.update((TermKind.PINYIN.value, initials) for initials in name_initials(name))
+    return frozenset(walked), full, derived
+
+
+def _case_keys(facts: _CaseFacts) -> tuple[set[tuple[str, str]], set[str], set[tuple[str, str]]]:
+    """(walked keys, whole names, walked keys derived from those names) of a case."""
+    walked: set[tuple[str, str]] = set()
+    names: set[str] = set()
+    derived: set[tuple[str, str]] = set()
+    if facts.number is not None:
+        _, case_type, sequence = facts.number
+        forms = case_number_terms(case_type=case_type, sequence=sequence)
+        walked.update((_CASE_NUMBER_KIND, form) for form in forms)
+    for kind, name in facts.names:
+        keys, full, windows = _name_parts(kind == PERSON, name)
+        walked |= keys
+        if full is not None:
+            names.add(full)
+            derived |= windows
+    walked.update((_ID_KIND, number[:MAX_TERM_LENGTH]) for number in facts.id_numbers)
+    return walked, names, derived
 
 
 CaseFilter = Callable[[Any], ColumnElement[bool]]
@@ -145,9 +167,11 @@ def _rows(facts: Iterable[_CaseFacts]) -> tuple[list[TermRow], list[EntryRow]]:
     terms: list[TermRow] = []
     entries: list[EntryRow] = []
     for f in facts:
-        walked, names, keys = split_case_keys(case_terms(f))
-        terms += [(kind, term, f.sort_key, f.case_id) for kind, term in walked]
-        entries.append((f.case_id, f.sort_key, names, keys))
+        walked, names, derived = _case_keys(f)
+        sort_key, case_id = f.sort_key, f.case_id
+        terms += [(kind, term, sort_key, case_id) for kind, term in walked]
+        rest = sorted(kind + term for kind, term in walked - derived)
+        entries.append((case_id, sort_key, KEY_SEPARATOR.join(sorted(names)), KEY_SEPARATOR.join(rest)))
     return terms, entries
 
 
