@@ -4,12 +4,14 @@ keys and entries are exactly those a rebuild writes, with nothing stale left beh
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, select
 
-from tests.conftest import make_staff
+from tests.conftest import context_for, make_staff
+from tests.services.test_importing import GOOD_ROWS, add_account, write_csv
 from tests.services.test_search import (
     COURT,
     FILED,
@@ -25,9 +27,11 @@ from zhihui_tui.db.engine import read_session
 from zhihui_tui.db.models import Case, CaseParty, Party, SearchCase, SearchTerm
 from zhihui_tui.domain.clock import FixedClock
 from zhihui_tui.domain.lifecycle import FilingCategory
-from zhihui_tui.domain.roles import Role
+from zhihui_tui.domain.roles import Role, Team, Title
+from zhihui_tui.services.accounts import system_actor
 from zhihui_tui.services.cases import NewCase, replace_parties
 from zhihui_tui.services.context import Actor
+from zhihui_tui.services.importing.cases import import_cases
 from zhihui_tui.services.search import rebuild_search_index
 from zhihui_tui.services.uow import unit_of_work
 
@@ -82,3 +86,16 @@ def test_edits_leave_exactly_the_keys_a_rebuild_writes(engine: Engine, clock: Fi
     rebuild_search_index(engine)
     assert index_rows(engine) == incremental
     assert len(incremental[1]) == 3
+
+
+def test_an_import_writes_exactly_the_keys_a_rebuild_writes(engine: Engine, clock: FixedClock, tmp_path: Path) -> None:
+    """The bulk path (keys built before the write, number keys added under the lock, staged on SQLite)."""
+    add_account(engine, clock, "kuai01", Role.HANDLER, "王建国", team=Team.FAST.value, title=Title.JUDGE.value)
+    add_account(engine, clock, "jing01", Role.HANDLER, "孙立军", team=Team.INTENSIVE.value, title=Title.JUDGE.value)
+    path = write_csv(tmp_path / "cases.csv", GOOD_ROWS)
+    result = import_cases(path, ctx=context_for(engine, system_actor(engine), clock))
+    assert result.imported == len(GOOD_ROWS)
+    imported = index_rows(engine)
+    assert len(imported[1]) == len(GOOD_ROWS) and any(kind == "c" for kind, *_ in imported[0])
+    rebuild_search_index(engine)
+    assert index_rows(engine) == imported

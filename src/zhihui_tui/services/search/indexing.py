@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -50,10 +50,17 @@ class _CaseFacts:
     id_numbers: set[str] = field(default_factory=set)
 
 
+SORT_EPOCH = datetime(2000, 1, 1)
+
+
 def sort_key_of(filed_at: datetime | None, received_at: datetime) -> int:
-    """Result order: filing time, else receipt time, as a YYYYMMDDHHMMSS integer."""
+    """Result order: filing time, else receipt time, in whole seconds since 2000 — 4 bytes in a SQLite record
+    until 2068 (a YYYYMMDDHHMMSS integer took 6, in every key of every case)."""
     moment = filed_at or received_at
-    return int(moment.strftime("%Y%m%d%H%M%S"))
+    return (moment.replace(microsecond=0, tzinfo=None) - SORT_EPOCH) // _SECOND
+
+
+_SECOND = timedelta(seconds=1)
 
 
 _CASE_NUMBER_KIND = TermKind.CASE_NUMBER.value
@@ -255,8 +262,9 @@ def number_term_pairs(case_type: str, sequence: int) -> set[tuple[str, str]]:
 
 def with_number_keys(keys: str, case_type: str, sequence: int) -> str:
     """A search_case row's ``keys`` built without a case number, with that number's keys added."""
-    added = [kind + term for kind, term in sorted(number_term_pairs(case_type, sequence))]
-    return KEY_SEPARATOR.join([keys, *added] if keys else added)
+    stored = keys.split(KEY_SEPARATOR) if keys else []
+    stored += [kind + term for kind, term in number_term_pairs(case_type, sequence)]
+    return KEY_SEPARATOR.join(sorted(stored))  # in the order every other writer stores them
 
 
 def term_rows(facts: Iterable[_CaseFacts]) -> tuple[list[TermRow], list[EntryRow]]:
