@@ -50,7 +50,16 @@ from zhihui_tui.settings import CourtSettings
 
 COURT = "内2221"
 NOW = datetime(2026, 11, 27, 9, 30)
-TABLES = ("party", "enforcement_case", "case_party", "enforcement_basis", "stage_change", "deadline", "search_term")
+TABLES = (
+    "party",
+    "enforcement_case",
+    "case_party",
+    "enforcement_basis",
+    "stage_change",
+    "deadline",
+    "search_term",
+    "search_case",
+)
 BANKS = ("内蒙古科尔沁右翼前旗农村商业银行股份有限公司", "中国农业银行股份有限公司科尔沁右翼前旗支行")
 
 

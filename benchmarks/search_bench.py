@@ -447,13 +447,21 @@ def sizes(engine: Engine) -> dict[str, str]:
             total = path.stat().st_size
             try:
                 search = connection.execute(
-                    text("SELECT sum(pgsize) FROM dbstat WHERE name IN ('search_term', 'ix_search_term_case')")
+                    text(
+                        "SELECT sum(pgsize) FROM dbstat "
+                        "WHERE name IN ('search_term', 'ix_search_term_case', 'search_case')"
+                    )
                 ).scalar()
             except Exception:
                 search = None
         else:
             total = connection.execute(text("SELECT pg_database_size(current_database())")).scalar()
-            search = connection.execute(text("SELECT pg_total_relation_size('search_term')")).scalar()
+            search = connection.execute(
+                text(
+                    "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c "
+                    "WHERE c.relname IN ('search_term', 'search_case') AND c.relkind = 'r'"
+                )
+            ).scalar()
     result = {"database size": f"{total / mib:,.0f} MiB", "search keys": f"{terms:,}"}
     if search:
         result["search index size"] = f"{search / mib:,.0f} MiB ({search / total:.0%} of the database)"

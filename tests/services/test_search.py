@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, select
@@ -12,7 +13,7 @@ from stdnum.cn import ric, uscc
 import zhihui_tui.services.search.reading as search_module
 from tests.conftest import FIXED_NOW, context_for, make_staff
 from zhihui_tui.db.engine import read_session
-from zhihui_tui.db.models import Case, CaseParty, Party, SearchTerm
+from zhihui_tui.db.models import Case, CaseParty, Party, SearchCase, SearchTerm
 from zhihui_tui.domain.clock import FixedClock
 from zhihui_tui.domain.errors import FieldError
 from zhihui_tui.domain.lifecycle import FilingCategory, Stage
@@ -433,22 +434,25 @@ def test_rebuild_writes_the_same_keys_as_incremental_indexing(engine: Engine, cl
     assert found(engine, clerk, LAWYER_ID) == [first]
 
 
-def test_migration_0003s_frozen_indexer_writes_the_same_keys(engine: Engine, clock: FixedClock, clerk: Actor) -> None:
-    """The copy migration 0003 runs (it imports no live service code) keys cases as the application does today."""
-    from zhihui_tui.db.migrations.frozen.search_terms_0003 import index_all_cases as frozen_index
+def test_migration_0022s_frozen_indexer_writes_the_same_keys(engine: Engine, clock: FixedClock, clerk: Actor) -> None:
+    """The copy migration 0022 runs (it imports no live service code) keys cases as the application does today:
+    the same search_term rows and the same search_case rows."""
+    from zhihui_tui.db.migrations.frozen.search_index_0022 import index_all_cases as frozen_index
 
     register(
         engine, clerk, clock, [SHAN_MING, ZHANG_SAN], [JINDING, LI_SI_FENG], agents=[NewAgent(1, "刘律师", LAWYER_ID)]
     )
     register(engine, clerk, clock, [WANG_WU], [JINDING], filed_at=None)
-    table = SearchTerm.__table__  # type: ignore[attr-defined]
+    tables = [SearchTerm.__table__, SearchCase.__table__]  # type: ignore[attr-defined]
 
-    def keys() -> list[tuple[str, str, int, int]]:
+    def rows() -> list[list[tuple[Any, ...]]]:
         with read_session(engine) as session:
-            return [tuple(row) for row in session.connection().execute(select(table).order_by(*table.c))]  # type: ignore[misc]
+            return [[tuple(row) for row in session.connection().execute(select(t).order_by(*t.c))] for t in tables]
 
-    live = keys()
+    live = rows()
+    assert len(live[1]) == 2
     with engine.begin() as connection:
-        connection.execute(table.delete())
-        assert frozen_index(connection) == len(live)
-    assert keys() == live
+        for table in reversed(tables):
+            connection.execute(table.delete())
+        assert frozen_index(connection) == len(live[0])
+    assert rows() == live

@@ -43,7 +43,8 @@ class TermKind(StrEnum):
     CASE_NUMBER = "c"  # 123 / 执123
     ID_NUMBER = "i"  # a party's or registered agent's ID number or credit code
     NAME_BIGRAM = "b"  # every 2-character window of a party name
-    NAME_FULL = "f"  # a whole party name of 3+ characters: checks a longer query is really a substring
+    NAME_FULL = "f"  # a whole party name of 3+ characters: checks a longer query is really a substring (kept
+    # in search_case.names, not walked)
     PINYIN = "p"  # initials of a person party's name
 
 
@@ -93,6 +94,22 @@ def name_terms(name: str) -> set[tuple[TermKind, str]]:
     if len(text) > 2:
         terms.add((TermKind.NAME_FULL, text))
     return terms
+
+
+KEY_SEPARATOR = "\n"  # joins a case's names and keys in search_case: never inside one (whitespace is dropped)
+
+
+def stored_case_keys(names: str, rest: str) -> set[tuple[str, str]]:
+    """The keys a case is walked by (search_term) from its search_case row: the 2-character windows of its whole
+    names (which hold every window of those names) and the rest, stored as kind + term."""
+    keys = _name_bigrams(names.split(KEY_SEPARATOR) if names else [])
+    keys.update((key[0], key[1:]) for key in rest.split(KEY_SEPARATOR) if key)
+    return keys
+
+
+def _name_bigrams(texts: list[str]) -> set[tuple[str, str]]:
+    kind = TermKind.NAME_BIGRAM.value
+    return {(kind, text[i : i + 2]) for text in texts for i in range(len(text) - 1)}
 
 
 def case_number_terms(*, case_type: str, sequence: int) -> set[str]:

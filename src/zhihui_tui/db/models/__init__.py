@@ -20,6 +20,7 @@ from zhihui_tui.db.models.cases import (
     Deadline,
     EnforcementBasis,
     Party,
+    SearchCase,
     SearchTerm,
     StageChange,
 )
@@ -79,6 +80,7 @@ __all__ = [
     "NetworkInquiry",
     "Party",
     "PrintRun",
+    "SearchCase",
     "SearchTerm",
     "SeizedItem",
     "SeizedItemStatus",

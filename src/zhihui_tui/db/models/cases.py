@@ -164,16 +164,31 @@ class SearchTerm(SQLModel, table=True):
     filing — else receipt — time as YYYYMMDDHHMMSS, then its id) come out of the index already in result
     order, so the first page of a key that matches 100,000 cases reads 21 index entries and no table rows.
     Derived data: rewritten by ``index_case``/``rebuild_search_index``, never edited, not audited.
-    On SQLite the table is the index (WITHOUT ROWID).
+    On SQLite the table is the index (WITHOUT ROWID). It has no index by case: a case's keys are known from its
+    :class:`SearchCase` row, so re-keying it deletes them by primary key (a second index was half the size).
     """
 
     __tablename__ = "search_term"
-    __table_args__ = (
-        Index("ix_search_term_case", "case_id", "kind", "term"),
-        {"sqlite_with_rowid": False},
-    )
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     kind: str = Field(max_length=1, primary_key=True)
     term: str = Field(max_length=100, primary_key=True)
     sort_key: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False})
     case_id: int = Field(foreign_key="enforcement_case.id", primary_key=True, sa_column_kwargs={"autoincrement": False})
+
+
+class SearchCase(SQLModel, table=True):
+    """A case's search entry: its sort key, its whole party names (of 3+ characters) and the keys of
+    ``search_term`` that cannot be derived from those names, each joined by a newline (never inside one).
+
+    The walked keys of a case are the names' 2-character windows plus ``other_keys`` (``stored_case_keys``): re-keying
+    deletes exactly those rows of ``search_term``. A name query of 3+ characters checks each candidate's
+    ``names`` here by primary key. Derived data like ``search_term``, written with it in one transaction.
+    """
+
+    __tablename__ = "search_case"
+
+    case_id: int = Field(foreign_key="enforcement_case.id", primary_key=True, sa_column_kwargs={"autoincrement": False})
+    sort_key: int = Field(sa_type=BigInteger)
+    names: str = Field(sa_type=Text)
+    other_keys: str = Field(sa_type=Text)  # kind + term each

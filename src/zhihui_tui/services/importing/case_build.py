@@ -13,12 +13,12 @@ from sqlalchemy import Dialect, Table
 from sqlmodel import SQLModel
 
 from zhihui_tui.db.bulk import bind_rows
-from zhihui_tui.db.models import Case, CaseParty, Deadline, EnforcementBasis, Party, StageChange
+from zhihui_tui.db.models import Case, CaseParty, Deadline, EnforcementBasis, Party, SearchCase, StageChange
 from zhihui_tui.domain.case_number import CaseNumber
 from zhihui_tui.services import audit
 from zhihui_tui.services.context import Actor
 from zhihui_tui.services.importing.case_plan import ImportRow, Plan
-from zhihui_tui.services.search import number_term_pairs
+from zhihui_tui.services.search import number_term_pairs, with_number_keys
 
 IMPORT_ACTION = "导入案件"
 WRITTEN: tuple[type[SQLModel], ...] = (Party, Case, CaseParty, EnforcementBasis, StageChange, Deadline)
@@ -88,6 +88,7 @@ def build(
         if number is not None
         for kind, term in number_term_pairs(number.case_type.value, number.sequence)
     ]
+    written.append((SearchCase, _search_entries(plan, snapshot.numbers, case_ids)))
     entries = _audit_entries(actor, parties, cases, links, bases, stages, deadlines)
     return Built(
         tables=[_as_tuples(model, table_rows, dialect) for model, table_rows in written if table_rows],
@@ -95,6 +96,16 @@ def build(
         number_terms=number_terms,
         entries=entries,
     )
+
+
+def _search_entries(plan: Plan, numbers: list[CaseNumber | None], case_ids: list[int]) -> list[dict[str, Any]]:
+    """The cases' search_case rows: the planned ones with their ids and their numbers' keys."""
+    rows = []
+    for (ref, sort_key, names, keys), number in zip(plan.entries, numbers, strict=True):
+        if number is not None:
+            keys = with_number_keys(keys, number.case_type.value, number.sequence)
+        rows.append({"case_id": case_ids[ref - 1], "sort_key": sort_key, "names": names, "other_keys": keys})
+    return rows
 
 
 class _Ids:

@@ -73,6 +73,7 @@ class Plan:
     deadlines: list[dict[str, Any]]
     terms: list[tuple[str, str, int, int]]
     sort_keys: list[int]
+    entries: list[tuple[int, int, str, str]]  # search_case rows without number keys: (case ref, sort key, …)
 
 
 def plan_rows(parsed: Sequence[ImportRow], *, actor: Actor, calendar: WorkCalendar) -> Plan:
@@ -106,6 +107,7 @@ def plan_rows(parsed: Sequence[ImportRow], *, actor: Actor, calendar: WorkCalend
         deadlines=[],
         terms=[],
         sort_keys=[],
+        entries=[],
     )
     facts = []
     for index, row in enumerate(parsed):
@@ -130,7 +132,7 @@ def plan_rows(parsed: Sequence[ImportRow], *, actor: Actor, calendar: WorkCalend
         )
         plan.sort_keys.append(fact.sort_key)
         facts.append(fact)
-    plan.terms = term_rows(facts)
+    plan.terms, plan.entries = term_rows(facts)
     return plan
 
 

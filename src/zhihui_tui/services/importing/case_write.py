@@ -168,7 +168,7 @@ def _locked_write(
         )
     connection = session.connection()
     sqlite = connection.dialect.name == "sqlite"
-    if sqlite:  # room for both indexes of search_term: its secondary index is filled in random order
+    if sqlite:  # room for search_term, its keys land all over the index
         connection.exec_driver_sql(f"PRAGMA cache_size=-{_BULK_CACHE_KIB}")
     try:
         _insert_built(connection, write, built, stage, staged=planned)

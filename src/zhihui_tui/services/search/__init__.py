@@ -1,9 +1,11 @@
 """Case search (issue 3): one box for case numbers, ID numbers, party names and pinyin initials.
 
 How it works. Every case is filed under a few dozen short keys in ``search_term`` (kind, term, sort_key,
-case_id), primary key in that order: its case-number forms (123 and 执123), the ID numbers of its parties
-and registered agents, every 2-character window of each party name plus the whole name, and the pinyin
-initials of each person's name (every reading of a polyphonic surname). A query is read into one or more
+case_id), primary key in that order and no other index: its case-number forms (123 and 执123), the ID numbers
+of its parties and registered agents, every 2-character window of each party name, and the pinyin initials
+of each person's name (every reading of a polyphonic surname). One ``search_case`` row per case holds its
+whole names and the keys not derived from them: re-keying a case deletes exactly its keys by primary key, and
+a longer name query checks a candidate's whole names by its id. A query is read into one or more
 keys (``domain.search_query``); each key is an index range that already comes out in result order (filing
 time, newest first, then id), so a page is the first 21 entries of a range — flat at 1M cases whether the key
 matches 3 cases or 300,000. A name query of 3+ characters walks the rarest of its bigrams (probed with a
@@ -43,6 +45,7 @@ from zhihui_tui.services.search.indexing import (
     rebuild_search_index,
     sort_key_of,
     term_rows,
+    with_number_keys,
 )
 from zhihui_tui.services.search.reading import MAX_PAGE_SIZE, may_reveal_id_numbers, search_cases
 from zhihui_tui.services.search.results import CaseHit, Cursor, HitParty, IndexStats, SearchPage, mask_id_number
@@ -70,4 +73,5 @@ __all__ = [
     "search_cases",
     "sort_key_of",
     "term_rows",
+    "with_number_keys",
 ]

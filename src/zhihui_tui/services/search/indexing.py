@@ -5,28 +5,31 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, text
+from sqlalchemy import Connection, Engine, and_, bindparam, delete, func, insert, select, text
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.schema import CreateTable
 from sqlalchemy.sql.elements import ColumnElement
 
 from zhihui_tui.domain.pinyin import name_initials
 from zhihui_tui.domain.search_query import (
+    KEY_SEPARATOR,
     MAX_TERM_LENGTH,
     TermKind,
     case_number_terms,
     id_number_key,
     name_terms,
+    stored_case_keys,
 )
 from zhihui_tui.services.search.results import IndexStats
 from zhihui_tui.services.search.tables import (
     AGENT,
     CASE,
     CASE_PARTY,
+    ENTRY,
     INDEX_BATCH,
     PARTY,
     PENDING,
@@ -47,10 +50,17 @@ class _CaseFacts:
     id_numbers: set[str] = field(default_factory=set)
 
 
+SORT_EPOCH = datetime(2000, 1, 1)
+
+
 def sort_key_of(filed_at: datetime | None, received_at: datetime) -> int:
-    """Result order: filing time, else receipt time, as a YYYYMMDDHHMMSS integer."""
+    """Result order: filing time, else receipt time, in whole seconds since 2000 — 4 bytes in a SQLite record
+    until 2068 (a YYYYMMDDHHMMSS integer took 6, in every key of every case)."""
     moment = filed_at or received_at
-    return int(moment.strftime("%Y%m%d%H%M%S"))
+    return (moment.replace(microsecond=0, tzinfo=None) - SORT_EPOCH) // _SECOND
+
+
+_SECOND = timedelta(seconds=1)
 
 
 _CASE_NUMBER_KIND = TermKind.CASE_NUMBER.value
@@ -58,25 +68,48 @@ _ID_KIND = TermKind.ID_NUMBER.value
 
 
 def case_terms(facts: _CaseFacts) -> set[tuple[str, str]]:
-    """Every (kind, term) a case is filed under."""
-    terms: set[tuple[str, str]] = set()
-    if facts.number is not None:
-        _, case_type, sequence = facts.number
-        forms = case_number_terms(case_type=case_type, sequence=sequence)
-        terms.update((_CASE_NUMBER_KIND, form) for form in forms)
-    for kind, name in facts.names:
-        terms.update(_name_keys(kind == PERSON, name))
-    terms.update((_ID_KIND, number[:MAX_TERM_LENGTH]) for number in facts.id_numbers)
-    return terms
+    """Every (kind, term) a case is filed under, whole names included."""
+    walked, names, _ = _case_keys(facts)
+    return walked | {(TermKind.NAME_FULL.value, name) for name in names}
+
+
+NameParts = tuple[frozenset[tuple[str, str]], str | None, frozenset[tuple[str, str]]]
 
 
 @lru_cache(maxsize=262_144)
-def _name_keys(person: bool, name: str) -> frozenset[tuple[str, str]]:
-    """A name's keys, cached: lenders and common names recur in thousands of cases."""
-    keys = {(kind.value, term) for kind, term in name_terms(name)}
+def _name_parts(person: bool, name: str) -> NameParts:
+    """A name's walked keys, its whole name (3+ characters, else None) and the walked keys that whole name
+    derives (its windows), cached: lenders and common names recur in thousands of cases."""
+    walked: set[tuple[str, str]] = set()
+    full = None
+    for kind, term in name_terms(name):
+        if kind is TermKind.NAME_FULL:
+            full = term
+        else:
+            walked.add((kind.value, term))
+    derived = frozenset(walked) if full is not None else frozenset()
     if person:
-        keys.update((TermKind.PINYIN.value, initials) for initials in name_initials(name))
-    return frozenset(keys)
+        walked.update((TermKind.PINYIN.value, initials) for initials in name_initials(name))
+    return frozenset(walked), full, derived
+
+
+def _case_keys(facts: _CaseFacts) -> tuple[set[tuple[str, str]], set[str], set[tuple[str, str]]]:
+    """(walked keys, whole names, walked keys derived from those names) of a case."""
+    walked: set[tuple[str, str]] = set()
+    names: set[str] = set()
+    derived: set[tuple[str, str]] = set()
+    if facts.number is not None:
+        _, case_type, sequence = facts.number
+        forms = case_number_terms(case_type=case_type, sequence=sequence)
+        walked.update((_CASE_NUMBER_KIND, form) for form in forms)
+    for kind, name in facts.names:
+        keys, full, windows = _name_parts(kind == PERSON, name)
+        walked |= keys
+        if full is not None:
+            names.add(full)
+            derived |= windows
+    walked.update((_ID_KIND, number[:MAX_TERM_LENGTH]) for number in facts.id_numbers)
+    return walked, names, derived
 
 
 CaseFilter = Callable[[Any], ColumnElement[bool]]
@@ -131,20 +164,49 @@ def _load_facts(connection: Connection, case_filter: CaseFilter) -> list[_CaseFa
 
 
 TermRow = tuple[str, str, int, int]  # kind, term, sort_key, case_id: the primary key order
+EntryRow = tuple[int, int, str, str]  # case_id, sort_key, names, other_keys: a search_case row
+TERM_COLUMNS = ("kind", "term", "sort_key", "case_id")
+ENTRY_COLUMNS = ("case_id", "sort_key", "names", "other_keys")
 
 
-def _term_rows(facts: Iterable[_CaseFacts]) -> list[TermRow]:
-    return [(kind, term, f.sort_key, f.case_id) for f in facts for kind, term in case_terms(f)]
+def _rows(facts: Iterable[_CaseFacts]) -> tuple[list[TermRow], list[EntryRow]]:
+    """The search_term rows (unsorted) and the search_case row of each case."""
+    terms: list[TermRow] = []
+    entries: list[EntryRow] = []
+    for f in facts:
+        walked, names, derived = _case_keys(f)
+        sort_key, case_id = f.sort_key, f.case_id
+        terms += [(kind, term, sort_key, case_id) for kind, term in walked]
+        rest = sorted(kind + term for kind, term in walked - derived)
+        entries.append((case_id, sort_key, KEY_SEPARATOR.join(sorted(names)), KEY_SEPARATOR.join(rest)))
+    return terms, entries
 
 
 def _insert_terms(connection: Connection, facts: Iterable[_CaseFacts]) -> int:
-    rows = sorted(_term_rows(facts))
-    if rows:
-        connection.execute(insert(TERM), [dict(zip(TERM_COLUMNS, row, strict=True)) for row in rows])
-    return len(rows)
+    terms, entries = _rows(facts)
+    terms.sort()
+    if terms:
+        connection.execute(insert(TERM), [dict(zip(TERM_COLUMNS, row, strict=True)) for row in terms])
+    if entries:
+        connection.execute(insert(ENTRY), [dict(zip(ENTRY_COLUMNS, row, strict=True)) for row in entries])
+    return len(terms)
 
 
-TERM_COLUMNS = ("kind", "term", "sort_key", "case_id")
+_DELETE_KEY = delete(TERM).where(and_(*(TERM.c[name] == bindparam(f"old_{name}") for name in TERM_COLUMNS)))
+
+
+def _delete_keys(connection: Connection, case_ids: list[int]) -> None:
+    """Delete these cases' keys by primary key, as their search_case rows list them, then those rows."""
+    old = [
+        {"old_kind": kind, "old_term": term, "old_sort_key": sort_key, "old_case_id": case_id}
+        for case_id, sort_key, names, keys in connection.execute(
+            select(*(ENTRY.c[name] for name in ENTRY_COLUMNS)).where(ENTRY.c.case_id.in_(case_ids))
+        )
+        for kind, term in stored_case_keys(names, keys)
+    ]
+    if old:
+        connection.execute(_DELETE_KEY, old)
+    connection.execute(delete(ENTRY).where(ENTRY.c.case_id.in_(case_ids)))
 
 
 def index_cases(connection: Connection, case_ids: Iterable[int]) -> int:
@@ -153,7 +215,7 @@ def index_cases(connection: Connection, case_ids: Iterable[int]) -> int:
     written = 0
     for start in range(0, len(ids), INDEX_BATCH):
         chunk = ids[start : start + INDEX_BATCH]
-        connection.execute(delete(TERM).where(TERM.c.case_id.in_(chunk)))
+        _delete_keys(connection, chunk)
         written += _insert_terms(connection, _load_facts(connection, _ids_in(chunk)))
     return written
 
@@ -189,7 +251,7 @@ def new_case_facts(
 
 
 def index_new_cases(connection: Connection, facts: Iterable[_CaseFacts]) -> int:
-    """Key cases written in bulk in this transaction (they have no keys yet) with one executemany."""
+    """Key cases written in bulk in this transaction (they have no keys yet) with one executemany per table."""
     return _insert_terms(connection, facts)
 
 
@@ -198,16 +260,25 @@ def number_term_pairs(case_type: str, sequence: int) -> set[tuple[str, str]]:
     return {(_CASE_NUMBER_KIND, form) for form in case_number_terms(case_type=case_type, sequence=sequence)}
 
 
-def term_rows(facts: Iterable[_CaseFacts]) -> list[TermRow]:
-    """(kind, term, sort_key, case_id) of every key of these facts, in primary-key order, written by no one yet:
-    a bulk writer builds them before its write transaction and inserts them (ids filled in) inside it."""
-    return sorted(_term_rows(facts))
+def with_number_keys(keys: str, case_type: str, sequence: int) -> str:
+    """A search_case row's ``keys`` built without a case number, with that number's keys added."""
+    stored = keys.split(KEY_SEPARATOR) if keys else []
+    stored += [kind + term for kind, term in number_term_pairs(case_type, sequence)]
+    return KEY_SEPARATOR.join(sorted(stored))  # in the order every other writer stores them
+
+
+def term_rows(facts: Iterable[_CaseFacts]) -> tuple[list[TermRow], list[EntryRow]]:
+    """The search_term rows of these facts in primary-key order, and their search_case rows, written by no one
+    yet: a bulk writer builds them before its write transaction and inserts them (ids filled in) inside it."""
+    terms, entries = _rows(facts)
+    terms.sort()
+    return terms, entries
 
 
 def index_all_cases(
     connection: Connection, *, progress: Callable[[int, int], None] | None = None, batch: int = INDEX_BATCH
 ) -> IndexStats:
-    """Key every case into an empty ``search_term`` in one pass over case ids.
+    """Key every case into an empty ``search_term`` and ``search_case`` in one pass over case ids.
 
     Keys are appended to an unindexed temporary table first and copied over in primary-key order at the end:
     one sorted append instead of millions of random B-tree inserts.
@@ -225,9 +296,11 @@ def index_all_cases(
     for start in range(low, high + 1, batch):
         end = start + batch - 1
         facts = _load_facts(connection, _ids_between(start, end))
-        rows = _term_rows(facts)
+        rows, entries = _rows(facts)
         if rows:
             connection.exec_driver_sql(load, rows)
+        if entries:
+            connection.execute(insert(ENTRY), [dict(zip(ENTRY_COLUMNS, row, strict=True)) for row in entries])
         terms += len(rows)
         cases += len(facts)
         if progress is not None:
@@ -247,15 +320,16 @@ def rebuild_search_index(engine: Engine, *, progress: Callable[[int, int], None]
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
             connection.exec_driver_sql("PRAGMA cache_size=-262144")  # 256 MiB for this bulk job
-        # Dropping the table is the fast "truncate" (a WITHOUT ROWID table is deleted row by row); it is created
-        # again from the model, and its secondary index only after the load.
+        # Dropping the tables is the fast "truncate" (a WITHOUT ROWID table is deleted row by row); they are
+        # created again from the models.
+        ENTRY.drop(connection)
         TERM.drop(connection)
         connection.execute(CreateTable(TERM))
+        connection.execute(CreateTable(ENTRY))
         stats = index_all_cases(connection, progress=progress, batch=REBUILD_BATCH)
-        for index in TERM.indexes:
-            index.create(connection)
         if sqlite:
             connection.exec_driver_sql("PRAGMA cache_size=-2000")
         else:
             connection.execute(text("ANALYZE search_term"))
+            connection.execute(text("ANALYZE search_case"))
     return IndexStats(cases=stats.cases, terms=stats.terms, seconds=time.perf_counter() - started)

@@ -24,7 +24,7 @@ from zhihui_tui.services.account_check import recheck_actor
 from zhihui_tui.services.context import Actor, ServiceContext, require_role
 from zhihui_tui.services.search.hits import hydrate
 from zhihui_tui.services.search.results import Cursor, SearchPage
-from zhihui_tui.services.search.tables import CASE, LIKE_ESCAPE, REVEAL_ID_ROLES, TERM, Key
+from zhihui_tui.services.search.tables import CASE, ENTRY, LIKE_ESCAPE, REVEAL_ID_ROLES, TERM, Key
 
 MAX_PAGE_SIZE = 100
 DRIVER_PROBE = 1_000  # a bigram's count is probed up to this many entries…
@@ -251,11 +251,11 @@ def _scan_floor(connection: Connection, where: list[ColumnElement[bool]], window
 
 
 def _has_full_name_containing(name: str) -> ColumnElement[bool]:
-    full = TERM.alias("full_name")
+    """One of the walked case's whole names contains ``name`` (its search_case row, by primary key). The names
+    are joined by a newline, which a query never holds, so a match never spans two names."""
     return exists().where(
-        full.c.case_id == TERM.c.case_id,
-        full.c.kind == TermKind.NAME_FULL.value,
-        full.c.term.like(like_pattern(name, escape=LIKE_ESCAPE), escape=LIKE_ESCAPE),
+        ENTRY.c.case_id == TERM.c.case_id,
+        ENTRY.c.names.like(like_pattern(name, escape=LIKE_ESCAPE), escape=LIKE_ESCAPE),
     )
 
 
@@ -269,10 +269,5 @@ def _case_matches(*, year: int | None, court_code: str | None) -> ColumnElement[
 
 
 def _involves_id_number(id_number: str) -> ColumnElement[bool]:
-    """R-REC-2: the number is a party's or a registered agent's in this case."""
-    own = TERM.alias("visitor")
-    return exists().where(
-        own.c.case_id == TERM.c.case_id,
-        own.c.kind == TermKind.ID_NUMBER.value,
-        own.c.term == id_number[:MAX_TERM_LENGTH],
-    )
+    """R-REC-2: the number is a party's or a registered agent's in this case (a primary-key lookup)."""
+    return _has_key(TermKind.ID_NUMBER, id_number[:MAX_TERM_LENGTH])

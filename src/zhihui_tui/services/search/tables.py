@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from zhihui_tui.db.models import Agent, Case, CaseParty, Party, SearchTerm, Staff
+from zhihui_tui.db.models import Agent, Case, CaseParty, Party, SearchCase, SearchTerm, Staff
 from zhihui_tui.domain.roles import Role
 
 INDEX_BATCH = 2_000  # cases per batch when (re)indexing
@@ -28,6 +28,7 @@ REVEAL_ID_ROLES: frozenset[Role] = frozenset(
 )
 
 TERM = SearchTerm.__table__  # type: ignore[attr-defined]
+ENTRY = SearchCase.__table__  # type: ignore[attr-defined]
 CASE = Case.__table__  # type: ignore[attr-defined]
 CASE_PARTY = CaseParty.__table__  # type: ignore[attr-defined]
 PARTY = Party.__table__  # type: ignore[attr-defined]
