@@ -434,10 +434,10 @@ def test_rebuild_writes_the_same_keys_as_incremental_indexing(engine: Engine, cl
     assert found(engine, clerk, LAWYER_ID) == [first]
 
 
-def test_migration_0022s_frozen_indexer_writes_the_same_keys(engine: Engine, clock: FixedClock, clerk: Actor) -> None:
-    """The copy migration 0022 runs (it imports no live service code) keys cases as the application does today:
+def test_migration_0024s_frozen_indexer_writes_the_same_keys(engine: Engine, clock: FixedClock, clerk: Actor) -> None:
+    """The copy migration 0024 runs (it imports no live service code) keys cases as the application does today:
     the same search_term rows and the same search_case rows."""
-    from zhihui_tui.db.migrations.frozen.search_index_0022 import index_all_cases as frozen_index
+    from zhihui_tui.db.migrations.frozen.search_index_0024 import index_all_cases as frozen_index
 
     register(
         engine, clerk, clock, [SHAN_MING, ZHANG_SAN], [JINDING, LI_SI_FENG], agents=[NewAgent(1, "刘律师", LAWYER_ID)]

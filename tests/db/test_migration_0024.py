@@ -1,4 +1,4 @@
-"""Migration 0022 on a populated database: the index of revision 0003 becomes search_term without whole names
+"""Migration 0024 on a populated database: the index of revision 0003 becomes search_term without whole names
 and search_case, exactly what a rebuild writes today; a downgrade brings the old index back."""
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ def _migrate(engine: Engine, verb: str, revision: str) -> None:
 
 
 def _fill(engine: Engine) -> None:
-    """Three cases at revision 0021 with persons, a company, an agent, and their 0003 keys."""
+    """Three cases at revision 0023 with persons, a company, an agent, and their 0003 keys."""
     party = {"version": 1}
     link = {"version": 1, "role": "applicant", "position": 0}
     with engine.begin() as connection:
@@ -74,9 +74,9 @@ def _rows(engine: Engine) -> list[list[tuple[Any, ...]]]:
         return [[tuple(row) for row in connection.execute(select(t).order_by(*t.c))] for t in TABLES]
 
 
-def test_0022_converts_a_populated_index_and_downgrades(db_url: str) -> None:
+def test_0024_converts_a_populated_index_and_downgrades(db_url: str) -> None:
     engine = make_engine(db_url)
-    _migrate(engine, "upgrade", "0021")
+    _migrate(engine, "upgrade", "0023")
     _fill(engine)
     upgrade(engine)
     migrated = _rows(engine)
@@ -84,7 +84,7 @@ def test_0022_converts_a_populated_index_and_downgrades(db_url: str) -> None:
     assert "ix_search_term_case" not in {i["name"] for i in inspect(engine).get_indexes("search_term")}
     rebuild_search_index(engine)
     assert _rows(engine) == migrated
-    _migrate(engine, "downgrade", "0021")
+    _migrate(engine, "downgrade", "0023")
     with engine.connect() as connection:
         kinds = {row[0] for row in connection.execute(text("SELECT DISTINCT kind FROM search_term"))}
     assert kinds == {"b", "c", "f", "i", "p"}

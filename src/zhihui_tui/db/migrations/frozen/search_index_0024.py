@@ -1,6 +1,6 @@
-"""The search index as of revision 0022, frozen so the migration keeps writing it the way it did then.
+"""The search index as of revision 0024, frozen so the migration keeps writing it the way it did then.
 
-Revision 0003's key rules (its frozen builder) split as revision 0022 stores them: every key but whole names in
+Revision 0003's key rules (its frozen builder) split as revision 0024 stores them: every key but whole names in
 ``search_term``, and per case a ``search_case`` row with the whole names and the keys not derived from them; the
 sort key in whole seconds since 2000.
 """
@@ -33,7 +33,7 @@ def _split(keys: set[tuple[str, str]]) -> tuple[list[tuple[str, str]], str, str]
 
 
 def _seconds(sort_key_0003: int) -> int:
-    """Revision 0003's YYYYMMDDHHMMSS sort key as 0022's: whole seconds since 2000."""
+    """Revision 0003's YYYYMMDDHHMMSS sort key as 0024's: whole seconds since 2000."""
     moment = datetime.strptime(str(sort_key_0003), "%Y%m%d%H%M%S")
     return int((moment - _EPOCH).total_seconds())
 
@@ -47,9 +47,9 @@ def index_all_cases(connection: Connection) -> int:
     if low is None:
         return 0
     connection.exec_driver_sql(
-        "CREATE TEMPORARY TABLE search_term_0022 (kind VARCHAR(1), term VARCHAR(100), sort_key BIGINT, case_id INTEGER)"
+        "CREATE TEMPORARY TABLE search_term_0024 (kind VARCHAR(1), term VARCHAR(100), sort_key BIGINT, case_id INTEGER)"
     )
-    load = sa.table("search_term_0022", *(sa.column(name) for name in _COLUMNS))
+    load = sa.table("search_term_0024", *(sa.column(name) for name in _COLUMNS))
     written = 0
     for start in range(low, high + 1, BATCH):
         _, rows = _rows_between(connection, start, start + BATCH - 1)
@@ -67,7 +67,7 @@ def index_all_cases(connection: Connection) -> int:
         written += len(terms)
     columns = ", ".join(_COLUMNS)
     connection.exec_driver_sql(
-        f"INSERT INTO search_term ({columns}) SELECT {columns} FROM search_term_0022 ORDER BY {columns}"
+        f"INSERT INTO search_term ({columns}) SELECT {columns} FROM search_term_0024 ORDER BY {columns}"
     )
-    connection.exec_driver_sql("DROP TABLE search_term_0022")
+    connection.exec_driver_sql("DROP TABLE search_term_0024")
     return written

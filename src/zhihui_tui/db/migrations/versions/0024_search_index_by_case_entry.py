@@ -1,13 +1,13 @@
 """Search index half the size: no second index by case on search_term; a search_case row per case instead
 
-Revision ID: 0022
-Revises: 0021
+Revision ID: 0024
+Revises: 0023
 Create Date: 2026-12-06 13:40:00
 
 ``search_term`` kept a second index (case_id, kind, term) — on SQLite a full copy of the table — to find a
 case's keys when re-keying it and its whole names for a longer query. Both now come from one ``search_case``
 row per case (its whole names, the keys not derived from them), and whole names leave ``search_term``. The
-index is rebuilt from the cases (revision 0022's frozen rules).
+index is rebuilt from the cases (revision 0024's frozen rules).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = "0022"
-down_revision = "0021"
+revision = "0024"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 
@@ -50,7 +50,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["case_id"], ["enforcement_case.id"]),
         sa.PrimaryKeyConstraint("case_id"),
     )
-    from zhihui_tui.db.migrations.frozen.search_index_0022 import index_all_cases  # the indexer of this revision
+    from zhihui_tui.db.migrations.frozen.search_index_0024 import index_all_cases  # the indexer of this revision
 
     index_all_cases(op.get_bind())
 
