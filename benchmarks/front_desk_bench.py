@@ -8,14 +8,15 @@ rows are real: a clerk of 立案审查组, 300 applications waiting in 材料接
 * F2 and F3: key press → rows in the screen's list, and → the last frame of the settled screen written to the
   terminal (``screen_timing.FrameClock``), first opening and reopening, with the posts built ahead after
   sign-in (as the app does) and, for comparison, without;
-* the case search (Ctrl+F): the query typed → the first page on screen, for each kind of query;
+* the case search (Ctrl+F): the last key of the query → the first page on screen, for each kind of query;
 * moving the cursor in a result list: ↓ pressed → the highlighted row moved (one frame is 16.7 ms at 60 Hz),
   including the presses that page in the next rows.
 
     python benchmarks/front_desk_bench.py                       # 1,000,000 cases (builds them once, ~15 min)
     python benchmarks/front_desk_bench.py --cases 100000 --db /tmp/f.db
 
-Targets: either screen opens in under 100 ms; the cursor moves within one frame.
+Targets: either screen opens in under 100 ms; a search shows its first page within 100 ms of the last key; the
+cursor moves within one frame.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ from zhihui_tui.services.reception import register_visit
 from zhihui_tui.services.uow import unit_of_work
 
 OPEN_TARGET_MS = 100.0
+SEARCH_TARGET_MS = 100.0  # issue 16: last key → first page on screen, any typing pause included
 FRAME_MS = 1000 / 60
 NOW = datetime(2026, 11, 27, 15, 30)  # a Friday afternoon: the ledger is full, the queue is long
 CLERK = "qiantai"
@@ -182,7 +184,7 @@ async def search_figures(app: Any, pilot: Any, id_number: str) -> list[str]:
     """Ctrl+F on the home screen, each query typed, then ↓ through 60 rows of a long result."""
     from textual.widgets import DataTable, Input
 
-    from zhihui_tui.tui.screens.case_search import DEBOUNCE_SECONDS, CaseSearchScreen
+    from zhihui_tui.tui.screens.case_search import CaseSearchScreen
 
     lines = []
     send_key(app, "ctrl+f")
@@ -195,13 +197,12 @@ async def search_figures(app: Any, pilot: Any, id_number: str) -> list[str]:
         box.value = ""
         await _until(lambda: screen.query_text == "" and table.row_count == 0)
         start = time.perf_counter()
-        box.insert_text_at_cursor(text)  # as pasted: the debounce timer starts once, as after the last key
+        box.insert_text_at_cursor(text)  # as pasted: one query, as after the last key (no typing pause to wait out)
         await _until(lambda t=text: screen.query_text == t and table.row_count > 0)
         elapsed = (time.perf_counter() - start) * 1000
-        pause = DEBOUNCE_SECONDS * 1000
         lines.append(
-            f"查找“{text}”（{kind}）→ 首页 {table.row_count} 行：{elapsed:6.1f} ms"
-            f"（其中输入停顿等待 {pause:.0f} ms，查询与显示 {elapsed - pause:5.1f} ms）"
+            f"查找“{text}”（{kind}）：最后一键 → 首页 {table.row_count} 行上屏 {elapsed:6.1f} ms"
+            f"（目标 ≤ {SEARCH_TARGET_MS:.0f} ms）"
         )
     await app.workers.wait_for_complete()
     table.focus()

@@ -27,7 +27,7 @@ def page_of(query: str, *tabs: str) -> Callable[[Pilot], object]:
         screen = pilot.app.screen
         assert isinstance(screen, CaseSearchScreen)
         await type_text(pilot, query)
-        await settle(pilot, lambda: screen._debounce is None and not screen.fetching)
+        await settle(pilot, lambda: not screen.fetching)
         await pilot.press("enter", "enter")
         await settle(pilot, lambda: isinstance(pilot.app.screen, CasePageScreen))
         for tab in tabs:

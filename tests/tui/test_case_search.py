@@ -25,11 +25,12 @@ from zhihui_tui.services.cases import PartyRole
 from zhihui_tui.services.demo import DEMO_PASSWORD
 from zhihui_tui.tui.app import ZhihuiApp
 from zhihui_tui.tui.screens.case_page import CasePageScreen
-from zhihui_tui.tui.screens.case_search import PAGE_BUFFER, CaseSearchScreen
+from zhihui_tui.tui.screens.case_search import PAGE_BUFFER, CaseSearchScreen, PageLoaded
 from zhihui_tui.tui.screens.filing import FilingScreen
 from zhihui_tui.tui.screens.help import HelpScreen
 from zhihui_tui.tui.screens.home import HomeScreen
 from zhihui_tui.tui.screens.workbench import CaseHistoryScreen
+from zhihui_tui.tui.service_calls import shell_of
 
 CLERK, DIRECTOR = "lian1", "zhuren"
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 36), id="120x36")]
@@ -53,10 +54,10 @@ async def open_search(pilot: Pilot, login: str = CLERK) -> CaseSearchScreen:
 
 
 async def search_for(pilot: Pilot, text: str) -> CaseSearchScreen:
-    """Type the query key by key and wait for the debounced search to answer."""
+    """Type the query key by key and wait for the search to answer."""
     screen = search_screen(pilot)
     await type_text(pilot, text)
-    await settle(pilot, lambda: screen._debounce is None and not screen.fetching)
+    await settle(pilot, lambda: not screen.fetching)
     return screen
 
 
@@ -217,6 +218,59 @@ def test_a_two_character_name_finds_every_case_of_that_name(demo_runtime: Runtim
     drive(demo_runtime, scenario)
 
 
+def test_each_key_asks_at_once_and_a_late_answer_never_covers_a_newer_one(
+    demo_runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No pause between the last key and the query; the last rows stay until the newer query's page replaces them;
+    the answer to an older query that arrives after a newer one is dropped."""
+    import threading
+
+    from zhihui_tui.services import search
+
+    name = a_two_character_name(demo_runtime)
+    expected = case_ids_with_party_name(demo_runtime, name)
+    real_search = search.search_cases
+    release = threading.Event()
+    asked: list[str] = []
+
+    def held_search(query: str, **kwargs: object) -> object:
+        asked.append(query)
+        if query != name:
+            release.wait(10)  # the newer query is held until the test lets it answer
+        return real_search(query, **kwargs)  # type: ignore[arg-type]
+
+    async def scenario(pilot: Pilot) -> None:
+        await open_search(pilot)
+        screen = await search_for(pilot, name)
+        assert set(shown_ids(screen)) == expected
+        stale = screen.generation
+        monkeypatch.setattr(search, "search_cases", held_search)
+        await pilot.press("x")
+        for _ in range(200):  # not settle(): it would wait for the held worker
+            if asked[-1:] == [f"{name}x"]:
+                break
+            await pilot.pause(0.01)
+        assert asked[-1:] == [f"{name}x"]  # asked without waiting for a pause in the typing
+        assert set(shown_ids(screen)) == expected  # the last answer's rows stay meanwhile
+        assert status(pilot) == "正在查询…"
+        other = a_resumable_original(demo_runtime)
+        ctx = shell_of(screen).service_context()
+        stale_page = real_search(sequence_query(other.case_number or ""), ctx=ctx, limit=20)
+        assert stale_page.hits
+        handled: list[bool] = []
+        screen.post_message(PageLoaded(stale, stale_page, first=True))  # an older query's late answer
+        screen.call_later(handled.append, True)  # runs after the message above has been handled
+        while not handled:
+            await pilot.pause(0.01)
+        assert set(shown_ids(screen)) == expected
+        release.set()
+        await settle(pilot, lambda: not screen.fetching)
+        assert shown_ids(screen) == []
+        assert status(pilot).startswith("无结果")
+
+    drive(demo_runtime, scenario)
+
+
 def test_pinyin_initials_find_the_people_whose_names_they_spell(demo_runtime: Runtime) -> None:
     name = a_two_character_name(demo_runtime)
     initials = sorted(name_initials(name))[0]
@@ -228,7 +282,7 @@ def test_pinyin_initials_find_the_people_whose_names_they_spell(demo_runtime: Ru
         screen = await search_for(pilot, initials)
         assert set(shown_ids(screen)) == expected
         await pilot.press("backspace", "backspace")
-        await settle(pilot, lambda: screen._debounce is None)
+        await settle(pilot, lambda: not screen.fetching)
         assert shown_ids(screen) == []  # an empty box asks nothing and shows nothing
         assert "输入后自动查找" in status(pilot)
 

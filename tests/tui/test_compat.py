@@ -56,6 +56,7 @@ def test_the_private_attributes_are_there_on_a_running_app() -> None:
 async def _probe(app: App[Any]) -> None:
     async with app.run_test() as pilot:
         assert isinstance(app._screen_stacks, dict), "App._screen_stacks"
+        assert isinstance(app._modes, dict), "App._modes (return_to_default_mode)"
         assert isinstance(compat.css_update_count(app), int), "App._css_update_count"
         screen: Screen[Any] = Screen()
         assert hasattr(screen, "_css_update_count"), "Screen._css_update_count"

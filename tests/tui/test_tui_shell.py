@@ -24,6 +24,7 @@ from tui_court import (
     CLERK_NAME,
     COURT,
     FIXED_NOW,
+    OTHER_LOGIN,
     PASSWORD,
     database_settled,
     drive,
@@ -257,6 +258,41 @@ def test_post_keys_refuse_other_posts_and_open_her_own(runtime: Runtime) -> None
         await pilot.press("f2")  # 接待台账: her post
         await pilot.pause()
         assert isinstance(app.screen, ReceptionScreen)
+
+    drive(app, scenario)
+
+
+def test_sign_out_from_a_post_returns_to_login_and_the_next_person_starts_afresh(runtime: Runtime) -> None:
+    """系统: 注销 from the palette while a post is open: the login screen again (not an error), the post keys dead
+    until someone signs in, and the next person's posts built for them — nothing typed by the first is shown."""
+    from zhihui_tui.tui.screens.reception import ReceptionScreen
+
+    app = ZhihuiApp(runtime)
+
+    async def scenario(pilot: Pilot) -> None:
+        await sign_in(pilot)
+        await pilot.press("f2")
+        await settle(pilot, lambda: isinstance(app.screen, ReceptionScreen))
+        first = app.screen
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"注销")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await settle(pilot, lambda: isinstance(app.screen, LoginScreen))
+        assert app.actor is None
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen)
+        await sign_in(pilot, login=OTHER_LOGIN)
+        assert isinstance(app.screen, HomeScreen)
+        assert app.actor is not None and app.actor.login == OTHER_LOGIN
+        await pilot.press("f2")  # 接待台账 is not the handler's post
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert first not in app.screen_stack
 
     drive(app, scenario)
 

@@ -27,7 +27,7 @@ from textual.screen import Screen
 from textual.widget import AwaitMount
 
 from zhihui_tui.domain.roles import Role
-from zhihui_tui.tui.compat import build_mode_screen, has_mode_screen
+from zhihui_tui.tui.compat import build_mode_screen, has_mode_screen, return_to_default_mode
 from zhihui_tui.tui.connect import (
     LATER_MODULES,
     DatabaseReady,
@@ -203,7 +203,7 @@ class ZhihuiApp(HangUpApp):
         self._service_context = None
         self.locked = False
         self.workers.cancel_group(self, "prepare-posts")
-        self.switch_mode(self.DEFAULT_MODE)
+        return_to_default_mode(self)
         while len(self.screen_stack) > 1:  # a dialog or the lock screen over the login screen
             self.pop_screen()
         self.call_after_refresh(self._reinstall_modes)

@@ -34,6 +34,7 @@ __all__ = [
     "layout_hidden",
     "layout_required",
     "mode_screens",
+    "return_to_default_mode",
     "screens_by_mode",
     "select_values",
     "start_styled",
@@ -74,6 +75,20 @@ def build_mode_screen(app: App[Any], mode: str, screen: Screen[Any]) -> tuple[Sc
     screen, mounted = app._get_screen(screen)
     app._screen_stacks[mode] = [screen]
     return screen, mounted
+
+
+def return_to_default_mode(app: App[Any]) -> None:
+    """Switch back to the default mode, whose base screen is the login screen (``App.get_default_screen``).
+
+    ``App.switch_mode`` refuses ``"_default"``: it looks the name up in ``App._modes``, which only holds added
+    modes, although the default mode's stack is always there. Naming it there for the switch (its stack exists,
+    so the entry is never called) and removing it again lets the ordinary switch run."""
+    default = app.DEFAULT_MODE
+    app._modes[default] = app.get_default_screen
+    try:
+        app.switch_mode(default)
+    finally:
+        del app._modes[default]
 
 
 # -- a Select's options (Select._options) ------------------------------------------------------------------------

@@ -3,8 +3,10 @@
 The screen only reads: it answers with the chosen :class:`~zhihui_tui.services.search.CaseHit` (or ``None`` on
 Esc) and the screen that opened it decides what to do with the case (open its history, fill a field).
 
-Typing is debounced so a clerk typing 科尔沁 asks the database once, not three times; every query runs in one
-exclusive thread worker, and a reply for an older query is dropped. Results come in keyset pages sized to what
+The search runs as the clerk types, with no pause to wait out (a query takes milliseconds, a pause would cost
+more than all of them): every keystroke starts a query in one exclusive thread worker, a reply for an older
+query is dropped, and the rows of the last answer stay on screen until the next one replaces them, so the table
+never flashes empty between keys. Results come in keyset pages sized to what
 the table shows plus a small buffer; the next page is read only when the row cursor reaches the last loaded
 row (no list loads more than it shows plus a buffer; ARCHITECTURE: 50 rows draw in 0.04 s, 10,000 in 1.7 s).
 
@@ -26,7 +28,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from zhihui_tui.domain.money import format_yuan
@@ -43,7 +44,6 @@ SEARCHING = "正在查询…"
 SEARCH_ACTION = "查找案件"
 NO_RESULTS = "无结果"
 KEYS = "Enter 选定    ↓↑ 移动    End 到底并载入更多    Esc 返回"
-DEBOUNCE_SECONDS = 0.2
 PAGE_BUFFER = 5  # rows read beyond what the table shows, so ↓ past the last row finds the next ones ready
 MIN_PAGE = 10
 UNFILED = "（未立案）"
@@ -153,7 +153,6 @@ class CaseSearchScreen(ServiceCaller, ModalScreen["CaseHit | None"]):
         self.next_cursor: Cursor | None = None
         self.fetching = False
         self.focus_results_when_loaded = False
-        self._debounce: Timer | None = None
         self._name_width = MIN_NAME_WIDTH
 
     def compose(self) -> ComposeResult:
@@ -174,22 +173,17 @@ class CaseSearchScreen(ServiceCaller, ModalScreen["CaseHit | None"]):
 
     @on(Input.Changed, "#cs-query")
     def query_changed(self) -> None:
-        """Wait for a pause in the typing before asking the database."""
-        if self._debounce is not None:
-            self._debounce.stop()
-        self._debounce = self.set_timer(DEBOUNCE_SECONDS, self.start_search, name="case-search-debounce")
+        self.start_search()
 
     def start_search(self) -> None:
-        if self._debounce is not None:
-            self._debounce.stop()
-            self._debounce = None
+        """Ask for the box's query now; the rows shown stay until its first page replaces them."""
         text = self.query_one("#cs-query", Input).value
         if text == self.query_text and self.generation:
-            return  # the same query again (Enter after the timer already ran)
+            return  # the same query again
         self.generation += 1
         self.query_text = text
-        self.clear_results()
         if not text.strip():
+            self.clear_results()
             self.set_status(HINT)
             return
         self.set_status(SEARCHING)
@@ -235,6 +229,8 @@ class CaseSearchScreen(ServiceCaller, ModalScreen["CaseHit | None"]):
         if message.generation != self.generation:
             return
         self.fetching = False
+        if message.first:
+            self.clear_results()
         page = message.page
         self.next_cursor = page.next_cursor
         table = self.query_one(ResultTable)
@@ -255,7 +251,7 @@ class CaseSearchScreen(ServiceCaller, ModalScreen["CaseHit | None"]):
 
     def display_failure(self, action: str, failure: Failure) -> None:
         """A query that cannot be read (too long, control characters) or a failed read: said in the status line."""
-        self.fetching = False
+        self.clear_results()
         self.focus_results_when_loaded = False
         self.set_status(failure.text, error=True)
 
@@ -317,11 +313,9 @@ class CaseSearchScreen(ServiceCaller, ModalScreen["CaseHit | None"]):
         self.action_enter_results()
 
     def action_enter_results(self) -> None:
-        """↓ or Enter in the box: into the results — after the search the typing may not have started yet."""
+        """↓ or Enter in the box: into the results — once they are in, if the last query is still being read."""
         if not isinstance(self.focused, Input):
             return
-        if self._debounce is not None:
-            self.start_search()
         if self.fetching:
             self.focus_results_when_loaded = True
         elif self.hits:

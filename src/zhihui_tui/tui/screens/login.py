@@ -68,6 +68,10 @@ class LoginScreen(ServiceCaller, Screen[None]):
     def on_mount(self) -> None:
         self.watch(self.app, "db_state", self._database_state_changed, init=True)
 
+    def on_screen_resume(self) -> None:
+        """Shown again after a sign-out: the next person starts at the login name, not the last one's password."""
+        self.query_one("#login-name", Input).focus()
+
     def _database_state_changed(self, state: DatabaseState) -> None:
         status = self.query_one("#login-status", Static)
         if state is DatabaseState.CONNECTING:
