@@ -144,8 +144,12 @@ def load_today(*, ctx: ServiceContext) -> Today:
                 func.count().filter(col(Deadline.due_date) < today),
                 func.count().filter(col(Deadline.due_date) == today),
             )
-            .where(col(Deadline.done_at).is_(None), col(Deadline.due_date) <= today)
+            # Every open step, read from ix_deadline_open_owner alone in group order; the owners with nothing due
+            # yet are left out by HAVING. (A WHERE on the due day let SQLite take the due-day index instead and
+            # look up each step's row for its owner: ~0.5 s rather than ~60 ms on 1,000,000 cases.)
+            .where(col(Deadline.done_at).is_(None))
             .group_by(col(Deadline.owner_role), col(Deadline.owner_id))
+            .having(func.min(Deadline.due_date) <= today)
         ).all()
         names = dict(session.exec(select(Staff.id, Staff.name)).all())
         loads = session.exec(

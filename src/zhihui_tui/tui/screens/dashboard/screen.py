@@ -166,9 +166,7 @@ class DashboardScreen(SignedInScreen):
 
     @on(TodayLoaded)
     def show_today(self, message: TodayLoaded) -> None:
-        """Today's panels at once; the month's figures show 计算中… until their read (started now) is in."""
-        from zhihui_tui.services.dashboard import load_month
-
+        """Today's panels at once; the month's figures show 计算中… until their read is in."""
         today = self.today = message.today
         self.dashboard = None
         day = today.today
@@ -181,6 +179,11 @@ class DashboardScreen(SignedInScreen):
         self._fill("trend", pending_rows("trend"))
         self.query_one("#spark", Static).update(PENDING)
         self._describe_focused()
+        self.call_after_refresh(self._read_month)  # once today's rows are drawn: the month's read is long
+
+    def _read_month(self) -> None:
+        from zhihui_tui.services.dashboard import load_month
+
         self.run_service(
             lambda ctx: MonthLoaded(load_month(ctx=ctx)),
             action=READ_ACTION,
