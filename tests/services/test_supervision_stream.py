@@ -23,7 +23,7 @@ from zhihui_tui.services.deadlines import OpenStep, all_open_steps, iter_open_st
 from zhihui_tui.services.supervision import LongCase, long_record, step_record, write_json
 from zhihui_tui.services.uow import unit_of_work
 
-ODD = ("（2026）内2221执1号", 'a "quoted" \\ back\\slash', "line\nbreak\ttab\x01", "emoji 🙂 ü", "")
+ODD = ("（2026）内2221执1号", "100% %s %(x)d", 'a "quoted" \\ back\\slash', "line\nbreak\ttab\x01", "emoji 🙂 ü", "")
 
 
 def _more_steps(engine: Engine, clock: FixedClock) -> None:

@@ -166,7 +166,21 @@ def _write_list(out: TextIO, records: Iterable[dict[str, Any]], depth: int) -> i
 
 
 def _object(record: dict[str, Any], depth: int) -> str:
-    """A flat object of scalars as json.dumps(indent=2) writes it at ``depth``."""
+    """A flat object of scalars as json.dumps(indent=2) writes it at ``depth``: its keys laid out once per shape,
+    the values filled in (157,000 steps, each its seven keys encoded again, were a third of the writing)."""
+    keys = tuple(record)
+    layout = _LAYOUTS.get((keys, depth))
+    if layout is None:
+        layout = _LAYOUTS[(keys, depth)] = _layout(keys, depth)
+    return layout % tuple(map(_scalar, record.values()))
+
+
+_LAYOUTS: dict[tuple[tuple[str, ...], int], str] = {}
+
+
+def _layout(keys: tuple[str, ...], depth: int) -> str:
+    if not keys:
+        return "{}"
     pad = "  " * depth
-    fields = ",\n".join(f"{pad}  {_scalar(key)}: {_scalar(value)}" for key, value in record.items())
+    fields = ",\n".join(f"{pad}  {_scalar(key).replace('%', '%%')}: %s" for key in keys)
     return f"{pad}{{\n{fields}\n{pad}}}"
