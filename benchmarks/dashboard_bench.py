@@ -8,7 +8,8 @@ for open cases, done for closed ones. Then it times, as of 2026-11-27 09:30:
 * a reference: a fixed pure-Python workload, timed at the start and again before the terminal part, for
   comparing runs on a shared machine as ratios;
 * ``zhihui supervise --json`` and ``zhihui stats monthly --json`` run as commands, each in its own process:
-  wall time, and supervise's peak RSS;
+  wall time, and supervise's peak RSS (a child's figure can include the bench's own memory at the fork: read it
+  on a reused database, where the bench is still small; ``/usr/bin/time -f %M`` on the command agrees there);
 * the same JSON streamed in this process (``iter_open_steps`` into ``write_json``): time and peak memory
   (tracemalloc's peak of Python allocations, and the process's peak RSS — only meaningful on a reused database);
 * ``load_today``, ``load_month``, ``load_dashboard`` and ``monthly_report`` (median and p95 of a few runs);
@@ -320,6 +321,14 @@ def main() -> None:
     parser.add_argument("--skip-tui", action="store_true")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="dashboard-bench-"))
+    try:
+        run(args, workdir)
+    finally:
+        shutil.rmtree(workdir)  # the data folder of the run, and the database when --db did not name one
+
+
+def run(args: argparse.Namespace, workdir: Path) -> None:
+    """Build or reuse the database, then print every figure."""
     path = args.db or workdir / "bench.db"
     url = f"sqlite:///{path}"
     engine = make_engine(url)
