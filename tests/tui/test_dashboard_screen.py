@@ -4,13 +4,17 @@ and 120×36."""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
 from tui_court import drive, settle, sign_in
 
 from zhihui_tui.runtime import Runtime
+from zhihui_tui.services import dashboard as dashboard_service
 from zhihui_tui.services.demo import DEMO_PASSWORD
 from zhihui_tui.tui.app import ZhihuiApp
 from zhihui_tui.tui.screens.case_page import CasePageScreen
@@ -111,6 +115,48 @@ def test_enter_on_a_rate_shows_its_formula(demo_runtime: Runtime) -> None:
         assert isinstance(pilot.app.screen, DashboardScreen)
         status = str(screen.query_one("#dash-status").render())
         assert "结案率" in status and "已结 ÷（旧存 + 新收）" in status
+
+    drive(demo_runtime, scenario)
+
+
+def test_today_is_shown_before_the_month_is_read_and_a_reload_keeps_the_cursor(
+    demo_runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    released = threading.Event()
+    real = dashboard_service.load_month
+
+    def held_month(*, ctx: Any) -> dashboard_service.MonthFigures:
+        released.wait(timeout=30)  # the month's read takes seconds on a large court: here, until the test says
+        return real(ctx=ctx)
+
+    monkeypatch.setattr(dashboard_service, "load_month", held_month)
+
+    async def scenario(pilot: Pilot) -> None:
+        await sign_in(pilot, login=GENERAL_AFFAIRS, password=DEMO_PASSWORD)
+        await pilot.press("f9")
+        deadline = time.monotonic() + 30
+        while not (isinstance(pilot.app.screen, DashboardScreen) and pilot.app.screen.today is not None):
+            assert time.monotonic() < deadline, "today's panels did not come"
+            await pilot.pause(0.02)
+        await pilot.pause()
+        screen = pilot.app.screen
+        today = dashboard_service.load_today(ctx=pilot.app.service_context())  # type: ignore[attr-defined]
+        assert screen.dashboard is None and today.people  # the month is still being read
+        assert screen.query_one("#people", DataTable).row_count == len(today.people)
+        for table in ("month", "trend"):
+            shown = screen.query_one(f"#{table}", DataTable)
+            assert shown.row_count == 1 and str(shown.get_row_at(0)[0]) == "计算中…"
+        assert str(screen.query_one("#spark").render()) == "计算中…"
+        released.set()
+        await settle(pilot, lambda: screen.dashboard is not None)
+        month = screen.query_one("#month", DataTable)
+        assert month.row_count == 11 and str(month.get_row_at(2)[0]) == "已结"
+        await pilot.press("2", "down", "down")  # 本月指标, on 已结
+        await settle(pilot)
+        assert month.cursor_coordinate == (2, 1)
+        await pilot.press("r")
+        await settle(pilot, lambda: screen.dashboard is not None)
+        assert screen.focused is month and month.cursor_coordinate == (2, 1)  # 计算中… came and went
 
     drive(demo_runtime, scenario)
 

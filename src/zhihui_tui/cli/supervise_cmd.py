@@ -3,14 +3,15 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from zhihui_tui.cli.batch import exclusive
-from zhihui_tui.cli.common import one_line_errors, print_json, ready
+from zhihui_tui.cli.common import one_line_errors, ready
 from zhihui_tui.cli.runs import DryRunOption, ForceOption, dry_run_note, once, out_scope
 
 if TYPE_CHECKING:
@@ -31,11 +32,14 @@ def supervise(
     """列出所有未完成的节点（责任人、期限、状态），超期与临期在前。
     写出 .xlsx 时每个业务日只生成一次（运行台账），--force 重新生成；只列出（不加 --out）不记入运行台账。"""
     from zhihui_tui.services.accounts import system_actor
-    from zhihui_tui.services.deadlines import all_open_steps
-    from zhihui_tui.services.supervision import long_unclosed_cases, write_workbook
+    from zhihui_tui.services.deadlines import all_open_steps, iter_open_steps
+    from zhihui_tui.services.supervision import long_unclosed_cases, write_json, write_workbook
 
     with ready(ctx) as rt:
         context = rt.context(system_actor(rt.engine))
+        if as_json and out is None:  # streamed: every step written as it is read (SPEC §5.2, issue 15)
+            write_json(sys.stdout, iter_open_steps(ctx=context), long_unclosed_cases(ctx=context) if weekly else None)
+            return
         scope = out_scope(out, "周报" if weekly else "每日") if out is not None else ""
 
         def work() -> tuple[list[OpenStep], list[LongCase] | None]:
@@ -55,8 +59,7 @@ def supervise(
                 return
             steps, long_cases = done
     if as_json:
-        listed = [_step(s) for s in steps]
-        print_json(listed if long_cases is None else {"steps": listed, "long_unclosed": [_long(c) for c in long_cases]})
+        write_json(sys.stdout, steps, long_cases)
         return
     for s in steps:
         owner = s.owner_name or s.owner_role.label
@@ -81,25 +84,3 @@ def _produced(out: Path) -> Callable[[tuple[list[OpenStep], list[LongCase] | Non
         return f"未完成节点 {len(steps)} 个{weekly}", out
 
     return describe
-
-
-def _step(s: Any) -> dict[str, Any]:
-    return {
-        "case_number": s.case_number,
-        "step": s.label,
-        "owner": s.owner_login,
-        "owner_post": s.owner_role.label,
-        "due": s.due.isoformat(),
-        "state": s.state.value,
-        "overdue_days": s.overdue_days,
-    }
-
-
-def _long(c: Any) -> dict[str, Any]:
-    return {
-        "case_number": c.case_number,
-        "filed": c.filed_on.isoformat(),
-        "days_open": c.days_open,
-        "stage": c.stage.label,
-        "handler": c.handler or None,
-    }

@@ -35,6 +35,9 @@ class Case(Versioned, table=True):
         Index("ix_case_handler_id", "handler_id", "id"),
         # The dashboard's 12-month trend and the monthly report read the cases closed in a range of days.
         Index("ix_case_closed_at", "closed_at", "closure"),
+        # The dashboard's caseload per handler counts the 承办中 cases from the index alone, already grouped
+        # (through ix_case_stage it looked up every case's row: 177 ms of its first frame on 1,000,000 cases).
+        Index("ix_case_stage_handler", "stage", "handler_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -124,6 +127,9 @@ class Deadline(Versioned, table=True):
     __table_args__ = (
         Index("ix_deadline_owner_open", "owner_id", "done_at", "due_date"),
         Index("ix_deadline_open_due", "done_at", "due_date"),
+        # The dashboard's overdue and due-today counts per post and owner: the open steps read from the index
+        # alone in group order (through ix_deadline_open_due, ~0.5 s of row lookups on 1,000,000 cases).
+        Index("ix_deadline_open_owner", "done_at", "owner_role", "owner_id", "due_date"),
         # One open step of a kind per case: two terminals opening it at once get a conflict, not two clocks.
         Index(
             "uq_deadline_open_step",

@@ -16,7 +16,7 @@ from rich.text import Text
 from zhihui_tui.domain.indicators import FORMULAS, days, indicators, percent
 
 if TYPE_CHECKING:
-    from zhihui_tui.services.dashboard import Dashboard, Drill, MonthPoint, Tally
+    from zhihui_tui.services.dashboard import Dashboard, Drill, Load, MonthPoint, Tally
 
 # Under WIDE_FROM columns the three panels take turns (keys 1–3); from it on they stand side by side.
 WIDE_FROM = 110
@@ -36,6 +36,8 @@ EMPTY_ROW = {
     "caseload": "没有在办案件",
 }
 _FORMULAS = dict(FORMULAS)
+PENDING = "计算中…"  # the month's figures and the trend, until their read is in
+PENDING_KEY = "pending"
 
 CSS = """
 #dash-body { height: 1fr; padding: 0 1; }
@@ -92,12 +94,17 @@ def tally_rows(tallies: list[Tally], table: str) -> list[Row]:
     return rows or [("empty", (EMPTY_ROW[table], "", ""), {})]
 
 
-def caseload_rows(dashboard: Dashboard) -> list[Row]:
+def caseload_rows(caseload: list[Load]) -> list[Row]:
     rows: list[Row] = [
         (f"load-{n}", (load.name, count_text(load.cases)), {1: Figure(f"{load.name} 在办案件", load.cases, load.drill)})
-        for n, load in enumerate(dashboard.caseload)
+        for n, load in enumerate(caseload)
     ]
     return rows or [("empty", (EMPTY_ROW["caseload"], ""), {})]
+
+
+def pending_rows(table: str) -> list[Row]:
+    """One 计算中… row, in a table whose figures are still being read."""
+    return [(PENDING_KEY, (PENDING, *("" for _ in COLUMNS[table][1:])), {})]
 
 
 def month_rows(dashboard: Dashboard) -> list[Row]:

@@ -7,15 +7,23 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from zhihui_tui.services.dashboard import Dashboard, DrillRow
+    from zhihui_tui.services.dashboard import DrillRow, MonthFigures, Today
 
 
-class DashboardLoaded(Message):
-    """The dashboard as of today, read for the screen."""
+class TodayLoaded(Message):
+    """Today's steps and the caseload, read first."""
 
-    def __init__(self, dashboard: Dashboard) -> None:
+    def __init__(self, today: Today) -> None:
         super().__init__()
-        self.dashboard = dashboard
+        self.today = today
+
+
+class MonthLoaded(Message):
+    """This month's indicators and the trend, read after today's panels are shown."""
+
+    def __init__(self, figures: MonthFigures) -> None:
+        super().__init__()
+        self.figures = figures
 
 
 class DrillLoaded(Message):

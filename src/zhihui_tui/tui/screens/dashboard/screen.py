@@ -4,7 +4,8 @@ and a table. At 120 columns they stand side by side; under ``WIDE_FROM`` columns
 
 Every number is a cell of a table with a cell cursor; the status line says what it counts, and Enter drills
 down to its cases (:class:`DrillScreen`), or, on a rate, shows its formula. Loading goes through
-``run_service``; ``r`` reads again.
+``run_service`` in two steps: today's panels (cheap indexed counts) are shown first, then the month's indicators
+and the trend (the month's report: seconds on a large court) replace their 计算中… rows; ``r`` reads again.
 """
 
 from __future__ import annotations
@@ -23,27 +24,31 @@ from zhihui_tui.tui.screens.dashboard.common import (
     COLUMNS,
     CSS,
     PAGES,
+    PENDING,
+    PENDING_KEY,
     WIDE_FROM,
     Figure,
     Row,
     caseload_rows,
     month_rows,
     page_tabs,
+    pending_rows,
     spark_text,
     tally_rows,
     trend_rows,
 )
 from zhihui_tui.tui.screens.dashboard.drill import DrillScreen
-from zhihui_tui.tui.screens.dashboard.messages import DashboardLoaded
+from zhihui_tui.tui.screens.dashboard.messages import MonthLoaded, TodayLoaded
 from zhihui_tui.tui.widgets.table import DataTable
 
 if TYPE_CHECKING:
     from textual.widgets import DataTable as AnyTable  # the events carry Textual's own class
 
-    from zhihui_tui.services.dashboard import Dashboard
+    from zhihui_tui.services.dashboard import Dashboard, Today
     from zhihui_tui.tui.service_calls import Failure
 
 READ_ACTION = "读取综合看板"
+MONTH_GROUP = "dashboard-month"
 WEEKDAYS = "一二三四五六日"
 HINT = "Tab 换表  Enter 下钻"
 NARROW_HINT = "Tab 换表"
@@ -72,8 +77,10 @@ class DashboardScreen(SignedInScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.dashboard: Dashboard | None = None
+        self.today: Today | None = None  # shown first
+        self.dashboard: Dashboard | None = None  # once the month's figures are in too
         self.figures: dict[tuple[str, str, int], Figure] = {}  # (table, row key, column) → figure
+        self.cursors: dict[str, tuple[int, int]] = {}  # where a table's cursor was when 计算中… replaced its rows
         self.page = "1"
         self.in_drill = False
 
@@ -140,11 +147,12 @@ class DashboardScreen(SignedInScreen):
         self.action_reload()
 
     def action_reload(self) -> None:
-        from zhihui_tui.services.dashboard import load_dashboard
+        from zhihui_tui.services.dashboard import load_today
 
         self.say("正在读取…")
+        self.workers.cancel_group(self, MONTH_GROUP)  # a month read for the previous reload is not shown
         self.run_service(
-            lambda ctx: DashboardLoaded(load_dashboard(ctx=ctx)),
+            lambda ctx: TodayLoaded(load_today(ctx=ctx)),
             action=READ_ACTION,
             done=lambda read: read,
             group="dashboard-read",
@@ -156,30 +164,65 @@ class DashboardScreen(SignedInScreen):
             self.say("读取失败（按 r 重试）")
         super().display_failure(action, failure)
 
-    @on(DashboardLoaded)
-    def show(self, message: DashboardLoaded) -> None:
-        board = self.dashboard = message.dashboard
-        day = board.today
+    @on(TodayLoaded)
+    def show_today(self, message: TodayLoaded) -> None:
+        """Today's panels at once; the month's figures show 计算中… until their read is in."""
+        today = self.today = message.today
+        self.dashboard = None
+        day = today.today
         self.query_one("#dash-title", Static).update(f"综合看板 {day:%Y-%m-%d} 周{WEEKDAYS[day.weekday()]}")
         self.figures.clear()
-        self._fill("posts", tally_rows(board.posts, "posts"))
-        self._fill("people", tally_rows(board.people, "people"))
-        self._fill("caseload", caseload_rows(board))
+        self._fill("posts", tally_rows(today.posts, "posts"))
+        self._fill("people", tally_rows(today.people, "people"))
+        self._fill("caseload", caseload_rows(today.caseload))
+        self._fill("month", pending_rows("month"))
+        self._fill("trend", pending_rows("trend"))
+        self.query_one("#spark", Static).update(PENDING)
+        self._describe_focused()
+        self.call_after_refresh(self._read_month)  # once today's rows are drawn: the month's read is long
+
+    def _read_month(self) -> None:
+        from zhihui_tui.services.dashboard import load_month
+
+        self.run_service(
+            lambda ctx: MonthLoaded(load_month(ctx=ctx)),
+            action=READ_ACTION,
+            done=lambda read: read,
+            group=MONTH_GROUP,
+            exclusive=True,
+        )
+
+    @on(MonthLoaded)
+    def show_month(self, message: MonthLoaded) -> None:
+        from zhihui_tui.services.dashboard import Dashboard
+
+        if self.today is None:
+            return
+        board = self.dashboard = Dashboard.of(self.today, message.figures)
         self._fill("month", month_rows(board))
         self._fill("trend", trend_rows(board.trend))
         self.query_one("#spark", Static).update(spark_text(board.trend))
+        self._describe_focused()
+
+    def _describe_focused(self) -> None:
         focused = self.focused
         self.describe(focused if isinstance(focused, DataTable) else self.query_one("#posts", DataTable))
 
     def _fill(self, name: str, rows: list[Row]) -> None:
+        """Show ``rows``; the cursor goes to the first number once real rows replace none or 计算中…, or back to
+        where it was before 计算中… stood in for a reload."""
         table = self.query_one(f"#{name}", DataTable)
-        first = not table.row_count
+        waiting = not table.row_count or PENDING_KEY in table.rows
+        pending = rows[0][0] == PENDING_KEY
+        if pending and not waiting:
+            self.cursors[name] = table.cursor_coordinate
         table.replace_rows((key, cells) for key, cells, _ in rows)
         for key, _, figures in rows:
             for column, figure in figures.items():
                 self.figures[(name, key, column)] = figure
-        if first and table.row_count:
-            table.move_cursor(row=0, column=1, animate=False)  # on the first number, not the label
+        if waiting and not pending and table.row_count:
+            row, column = self.cursors.pop(name, (0, 1))  # on the first number, not the label
+            table.move_cursor(row=row, column=column, animate=False)
 
     # -- the figure under the cursor ------------------------------------------------------------------------------
 
@@ -201,7 +244,7 @@ class DashboardScreen(SignedInScreen):
 
     def describe(self, table: AnyTable[Any]) -> None:
         """Say in the status line what the highlighted number counts and what Enter does with it."""
-        if self.dashboard is None:
+        if self.today is None:
             return
         figure = self.figure(table)
         if figure is None:
