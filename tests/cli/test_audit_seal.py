@@ -103,3 +103,16 @@ def test_seal_into_an_unwritable_place_fails_with_one_line(db_url: str, data_dir
     result = runner.invoke(app, ["--db", db_url, "audit", "seal", "--log", str(blocker / "seal.log")])
     assert result.exit_code == 1 and "无法写入封存日志" in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_a_dry_run_seal_checks_and_signs_but_appends_nothing(db_url: str, data_dir: Path) -> None:
+    _ready(db_url)
+    log = data_dir / "audit-seal.log"
+    dry = runner.invoke(app, ["--db", db_url, "audit", "seal", "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert dry.output.startswith("演练（--dry-run）：将把审计链尾第 ") and "未写入任何文件" in dry.output
+    assert not log.exists()
+    assert runner.invoke(app, ["--db", db_url, "audit", "seal"]).exit_code == 0
+    before = log.read_bytes()
+    assert runner.invoke(app, ["--db", db_url, "audit", "seal", "--dry-run"]).exit_code == 0
+    assert log.read_bytes() == before

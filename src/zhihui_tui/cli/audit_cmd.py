@@ -9,6 +9,7 @@ import typer
 
 from zhihui_tui.cli.batch import exclusive
 from zhihui_tui.cli.common import fail, one_line_errors, print_json, ready
+from zhihui_tui.cli.runs import DryRunOption, dry_run_done
 
 if TYPE_CHECKING:
     from zhihui_tui.services.audit import VerifyResult
@@ -91,12 +92,20 @@ def _print_passed(result: VerifyResult) -> None:
 @app.command("seal")
 @exclusive("audit seal")
 @one_line_errors
-def seal(ctx: typer.Context, log: LogOption = None, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def seal(
+    ctx: typer.Context,
+    log: LogOption = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    dry_run: DryRunOption = False,
+) -> None:
     """把审计链尾（时间、末条编号、末条哈希，并以审计密钥签名）追加到数据库之外的封存日志；供 cron 定时运行。"""
     from zhihui_tui.services.audit import seal_trail
 
     with ready(ctx) as rt:
-        result = seal_trail(ctx=rt.context(_checker()), log=log)
+        result = seal_trail(ctx=rt.context(_checker()), log=log, dry_run=dry_run)
+    if dry_run:
+        typer.echo(dry_run_done(f"将把审计链尾第 {result.last_id} 条（{result.last_hash[:16]}…）封存到 {result.log}"))
+        return
     if as_json:
         print_json(
             {

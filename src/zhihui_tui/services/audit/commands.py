@@ -16,7 +16,8 @@ def verify_trail(*, ctx: ServiceContext, seal_log: Path | None = None, key_file:
         return verify(session, seal_log=seal_log, key_file=key_file)
 
 
-def seal_trail(*, ctx: ServiceContext, log: Path | None = None) -> SealResult:
-    """Append the chain's signed head to the seal log outside the database (cron runs this)."""
+def seal_trail(*, ctx: ServiceContext, log: Path | None = None, dry_run: bool = False) -> SealResult:
+    """Append the chain's signed head to the seal log outside the database (cron runs this); ``dry_run``
+    checks and signs it without appending."""
     with read_session(ctx.engine) as session:
-        return seal(session, log=log)
+        return seal(session, log=log, dry_run=dry_run)

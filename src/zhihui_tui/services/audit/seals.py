@@ -83,9 +83,10 @@ class SealResult:
     keyed_from: int
 
 
-def seal(session: Session, *, log: Path | None = None) -> SealResult:
+def seal(session: Session, *, log: Path | None = None, dry_run: bool = False) -> SealResult:
     """Append the chain's head (time, last id, last hash, first keyed id and an HMAC of the line) to the log,
-    opened O_APPEND and fsync'd. Refuses when the head and the last row disagree: that chain needs verify."""
+    opened O_APPEND and fsync'd. Refuses when the head and the last row disagree: that chain needs verify.
+    ``dry_run``: every check and the signed line, nothing appended."""
     log = log or seal_log_path()
     head = (
         session.connection()
@@ -109,7 +110,8 @@ def seal(session: Session, *, log: Path | None = None) -> SealResult:
         "keyed_from": head.keyed_from,
     }
     line = json.dumps({**fields, "mac": _seal_mac(key, fields)}, ensure_ascii=False, sort_keys=True) + "\n"
-    _append_line(log, line)
+    if not dry_run:
+        _append_line(log, line)
     return SealResult(log, fields["sealed_at"], head.last_id, head.last_hash, head.keyed_from)
 
 
