@@ -186,7 +186,9 @@ FOUND: dict[str, list[tuple[str, str]]] = {
     # a quantity of more than 4,300 digits, or of a digit int() cannot read ("᧚"), raised ValueError
     "register_item": [("quantity", "9" * 5000), ("quantity", "᧚")],
     # digits of another script passed str.isdigit() and were saved as the payer's account number
-    "record_receipt": [("payer_account", "٦٢٢٨٤٨٠٠٨٨١٢٣٤٥٦٧٨٩")],
+    "record_receipt": [("payer_account", "٦٢٢٨٤٨٠٠٨٨١٢٣٤٥٦٧٨٩"), ("arrived_on", "\x1b]0;x\x07 2026")],
+    # the refusal echoed the typed number raw: an escape sequence into the terminal, a megabyte onto the screen
+    "claim": [("case_number", "\x1b[31m（2026）内2221执1号"), ("case_number", "执" * 1_000_000)],
 }
 
 

@@ -61,7 +61,7 @@ from zhihui_tui.domain.field_work import (
 )
 from zhihui_tui.domain.reception import AppointmentChannel, AppointmentInput, AppointmentKind, IdKind, VisitInput
 from zhihui_tui.domain.roles import Role
-from zhihui_tui.domain.text_hygiene import has_control_characters
+from zhihui_tui.domain.text_hygiene import SHOWN_MAX, has_control_characters
 from zhihui_tui.domain.triage import Track
 from zhihui_tui.services import accounts
 from zhihui_tui.services.accounts import NewStaff, add_staff, system_actor
@@ -153,6 +153,15 @@ class Target:
     plain: tuple[str, str] = ("", "")  # a field and an ordinary value that saves: proof the base form is valid
 
 
+def assert_shown(error: DomainError) -> None:
+    """A refusal is safe to show: one line with no control, format or surrogate characters, of bounded length —
+    whatever value it echoes (an escape sequence would drive the clerk's terminal, a megabyte fill it)."""
+    texts = [error.message, *(e.reason for e in getattr(error, "errors", []))]
+    texts += [error.reason] if isinstance(error, FieldError) else []
+    for text in texts:
+        assert not has_control_characters(text) and len(text) <= SHOWN_MAX, repr(text[:80])
+
+
 def attempt(engine: Engine, target: Target, world: Any, field: str, value: str) -> bool:
     """Call the service with ``field`` replaced by ``value``; assert the outcome rule; True if it saved."""
     prepared = target.prepare(world)
@@ -161,6 +170,7 @@ def attempt(engine: Engine, target: Target, world: Any, field: str, value: str) 
         result = target.run(world, prepared, field, value)
     except DomainError as error:
         assert error.message and CJK.search(error.message), repr(error.message)
+        assert_shown(error)
         assert snapshot(engine) == before, f"{field}={value[:40]!r}: refused but something was written"
         return False
     check_written(before, snapshot(engine))
@@ -653,6 +663,13 @@ TARGETS: dict[str, Target] = {
 
 # Values that once broke a service (kept as explicit examples of the property).
 FOUND: dict[str, list[tuple[str, str]]] = {
+    # refusals echoed the value typed raw: an escape sequence, a line break or a bidi override reached the message
+    # (and so the terminal and the one line a command prints), and a pasted megabyte was echoed whole
+    "request_matter": [
+        ("deadline", "\x1b[2J\x1b[31m2026"),
+        ("deadline", "2026-\u202e11-30\r\n"),
+        ("deadline", "9" * 100_000),
+    ],
     # a file named with a unit separator was recorded raw; one named in GBK (undecodable bytes, which Python hands
     # over as surrogates) made PostgreSQL's driver raise UnicodeEncodeError; an RLO name disguised its extension
     "attach_search_files": [("file_name", "\x1f"), ("file_name", "\udcff.jpg"), ("file_name", "照片\u202egpj.exe")],

@@ -23,6 +23,7 @@ from tests.services.test_funds import court as funds_court  # noqa: F401  (the f
 from tests.services.test_hostile_import import amounts_in, csv_cells, rows_of, write_csv, write_xlsx, xlsx_cells
 from zhihui_tui.db.models import AuditRecord, FundsEntry, StatementLine
 from zhihui_tui.domain.errors import DomainError
+from zhihui_tui.domain.text_hygiene import SHOWN_MAX, has_control_characters
 from zhihui_tui.services import funds
 from zhihui_tui.services.funds.statement import COLUMNS
 
@@ -51,6 +52,7 @@ def statement_property(c: Court, rows: list[dict[str, Any]], writer: Any, suffix
         if outcome.errors:
             assert counts(c.engine) == before, "a refused statement wrote something"
             assert all(e.line >= 2 and e.field and e.reason for e in outcome.errors), outcome.errors
+            assert not any(has_control_characters(e.reason) or len(e.reason) > SHOWN_MAX for e in outcome.errors)
             return
         assert outcome.posted + outcome.unclaimed + outcome.skipped == outcome.rows
         assert lines == before[0] + outcome.posted + outcome.unclaimed and entries == before[1] + outcome.posted
@@ -66,6 +68,7 @@ def statement_property(c: Court, rows: list[dict[str, Any]], writer: Any, suffix
 @SETTINGS
 @given(rows=rows_of(LINE, COLUMNS, csv_cells))
 @example(rows=[LINE | {"付款人": "\x00"}])
+@example(rows=[LINE | {"到账日期": "\x1b[2J2026-11-25"}])  # a refusal once echoed the escape sequence raw
 def test_hostile_csv_cells_in_a_statement(
     engine: Engine, request: pytest.FixtureRequest, rows: list[dict[str, Any]]
 ) -> None:
