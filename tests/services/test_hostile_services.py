@@ -9,9 +9,10 @@ NFKC, whitespace only, long digit strings, dates out of range) and call the serv
 - a save, and then every row it wrote or changed holds text within its column's length and without control or
   format characters (line breaks only), the audit trail grew, and the field reads back as the normalised input.
 
-Anything else (IntegrityError, DataError, UnicodeEncodeError, ValueError …) fails the test. Hypothesis draws the
-values on SQLite (one database per test function, compared around each example); the nastiest values run on
-PostgreSQL too, where NUL and over-long strings are refused by the server itself.
+Anything else (IntegrityError, DataError, UnicodeEncodeError, ValueError …) fails the test, and so does a refusal
+whose text could not be shown safely (control characters, or an echo of a huge value). Hypothesis draws the values
+(these and ``hostile_kit``'s) on SQLite and on PostgreSQL, where NUL and over-long strings are refused by the server
+itself (one database per test function, compared around each example); the nastiest run on both for every field.
 """
 
 from __future__ import annotations
@@ -690,16 +691,17 @@ def _world(name: str, engine: Engine, clock: FixedClock, tmp_path: Path) -> Any:
 
 
 @pytest.mark.parametrize("name", sorted(TARGETS))
-def test_hostile_values_through_the_services(
-    name: str, sqlite_engine: Engine, clock: FixedClock, tmp_path: Path
-) -> None:
+def test_hostile_values_through_the_services(name: str, engine: Engine, clock: FixedClock, tmp_path: Path) -> None:
+    """On SQLite and PostgreSQL, with the values of ``hostile_kit`` too (1M-character texts, 𠀀, wildcards …)."""
+    from tests.services.hostile_kit import hostile  # the kit builds on this module: imported once both exist
+
     target = TARGETS[name]
-    world = _world(name, sqlite_engine, clock, tmp_path)
+    world = _world(name, engine, clock, tmp_path)
 
     def check(field: str, value: str) -> None:
-        attempt(sqlite_engine, target, world, field, value)
+        attempt(engine, target, world, field, value)
 
-    run = given(field=st.sampled_from(target.fields), value=hostile_text)(check)
+    run = given(field=st.sampled_from(target.fields), value=hostile)(check)
     for field, value in FOUND.get(name, []):
         run = example(field=field, value=value)(run)
     SETTINGS(run)()
