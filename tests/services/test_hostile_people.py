@@ -24,14 +24,14 @@ from tests.services.test_filing import APPLICATION_ITEMS, DRAFT
 from tests.services.test_hostile_services import CJK, Target, filing, inquiry
 from tests.services.test_hostile_services import _receive as receive_draft
 from tests.services.test_inquiry import served_case
-from zhihui_tui.db.models import AssetFinding, Case
+from zhihui_tui.db.models import AssetFinding, Case, CaseMaterial
 from zhihui_tui.domain.clock import FixedClock
 from zhihui_tui.domain.errors import DomainError
 from zhihui_tui.domain.filing import FilingDraft
 from zhihui_tui.domain.roles import Role, Team
 from zhihui_tui.domain.search_query import parse_query, search_text
 from zhihui_tui.services.accounts import authenticate, revoke_role, set_staff_active, system_actor
-from zhihui_tui.services.filing import save_draft
+from zhihui_tui.services.filing import save_draft, update_materials
 from zhihui_tui.services.inquiry import AssetType, FindingInput, add_finding, submit_feedback, update_finding
 from zhihui_tui.services.search import search_cases
 from zhihui_tui.services.stats import parse_month
@@ -60,6 +60,27 @@ def drafted(field: str, value: str) -> FilingDraft:
 def _save_draft(w: Any, case_id: int, field: str, value: str) -> int:
     ctx = context_for(w.engine, w.clerk, w.clock)
     return save_draft(case_id, drafted(field, value), APPLICATION_ITEMS, expected_version=1, ctx=ctx)
+
+
+def _update_materials(w: Any, case_id: int, field: str, value: str) -> int:
+    """The checklist ticked with one hostile item code, or noted with a hostile note (one item unticked, so that
+    every save changes something)."""
+    ctx = context_for(w.engine, w.clerk, w.clock)
+    ticked = APPLICATION_ITEMS - {"app.6"}
+    if field == "item":
+        return update_materials(case_id, {*ticked, value}, expected_version=1, ctx=ctx)
+    notes = {"app.1": value} if field == "note" else {value: "原件已核对"}
+    return update_materials(case_id, ticked, expected_version=1, notes=notes, ctx=ctx)
+
+
+def _read_material_note(w: Any, case_id: int, _: Any, field: str) -> str | None:
+    if field != "note":
+        return None
+    with Session(w.engine) as session:
+        found = session.exec(
+            select(CaseMaterial.note).where(CaseMaterial.case_id == case_id, CaseMaterial.item == "app.1")
+        )
+        return str(found.one() or "")
 
 
 # -- a finding corrected, triage -------------------------------------------------------------------------------------
@@ -136,6 +157,14 @@ TARGETS: dict[str, Target] = {
         _save_draft,
         prepare=lambda w: receive_draft(w),
         plain=("applicant.address", "科右前旗归流河镇"),
+    ),
+    "update_materials": Target(
+        filing,
+        ("item", "note", "note_key"),
+        _update_materials,
+        prepare=lambda w: receive_draft(w),
+        read=_read_material_note,
+        plain=("note", "复印件"),
     ),
     "update_finding": Target(
         inquiry,
