@@ -24,6 +24,7 @@ from tests.services.test_funds import ACCOUNT, APPLICANT, Court
 from tests.services.test_funds import court as funds_court  # noqa: F401  (the fixture, by this name)
 from tests.services.test_hostile_services import Target
 from zhihui_tui.db.models import DisbursementDelay, FundsEntry, SeizedItem, SeizedItemStatus
+from zhihui_tui.domain.errors import DomainError
 from zhihui_tui.domain.funds import DisbursementInput
 from zhihui_tui.domain.seized_property import ItemInput
 from zhihui_tui.services import funds
@@ -199,3 +200,19 @@ def test_hostile_values_through_the_funds_services(
     court: Court = request.getfixturevalue("funds_court")  # on ``engine``: SQLite, then PostgreSQL
     court.folder = tmp_path  # type: ignore[attr-defined]
     run_property(TARGETS[name], court, court.engine, FOUND.get(name, []))
+
+
+def test_a_case_number_typed_with_an_imes_full_width_digits_is_claimed(
+    engine: Engine, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """The claim property's plain value, typed as a Chinese IME gives it: once refused as "not a case number"; and
+    digits of another script are refused rather than kept in the court code (``\\d`` took them)."""
+    court: Court = request.getfixturevalue("funds_court")
+    court.folder = tmp_path  # type: ignore[attr-defined]
+    full_width = court.numbers[0].translate({ord(d): 0xFF10 + int(d) for d in "0123456789"})
+    assert full_width != court.numbers[0]
+    assert funds.claim(_unclaimed(court), full_width, ctx=court.ctx())
+    arabic = court.numbers[0].translate({ord(d): 0x0660 + int(d) for d in "0123456789"})
+    with pytest.raises(DomainError, match="不是有效的案号"):
+        funds.claim(_unclaimed(court), arabic, ctx=court.ctx())
+    assert funds.account_view(court.one, ctx=court.ctx()).received_fen == 300
