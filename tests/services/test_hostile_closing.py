@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from tests.conftest import make_staff
 from tests.services.documents_court import BASIS, FIRM, ZHANG
-from tests.services.hostile_kit import run_property
+from tests.services.hostile_kit import run_properties
 from tests.services.test_case_end import CALENDAR, FILED, Court
 from tests.services.test_hostile_services import Target
 from zhihui_tui.db.models import (
@@ -219,6 +219,5 @@ def court(engine: Engine, clock: FixedClock) -> Court:
     return Court(engine, clock, *staff, case_id=0)
 
 
-@pytest.mark.parametrize("name", sorted(TARGETS))
-def test_hostile_values_through_the_closing_services(name: str, court: Court) -> None:
-    run_property(TARGETS[name], court, court.engine, FOUND.get(name, []))
+def test_hostile_values_through_the_closing_services(court: Court) -> None:
+    run_properties(TARGETS, lambda _: court, court.engine, FOUND)

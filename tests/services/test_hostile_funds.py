@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from tests.services.hostile_kit import run_property
+from tests.services.hostile_kit import run_properties
 from tests.services.test_funds import ACCOUNT, APPLICANT, Court
 from tests.services.test_funds import court as funds_court  # noqa: F401  (the fixture, by this name)
 from tests.services.test_hostile_services import Target
@@ -193,13 +193,12 @@ FOUND: dict[str, list[tuple[str, str]]] = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(TARGETS))
 def test_hostile_values_through_the_funds_services(
-    name: str, engine: Engine, request: pytest.FixtureRequest, tmp_path: Path
+    engine: Engine, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
     court: Court = request.getfixturevalue("funds_court")  # on ``engine``: SQLite, then PostgreSQL
     court.folder = tmp_path  # type: ignore[attr-defined]
-    run_property(TARGETS[name], court, court.engine, FOUND.get(name, []))
+    run_properties(TARGETS, lambda _: court, engine, FOUND)
 
 
 def test_a_case_number_typed_with_an_imes_full_width_digits_is_claimed(
