@@ -139,3 +139,27 @@ LIMITS_AND_COLUMNS = [
 def test_every_validated_limit_fits_its_column(limit: int, model: type, column: str) -> None:
     length = model.__table__.c[column].type.length  # type: ignore[attr-defined]
     assert length is None or length >= limit, f"{model.__name__}.{column}: {length} < {limit}"
+
+
+@settings(max_examples=200)
+@given(text=st.one_of(_TEXT, st.builds(lambda t, n: t * n, _TEXT, st.integers(1, 50))))
+def test_a_refusal_is_shown_on_one_bounded_line_and_a_clean_one_unchanged(text: str) -> None:
+    """``shown``: what every DomainError's text goes through (they echo what was typed)."""
+    from zhihui_tui.domain.errors import DomainError
+    from zhihui_tui.domain.text_hygiene import SHOWN_MAX, has_control_characters, shown
+
+    message = DomainError(f"不能保存：{text}").message
+    assert not has_control_characters(message) and len(message) <= SHOWN_MAX
+    assert message.startswith("不能保存：") and shown(message) == message
+    if len(text) < SHOWN_MAX - 10 and not has_control_characters(text):
+        assert message == f"不能保存：{text}"
+
+
+@pytest.mark.parametrize("typed", ["᧚", "٣", "9" * 5000, "", " ", "-1", "0", "1.0", "1e3", "100001"])
+def test_a_whole_number_is_ascii_digits_within_its_range(typed: str) -> None:
+    with pytest.raises(FieldError, match="应为 1 至 100000 的整数"):
+        validators.whole_number(typed, field="页数", low=1, high=100_000)
+
+
+def test_a_whole_number_folds_full_width_digits() -> None:
+    assert validators.whole_number(" １２０ ", field="页数", low=1, high=100_000) == 120

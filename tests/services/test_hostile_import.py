@@ -25,6 +25,7 @@ from sqlalchemy import Engine
 from sqlmodel import col, func, select
 
 from tests.conftest import context_for
+from tests.services.hostile_kit import EXTRA
 from tests.services.test_importing import LI, ZHANG
 from tests.services.test_inquiry import PERSON_B, served_case
 from zhihui_tui.db.engine import read_session
@@ -65,6 +66,7 @@ def _huge(char: str, size: int) -> str:
 text_cells = st.one_of(
     st.text(max_size=30),
     st.sampled_from(NASTY),
+    st.sampled_from(EXTRA),  # astral CJK, LIKE wildcards, format strings, odd numbers and dates
     st.builds(lambda a, b: a + b, st.sampled_from(NASTY), st.text(max_size=8)),
     st.builds(_huge, st.sampled_from(["9", "x", "张", "🙂", "\u202e", ","]), st.integers(500, 40_000)),
 )
@@ -83,6 +85,7 @@ xlsx_cells = st.one_of(
 )
 csv_cells = st.one_of(
     text_cells,
+    st.builds(_huge, st.sampled_from(["x", "𠀀", "㍿"]), st.sampled_from([100_000, 1_000_000])),  # .xlsx: 32,767 max
     number_cells.map(repr),
     st.text(st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF), min_size=1, max_size=2),  # lone surrogates
 )

@@ -9,9 +9,10 @@ NFKC, whitespace only, long digit strings, dates out of range) and call the serv
 - a save, and then every row it wrote or changed holds text within its column's length and without control or
   format characters (line breaks only), the audit trail grew, and the field reads back as the normalised input.
 
-Anything else (IntegrityError, DataError, UnicodeEncodeError, ValueError …) fails the test. Hypothesis draws the
-values on SQLite (one database per test function, compared around each example); the nastiest values run on
-PostgreSQL too, where NUL and over-long strings are refused by the server itself.
+Anything else (IntegrityError, DataError, UnicodeEncodeError, ValueError …) fails the test, and so does a refusal
+whose text could not be shown safely (control characters, or an echo of a huge value). Hypothesis draws the values
+(these and ``hostile_kit``'s) on SQLite and on PostgreSQL, where NUL and over-long strings are refused by the server
+itself (one database per test function, compared around each example); the nastiest run on both for every field.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ from zhihui_tui.domain.field_work import (
 )
 from zhihui_tui.domain.reception import AppointmentChannel, AppointmentInput, AppointmentKind, IdKind, VisitInput
 from zhihui_tui.domain.roles import Role
-from zhihui_tui.domain.text_hygiene import has_control_characters
+from zhihui_tui.domain.text_hygiene import SHOWN_MAX, has_control_characters
 from zhihui_tui.domain.triage import Track
 from zhihui_tui.services import accounts
 from zhihui_tui.services.accounts import NewStaff, add_staff, system_actor
@@ -153,6 +154,15 @@ class Target:
     plain: tuple[str, str] = ("", "")  # a field and an ordinary value that saves: proof the base form is valid
 
 
+def assert_shown(error: DomainError) -> None:
+    """A refusal is safe to show: one line with no control, format or surrogate characters, of bounded length —
+    whatever value it echoes (an escape sequence would drive the clerk's terminal, a megabyte fill it)."""
+    texts = [error.message, *(e.reason for e in getattr(error, "errors", []))]
+    texts += [error.reason] if isinstance(error, FieldError) else []
+    for text in texts:
+        assert not has_control_characters(text) and len(text) <= SHOWN_MAX, repr(text[:80])
+
+
 def attempt(engine: Engine, target: Target, world: Any, field: str, value: str) -> bool:
     """Call the service with ``field`` replaced by ``value``; assert the outcome rule; True if it saved."""
     prepared = target.prepare(world)
@@ -161,6 +171,7 @@ def attempt(engine: Engine, target: Target, world: Any, field: str, value: str) 
         result = target.run(world, prepared, field, value)
     except DomainError as error:
         assert error.message and CJK.search(error.message), repr(error.message)
+        assert_shown(error)
         assert snapshot(engine) == before, f"{field}={value[:40]!r}: refused but something was written"
         return False
     check_written(before, snapshot(engine))
@@ -653,6 +664,13 @@ TARGETS: dict[str, Target] = {
 
 # Values that once broke a service (kept as explicit examples of the property).
 FOUND: dict[str, list[tuple[str, str]]] = {
+    # refusals echoed the value typed raw: an escape sequence, a line break or a bidi override reached the message
+    # (and so the terminal and the one line a command prints), and a pasted megabyte was echoed whole
+    "request_matter": [
+        ("deadline", "\x1b[2J\x1b[31m2026"),
+        ("deadline", "2026-\u202e11-30\r\n"),
+        ("deadline", "9" * 100_000),
+    ],
     # a file named with a unit separator was recorded raw; one named in GBK (undecodable bytes, which Python hands
     # over as surrogates) made PostgreSQL's driver raise UnicodeEncodeError; an RLO name disguised its extension
     "attach_search_files": [("file_name", "\x1f"), ("file_name", "\udcff.jpg"), ("file_name", "照片\u202egpj.exe")],
@@ -673,19 +691,20 @@ def _world(name: str, engine: Engine, clock: FixedClock, tmp_path: Path) -> Any:
 
 
 @pytest.mark.parametrize("name", sorted(TARGETS))
-def test_hostile_values_through_the_services(
-    name: str, sqlite_engine: Engine, clock: FixedClock, tmp_path: Path
-) -> None:
+def test_hostile_values_through_the_services(name: str, engine: Engine, clock: FixedClock, tmp_path: Path) -> None:
+    """On SQLite and PostgreSQL, with the values of ``hostile_kit`` too (1M-character texts, 𠀀, wildcards …)."""
+    from tests.services.hostile_kit import hostile, settings_for  # the kit builds on this module: imported later
+
     target = TARGETS[name]
-    world = _world(name, sqlite_engine, clock, tmp_path)
+    world = _world(name, engine, clock, tmp_path)
 
     def check(field: str, value: str) -> None:
-        attempt(sqlite_engine, target, world, field, value)
+        attempt(engine, target, world, field, value)
 
-    run = given(field=st.sampled_from(target.fields), value=hostile_text)(check)
+    run = given(field=st.sampled_from(target.fields), value=hostile)(check)
     for field, value in FOUND.get(name, []):
         run = example(field=field, value=value)(run)
-    SETTINGS(run)()
+    settings_for(engine)(run)()
 
 
 @pytest.mark.parametrize("name", sorted(TARGETS))

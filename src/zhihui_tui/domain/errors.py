@@ -5,13 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+from zhihui_tui.domain.text_hygiene import shown
+
 T = TypeVar("T")
 
 
 class DomainError(ValueError):
-    """A rule refused its input. ``message`` is shown to the user as it is."""
+    """A rule refused its input. ``message`` is shown to the user as it is: made safe to show here, once, for
+    every refusal (:func:`~zhihui_tui.domain.text_hygiene.shown`), since many echo the value typed."""
 
     def __init__(self, message: str) -> None:
+        message = shown(message)
         super().__init__(message)
         self.message = message
 
@@ -22,7 +26,7 @@ class FieldError(DomainError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(f"{field}：{message}")
         self.field = field
-        self.reason = message
+        self.reason = shown(message)  # shown at the field itself
 
 
 class FieldErrors(DomainError):

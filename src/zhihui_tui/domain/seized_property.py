@@ -4,14 +4,13 @@ item's disposal stands — held, being valued, at auction, disposed of or return
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
 from zhihui_tui.domain.errors import FieldError, FieldErrors, attempt
 from zhihui_tui.domain.money import parse_yuan
-from zhihui_tui.domain.validators import clean_text, parse_date
+from zhihui_tui.domain.validators import clean_text, parse_date, whole_number
 
 F_DESCRIPTION, F_QUANTITY, F_CUSTODY, F_VALUATION, F_SEIZED_ON = "物品名称", "数量", "保管地点", "估价", "扣押日期"
 F_STATUS, F_CHANGED_ON, F_NOTE = "处置状态", "日期", "备注"
@@ -102,10 +101,7 @@ class CheckedItem:
 
 
 def _quantity(text: str) -> int:
-    value = unicodedata.normalize("NFKC", text).strip()
-    if not value.isdigit() or not 0 < int(value) <= QUANTITY_MAX:
-        raise FieldError(F_QUANTITY, f"应为 1 至 {QUANTITY_MAX} 的整数")
-    return int(value)
+    return whole_number(text, field=F_QUANTITY, low=1, high=QUANTITY_MAX)
 
 
 def _past(text: str, field: str, today: date) -> date:

@@ -246,6 +246,18 @@ def normalize_phone(value: str, *, field: str = "电话") -> str:
 _LINE_BREAKS = ("\r\n", "\r", "\x85", "\u2028", "\u2029")
 
 
+def whole_number(value: str, *, field: str, low: int, high: int) -> int:
+    """A count typed by a clerk (pages, pieces): ASCII digits after NFKC, within ``low``..``high``.
+
+    ``str.isdigit`` is not the test: it accepts superscripts and digits of other scripts that ``int`` refuses
+    (``"¹"``, ``"᧚"``) or reads (``"٣"``), and ``int`` refuses more than 4,300 digits with a ValueError.
+    """
+    text = unicodedata.normalize("NFKC", value).strip()
+    if not re.fullmatch(r"[0-9]{1,18}", text) or not low <= int(text) <= high:
+        raise FieldError(field, f"应为 {low} 至 {high} 的整数")
+    return int(text)
+
+
 def choice_text(value: str, *, field: str, max_length: int = 40) -> str:
     """A short choice or code as typed (an option label, a date, a login): stripped, checked, never echoed raw."""
     return clean_text(value, field=field, max_length=max_length, required=False)

@@ -6,6 +6,7 @@ million-case court is read in seconds. Definitions are :data:`zhihui_tui.domain.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -52,10 +53,10 @@ class MonthlyReport:
 def parse_month(text: str) -> date:
     """``YYYY-MM`` → the month's first day; anything else is a field error naming the form."""
     value = text.strip()
-    parts = value.split("-")
-    if len(parts) != 2 or not (parts[0].isdigit() and parts[1].isdigit()) or len(parts[0]) != 4:
+    match = re.fullmatch(r"([0-9]{4})-([0-9]{1,2})", value)  # not isdigit(): int() refuses "¹" with ValueError
+    if match is None:
         raise FieldError("月份", f"“{value}”格式不对，应为 YYYY-MM，如 2026-11")
-    year, month = int(parts[0]), int(parts[1])
+    year, month = int(match[1]), int(match[2])
     if not 1 <= month <= 12 or year < 2000:
         raise FieldError("月份", f"“{value}”不是有效的月份")
     return date(year, month, 1)

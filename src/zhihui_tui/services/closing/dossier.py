@@ -14,10 +14,9 @@ from sqlmodel import Session, col, select
 from zhihui_tui.db.engine import read_session
 from zhihui_tui.db.models import Case, Deadline, Dossier, DossierSupplement, Staff
 from zhihui_tui.domain.closing import Closure
-from zhihui_tui.domain.errors import FieldError
 from zhihui_tui.domain.lifecycle import Stage, check_transition
 from zhihui_tui.domain.steps import Step
-from zhihui_tui.domain.validators import clean_text
+from zhihui_tui.domain.validators import clean_text, whole_number
 from zhihui_tui.services.closing.rules import ClosingAction, require_action
 from zhihui_tui.services.context import ServiceContext
 from zhihui_tui.services.deadlines import close_deadline, open_deadline
@@ -62,10 +61,7 @@ class DossierRow:
 
 
 def _pages(text: str) -> int:
-    value = text.strip()
-    if not value.isdigit() or not 1 <= int(value) <= MAX_PAGES:
-        raise FieldError("页数", f"应为 1 至 {MAX_PAGES} 的整数")
-    return int(value)
+    return whole_number(text, field="页数", low=1, high=MAX_PAGES)
 
 
 def transfer_dossier(case_id: int, pages: str, form_no: str, *, ctx: ServiceContext) -> None:
