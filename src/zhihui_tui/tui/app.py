@@ -41,7 +41,6 @@ from zhihui_tui.tui.idle import IdleWatch
 from zhihui_tui.tui.post_screens import home_screen, offer_post_screens
 from zhihui_tui.tui.posts import NOT_ALLOWED, NOT_OPEN_YET, POSTS, ScreenFactory, modules_for, post_for_key
 from zhihui_tui.tui.screens.confirm import ConfirmScreen
-from zhihui_tui.tui.screens.draft_offer import keep_drafts_now, offer_drafts
 from zhihui_tui.tui.screens.help import HelpScreen
 from zhihui_tui.tui.screens.lock import LockScreen
 from zhihui_tui.tui.screens.login import LoginScreen
@@ -176,9 +175,13 @@ class ZhihuiApp(HangUpApp):
         self.idle.touch()
         self.switch_mode("home")
         self.warm_up_posts(actor)
+        from zhihui_tui.tui.screens.draft_offer import offer_drafts  # after sign-in: kept out of start-up
+
         offer_drafts(self)  # a form the link dropped in the middle of: 恢复 / 丢弃 (issue 16)
 
     def store_drafts(self, drafts: list[FormDraft]) -> None:
+        from zhihui_tui.tui.screens.draft_offer import keep_drafts_now
+
         keep_drafts_now(self, drafts)
 
     def service_context(self) -> ServiceContext:
