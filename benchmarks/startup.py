@@ -7,7 +7,7 @@ the "ready" frame really was drawn. Runs alternate between the two programs; the
 
     python benchmarks/startup.py [--runs 10] [--db URL]
 
-Target (issue: terminal shell): the login screen within 1.3× the minimal app's time.
+Target (issue 16): the login screen within 1.1× the minimal app's time (1.3× in the terminal-shell issue).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-TARGET_RATIO = 1.3
+TARGET_RATIO = 1.1  # issue 16 (was 1.3 in the terminal-shell issue)
 TIMEOUT = 30.0
 COLUMNS, ROWS = 80, 24
 CTRL_Q = b"\x11"
