@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
 import shlex
 import sqlite3
 import subprocess
@@ -120,6 +121,14 @@ def _field(path: str, name: str, separator: str) -> str:
     return line.split(separator, 1)[1].strip() if separator in line else ""
 
 
+PROGRESS = re.compile(r"^\s*(loaded|indexed)\s+[\d,]+ / |^已生成 [\d,]+ 件$")  # a build's progress lines
+
+
+def figures(output: str) -> str:
+    """What a benchmark printed, less its build's progress lines."""
+    return "\n".join(line for line in output.rstrip().splitlines() if not PROGRESS.match(line))
+
+
 def report(runs: list[Run], args: argparse.Namespace, host: list[str]) -> str:
     """RESULTS.md: the machine, a summary table, then each benchmark's own figures as it printed them."""
     lines = [
@@ -136,7 +145,7 @@ def report(runs: list[Run], args: argparse.Namespace, host: list[str]) -> str:
     lines += [f"| {r.name} | {r.seconds:,.0f} s | {r.peak_rss_mib:,.0f} MiB | {r.exit_code} |" for r in runs]
     for r in runs:
         lines += ["", f"## {r.name}", "", f"`{shlex.join(Path(a).name if a == r.argv[0] else a for a in r.argv)}`"]
-        lines += ["", "```", r.output.rstrip(), "```"]
+        lines += ["", "```", figures(r.output), "```"]
     return "\n".join(lines) + "\n"
 
 
