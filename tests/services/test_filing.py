@@ -321,6 +321,22 @@ def test_filing_with_a_missing_item_is_refused_and_nothing_changes(
     assert _file(engine, clerk, clock, case_id).case_number == "（2026）内2221执1号"
 
 
+def test_a_checklist_saved_unchanged_keeps_its_version_so_no_one_meets_a_false_conflict(
+    engine: Engine, clock: FixedClock, clerk: Actor
+) -> None:
+    """Enter on an untouched checklist writes nothing: another clerk's save on the version she read still lands."""
+    case_id = _receive(engine, clerk, clock, provided=APPLICATION_ITEMS - {"app.4"})
+    ctx = context_for(engine, clerk, clock)
+    with read_session(engine) as session:
+        audited = len(session.exec(select(AuditRecord)).all())
+    assert update_materials(case_id, APPLICATION_ITEMS - {"app.4"}, expected_version=1, ctx=ctx) == 1
+    with read_session(engine) as session:
+        assert len(session.exec(select(AuditRecord)).all()) == audited
+    assert update_materials(case_id, APPLICATION_ITEMS, expected_version=1, ctx=ctx) == 2  # a real change
+    with pytest.raises(ConcurrentEdit):
+        update_materials(case_id, APPLICATION_ITEMS - {"app.4"}, expected_version=1, ctx=ctx)
+
+
 def _drop_checklist(engine: Engine, actor: Actor, clock: FixedClock, case_id: int) -> None:
     """As a case registered before its checklist was kept (an import, an older demo) has it: no row at all."""
     with unit_of_work(engine, actor=actor, action="导入", clock=clock) as session:

@@ -79,7 +79,8 @@ def update_materials(
         case = lock_case(session, case_id, expected_version)
         refuse_stage(FilingAction.SAVE, Stage(case.stage), doing="修改材料清单")
         _tick_checklist(session, case, provided_items, notes or {}, actor=ctx.actor, at=ctx.now())
-        case.version += 1  # the checklist is part of the draft: bump its version
+        if _changed(session):  # the checklist is part of the draft: a change bumps its version, none does not
+            case.version += 1
         return case.version
 
 
@@ -197,6 +198,11 @@ def _add_checklist(
                 checked_at=at if ticked else None,
             )
         )
+
+
+def _changed(session: Session) -> bool:
+    """Whether the session holds anything to write (a checklist saved as it was holds nothing)."""
+    return bool(session.new) or any(session.is_modified(row) for row in session.dirty)
 
 
 def _tick_checklist(
