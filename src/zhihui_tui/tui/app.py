@@ -36,6 +36,7 @@ from zhihui_tui.tui.connect import (
     open_database,
     warm_imports,
 )
+from zhihui_tui.tui.drafts_later import keep_drafts_later, offer_drafts_later
 from zhihui_tui.tui.hangup import EXIT_HANGUP, HangUpApp
 from zhihui_tui.tui.idle import IdleWatch
 from zhihui_tui.tui.post_screens import home_screen, offer_post_screens
@@ -175,14 +176,10 @@ class ZhihuiApp(HangUpApp):
         self.idle.touch()
         self.switch_mode("home")
         self.warm_up_posts(actor)
-        from zhihui_tui.tui.screens.draft_offer import offer_drafts  # after sign-in: kept out of start-up
-
-        offer_drafts(self)  # a form the link dropped in the middle of: 恢复 / 丢弃 (issue 16)
+        offer_drafts_later(self)  # a form the link dropped in the middle of: 恢复 / 丢弃 (issue 16)
 
     def store_drafts(self, drafts: list[FormDraft]) -> None:
-        from zhihui_tui.tui.screens.draft_offer import keep_drafts_now
-
-        keep_drafts_now(self, drafts)
+        keep_drafts_later(self, drafts)
 
     def service_context(self) -> ServiceContext:
         """The signed-in person's context for service calls, built once per sign-in (in a worker: it loads the
