@@ -10,7 +10,6 @@ machine a dead process id frees it; elsewhere only ``--force`` does, as the oper
 
 from __future__ import annotations
 
-import hashlib
 import os
 import socket
 from dataclasses import dataclass
@@ -22,9 +21,9 @@ from sqlalchemy.exc import IntegrityError
 
 from zhihui_tui.db.models import BatchRun
 from zhihui_tui.domain.batch_runs import CLAIMING, RunOutcome, RunRecord, scope_key, scope_text
+from zhihui_tui.services.importing.ledger import file_checksum
 
 _TABLE = BatchRun.__table__  # type: ignore[attr-defined]
-_BLOCK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -176,11 +175,8 @@ def _record(r: RowMapping) -> RunRecord:
 
 
 def _sha256(path: Path) -> str | None:
+    """The written file's checksum (the import ledger's block-wise reader), or None when it cannot be read."""
     try:
-        digest = hashlib.sha256()
-        with path.open("rb") as stream:
-            while block := stream.read(_BLOCK):
-                digest.update(block)
-        return digest.hexdigest()
+        return file_checksum(path)
     except OSError:
         return None
