@@ -27,7 +27,7 @@ from zhihui_tui.services.cases import (
     history_of,
 )
 from zhihui_tui.services.context import Actor
-from zhihui_tui.services.search import new_case_facts, term_rows
+from zhihui_tui.services.search import CaseKeys, case_keys, new_case_facts
 
 
 class ImportRow(Protocol):
@@ -62,7 +62,8 @@ class Plan:
     """Every row the import writes, built before the write transaction: no ids, no drawn numbers yet.
 
     Child rows carry the case's position in ``case_id`` and links their party's ref (1-based position in
-    ``wanted``) in ``party_id``; ``terms`` are the number-free search keys (kind, term, sort_key, case ref)."""
+    ``wanted``) in ``party_id``; ``keys`` are each case's number-free search keys by case ref (expanded into
+    search_term rows by ``search.sorted_terms``, on SQLite in a second process: ``case_stage``)."""
 
     wanted: list[NewParty]
     party_rows: list[dict[str, Any]]
@@ -71,7 +72,7 @@ class Plan:
     bases: list[dict[str, Any]]
     stages: list[dict[str, Any]]
     deadlines: list[dict[str, Any]]
-    terms: list[tuple[str, str, int, int]]
+    keys: list[CaseKeys]
     sort_keys: list[int]
     entries: list[tuple[int, int, str, str]]  # search_case rows without number keys: (case ref, sort key, …)
 
@@ -105,7 +106,7 @@ def plan_rows(parsed: Sequence[ImportRow], *, actor: Actor, calendar: WorkCalend
         bases=[],
         stages=[],
         deadlines=[],
-        terms=[],
+        keys=[],
         sort_keys=[],
         entries=[],
     )
@@ -132,7 +133,7 @@ def plan_rows(parsed: Sequence[ImportRow], *, actor: Actor, calendar: WorkCalend
         )
         plan.sort_keys.append(fact.sort_key)
         facts.append(fact)
-    plan.terms, plan.entries = term_rows(facts)
+    plan.keys, plan.entries = case_keys(facts)
     return plan
 
 

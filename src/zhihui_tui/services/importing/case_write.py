@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -41,6 +42,7 @@ from zhihui_tui.services.deadlines import sole_member
 from zhihui_tui.services.importing.case_build import IMPORT_ACTION, WRITTEN, Built, Snapshot, build
 from zhihui_tui.services.importing.case_plan import ImportRow, Plan, plan_rows
 from zhihui_tui.services.importing.case_stage import TermStage, stages_terms
+from zhihui_tui.services.search import sorted_terms
 from zhihui_tui.services.uow import unit_of_work
 
 # PostgreSQL: imports (cases and findings) queue on this transaction-scoped advisory lock, taken first in the
@@ -86,22 +88,15 @@ def write_cases(
     engine, actor, clock, court_code = ctx.engine, ctx.actor, ctx.clock, ctx.court.court_code
     as_of = clock.now()  # one moment for the run: the trail's rows store the as_of their hashes were made with
     plan = plan_rows(rows, actor=actor, calendar=ctx.calendar)
-    # PostgreSQL: the ids are drawn on a second connection while this one runs the checks (both wait on the
-    # server, not on Python).
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-ids") as drawer:
-        drawing = drawer.submit(_ids_ahead, engine, plan) if engine.dialect.name == "postgresql" else None
-        with read_session(engine) as session:
-            top = _audit_top(session)  # first: anything committed after it shows in the trail
-            errors = recheck(session)
-            if errors:
-                raise Refused(errors)
-            snapshot = _snapshot(session, plan, rows, court_code, top, numbers=None)
-        pg_ids = drawing.result() if drawing is not None else None
-    built = build(plan, rows, snapshot, actor=actor, pg_ids=pg_ids, dialect=engine.dialect)
-    # PostgreSQL: the audit entries are dumped on a second thread while the server takes the rows in (they are
-    # needed only at the audit head). SQLite: dumped here, before the scratch file fills — a thread would fight
-    # the driver's executemany for the GIL (it drops it for every row) and slow both down.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-audit") as dumper:
+    with ExitStack() as stack:
+        # SQLite: the search keys go to the scratch file from a second process while this one carries on.
+        stage = stack.enter_context(TermStage(engine, plan.keys)) if stages_terms(engine) else None
+        snapshot, pg_ids = _checked_snapshot(engine, plan, rows, court_code, recheck)
+        built = build(plan, rows, snapshot, actor=actor, pg_ids=pg_ids, dialect=engine.dialect)
+        # PostgreSQL: the audit entries are dumped on a second thread while the server takes the rows in (they
+        # are needed only at the audit head). SQLite: dumped here, before the scratch file fills — a thread would
+        # fight the driver's executemany for the GIL (it drops it for every row) and slow both down.
+        dumper = stack.enter_context(ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-audit"))
         if engine.dialect.name == "postgresql":
             prepared = dumper.submit(audit.prepare, built.entries, as_of=as_of)
         else:
@@ -120,16 +115,31 @@ def write_cases(
             also=also,
         )
         try:
-            if stages_terms(engine):
-                with (
-                    TermStage(engine, plan.terms, [(t.name, c, v) for t, c, v in built.tables]) as stage,
-                    unit_of_work(stage.connection, actor=actor, action=IMPORT_ACTION, clock=clock) as session,  # type: ignore[arg-type]
-                ):
+            if stage is not None:
+                connection = stage.attach([(t.name, c, v) for t, c, v in built.tables])
+                with unit_of_work(connection, actor=actor, action=IMPORT_ACTION, clock=clock) as session:  # type: ignore[arg-type]
                     return _locked_write(session, write, stage=stage, pg_ids=pg_ids)
             with unit_of_work(engine, actor=actor, action=IMPORT_ACTION, clock=clock) as session:
                 return _locked_write(session, write, stage=None, pg_ids=pg_ids)
         except IntegrityError:  # a clerk filed the same party or number between the check and the write (PostgreSQL)
             raise DomainError(_RACE) from None
+    raise AssertionError("unreachable")  # pragma: no cover - ExitStack does not swallow the return
+
+
+def _checked_snapshot(
+    engine: Engine, plan: Plan, rows: Sequence[ImportRow], court_code: str, recheck: Recheck
+) -> tuple[Snapshot, dict[str, list[int]] | None]:
+    """The database's objections (any makes the run :class:`Refused`) and what the build reads, in one read
+    snapshot; PostgreSQL: the ids are drawn on a second connection meanwhile (both wait on the server)."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-ids") as drawer:
+        drawing = drawer.submit(_ids_ahead, engine, plan) if engine.dialect.name == "postgresql" else None
+        with read_session(engine) as session:
+            top = _audit_top(session)  # first: anything committed after it shows in the trail
+            errors = recheck(session)
+            if errors:
+                raise Refused(errors)
+            snapshot = _snapshot(session, plan, rows, court_code, top, numbers=None)
+        return snapshot, drawing.result() if drawing is not None else None
 
 
 @dataclass
@@ -193,7 +203,7 @@ def _insert_built(
             insert_rows(connection, table, columns, values, bound=True)
     if stage is None:
         case_ids = built.case_ids
-        terms = [(kind, term, key, case_ids[ref - 1]) for kind, term, key, ref in write.plan.terms]
+        terms = [(kind, term, key, case_ids[ref - 1]) for kind, term, key, ref in sorted_terms(write.plan.keys)]
         _insert_terms(connection, sorted(terms + built.number_terms))
     else:
         stage.swap(case_offset=built.case_ids[0] - 1 if built.case_ids else 0)

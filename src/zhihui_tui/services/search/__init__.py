@@ -34,7 +34,9 @@ from __future__ import annotations
 
 from zhihui_tui.services.search import tracking as _tracking  # noqa: F401  (registers the session events)
 from zhihui_tui.services.search.indexing import (
+    CaseKeys,
     TermRow,
+    case_keys,
     case_terms,
     index_all_cases,
     index_case,
@@ -44,6 +46,7 @@ from zhihui_tui.services.search.indexing import (
     number_term_pairs,
     rebuild_search_index,
     sort_key_of,
+    sorted_terms,
     term_rows,
     with_number_keys,
 )
@@ -55,11 +58,13 @@ __all__ = [
     "MAX_PAGE_SIZE",
     "REVEAL_ID_ROLES",
     "CaseHit",
+    "CaseKeys",
     "Cursor",
     "HitParty",
     "IndexStats",
     "SearchPage",
     "TermRow",
+    "case_keys",
     "case_terms",
     "index_all_cases",
     "index_case",
@@ -72,6 +77,7 @@ __all__ = [
     "rebuild_search_index",
     "search_cases",
     "sort_key_of",
+    "sorted_terms",
     "term_rows",
     "with_number_keys",
 ]

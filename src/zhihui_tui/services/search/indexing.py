@@ -169,17 +169,29 @@ TERM_COLUMNS = ("kind", "term", "sort_key", "case_id")
 ENTRY_COLUMNS = ("case_id", "sort_key", "names", "other_keys")
 
 
-def _rows(facts: Iterable[_CaseFacts]) -> tuple[list[TermRow], list[EntryRow]]:
-    """The search_term rows (unsorted) and the search_case row of each case."""
-    terms: list[TermRow] = []
+CaseKeys = tuple[int, int, set[tuple[str, str]]]  # case_id, sort_key, the (kind, term) keys it is walked under
+
+
+def _keyed(facts: Iterable[_CaseFacts]) -> tuple[list[CaseKeys], list[EntryRow]]:
+    """Each case's walked keys and its search_case row."""
+    keys: list[CaseKeys] = []
     entries: list[EntryRow] = []
     for f in facts:
         walked, names, derived = _case_keys(f)
-        sort_key, case_id = f.sort_key, f.case_id
-        terms += [(kind, term, sort_key, case_id) for kind, term in walked]
+        keys.append((f.case_id, f.sort_key, walked))
         rest = sorted(kind + term for kind, term in walked - derived)
-        entries.append((case_id, sort_key, KEY_SEPARATOR.join(sorted(names)), KEY_SEPARATOR.join(rest)))
-    return terms, entries
+        entries.append((f.case_id, f.sort_key, KEY_SEPARATOR.join(sorted(names)), KEY_SEPARATOR.join(rest)))
+    return keys, entries
+
+
+def _terms_of(keys: Iterable[CaseKeys]) -> list[TermRow]:
+    return [(kind, term, sort_key, case_id) for case_id, sort_key, walked in keys for kind, term in walked]
+
+
+def _rows(facts: Iterable[_CaseFacts]) -> tuple[list[TermRow], list[EntryRow]]:
+    """The search_term rows (unsorted) and the search_case row of each case."""
+    keys, entries = _keyed(facts)
+    return _terms_of(keys), entries
 
 
 def _insert_terms(connection: Connection, facts: Iterable[_CaseFacts]) -> int:
@@ -270,9 +282,21 @@ def with_number_keys(keys: str, case_type: str, sequence: int) -> str:
 def term_rows(facts: Iterable[_CaseFacts]) -> tuple[list[TermRow], list[EntryRow]]:
     """The search_term rows of these facts in primary-key order, and their search_case rows, written by no one
     yet: a bulk writer builds them before its write transaction and inserts them (ids filled in) inside it."""
-    terms, entries = _rows(facts)
+    keys, entries = case_keys(facts)
+    return sorted_terms(keys), entries
+
+
+def case_keys(facts: Iterable[_CaseFacts]) -> tuple[list[CaseKeys], list[EntryRow]]:
+    """:func:`term_rows` in two halves, for a bulk writer that expands the keys elsewhere (the case import, in a
+    second process): each case's keys, and the search_case rows."""
+    return _keyed(facts)
+
+
+def sorted_terms(keys: Iterable[CaseKeys]) -> list[TermRow]:
+    """The search_term rows of :func:`case_keys`'s keys, in primary-key order."""
+    terms = _terms_of(keys)
     terms.sort()
-    return terms, entries
+    return terms
 
 
 def index_all_cases(
