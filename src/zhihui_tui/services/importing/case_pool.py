@@ -8,6 +8,7 @@ costs more to start than it saves below a few thousand rows.
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 from collections.abc import Iterator
@@ -32,6 +33,7 @@ _worker_parser: RowParser | None = None
 def _init_worker(parser: RowParser) -> None:
     global _worker_parser
     _worker_parser = parser
+    gc.disable()  # a worker lives for one import: its chunks' objects are freed by reference counting (gc_pause)
 
 
 def _parse_chunk(chunk: Chunk) -> list[Parsed]:

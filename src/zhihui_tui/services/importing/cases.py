@@ -44,6 +44,7 @@ from zhihui_tui.db.engine import read_session
 from zhihui_tui.domain.roles import Role
 from zhihui_tui.services.context import ServiceContext, require_role
 from zhihui_tui.services.court_codes import court_codes
+from zhihui_tui.services.gc_pause import gc_paused
 from zhihui_tui.services.importing.case_checks import FileChecks, database_errors, staff_by_login
 from zhihui_tui.services.importing.case_fields import COLUMNS, REQUIRED_COLUMNS, ParsedRow
 from zhihui_tui.services.importing.case_pool import parsed_rows
@@ -94,6 +95,11 @@ def import_cases(
     database's included, and writes nothing.
     """
     require_role(ctx.actor, (Role.ADMIN, Role.SYSTEM), "导入案件")
+    with gc_paused():
+        return _import_cases(Path(path), ctx=ctx, progress=progress, dry_run=dry_run)
+
+
+def _import_cases(path: Path, *, ctx: ServiceContext, progress: Progress | None, dry_run: bool) -> ImportResult:
     with open_table(Path(path)) as rows:  # refuses a missing or unreadable file first, in its own words
         checksum = file_checksum(Path(path))
         with read_session(ctx.engine) as session:
