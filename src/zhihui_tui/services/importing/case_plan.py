@@ -79,62 +79,78 @@ class Plan:
 
 def plan_rows(parsed: Sequence[ImportRow], *, actor: Actor, calendar: WorkCalendar) -> Plan:
     """The rows ``register_case`` would write for each parsed row, decided without the database."""
-    ref_of: dict[str, int] = {}
-    wanted: list[NewParty] = []
+    planner = Planner(actor=actor, calendar=calendar)
     for row in parsed:
-        for _role, party in parties_of(row.case):
-            if (party.id_number or "") not in ref_of:
-                wanted.append(party)
-                ref_of[party.id_number or ""] = len(wanted)
-    party_defaults, case_defaults = _defaults(Party), _defaults(Case)
-    link_defaults, basis_defaults = _defaults(CaseParty), _defaults(EnforcementBasis)
-    stage_defaults, deadline_defaults = _defaults(StageChange), _defaults(Deadline)
-    for defaults in (party_defaults, case_defaults, link_defaults, basis_defaults, stage_defaults, deadline_defaults):
-        defaults.pop("id", None)
-    plan = Plan(
-        wanted=wanted,
-        party_rows=[
+        planner.add(row)
+    return planner.plan()
+
+
+_CHILDREN: tuple[type[SQLModel], ...] = (Case, CaseParty, EnforcementBasis, StageChange, Deadline)
+
+
+class Planner:
+    """:func:`plan_rows` a row at a time, so the import plans each row as it comes back from the parse workers
+    (this process mostly waits on them then)."""
+
+    def __init__(self, *, actor: Actor, calendar: WorkCalendar) -> None:
+        self.actor, self.calendar = actor, calendar
+        self.ref_of: dict[str, int] = {}  # ID number → party ref (1-based position in ``wanted``)
+        self.defaults = {model: _defaults(model) for model in _CHILDREN}
+        for defaults in self.defaults.values():
+            defaults.pop("id", None)
+        self.draft = Plan(
+            wanted=[], party_rows=[], cases=[], links=[], bases=[], stages=[], deadlines=[], keys=[], sort_keys=[],
+            entries=[],
+        )  # fmt: skip
+
+    def add(self, row: ImportRow) -> None:
+        """Plan the next row (rows come in file order)."""
+        plan, defaults, new = self.draft, self.defaults, row.case
+        index = len(plan.cases)
+        plan.cases.append({**defaults[Case], **_case_row(new, row.number)})
+        case_parties = []
+        for role, group in ((PartyRole.APPLICANT, new.applicants), (PartyRole.RESPONDENT, new.respondents)):
+            for position, party in enumerate(group):
+                ref = self._ref(party)
+                plan.links.append({**defaults[CaseParty], **_link_row(index, ref, role, position, party)})
+                first = plan.wanted[ref - 1]
+                case_parties.append((first.kind.value, first.name, first.id_number))
+        if new.basis is not None:
+            plan.bases.append({**defaults[EnforcementBasis], **_basis_row(index, new.basis)})
+        history = history_of(new)
+        plan.stages += [{**defaults[StageChange], **r} for r in _stage_rows(index, history, self.actor.id)]
+        deadline = _deadline_row(index, new, history, self.actor, self.calendar)
+        if deadline is not None:
+            plan.deadlines.append({**defaults[Deadline], **deadline})
+        fact = new_case_facts(
+            index + 1, filed_at=new.filed_at, received_at=new.received_at, number=None, parties=case_parties
+        )
+        plan.sort_keys.append(fact.sort_key)
+        keys, entries = case_keys([fact])
+        plan.keys += keys
+        plan.entries += entries
+
+    def _ref(self, party: NewParty) -> int:
+        """The party's ref: the first row to name its ID number registers it."""
+        ref = self.ref_of.get(party.id_number or "")
+        if ref is None:
+            self.draft.wanted.append(party)
+            ref = self.ref_of[party.id_number or ""] = len(self.draft.wanted)
+        return ref
+
+    def plan(self) -> Plan:
+        """Every row added so far, planned, with the new parties' rows."""
+        party_defaults = _defaults(Party)
+        party_defaults.pop("id", None)
+        self.draft.party_rows = [
             {
                 **party_defaults,
                 **{"kind": p.kind.value, "name": p.name, "id_number": p.id_number, "phone": p.phone},
                 "address": p.address,
             }
-            for p in wanted
-        ],
-        cases=[],
-        links=[],
-        bases=[],
-        stages=[],
-        deadlines=[],
-        keys=[],
-        sort_keys=[],
-        entries=[],
-    )
-    facts = []
-    for index, row in enumerate(parsed):
-        new = row.case
-        plan.cases.append({**case_defaults, **_case_row(new, row.number)})
-        case_parties = []
-        for role, group in ((PartyRole.APPLICANT, new.applicants), (PartyRole.RESPONDENT, new.respondents)):
-            for position, party in enumerate(group):
-                ref = ref_of[party.id_number or ""]
-                plan.links.append({**link_defaults, **_link_row(index, ref, role, position, party)})
-                first = wanted[ref - 1]
-                case_parties.append((first.kind.value, first.name, first.id_number))
-        if new.basis is not None:
-            plan.bases.append({**basis_defaults, **_basis_row(index, new.basis)})
-        history = history_of(new)
-        plan.stages += [{**stage_defaults, **r} for r in _stage_rows(index, history, actor.id)]
-        deadline = _deadline_row(index, new, history, actor, calendar)
-        if deadline is not None:
-            plan.deadlines.append({**deadline_defaults, **deadline})
-        fact = new_case_facts(
-            index + 1, filed_at=new.filed_at, received_at=new.received_at, number=None, parties=case_parties
-        )
-        plan.sort_keys.append(fact.sort_key)
-        facts.append(fact)
-    plan.keys, plan.entries = case_keys(facts)
-    return plan
+            for p in self.draft.wanted
+        ]
+        return self.draft
 
 
 def _deadline_row(

@@ -81,13 +81,15 @@ def write_cases(
     ctx: ServiceContext,
     recheck: Recheck,
     also: Callable[[Connection], None] | None = None,
+    plan: Plan | None = None,
 ) -> bool:
     """Write every row or none; ``recheck`` returns the database's objections (duplicates) for these rows and
-    any makes the run :class:`Refused`; ``also`` writes in the same transaction (the import ledger's entry).
+    any makes the run :class:`Refused`; ``also`` writes in the same transaction (the import ledger's entry);
+    ``plan``: the rows planned already (:class:`Planner`), else planned here.
     Returns True when the rows went in as built before the lock."""
     engine, actor, clock, court_code = ctx.engine, ctx.actor, ctx.clock, ctx.court.court_code
     as_of = clock.now()  # one moment for the run: the trail's rows store the as_of their hashes were made with
-    plan = plan_rows(rows, actor=actor, calendar=ctx.calendar)
+    plan = plan or plan_rows(rows, actor=actor, calendar=ctx.calendar)
     with ExitStack() as stack:
         # SQLite: the search keys go to the scratch file from a second process while this one carries on.
         stage = stack.enter_context(TermStage(engine, plan.keys)) if stages_terms(engine) else None

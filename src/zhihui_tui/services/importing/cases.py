@@ -47,6 +47,7 @@ from zhihui_tui.services.court_codes import court_codes
 from zhihui_tui.services.gc_pause import gc_paused
 from zhihui_tui.services.importing.case_checks import FileChecks, database_errors, staff_by_login
 from zhihui_tui.services.importing.case_fields import COLUMNS, REQUIRED_COLUMNS, ParsedRow
+from zhihui_tui.services.importing.case_plan import Planner
 from zhihui_tui.services.importing.case_pool import parsed_rows
 from zhihui_tui.services.importing.case_rows import RowParser
 from zhihui_tui.services.importing.case_write import Refused, write_cases
@@ -116,7 +117,8 @@ def _import_cases(path: Path, *, ctx: ServiceContext, progress: Progress | None,
             calendar=ctx.calendar,
             court_codes=court_codes(ctx),
         )
-        parsed, errors, count = parse_rows(rows, parser, progress)
+        planner = None if dry_run else Planner(actor=ctx.actor, calendar=ctx.calendar)
+        parsed, errors, count = parse_rows(rows, parser, progress, planner=planner)
     if count == 0:
         raise ImportFileError("文件中只有表头，没有案件")
     ignored = header.ignored
@@ -128,7 +130,10 @@ def _import_cases(path: Path, *, ctx: ServiceContext, progress: Progress | None,
             ledger = partial(
                 record_run, kind=CASES, sha256=checksum, path=Path(path), rows=count, imported=len(parsed), ctx=ctx
             )
-            write_cases(parsed, ctx=ctx, recheck=lambda session: database_errors(session, parsed), also=ledger)
+            plan = planner.plan() if planner is not None else None
+            write_cases(
+                parsed, ctx=ctx, recheck=lambda session: database_errors(session, parsed), also=ledger, plan=plan
+            )
         except Refused as refused:  # already in the database, or another run (or a clerk) got there first
             errors = refused.errors
     if errors:
@@ -140,9 +145,12 @@ def _import_cases(path: Path, *, ctx: ServiceContext, progress: Progress | None,
     return ImportResult(count, len(parsed), allocated, ignored_columns=ignored, dry_run=dry_run)
 
 
-def parse_rows(rows: Rows, parser: RowParser, progress: Progress | None) -> tuple[list[ParsedRow], list[RowError], int]:
+def parse_rows(
+    rows: Rows, parser: RowParser, progress: Progress | None, *, planner: Planner | None = None
+) -> tuple[list[ParsedRow], list[RowError], int]:
     """Every data row parsed (on every core for a large file, :mod:`.case_pool`) and checked against the rows
-    before it, in file order: the clean rows, all problems, the count."""
+    before it, in file order: the clean rows, all problems, the count. ``planner`` plans each clean row as it
+    comes, while the workers parse the next ones, until a problem makes the plan moot."""
     parsed: list[ParsedRow] = []
     errors: list[RowError] = []
     checks = FileChecks()
@@ -153,6 +161,9 @@ def parse_rows(rows: Rows, parser: RowParser, progress: Progress | None) -> tupl
         if row is not None:
             errors += checks.check(row)
             parsed.append(row)
+        if planner is not None and not errors:
+            assert row is not None
+            planner.add(row)
         if progress and count % _PROGRESS_EVERY == 0:
             progress("已检查", count)
     return parsed, errors, count
