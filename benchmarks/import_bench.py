@@ -13,11 +13,12 @@ SQLAlchemy Core executemany into the same tables of a second fresh database, in 
 
 Targets: ≥ 5,000 rows/s end to end; write transaction ≤ 3× the bare insert; a clerk's save waits ≤ 2 s.
 
-Phases as printed: "parse + validate" is the file read and every row checked — in worker processes on every core
-for a file this size (``importing.case_pool``), the checks across rows in this process; "write" is the plan,
-the database checks, the build (ids, numbers, audit entries dumped; PostgreSQL: the dump runs on a thread beside
-the COPY), the SQLite scratch file and the transaction; the lock line is the part of it under the write lock. The
-machine should be otherwise idle: the parse shares its cores with the clerk and with anything else running.
+Phases as printed: "parse + validate + plan" is the file read and every row checked — in worker processes on every core
+for a file this size (``importing.case_pool``), the checks across rows and each row's plan in this process as the
+rows come back; "write" is the database checks, the build (ids, numbers, audit entries dumped; PostgreSQL: the
+dump runs on a thread beside the COPY), the SQLite scratch file (its search keys written by a forked process
+meanwhile) and the transaction; the lock line is the part of it under the write lock. The machine should be
+otherwise idle: the parse shares its cores with the clerk and with anything else running.
 """
 
 from __future__ import annotations
@@ -258,8 +259,8 @@ def main() -> None:
     bare_seconds, bare_rows = bare_insert(engine, bare)
     rows = spans["imported"]
     print(f"engine: {make_engine(url).dialect.name}")
-    print(f"parse + validate: {spans['validate']:.2f} s ({rows / spans['validate']:,.0f} rows/s)")
-    print(f"write (plan + checks + build + staging + transaction, audit rows included): {spans['write']:.2f} s")
+    print(f"parse + validate + plan: {spans['validate']:.2f} s ({rows / spans['validate']:,.0f} rows/s)")
+    print(f"write (checks + build + staging + transaction, audit rows included): {spans['write']:.2f} s")
     path_taken = "as built before the lock" if spans.get("planned") else "checked and built again under the lock"
     print(f"write lock held (SQLite write lock / PostgreSQL import lock, audit head inside): {spans['lock']:.2f} s")
     print(f"rows written {path_taken}")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import ExitStack
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -87,18 +87,37 @@ def write_cases(
     any makes the run :class:`Refused`; ``also`` writes in the same transaction (the import ledger's entry);
     ``plan``: the rows planned already (:class:`Planner`), else planned here.
     Returns True when the rows went in as built before the lock."""
-    engine, actor, clock, court_code = ctx.engine, ctx.actor, ctx.clock, ctx.court.court_code
-    as_of = clock.now()  # one moment for the run: the trail's rows store the as_of their hashes were made with
+    engine, actor = ctx.engine, ctx.actor
+    as_of = ctx.clock.now()  # one moment for the run: the trail's rows store the as_of their hashes were made with
     plan = plan or plan_rows(rows, actor=actor, calendar=ctx.calendar)
-    with ExitStack() as stack:
-        # SQLite: the search keys go to the scratch file from a second process while this one carries on.
-        stage = stack.enter_context(TermStage(engine, plan.keys)) if stages_terms(engine) else None
-        snapshot, pg_ids = _checked_snapshot(engine, plan, rows, court_code, recheck)
-        built = build(plan, rows, snapshot, actor=actor, pg_ids=pg_ids, dialect=engine.dialect)
-        # PostgreSQL: the audit entries are dumped on a second thread while the server takes the rows in (they
-        # are needed only at the audit head). SQLite: dumped here, before the scratch file fills — a thread would
-        # fight the driver's executemany for the GIL (it drops it for every row) and slow both down.
-        dumper = stack.enter_context(ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-audit"))
+    # SQLite: the search keys go to the scratch file from a second process while this one carries on.
+    stage = TermStage(engine, plan.keys) if stages_terms(engine) else None
+    with stage if stage is not None else nullcontext():
+        try:
+            return _write(plan, rows, stage, ctx=ctx, as_of=as_of, recheck=recheck, also=also)
+        except IntegrityError:  # a clerk filed the same party or number between the check and the write (PostgreSQL)
+            raise DomainError(_RACE) from None
+
+
+def _write(
+    plan: Plan,
+    rows: Sequence[ImportRow],
+    stage: TermStage | None,
+    *,
+    ctx: ServiceContext,
+    as_of: datetime,
+    recheck: Recheck,
+    also: Callable[[Connection], None] | None,
+) -> bool:
+    """The checks and the build in a read snapshot, then the write transaction (through the stage's connection
+    when there is one)."""
+    engine, actor, clock, court_code = ctx.engine, ctx.actor, ctx.clock, ctx.court.court_code
+    snapshot, pg_ids = _checked_snapshot(engine, plan, rows, court_code, recheck)
+    built = build(plan, rows, snapshot, actor=actor, pg_ids=pg_ids, dialect=engine.dialect)
+    # PostgreSQL: the audit entries are dumped on a second thread while the server takes the rows in (they are
+    # needed only at the audit head). SQLite: dumped here, before the scratch file fills — a thread would fight
+    # the driver's executemany for the GIL (it drops it for every row) and slow both down.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-audit") as dumper:
         if engine.dialect.name == "postgresql":
             prepared = dumper.submit(audit.prepare, built.entries, as_of=as_of)
         else:
@@ -116,16 +135,12 @@ def write_cases(
             recheck=recheck,
             also=also,
         )
-        try:
-            if stage is not None:
-                connection = stage.attach([(t.name, c, v) for t, c, v in built.tables])
-                with unit_of_work(connection, actor=actor, action=IMPORT_ACTION, clock=clock) as session:  # type: ignore[arg-type]
-                    return _locked_write(session, write, stage=stage, pg_ids=pg_ids)
-            with unit_of_work(engine, actor=actor, action=IMPORT_ACTION, clock=clock) as session:
-                return _locked_write(session, write, stage=None, pg_ids=pg_ids)
-        except IntegrityError:  # a clerk filed the same party or number between the check and the write (PostgreSQL)
-            raise DomainError(_RACE) from None
-    raise AssertionError("unreachable")  # pragma: no cover - ExitStack does not swallow the return
+        if stage is not None:
+            connection = stage.attach([(t.name, c, v) for t, c, v in built.tables])
+            with unit_of_work(connection, actor=actor, action=IMPORT_ACTION, clock=clock) as session:  # type: ignore[arg-type]
+                return _locked_write(session, write, stage=stage, pg_ids=pg_ids)
+        with unit_of_work(engine, actor=actor, action=IMPORT_ACTION, clock=clock) as session:
+            return _locked_write(session, write, stage=None, pg_ids=pg_ids)
 
 
 def _checked_snapshot(
