@@ -91,47 +91,58 @@ def _keys(engine: Engine) -> list[tuple[str, str, int, int]]:
         return [tuple(row) for row in connection.execute(text("SELECT * FROM search_term ORDER BY 1, 2, 3, 4"))]
 
 
-def test_keys_written_by_the_second_process_are_those_written_here(
+def test_files_written_by_second_processes_hold_what_is_written_here(
     sqlite_engine: Engine, clock: FixedClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The forked key writer runs (its pid differs), and its keys equal those of an import that writes them in
-    this process (no fork available)."""
+    """Forked writers run (their pids differ) for the keys and the rows, and the import they stage equals one
+    staged in this process (no fork available)."""
     writers: list[int | None] = []
     start = case_import_stage._start_writer
 
-    def spy(path: Path, keys: list[case_import_stage.CaseKeys]) -> object:
-        writer = start(path, keys)
+    def spy(write: object, path: Path, payload: object) -> object:
+        writer = start(write, path, payload)  # type: ignore[arg-type]
         writers.append(writer.pid if writer is not None else None)
         return writer
 
     monkeypatch.setattr(case_import_stage, "_start_writer", spy)
     assert _import(sqlite_engine, write_csv(tmp_path / "cases.csv", GOOD_ROWS), clock).imported == len(GOOD_ROWS)
-    assert writers and writers[0] not in (None, os.getpid())
-    forked = _keys(sqlite_engine)
+    assert len(writers) == 2 and os.getpid() not in writers and None not in writers
+    forked = _tables(sqlite_engine)
 
     here = make_engine(f"sqlite:///{tmp_path / 'here.db'}")
     upgrade(here)
     add_account(here, clock, "kuai01", Role.HANDLER, "王建国", team=Team.FAST.value, title=Title.JUDGE.value)
     add_account(here, clock, "jing01", Role.HANDLER, "孙立军", team=Team.INTENSIVE.value, title=Title.JUDGE.value)
-    monkeypatch.setattr(case_import_stage, "_start_writer", lambda _path, _keys: None)
+    monkeypatch.setattr(case_import_stage, "_start_writer", lambda _write, _path, _payload: None)
     assert _import(here, write_csv(tmp_path / "again.csv", GOOD_ROWS), clock).imported == len(GOOD_ROWS)
-    assert forked and _keys(here) == forked
+    assert forked["search_term"] and forked["enforcement_case"] and _tables(here) == forked
 
 
-def test_a_failed_key_writer_is_replaced_by_this_process(
+def _tables(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
+    """The staged tables' rows, in a stable order (the rows' own ids and stamps included)."""
+    names = ("search_term", "enforcement_case", "party", "case_party", "stage_change", "deadline", "search_case")
+    with engine.connect() as connection:
+        return {
+            name: [tuple(row) for row in connection.execute(text(f"SELECT * FROM {name} ORDER BY 1, 2, 3, 4"))]
+            for name in names
+        }
+
+
+def test_a_failed_writer_is_replaced_by_this_process(
     sqlite_engine: Engine, clock: FixedClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The second process dies having written half a file: the keys are written again here, complete."""
+    """Both second processes die having written half a file: the files are written again here, complete."""
 
-    def dies_half_way(path: Path, _keys: list[case_import_stage.CaseKeys]) -> None:
+    def dies_half_way(_write: object, path: Path, _payload: object) -> None:
         path.write_bytes(b"half-written")
         os._exit(1)
 
-    monkeypatch.setattr(case_import_stage, "_write_terms_quietly", dies_half_way)
+    monkeypatch.setattr(case_import_stage, "_quietly", dies_half_way)
     assert _import(sqlite_engine, write_csv(tmp_path / "cases.csv", GOOD_ROWS), clock).imported == len(GOOD_ROWS)
     assert _scratch(tmp_path) == []
     with sqlite_engine.connect() as connection:
         linked = connection.execute(text("SELECT count(DISTINCT case_id) FROM search_term")).scalar_one()
-    assert linked == len(GOOD_ROWS)
+        cases = connection.execute(text("SELECT count(*) FROM enforcement_case")).scalar_one()
+    assert linked == cases == len(GOOD_ROWS)
     with read_session(sqlite_engine) as session:
         assert verify(session).ok

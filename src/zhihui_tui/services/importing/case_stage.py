@@ -1,7 +1,7 @@
-"""SQLite: the case import's rows staged in a scratch file next to the database, with no lock held, and copied
-in with one INSERT … SELECT per table inside the import's write transaction, so a clerk waits less. The search
-keys are written there by a second process while this one builds the rest. The file never outlives the import (a
-killed run's file is removed by the next)."""
+"""SQLite: the case import's rows staged in scratch files next to the database, with no lock held, and copied
+in with one INSERT … SELECT per table inside the import's write transaction, so a clerk waits less. Forked
+processes write them while this one builds the rest. The files never outlive the import (a killed run's files are
+removed by the next)."""
 
 from __future__ import annotations
 
@@ -9,17 +9,19 @@ import multiprocessing
 import os
 import secrets
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine
 
 from zhihui_tui.services.search import CaseKeys, sorted_terms
 
-STAGE_SCHEMA = "import_stage"
+STAGE_SCHEMA = "import_stage"  # the search keys' file, attached
+ROWS_SCHEMA = "import_rows"  # the built rows' file, attached
 _STAGE_SUFFIX = ".import-stage"
+Payload = TypeVar("Payload")
 
 
 def stages_terms(engine: Engine) -> bool:
@@ -47,13 +49,14 @@ StagedTable = tuple[str, tuple[str, ...], Sequence[Sequence[Any]]]  # table name
 
 
 class TermStage:
-    """The import's search keys (and the rows built before the lock, given to :meth:`attach`) written to a scratch
-    SQLite file (unindexed, no lock on the database), then copied in with one INSERT … SELECT per table inside the
-    import's transaction; rows built again under the lock are inserted directly instead.
+    """The import's search keys, and the rows built before the lock (:meth:`stage_rows`), written to two scratch
+    SQLite files (unindexed, no lock on the database), then copied in with one INSERT … SELECT per table inside
+    the import's transaction; rows built again under the lock are inserted directly instead.
 
-    The keys are expanded, sorted and written by a forked second process from the moment the stage is entered,
-    while this one checks and builds the rest (the machine's second core is idle once the parse is done); where
-    fork is not available, or that process failed, they are written here. The file is attached to the one pooled
+    Each file is written by a forked process while this one works on: the keys from the moment the stage is
+    entered (this one checks and builds meanwhile), the rows once built (this one dumps the audit entries
+    meanwhile) — the machine's second core is otherwise idle once the parse is done. Where fork is not
+    available, or such a process failed, the file is written here. The files are attached to the one pooled
     connection the import writes with (ATTACH cannot run in a transaction, so before the first statement),
     detached before that connection goes back to the pool and deleted on every way out."""
 
@@ -61,57 +64,50 @@ class TermStage:
         self.engine = engine
         self.keys = keys
         self.database = Path(str(engine.url.database)).resolve()
-        self.path = self.database.with_name(
-            f".{self.database.name}.{os.getpid()}-{secrets.token_hex(4)}{_STAGE_SUFFIX}"
-        )
+        stem = f".{self.database.name}.{os.getpid()}-{secrets.token_hex(4)}"
+        self.path = self.database.with_name(f"{stem}{_STAGE_SUFFIX}")
+        self.rows_path = self.database.with_name(f"{stem}-rows{_STAGE_SUFFIX}")
         self.tables: Sequence[StagedTable] = ()
         self.connection: Connection | None = None
-        self._writer: BaseProcess | None = None
+        self._writers: dict[Path, BaseProcess | None] = {}
 
     def __enter__(self) -> TermStage:
         _remove_stale_scratch(self.database)
-        self._writer = _start_writer(self.path, self.keys)
+        self._writers[self.path] = _start_writer(_write_terms, self.path, self.keys)
         return self
 
     def __exit__(self, *_exc: object) -> None:
         self._close()
 
-    def attach(self, tables: Sequence[StagedTable] = ()) -> Connection:
-        """Once the rows are built: the keys written (waited for), the rows added, the file attached to a pooled
-        connection, which is returned for the write transaction."""
+    def stage_rows(self, tables: Sequence[StagedTable]) -> None:
+        """The built rows, written to their file from now on."""
+        self.tables = tables
+        self._writers[self.rows_path] = _start_writer(_write_tables, self.rows_path, tables)
+
+    def attach(self) -> Connection:
+        """Once everything is built: both files written (waited for), attached to a pooled connection, which is
+        returned for the write transaction."""
         try:
-            if not self._written_elsewhere():
+            if not self._written_elsewhere(self.path):
                 _write_terms(self.path, self.keys)
-            self._fill(tables)
+            if not self._written_elsewhere(self.rows_path):
+                _write_tables(self.rows_path, self.tables)
             self.connection = self.engine.connect()
             raw = self.connection.connection.driver_connection
             assert raw is not None
             raw.execute(f"ATTACH DATABASE ? AS {STAGE_SCHEMA}", (str(self.path),))
+            raw.execute(f"ATTACH DATABASE ? AS {ROWS_SCHEMA}", (str(self.rows_path),))
         except BaseException:
             self._close()
             raise
         return self.connection
 
-    def _written_elsewhere(self) -> bool:
-        writer, self._writer = self._writer, None
+    def _written_elsewhere(self, path: Path) -> bool:
+        writer = self._writers.pop(path, None)
         if writer is None:
             return False
         writer.join()
         return writer.exitcode == 0
-
-    def _fill(self, tables: Sequence[StagedTable]) -> None:
-        """Add the built rows to the scratch file beside the keys."""
-        scratch = _scratch_connection(self.path)
-        try:
-            scratch.execute("BEGIN")
-            for name, columns, rows in tables:
-                scratch.execute(f"CREATE TABLE {name} ({', '.join(columns)})")
-                marks = ", ".join("?" for _ in columns)
-                scratch.executemany(f"INSERT INTO {name} VALUES ({marks})", rows)
-            scratch.execute("COMMIT")
-        finally:
-            scratch.close()
-        self.tables = tables
 
     def swap(self, *, case_offset: int) -> None:
         """Inside the write transaction: the staged keys with their cases' ids (ref + offset: ids are contiguous)."""
@@ -128,16 +124,17 @@ class TermStage:
         for name, columns, _rows in self.tables:
             names = ", ".join(columns)
             self.connection.exec_driver_sql(
-                f"INSERT INTO main.{name} ({names}) SELECT {names} FROM {STAGE_SCHEMA}.{name} ORDER BY rowid"
+                f"INSERT INTO main.{name} ({names}) SELECT {names} FROM {ROWS_SCHEMA}.{name} ORDER BY rowid"
             )
 
     def _close(self) -> None:
-        """Stop the key writer if it still runs, roll back anything left open, detach (or drop the connection if
-        that fails), delete the file."""
-        writer, self._writer = self._writer, None
-        if writer is not None:
-            writer.kill()
-            writer.join()
+        """Stop the writers still running, roll back anything left open, detach (or drop the connection if that
+        fails), delete the files."""
+        writers, self._writers = self._writers, {}
+        for writer in writers.values():
+            if writer is not None:
+                writer.kill()
+                writer.join()
         connection, self.connection = self.connection, None
         try:
             if connection is not None:
@@ -146,17 +143,21 @@ class TermStage:
                         connection.rollback()
                     raw = connection.connection.driver_connection
                     assert raw is not None
-                    raw.execute(f"DETACH DATABASE {STAGE_SCHEMA}")
+                    for schema in (STAGE_SCHEMA, ROWS_SCHEMA):
+                        raw.execute(f"DETACH DATABASE {schema}")
                 except Exception:
-                    connection.invalidate()  # never hand a connection with the scratch file attached to the pool
+                    connection.invalidate()  # never hand a connection with a scratch file attached to the pool
                 finally:
                     connection.close()
         finally:
             self.path.unlink(missing_ok=True)
+            self.rows_path.unlink(missing_ok=True)
 
 
-def _scratch_connection(path: Path) -> sqlite3.Connection:
-    """Plain sqlite3, no journal, no sync: the file is thrown away after the import."""
+def _scratch(path: Path) -> sqlite3.Connection:
+    """A fresh scratch file (removing what a failed writer may have left): plain sqlite3, no journal, no sync —
+    it is thrown away after the import."""
+    path.unlink(missing_ok=True)
     scratch = sqlite3.connect(path, isolation_level=None)
     scratch.execute("PRAGMA journal_mode=OFF")
     scratch.execute("PRAGMA synchronous=OFF")
@@ -164,10 +165,9 @@ def _scratch_connection(path: Path) -> sqlite3.Connection:
 
 
 def _write_terms(path: Path, keys: list[CaseKeys]) -> None:
-    """A fresh scratch file holding the keys' search_term rows in primary-key order (case refs for case ids)."""
-    path.unlink(missing_ok=True)  # what a failed writer may have left
+    """The keys' search_term rows in primary-key order (case refs for case ids)."""
     terms = sorted_terms(keys)
-    scratch = _scratch_connection(path)
+    scratch = _scratch(path)
     try:
         scratch.execute("CREATE TABLE term (kind TEXT, term TEXT, sort_key INTEGER, case_ref INTEGER)")
         scratch.execute("BEGIN")
@@ -177,22 +177,36 @@ def _write_terms(path: Path, keys: list[CaseKeys]) -> None:
         scratch.close()
 
 
-def _start_writer(path: Path, keys: list[CaseKeys]) -> BaseProcess | None:
-    """The keys written by a forked process (it sees ``keys`` without their being copied), or None where processes
-    are not forked: the caller writes them."""
+def _write_tables(path: Path, tables: Sequence[StagedTable]) -> None:
+    """The built rows, a table each, as they will be copied."""
+    scratch = _scratch(path)
+    try:
+        scratch.execute("BEGIN")
+        for name, columns, rows in tables:
+            scratch.execute(f"CREATE TABLE {name} ({', '.join(columns)})")
+            marks = ", ".join("?" for _ in columns)
+            scratch.executemany(f"INSERT INTO {name} VALUES ({marks})", rows)
+        scratch.execute("COMMIT")
+    finally:
+        scratch.close()
+
+
+def _start_writer(write: Callable[[Path, Payload], None], path: Path, payload: Payload) -> BaseProcess | None:
+    """``write(path, payload)`` in a forked process (it sees ``payload`` without its being copied), or None where
+    processes are not forked: the caller writes it."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return None
     writer = multiprocessing.get_context("fork").Process(
-        target=_write_terms_quietly, args=(path, keys), name="import-terms", daemon=True
+        target=_quietly, args=(write, path, payload), name=f"import-{path.name}", daemon=True
     )
     writer.start()
     return writer
 
 
-def _write_terms_quietly(path: Path, keys: list[CaseKeys]) -> None:
-    """In the forked process: any failure (a full disk, say) is reported by the parent, which writes the keys
+def _quietly(write: Callable[[Path, Payload], None], path: Path, payload: Payload) -> None:
+    """In the forked process: any failure (a full disk, say) is reported by the parent, which writes the file
     again itself and so meets the same error in its own words."""
     try:
-        _write_terms(path, keys)
+        write(path, payload)
     except BaseException:
         os._exit(1)

@@ -115,8 +115,10 @@ def _write(
     snapshot, pg_ids = _checked_snapshot(engine, plan, rows, court_code, recheck)
     built = build(plan, rows, snapshot, actor=actor, pg_ids=pg_ids, dialect=engine.dialect)
     # PostgreSQL: the audit entries are dumped on a second thread while the server takes the rows in (they are
-    # needed only at the audit head). SQLite: dumped here, before the scratch file fills — a thread would fight
-    # the driver's executemany for the GIL (it drops it for every row) and slow both down.
+    # needed only at the audit head). SQLite: dumped here while a forked process writes the built rows to their
+    # scratch file (a thread would fight the driver's executemany for the GIL and slow both down).
+    if stage is not None:
+        stage.stage_rows([(t.name, c, v) for t, c, v in built.tables])  # written meanwhile by a second process
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-audit") as dumper:
         if engine.dialect.name == "postgresql":
             prepared = dumper.submit(audit.prepare, built.entries, as_of=as_of)
@@ -136,7 +138,7 @@ def _write(
             also=also,
         )
         if stage is not None:
-            connection = stage.attach([(t.name, c, v) for t, c, v in built.tables])
+            connection = stage.attach()
             with unit_of_work(connection, actor=actor, action=IMPORT_ACTION, clock=clock) as session:  # type: ignore[arg-type]
                 return _locked_write(session, write, stage=stage, pg_ids=pg_ids)
         with unit_of_work(engine, actor=actor, action=IMPORT_ACTION, clock=clock) as session:
