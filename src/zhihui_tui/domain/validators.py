@@ -299,6 +299,19 @@ def clean_text(
         return ""
     if not multiline and "\n" in text:
         raise FieldError(field, "不能包含换行")
+    if not (text.isprintable() and max(text) < _EMOJI_FLOOR):  # printable: no Cc, Cf or Cs character at all
+        _vet_characters(text, field)
+    if len(text) > max_length:
+        raise FieldError(field, f"不能超过 {max_length} 个字")
+    return text
+
+
+_EMOJI_FLOOR = chr(EMOJI_START)
+
+
+def _vet_characters(text: str, field: str) -> None:
+    """Character by character, for a text with a line break, a character str.isprintable() doubts (controls,
+    format characters, private use, unassigned) or one from the emoji planes up (rare CJK included)."""
     for ch in text:
         category = unicodedata.category(ch)
         if category == "Cc" and ch != "\n":
@@ -309,9 +322,6 @@ def clean_text(
             raise FieldError(field, "含无效字符")
         if category == "So" and ord(ch) >= EMOJI_START:
             raise FieldError(field, f"不能包含表情符号（{ch}）")
-    if len(text) > max_length:
-        raise FieldError(field, f"不能超过 {max_length} 个字")
-    return text
 
 
 # Han ideographs incl. all extensions up to Ext I, compatibility blocks, 〇, and the BMP private-use
@@ -329,11 +339,13 @@ _HAN_RANGES = (
 _NAME_DOTS = dict.fromkeys(map(ord, "•‧・∙⋅.\u2e31"), "·")  # after NFKC: ･→・, ．→.
 _NAME_JOINERS = "-'"
 PERSON_NAME_MAX = 50
+_SPACES = re.compile(r"\s+")
+_SPACED_DOT = re.compile(r"\s*·\s*")
 
 
 def _is_han(ch: str) -> bool:
     code = ord(ch)
-    return any(lo <= code <= hi for lo, hi in _HAN_RANGES)
+    return 0x4E00 <= code <= 0x9FFF or any(lo <= code <= hi for lo, hi in _HAN_RANGES)  # the common block first
 
 
 def _is_word_letter(ch: str) -> bool:
@@ -350,7 +362,7 @@ def normalize_person_name(value: str, *, field: str = "姓名") -> str:
     not accepted: the Chinese form printed on the ID card is the one recorded.
     """
     text = clean_text(value, field=field, max_length=PERSON_NAME_MAX, form="NFKC").translate(_NAME_DOTS)
-    text = re.sub(r"\s*·\s*", "·", re.sub(r"\s+", " ", text))
+    text = _SPACED_DOT.sub("·", _SPACES.sub(" ", text))
     for ch in text:
         if not (_is_han(ch) or _is_word_letter(ch) or ch in " ·" + _NAME_JOINERS):
             raise FieldError(field, f"含非法字符“{ch}”")
@@ -383,7 +395,7 @@ DATE_FORMS = "YYYY-MM-DD，如 2026-03-05；也可写 2026/3/5、2026.3.5、2026
 def parse_date(value: str, *, field: str = "日期") -> date:
     """Parse 2026-03-05, 2026/3/5, 2026.3.5, 20260305 or 2026年3月5日 (full-width digits allowed)."""
     original = value.strip()
-    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", original))
+    text = _SPACES.sub("", unicodedata.normalize("NFKC", original))
     if not text:
         raise FieldError(field, "不能为空")
     for pattern in _DATE_PATTERNS:
