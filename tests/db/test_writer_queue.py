@@ -220,3 +220,18 @@ def test_readers_and_in_memory_databases_are_not_queued(tmp_path: Path) -> None:
         assert not isinstance(connection.connection.dbapi_connection, writer_gate.GatedConnection)
     memory.dispose()
     engine.dispose()
+
+
+def test_a_sidecar_that_cannot_be_used_leaves_the_writers_to_sqlite(tmp_path: Path) -> None:
+    """A queue file that cannot be opened (here a folder in its place; a read-only folder or a full disk alike)
+    costs fairness, never a save."""
+    url = f"sqlite:///{tmp_path / 'odd.db'}"
+    (tmp_path / "odd.db.writer-queue").mkdir()
+    schema(url)
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(INSERT, {"who": "clerk", "n": 0})
+        assert connection.connection.dbapi_connection.ticket is None  # type: ignore[union-attr]
+    with engine.connect() as reading:
+        assert reading.execute(text("SELECT count(*) FROM step")).scalar_one() == 1
+    engine.dispose()

@@ -20,7 +20,8 @@ A waiter that gives up (the same timeout as SQLite's, ending in the same "databa
 conflict message) or dies simply drops its byte: later tickets stop waiting for it, and still wait for the earlier
 ones. A batch job that writes in short steps takes a new ticket for every step, so the clerks who asked meanwhile
 go first. The gate only orders writers; SQLite's write lock still guards the data, so a writer that skips the gate
-(the ``sqlite3`` shell, another program, a platform without OFD locks) is merely served unfairly, as before.
+(the ``sqlite3`` shell, another program, a platform without OFD locks, a sidecar that cannot be opened or written)
+is merely served unfairly, as before.
 
 Lock order (docs/locking.md): the gate comes before everything a transaction takes, since it is taken before
 ``BEGIN IMMEDIATE``. Never open a second write transaction on the same database while holding the gate in the
@@ -89,13 +90,21 @@ class WriterGate:
         self.path = self._database.with_name(self._database.name + SUFFIX)
         self.timeout = timeout
 
-    def enter(self) -> Ticket:
-        """Wait for this writer's turn; raises :class:`GateTimeout` after ``timeout`` seconds in the queue."""
+    def enter(self) -> Ticket | None:
+        """Wait for this writer's turn; raises :class:`GateTimeout` after ``timeout`` seconds in the queue. None
+        when the sidecar cannot be used (a read-only folder, a full disk, no lock resources): the writer goes on
+        unqueued, to SQLite's busy handler, as before the queue."""
         deadline = time.monotonic() + self.timeout
-        ticket = self._take_ticket()
+        try:
+            ticket = self._take_ticket()
+        except OSError:
+            return None
         try:
             if ticket.number > 1 and not self._wait_turn(ticket.number, deadline):
                 raise GateTimeout(f"writer queue: not served within {self.timeout:g} s")
+        except OSError:
+            ticket.leave()
+            return None
         except BaseException:
             ticket.leave()
             raise
