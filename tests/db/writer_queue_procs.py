@@ -7,10 +7,11 @@ import random
 import time
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.exc import OperationalError
 
 from zhihui_tui.db.engine import make_engine
+from zhihui_tui.db.writer_gate import GatedConnection
 
 CLERKS = 4
 STEP = 0.05  # seconds a batch step holds the write lock
@@ -25,6 +26,13 @@ def schema(url: str) -> None:
     engine.dispose()
 
 
+def ticket_of(connection: Connection) -> int:
+    """The queue ticket this transaction began with (0 without the queue)."""
+    raw = connection.connection.dbapi_connection
+    ticket = raw.ticket if isinstance(raw, GatedConnection) else None
+    return 0 if ticket is None else ticket.number
+
+
 def batch(url: str, queued: bool, ready: Any, go: Any, done: Any, out: Any) -> None:
     """Back-to-back short steps, as ``import``, ``ledger`` and ``triage propose`` write: one transaction each."""
     engine = make_engine(url, writer_queue=queued)
@@ -35,7 +43,7 @@ def batch(url: str, queued: bool, ready: Any, go: Any, done: Any, out: Any) -> N
     began = []
     for n in range(STEPS):
         with engine.begin() as connection:
-            began.append(time.monotonic())
+            began.append((time.monotonic(), ticket_of(connection)))
             connection.execute(INSERT, {"who": "batch", "n": n})
             time.sleep(STEP)
     done.set()
@@ -56,10 +64,11 @@ def clerk(url: str, queued: bool, who: int, ready: Any, go: Any, done: Any, out:
         try:
             with engine.begin() as connection:
                 began: float | None = time.monotonic()
+                ticket = ticket_of(connection)
                 connection.execute(INSERT, {"who": f"clerk{who}", "n": len(saves)})
         except OperationalError:  # outwaited the timeout
-            began = None
-        saves.append((asked, began))
+            began, ticket = None, 0
+        saves.append((asked, began, ticket))
         time.sleep(rng.uniform(0.02, 0.08))
     out.put((f"clerk{who}", saves))
     engine.dispose()
