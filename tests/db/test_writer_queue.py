@@ -172,6 +172,7 @@ def test_a_turn_that_does_not_come_in_time_is_the_save_again_message_and_leaves_
         holder.join(10)
     began = time.monotonic()  # the writer that gave up holds no place: the next one is not kept waiting for it
     funds.record_receipt(case_id, raw, ctx=context_for(third, clerk, clock))
+    funds.record_receipt(case_id, raw, ctx=context_for(impatient, clerk, clock))  # and the clerk's save again works
     assert time.monotonic() - began < 1
     for each in (engine, impatient, third):
         each.dispose()
