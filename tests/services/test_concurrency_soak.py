@@ -12,8 +12,9 @@ as the clerk would read it. Then, against the database:
 - no duplicate or skipped case number per year and type;
 - the audit chain verifies; every account's balance is its entries' sum to the fen, and equals what was reported.
 
-A SQLite save that outwaits the 15 s busy timeout (SQLite's busy handler is not fair: with eight writers on two
-loaded cores one may lose every turn) is told "其他终端正在集中保存…" — a conflict, nothing saved — and counted as one.
+SQLite's writers queue in arrival order (``db/writer_gate.py``; SQLite's own busy handler is not fair: with eight
+writers on two loaded cores one could lose every turn for 15 s). A save that still outwaits the 15 s timeout is told
+"其他终端正在集中保存…" — a conflict, nothing saved — and counted as one.
 ``ZHIHUI_SOAK_SECONDS`` lengthens the run for a longer local soak.
 """
 
