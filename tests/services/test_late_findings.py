@@ -94,3 +94,15 @@ def test_an_archived_case_takes_no_results(engine: Engine, clock: FixedClock, cl
     case_id, party = _case(engine, clock, Stage.ARCHIVED, None)
     with pytest.raises(DomainError, match="已归档"):
         add_finding(case_id, deposit(party), ctx=context_for(engine, clerk, clock))
+
+
+def test_late_mark_reads_audit_rows_of_either_spacing() -> None:
+    """Rows written before the trail moved to orjson have spaces after the colons; later ones none."""
+    from zhihui_tui.services.workbench import _recorded_late
+
+    assert _recorded_late('{"amount_fen": 5, "late": true}')
+    assert _recorded_late('{"amount_fen":5,"late":true}')
+    assert not _recorded_late('{"amount_fen":5,"late":false}')
+    assert not _recorded_late('{"note":"\\"late\\":true"}')  # the words inside a text are not the flag
+    assert not _recorded_late(None)
+    assert not _recorded_late("[]")

@@ -4,6 +4,7 @@ history (stage changes and audit trail)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -375,5 +376,16 @@ def _audit_detail(record: AuditRecord, case_number: str) -> str:
     label = _ENTITY_LABELS.get(record.entity, record.entity)
     change = "新建" if record.before is None else ("删除" if record.after is None else "修改")
     which = case_number if record.entity == "enforcement_case" else record.entity_id
-    late = "（迟到）" if record.entity == "asset_finding" and '"late": true' in (record.after or "") else ""
+    late = "（迟到）" if record.entity == "asset_finding" and _recorded_late(record.after) else ""
     return f"{label} {which} {change}{late}"
+
+
+def _recorded_late(after: str | None) -> bool:
+    """Whether a finding's audit row records it as late: read as JSON, whatever the text's spacing (rows written
+    before orjson have spaces after the colons, later ones none)."""
+    if not after:
+        return False
+    try:
+        return json.loads(after).get("late") is True
+    except (ValueError, AttributeError):
+        return False
