@@ -174,11 +174,18 @@ def funds_due(*, ctx: ServiceContext) -> list[DueSum]:
     today = ctx.now().date()
     rule = DueRule(ctx.calendar, ctx.court.disburse_days)
     with read_session(ctx.engine) as session:
-        holding = session.exec(
-            select(FundsEntry.case_id, Case.case_number)
-            .join(Case, col(Case.id) == FundsEntry.case_id)
-            .group_by(col(FundsEntry.case_id), col(Case.case_number))
+        # The balances first, on the ledger alone in its case order; then the numbers of the few accounts holding
+        # money. Grouped by the case number too, SQLite looked up every entry's case and sorted them all.
+        balances = (
+            select(FundsEntry.case_id)
+            .group_by(col(FundsEntry.case_id))
             .having(func.sum(FundsEntry.amount_fen) != 0)
+            .subquery()
+        )
+        holding = session.exec(
+            select(balances.c.case_id, Case.case_number)
+            .join(Case, col(Case.id) == balances.c.case_id)
+            .order_by(balances.c.case_id)
         ).all()
         ids = [case_id for case_id, _ in holding]
         entries = _entries(session, ids)
