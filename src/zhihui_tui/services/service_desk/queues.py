@@ -116,7 +116,7 @@ class Caseload:
     packs_overdue: int
     unowned: int
     awaiting_result: int
-    awaiting_next: int
+    awaiting_next: int | None  # None: not counted (``caseload(failures=False)``)
     matters: int
     mine: int
 
@@ -358,8 +358,9 @@ def describe_attempt(row: ServiceAttempt) -> str:
     return f"{result} {row.result_on:%m-%d}"
 
 
-def caseload(*, ctx: ServiceContext) -> Caseload:
-    """The desk's counts, each one aggregate query."""
+def caseload(*, ctx: ServiceContext, failures: bool = True) -> Caseload:
+    """The desk's counts, each one aggregate query; ``failures=False`` leaves 待下一步 out (``awaiting_next``: it
+    reads every failed attempt of the court, 0.2 s on 1,000,000 cases, so the screen counts it after the rest)."""
     require_action(ctx.actor, ServiceAction.VIEW)
     today = ctx.now().date()
     me = ctx.actor.id
@@ -373,18 +374,24 @@ def caseload(*, ctx: ServiceContext) -> Caseload:
             ).where(Deadline.step == Step.SERVICE_PACK.value, col(Deadline.done_at).is_(None))
         ).one()
         waiting = session.exec(select(func.count()).where(col(ServiceAttempt.result).is_(None))).one()
-        failed = session.exec(
-            select(func.count()).where(_latest_failed_or_open(), col(ServiceAttempt.result).is_not(None))
-        ).one()
         matters, mine_matters = session.exec(
             select(func.count(), func.count().filter(col(DelegatedMatter.owner_id) == me)).where(*desk_matters())
         ).one()
+    failed = awaiting_next(ctx=ctx) if failures else None
     return Caseload(
         packs=int(packs),
         packs_overdue=int(overdue),
         unowned=int(unowned),
         awaiting_result=int(waiting),
-        awaiting_next=int(failed),
+        awaiting_next=failed,
         matters=int(matters),
         mine=int(mine_packs) + int(mine_matters),
     )
+
+
+def awaiting_next(*, ctx: ServiceContext) -> int:
+    """待下一步: failed attempts whose recipient has no later attempt yet."""
+    require_action(ctx.actor, ServiceAction.VIEW)
+    waiting = select(func.count()).where(_latest_failed_or_open(), col(ServiceAttempt.result).is_not(None))
+    with read_session(ctx.engine) as session:
+        return int(session.exec(waiting).one())

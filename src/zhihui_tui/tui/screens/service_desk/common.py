@@ -87,20 +87,28 @@ CSS = """
 
 @dataclass(frozen=True)
 class Desk:
-    """One reading of the desk: the three lists and the counts."""
+    """The cheap half of a reading of the desk, shown first: 待寄送, 交办事项 and the counts but 待下一步."""
 
     packs: list[PackRow]
-    attempts: list[AttemptRow]
     matters: list[ServiceMatterRow]
     load: Caseload
 
 
 class DeskRead(Message):
-    """The desk was read."""
+    """The desk was read (but 送达跟踪: ``TrackingRead``)."""
 
     def __init__(self, desk: Desk) -> None:
         super().__init__()
         self.desk = desk
+
+
+class TrackingRead(Message):
+    """送达跟踪 and its 待下一步 count were read: they read every failed attempt of the court, so they come second."""
+
+    def __init__(self, attempts: list[AttemptRow], awaiting_next: int) -> None:
+        super().__init__()
+        self.attempts = attempts
+        self.awaiting_next = awaiting_next
 
 
 class Acted(Message):
@@ -158,7 +166,8 @@ def summary_text(load: Caseload, *, mine: bool) -> str:
     """The counts line: 待寄送 n（超期 k、未领取 u），待结果 n，待下一步 n，交办 n，我负责 n."""
     text = (
         f"待寄送 {load.packs}（超期 {load.packs_overdue}、未领取 {load.unowned}），"
-        f"待结果 {load.awaiting_result}，待下一步 {load.awaiting_next}，交办 {load.matters}"
+        f"待结果 {load.awaiting_result}，待下一步 {'…' if load.awaiting_next is None else load.awaiting_next}，"
+        f"交办 {load.matters}"
     )
     return f"{text}，我负责 {load.mine}" if mine else text
 

@@ -7,6 +7,7 @@ them in the view shown, so the director sees a 指派 where the clerks see t 领
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -30,6 +31,7 @@ from zhihui_tui.tui.screens.service_desk.common import (
     WIDE_FROM,
     Desk,
     DeskRead,
+    TrackingRead,
     View,
     attempt_cells,
     attempt_detail,
@@ -64,11 +66,17 @@ TABLE_IDS = {View.PACKS: "desk-packs", View.ATTEMPTS: "desk-attempts", View.MATT
 
 
 def read_desk(ctx: ServiceContext) -> DeskRead:
-    """The three lists and the counts, in the worker."""
-    from zhihui_tui.services.service_desk import attempt_queue, caseload, matter_queue, pack_queue
+    """待寄送, 交办事项 and the counts but 待下一步, in the worker: a page each, shown first."""
+    from zhihui_tui.services.service_desk import caseload, matter_queue, pack_queue
 
-    desk = Desk(pack_queue(ctx=ctx), attempt_queue(ctx=ctx), matter_queue(ctx=ctx), caseload(ctx=ctx))
-    return DeskRead(desk)
+    return DeskRead(Desk(pack_queue(ctx=ctx), matter_queue(ctx=ctx), caseload(ctx=ctx, failures=False)))
+
+
+def read_tracking(ctx: ServiceContext) -> TrackingRead:
+    """送达跟踪 and 待下一步, in a second worker: they read every failed attempt of the court."""
+    from zhihui_tui.services.service_desk import attempt_queue, awaiting_next
+
+    return TrackingRead(attempt_queue(ctx=ctx), awaiting_next(ctx=ctx))
 
 
 class DeskPost(SignedInScreen):
@@ -93,6 +101,8 @@ class DeskPost(SignedInScreen):
         super().__init__()
         self.view = View.PACKS
         self.desk: Desk | None = None
+        self.awaiting_next: int | None = None  # 待下一步, read with 送达跟踪 (None: not read yet)
+        self.tracked = False  # 送达跟踪 read at least once
         self.rows: dict[View, dict[str, PackRow | AttemptRow | ServiceMatterRow]] = {v: {} for v in View}
         self.wide = True
         self._may_cache: tuple[Actor, frozenset[ServiceAction]] | None = None
@@ -192,21 +202,38 @@ class DeskPost(SignedInScreen):
         self.detail()
 
     def action_reload(self) -> None:
-        """Read the three lists and the counts again (after every action too)."""
+        """Read the three lists and the counts again (after every action too): 送达跟踪 second."""
         self.run_service(read_desk, action=READ_ACTION, done=lambda read: read, group="desk-read", exclusive=True)
+        self.run_service(read_tracking, action=READ_ACTION, done=lambda read: read, group="desk-track", exclusive=True)
 
     @on(DeskRead)
     def show_desk(self, message: DeskRead) -> None:
-        """Every view's rows, the counts, the detail of the row under the cursor."""
+        """待寄送's and 交办事项's rows, the counts, the detail of the row under the cursor."""
         self.desk = desk = message.desk
         self.rows[View.PACKS] = {f"p{r.deadline_id}": r for r in desk.packs}
-        self.rows[View.ATTEMPTS] = {f"a{r.id}": r for r in desk.attempts}
         self.rows[View.MATTERS] = {f"m{r.id}": r for r in desk.matters}
-        for view in View:
-            self.fill(view)
-        self.query_one("#desk-summary", Static).update(summary_text(desk.load, mine=self.may(ServiceAction.TAKE)))
+        self.fill(View.PACKS)
+        self.fill(View.MATTERS)
+        self.show_summary()
         self.show_empty()
         self.detail()
+
+    @on(TrackingRead)
+    def show_tracking(self, message: TrackingRead) -> None:
+        """送达跟踪's rows and the 待下一步 count."""
+        self.tracked, self.awaiting_next = True, message.awaiting_next
+        self.rows[View.ATTEMPTS] = {f"a{r.id}": r for r in message.attempts}
+        self.fill(View.ATTEMPTS)
+        self.show_summary()
+        if self.view is View.ATTEMPTS:
+            self.show_empty()
+            self.detail()
+
+    def show_summary(self) -> None:
+        """The counts line, once the desk was read (待下一步 as soon as it is counted)."""
+        if self.desk is not None:
+            load = replace(self.desk.load, awaiting_next=self.awaiting_next)
+            self.query_one("#desk-summary", Static).update(summary_text(load, mine=self.may(ServiceAction.TAKE)))
 
     def fill(self, view: View) -> None:
         """Show ``view``'s rows; the cursor stays on its row, or where it was when that row has left."""
@@ -231,7 +258,8 @@ class DeskPost(SignedInScreen):
         empty = not self.rows[self.view]
         self.table().display = not empty
         placeholder = self.query_one("#desk-empty", Static)
-        placeholder.update(EMPTY[self.view] if self.desk is not None else "正在读取…")
+        read = self.tracked if self.view is View.ATTEMPTS else self.desk is not None
+        placeholder.update(EMPTY[self.view] if read else "正在读取…")
         placeholder.display = empty
 
     @staticmethod
