@@ -202,9 +202,8 @@ class DeskPost(SignedInScreen):
         self.detail()
 
     def action_reload(self) -> None:
-        """Read the three lists and the counts again (after every action too): 送达跟踪 second."""
+        """Read the three lists and the counts again (after every action too); 送达跟踪 once the rest is shown."""
         self.run_service(read_desk, action=READ_ACTION, done=lambda read: read, group="desk-read", exclusive=True)
-        self.run_service(read_tracking, action=READ_ACTION, done=lambda read: read, group="desk-track", exclusive=True)
 
     @on(DeskRead)
     def show_desk(self, message: DeskRead) -> None:
@@ -217,6 +216,13 @@ class DeskPost(SignedInScreen):
         self.show_summary()
         self.show_empty()
         self.detail()
+        # Only once these rows are on screen: read alongside, 送达跟踪 (every failed attempt of the court) held the
+        # first half and its frame back.
+        self.call_after_refresh(self.read_tracking)
+
+    def read_tracking(self) -> None:
+        """Read 送达跟踪 and 待下一步."""
+        self.run_service(read_tracking, action=READ_ACTION, done=lambda read: read, group="desk-track", exclusive=True)
 
     @on(TrackingRead)
     def show_tracking(self, message: TrackingRead) -> None:
