@@ -211,8 +211,11 @@ class DeskPost(SignedInScreen):
         self.desk = desk = message.desk
         self.rows[View.PACKS] = {f"p{r.deadline_id}": r for r in desk.packs}
         self.rows[View.MATTERS] = {f"m{r.id}": r for r in desk.matters}
-        self.fill(View.PACKS)
-        self.fill(View.MATTERS)
+        for view in (View.PACKS, View.MATTERS):  # the view shown first; the hidden one once that is on screen
+            if view is self.view:
+                self.fill(view)
+            else:
+                self.call_after_refresh(self.fill, view)
         self.show_summary()
         self.show_empty()
         self.detail()
