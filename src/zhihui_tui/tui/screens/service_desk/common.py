@@ -8,6 +8,7 @@ the 邮件号 column (a tracking number means a mailing) and leaves 寄出日 to
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -87,28 +88,24 @@ CSS = """
 
 @dataclass(frozen=True)
 class Desk:
-    """The cheap half of a reading of the desk, shown first: 待寄送, 交办事项 and the counts but 待下一步."""
+    """The desk's counts as last read (待下一步 comes with 送达跟踪)."""
 
-    packs: list[PackRow]
-    matters: list[ServiceMatterRow]
     load: Caseload
 
 
-class DeskRead(Message):
-    """The desk was read (but 送达跟踪: ``TrackingRead``)."""
+class ViewRead(Message):
+    """One view's rows were read: 待寄送 first, then 交办事项 with the counts, then 送达跟踪 with 待下一步 (it reads
+    every failed attempt of the court), so the list shown does not wait for the others."""
 
-    def __init__(self, desk: Desk) -> None:
+    def __init__(
+        self,
+        view: View,
+        rows: Sequence[PackRow | AttemptRow | ServiceMatterRow],
+        load: Caseload | None = None,
+        awaiting_next: int | None = None,
+    ) -> None:
         super().__init__()
-        self.desk = desk
-
-
-class TrackingRead(Message):
-    """送达跟踪 and its 待下一步 count were read: they read every failed attempt of the court, so they come second."""
-
-    def __init__(self, attempts: list[AttemptRow], awaiting_next: int) -> None:
-        super().__init__()
-        self.attempts = attempts
-        self.awaiting_next = awaiting_next
+        self.view, self.rows, self.load, self.awaiting_next = view, rows, load, awaiting_next
 
 
 class Acted(Message):

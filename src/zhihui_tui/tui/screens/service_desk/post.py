@@ -30,9 +30,8 @@ from zhihui_tui.tui.screens.service_desk.common import (
     PACK_COLUMNS,
     WIDE_FROM,
     Desk,
-    DeskRead,
-    TrackingRead,
     View,
+    ViewRead,
     attempt_cells,
     attempt_detail,
     matter_cells,
@@ -65,18 +64,27 @@ KEY_ACTIONS: dict[str, tuple[ServiceAction, frozenset[View]]] = {
 TABLE_IDS = {View.PACKS: "desk-packs", View.ATTEMPTS: "desk-attempts", View.MATTERS: "desk-matters"}
 
 
-def read_desk(ctx: ServiceContext) -> DeskRead:
-    """待寄送, 交办事项 and the counts but 待下一步, in the worker: a page each, shown first."""
-    from zhihui_tui.services.service_desk import caseload, matter_queue, pack_queue
-
-    return DeskRead(Desk(pack_queue(ctx=ctx), matter_queue(ctx=ctx), caseload(ctx=ctx, failures=False)))
+PHASES = (View.PACKS, View.MATTERS, View.ATTEMPTS)  # the order the views are read in
 
 
-def read_tracking(ctx: ServiceContext) -> TrackingRead:
-    """送达跟踪 and 待下一步, in a second worker: they read every failed attempt of the court."""
-    from zhihui_tui.services.service_desk import attempt_queue, awaiting_next
+def read_view(view: View, ctx: ServiceContext) -> ViewRead:
+    """One view's page, in the worker; 交办事项 with the counts but 待下一步, 送达跟踪 with it."""
+    from zhihui_tui.services.service_desk import attempt_queue, awaiting_next, caseload, matter_queue, pack_queue
 
-    return TrackingRead(attempt_queue(ctx=ctx), awaiting_next(ctx=ctx))
+    if view is View.PACKS:
+        return ViewRead(view, pack_queue(ctx=ctx))
+    if view is View.MATTERS:
+        return ViewRead(view, matter_queue(ctx=ctx), load=caseload(ctx=ctx, failures=False))
+    return ViewRead(view, attempt_queue(ctx=ctx), awaiting_next=awaiting_next(ctx=ctx))
+
+
+def row_key_of(row: PackRow | AttemptRow | ServiceMatterRow) -> str:
+    """A row's key in its table."""
+    from zhihui_tui.services.service_desk import AttemptRow, PackRow
+
+    if isinstance(row, PackRow):
+        return f"p{row.deadline_id}"
+    return f"a{row.id}" if isinstance(row, AttemptRow) else f"m{row.id}"
 
 
 class DeskPost(SignedInScreen):
@@ -102,7 +110,7 @@ class DeskPost(SignedInScreen):
         self.view = View.PACKS
         self.desk: Desk | None = None
         self.awaiting_next: int | None = None  # 待下一步, read with 送达跟踪 (None: not read yet)
-        self.tracked = False  # 送达跟踪 read at least once
+        self.views_read: set[View] = set()
         self.rows: dict[View, dict[str, PackRow | AttemptRow | ServiceMatterRow]] = {v: {} for v in View}
         self.wide = True
         self._may_cache: tuple[Actor, frozenset[ServiceAction]] | None = None
@@ -202,41 +210,38 @@ class DeskPost(SignedInScreen):
         self.detail()
 
     def action_reload(self) -> None:
-        """Read the three lists and the counts again (after every action too); 送达跟踪 once the rest is shown."""
-        self.run_service(read_desk, action=READ_ACTION, done=lambda read: read, group="desk-read", exclusive=True)
+        """Read the lists and the counts again (after every action too), one view after the other."""
+        self.read_view(PHASES[0])
 
-    @on(DeskRead)
-    def show_desk(self, message: DeskRead) -> None:
-        """待寄送's and 交办事项's rows, the counts, the detail of the row under the cursor."""
-        self.desk = desk = message.desk
-        self.rows[View.PACKS] = {f"p{r.deadline_id}": r for r in desk.packs}
-        self.rows[View.MATTERS] = {f"m{r.id}": r for r in desk.matters}
-        for view in (View.PACKS, View.MATTERS):  # the view shown first; the hidden one once that is on screen
-            if view is self.view:
-                self.fill(view)
-            else:
-                self.call_after_refresh(self.fill, view)
+    def read_view(self, view: View) -> None:
+        """Read ``view``'s page (and what comes with it)."""
+        self.run_service(
+            lambda ctx: read_view(view, ctx),
+            action=READ_ACTION,
+            done=lambda read: read,
+            group=f"desk-read{view.value}",
+            exclusive=True,
+        )
+
+    @on(ViewRead)
+    def show_read(self, message: ViewRead) -> None:
+        """A view's rows and what came with them; then the next view, once these are on screen (read alongside,
+        送达跟踪's thousands of failed attempts held the first page and its frame back)."""
+        view = message.view
+        self.views_read.add(view)
+        self.rows[view] = {row_key_of(row): row for row in message.rows}
+        if message.load is not None:
+            self.desk = Desk(message.load)
+        if view is View.ATTEMPTS:
+            self.awaiting_next = message.awaiting_next
+        self.fill(view)
         self.show_summary()
-        self.show_empty()
-        self.detail()
-        # Only once these rows are on screen: read alongside, 送达跟踪 (every failed attempt of the court) held the
-        # first half and its frame back.
-        self.call_after_refresh(self.read_tracking)
-
-    def read_tracking(self) -> None:
-        """Read 送达跟踪 and 待下一步."""
-        self.run_service(read_tracking, action=READ_ACTION, done=lambda read: read, group="desk-track", exclusive=True)
-
-    @on(TrackingRead)
-    def show_tracking(self, message: TrackingRead) -> None:
-        """送达跟踪's rows and the 待下一步 count."""
-        self.tracked, self.awaiting_next = True, message.awaiting_next
-        self.rows[View.ATTEMPTS] = {f"a{r.id}": r for r in message.attempts}
-        self.fill(View.ATTEMPTS)
-        self.show_summary()
-        if self.view is View.ATTEMPTS:
+        if view is self.view:
             self.show_empty()
             self.detail()
+        following = PHASES.index(view) + 1
+        if following < len(PHASES):
+            self.call_after_refresh(self.read_view, PHASES[following])
 
     def show_summary(self) -> None:
         """The counts line, once the desk was read (待下一步 as soon as it is counted)."""
@@ -267,8 +272,7 @@ class DeskPost(SignedInScreen):
         empty = not self.rows[self.view]
         self.table().display = not empty
         placeholder = self.query_one("#desk-empty", Static)
-        read = self.tracked if self.view is View.ATTEMPTS else self.desk is not None
-        placeholder.update(EMPTY[self.view] if read else "正在读取…")
+        placeholder.update(EMPTY[self.view] if self.view in self.views_read else "正在读取…")
         placeholder.display = empty
 
     @staticmethod
