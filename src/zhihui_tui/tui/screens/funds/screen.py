@@ -166,7 +166,7 @@ class FundsScreen(SignedInScreen):
         else:
             rows = [(str(item.id), item_cells(item)) for item in data.items]
             total = 0
-        table.replace_rows(rows)
+        table.replace_rows(rows, first=100)  # a screenful and more now, the rest once it is drawn
         counts = (len(data.due), len(data.unclaimed), len(data.items) if self.items_read else None)
         self.query_one("#funds-tabs", Static).update(view_tabs(self.view, counts))
         status = (
