@@ -7,8 +7,8 @@ with their mailings, inquiries and findings, case accounts, seized items and dos
 * the terminal (headless, 120×36, a real key press each time): the post's key → the first frame with rows in
   its list, and → the settled screen (``screen_timing.FrameClock``), first opening, reopening with the rows
   cleared and switching back, each signed in as the post's own clerk (the demo court's logins) — with the posts
-  built ahead after sign-in, as the app does, and, for comparison, without; the median of ``--repeat`` sessions
-  (3), each opening of each a fresh session's.
+  built ahead after sign-in, as the app does, and, for comparison, without; the median of ``--repeat`` fresh
+  sessions (3), so each first opening is a session's first.
 
     python benchmarks/desk_bench.py                          # 1,000,000 cases (builds them once, ~10 min)
     python benchmarks/desk_bench.py --cases 100000 --db /tmp/desk.db
