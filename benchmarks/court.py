@@ -18,8 +18,10 @@ What each one measures:
   index's share of the database;
 * ``front_desk`` — on that court: F2 and F3 opening (first frame with rows, settled), search from the last key to
   the first page on screen, the cursor in a long result list;
-* ``triage``, ``field`` — F4 and F5–F8's lists and their services at scale;
+* ``triage``, ``field`` — F5–F8's lists and their services at scale;
 * ``dashboard`` — F9, ``supervise --json`` (time, peak memory), ``stats monthly``;
+* ``desk`` — F4, F10, F11 and F12 opened by their own clerks (first frame with rows, settled) and the lists
+  they read, on a court with the mailings, inquiries, accounts and dossiers of its cases;
 * ``import`` — a 20,000-row import end to end and its write transaction, against a bare executemany, with a
   clerk saving meanwhile;
 * ``docs`` — service documents for 1,000 cases, against a bare docxtpl loop, one and two workers.
@@ -71,6 +73,7 @@ PLANS: dict[str, Plan] = {
     "triage": lambda a, w: _script("triage_bench", "--cases", a.cases, "--db", w / "triage.db"),
     "field": lambda a, w: _script("field_bench", "--cases", a.cases, "--db", w / "field.db", "--reuse"),
     "dashboard": lambda a, w: _script("dashboard_bench", "--cases", a.cases, "--db", w / "dashboard.db"),
+    "desk": lambda a, w: _script("desk_bench", "--cases", a.cases, "--db", w / "desk.db"),
     "import": lambda a, w: _script("import_bench", "--rows", a.import_rows),
     "docs": lambda a, w: _script("docs_bench", "--cases", a.doc_cases),
 }

@@ -271,11 +271,15 @@ def test_a_return_needs_the_next_way_and_the_next_mailing_another_address(court:
     assert (outcome.served, outcome.next_attempt) == (False, NextAttempt.ANOTHER_ADDRESS)
     line = next(row for row in desk.attempt_queue(ctx=court.ctx(court.clerk)) if row.id == attempt_id)
     assert line.next_attempt is NextAttempt.ANOTHER_ADDRESS  # the failure waits for its next way
+    assert desk.awaiting_next(ctx=court.ctx(court.clerk)) == 1
+    assert desk.caseload(ctx=court.ctx(court.clerk)).awaiting_next == 1
+    assert desk.caseload(ctx=court.ctx(court.clerk), failures=False).awaiting_next is None  # the screen's first half
     assert respondents(court, court.one)[0].next_method is ServiceMethod.MAIL
     with refused_at("送达地址", "不同的地址"):
         mail(court, court.one, party.party_id, GOOD[1])
     mail(court, court.one, party.party_id, GOOD[1], address="乌兰浩特市兴安北大路 8 号")
     assert [row.tracking_number for row in desk.attempt_queue(ctx=court.ctx(court.clerk))] == [GOOD[1]]
+    assert desk.awaiting_next(ctx=court.ctx(court.clerk)) == 0  # the next way was taken
 
 
 def test_public_notice_needs_the_handlers_matter_and_thirty_days(court: Desk, engine: Engine) -> None:

@@ -107,6 +107,39 @@ def test_replacing_rows_with_the_same_draws_nothing_and_a_change_keeps_the_curso
     run_scenario(app, scenario, (80, 12))
 
 
+def test_a_long_list_comes_in_chunks_after_its_first_rows_and_a_clear_drops_the_rest() -> None:
+    class Long(App[None]):
+        def compose(self) -> ComposeResult:
+            table: DataTable[str] = DataTable(cursor_type="row")
+            table.add_columns("案号", "金额")
+            table.CHUNK = 40
+            yield table
+
+    app = Long()
+    rows = [(str(n), (f"（2026）内2221执{n}号", f"{n}.00")) for n in range(1, 131)]
+
+    async def scenario(pilot: Pilot) -> None:
+        table = app.query_one(DataTable)
+        assert table.replace_rows(rows) is True
+        table.move_cursor(row=99)
+        await pilot.pause()
+        assert table.replace_rows(list(reversed(rows)), first=10) is True
+        assert table.row_count == 10  # the first rows at once, drawn before the others are added
+        for _ in range(200):  # bounded: a chunk lands once the table was drawn
+            if table.row_count == len(rows):
+                break
+            await pilot.pause()
+        assert [row.key.value for row in table.ordered_rows] == [key for key, _ in reversed(rows)]
+        assert table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == "100"  # back on its row
+        assert table.replace_rows(rows, first=10) is True
+        table.clear()  # e.g. another view: what was still to come of the list must not land in it
+        for _ in range(10):
+            await pilot.pause()
+        assert table.row_count == 0
+
+    run_scenario(app, scenario, (80, 12))
+
+
 def test_a_flex_column_gives_way_so_the_amount_is_never_cut() -> None:
     """At 80 columns the names shrink and every digit of the amount stays; wider, the names are whole again."""
 

@@ -5,10 +5,12 @@ twice a month and for the 款物 screen."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from zhihui_tui.db.engine import read_session
@@ -80,6 +82,43 @@ def _entries(session: Session, case_ids: list[int]) -> dict[int, list[FundsEntry
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """What the deadlines need of an entry: the due list reads thousands of them, ten times as fast as objects."""
+
+    id: int
+    case_id: int
+    kind: str
+    amount_fen: int
+    occurred_on: date
+    counterparty: str
+    reverses_id: int | None
+
+
+_ENTRY_COLUMNS = (
+    col(FundsEntry.id),
+    col(FundsEntry.case_id),
+    col(FundsEntry.kind),
+    col(FundsEntry.amount_fen),
+    col(FundsEntry.occurred_on),
+    col(FundsEntry.counterparty),
+    col(FundsEntry.reverses_id),
+)
+
+
+def _entry_rows(session: Session, case_ids: list[int]) -> dict[int, list[_Entry]]:
+    found: dict[int, list[_Entry]] = defaultdict(list)
+    for start in range(0, len(case_ids), _CHUNK):
+        query = (
+            sa_select(*_ENTRY_COLUMNS)
+            .where(col(FundsEntry.case_id).in_(case_ids[start : start + _CHUNK]))
+            .order_by(col(FundsEntry.id))
+        )
+        for entry_id, case_id, kind, amount, occurred_on, counterparty, reverses in session.connection().execute(query):
+            found[case_id].append(_Entry(entry_id or 0, case_id, kind, amount, occurred_on, counterparty, reverses))
+    return found
+
+
 def _delays(session: Session, case_ids: list[int]) -> dict[int, str]:
     rows = session.exec(
         select(DisbursementDelay.receipt_id, DisbursementDelay.reason)
@@ -90,7 +129,12 @@ def _delays(session: Session, case_ids: list[int]) -> dict[int, str]:
 
 
 def _case_due(
-    case_id: int, number: str, entries: list[FundsEntry], delays: dict[int, str], today: date, due_on: DueRule
+    case_id: int,
+    number: str,
+    entries: Sequence[FundsEntry | _Entry],
+    delays: dict[int, str],
+    today: date,
+    due_on: DueRule,
 ) -> list[DueSum]:
     reversed_ids = {e.reverses_id for e in entries if e.reverses_id is not None}
     live = [e for e in entries if e.id not in reversed_ids and e.kind != EntryKind.REVERSAL.value]
@@ -122,9 +166,13 @@ class DueRule:
 
     def __init__(self, calendar: WorkCalendar, days: int) -> None:
         self.calendar, self.days = calendar, days
+        self._known: dict[date, date] = {}  # thousands of sums arrived on a few hundred days
 
     def __call__(self, arrived: date) -> date:
-        return self.calendar.due_date(arrived, self.days)
+        due = self._known.get(arrived)
+        if due is None:
+            due = self._known[arrived] = self.calendar.due_date(arrived, self.days)
+        return due
 
 
 def account_view(case_id: int, *, ctx: ServiceContext) -> AccountView:
@@ -174,14 +222,21 @@ def funds_due(*, ctx: ServiceContext) -> list[DueSum]:
     today = ctx.now().date()
     rule = DueRule(ctx.calendar, ctx.court.disburse_days)
     with read_session(ctx.engine) as session:
-        holding = session.exec(
-            select(FundsEntry.case_id, Case.case_number)
-            .join(Case, col(Case.id) == FundsEntry.case_id)
-            .group_by(col(FundsEntry.case_id), col(Case.case_number))
+        # The balances first, on the ledger alone in its case order; then the numbers of the few accounts holding
+        # money. Grouped by the case number too, SQLite looked up every entry's case and sorted them all.
+        balances = (
+            select(FundsEntry.case_id)
+            .group_by(col(FundsEntry.case_id))
             .having(func.sum(FundsEntry.amount_fen) != 0)
+            .subquery()
+        )
+        holding = session.exec(
+            select(balances.c.case_id, Case.case_number)
+            .join(Case, col(Case.id) == balances.c.case_id)
+            .order_by(balances.c.case_id)
         ).all()
         ids = [case_id for case_id, _ in holding]
-        entries = _entries(session, ids)
+        entries = _entry_rows(session, ids)
         delays = _delays(session, ids)
         unclaimed = session.exec(
             select(StatementLine).where(col(StatementLine.case_id).is_(None)).order_by(col(StatementLine.claim_due))

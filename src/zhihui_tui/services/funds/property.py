@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+from sqlalchemy import ColumnElement
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from zhihui_tui.db.engine import read_session
@@ -111,31 +114,41 @@ def _append(session: Session, item_id: int, status: ItemStatus, day: date, note:
     )
 
 
-def _rows(session: Session, *where: object) -> list[ItemRow]:
-    found = session.exec(
-        select(SeizedItem, Case.case_number)
+_ITEM_COLUMNS = (
+    col(SeizedItem.id),
+    col(SeizedItem.version),
+    col(SeizedItem.case_id),
+    col(Case.case_number),
+    col(SeizedItem.description),
+    col(SeizedItem.quantity),
+    col(SeizedItem.unit),
+    col(SeizedItem.custody_place),
+    col(SeizedItem.valuation_fen),
+    col(SeizedItem.seized_on),
+    col(SeizedItem.status),
+    col(SeizedItem.status_on),
+    col(SeizedItem.note),
+)
+
+
+def _rows(session: Session, *where: ColumnElement[bool]) -> list[ItemRow]:
+    """The items as plain rows: the whole register is thousands of items on a large court, and an ORM object
+    each cost ten times the reading (0.3 s for 5,000 items)."""
+    query = (
+        sa_select(*_ITEM_COLUMNS)
         .join(Case, col(Case.id) == SeizedItem.case_id)
-        .where(*where)  # type: ignore[arg-type]
+        .where(*where)
         .order_by(col(SeizedItem.id))
-    ).all()
-    return [
-        ItemRow(
-            id=item.id or 0,
-            version=item.version,
-            case_id=item.case_id,
-            case_number=number or "",
-            description=item.description,
-            quantity=item.quantity,
-            unit=item.unit,
-            custody_place=item.custody_place,
-            valuation_fen=item.valuation_fen,
-            seized_on=item.seized_on,
-            status=ItemStatus(item.status),
-            status_on=item.status_on,
-            note=item.note or "",
-        )
-        for item, number in found
-    ]
+    )
+    return [_item_row(tuple(row)) for row in session.connection().execute(query)]
+
+
+def _item_row(row: tuple[Any, ...]) -> ItemRow:
+    item_id, version, case_id, number, description, quantity, unit, place, valuation, seized_on, status, on, note = row
+    return ItemRow(
+        item_id, version, case_id, number or "", description, quantity, unit, place, valuation, seized_on,
+        ItemStatus(status), on, note or "",
+    )  # fmt: skip
 
 
 def items_of_case(case_id: int, *, ctx: ServiceContext) -> list[ItemRow]:

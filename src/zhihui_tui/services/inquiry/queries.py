@@ -98,6 +98,19 @@ def respondent_names(session: Session, case_ids: list[int]) -> dict[int, list[st
     return names
 
 
+def finding_counts(session: Session, case_ids: list[int]) -> dict[int, int]:
+    """How many rows each case's feedback table holds, for the page's cases only: grouped over the whole
+    table (a join to an aggregate) SQLite read every finding of the court first — 0.7 s on 1,000,000 cases."""
+    if not case_ids:
+        return {}
+    query = (
+        sa_select(col(AssetFinding.case_id), func.count())
+        .where(col(AssetFinding.case_id).in_(case_ids))
+        .group_by(col(AssetFinding.case_id))
+    )
+    return {case_id: int(n) for case_id, n in session.connection().execute(query)}
+
+
 def join_names(names: list[str], limit: int = 2) -> str:
     """Names for a narrow cell: the first ``limit``, then how many in all."""
     shown = "、".join(names[:limit])
@@ -114,9 +127,6 @@ def inquiry_queue(*, ctx: ServiceContext, limit: int = 200) -> list[QueueRow]:
             .where(col(Deadline.step) == Step.NETWORK_INQUIRY.value, col(Deadline.done_at).is_(None))
             .subquery()
         )
-        finding_count = (
-            sa_select(col(AssetFinding.case_id), func.count().label("n")).group_by(col(AssetFinding.case_id)).subquery()
-        )
         query = (
             sa_select(
                 col(Case.id),
@@ -126,17 +136,16 @@ def inquiry_queue(*, ctx: ServiceContext, limit: int = 200) -> list[QueueRow]:
                 open_step.c.due_date,
                 col(NetworkInquiry.started_at),
                 col(NetworkInquiry.dossier_received_at),
-                finding_count.c.n,
             )
             .join(open_step, open_step.c.case_id == col(Case.id), isouter=True)
             .join(NetworkInquiry, col(NetworkInquiry.case_id) == col(Case.id), isouter=True)
-            .join(finding_count, finding_count.c.case_id == col(Case.id), isouter=True)
             .where(col(Case.stage) == Stage.SERVED.value)
             .order_by(open_step.c.due_date.is_(None), open_step.c.due_date, col(Case.id))
             .limit(limit)
         )
         rows = session.connection().execute(query).all()
         names = respondent_names(session, [r[0] for r in rows])
+        counts = finding_counts(session, [r[0] for r in rows])
     return [
         QueueRow(
             case_id=case_id,
@@ -147,9 +156,9 @@ def inquiry_queue(*, ctx: ServiceContext, limit: int = 200) -> list[QueueRow]:
             due=due,
             state=deadline_state(due, today) if due else None,
             started=started is not None,
-            findings=int(count or 0),
+            findings=counts.get(case_id, 0),
         )
-        for case_id, number, target, triggered, due, started, received, count in rows
+        for case_id, number, target, triggered, due, started, received in rows
     ]
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import func, literal, union_all
+from sqlalchemy import ColumnElement, func, literal, union_all
 from sqlmodel import Session, col, select
 
 from zhihui_tui.db.engine import read_session
@@ -26,6 +26,18 @@ from zhihui_tui.services.uow import unit_of_work
 
 SERVICE_MATTERS = (MatterKind.SERVICE.value, MatterKind.PUBLIC_NOTICE.value)
 OPEN_MATTER = (MatterStatus.OPEN.value, MatterStatus.IN_PROGRESS.value)
+
+
+def desk_matters() -> tuple[ColumnElement[bool], ...]:
+    """The open 送达 and 公告 matters at the desk. ``post`` and ``closed_at`` say nothing more than kind and status
+    (these kinds are the desk's post's, never urgent; an open matter has no closing time) but let SQLite read them
+    from the queue index (``ix_delegated_matter_queue``) instead of every matter of the court."""
+    return (
+        col(DelegatedMatter.post) == Role.SERVICE.value,
+        col(DelegatedMatter.closed_at).is_(None),
+        col(DelegatedMatter.kind).in_(SERVICE_MATTERS),
+        col(DelegatedMatter.status).in_(OPEN_MATTER),
+    )
 
 
 class ItemKind(StrEnum):
@@ -120,7 +132,7 @@ def open_items_by_owner(session: Session) -> dict[int, int]:
         Deadline.step == Step.SERVICE_PACK.value, col(Deadline.done_at).is_(None)
     )
     matters = select(DelegatedMatter.owner_id.label("owner"), literal(1).label("one")).where(  # type: ignore[union-attr]
-        col(DelegatedMatter.kind).in_(SERVICE_MATTERS), col(DelegatedMatter.status).in_(OPEN_MATTER)
+        *desk_matters()
     )
     waiting = select(ServiceAttempt.sent_by_id.label("owner"), literal(1).label("one")).where(  # type: ignore[attr-defined]
         col(ServiceAttempt.result).is_(None)

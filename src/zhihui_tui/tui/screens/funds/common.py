@@ -100,11 +100,11 @@ def item_cells(row: ItemRow) -> tuple[str | Text, ...]:
     )
 
 
-def view_tabs(current: int, counts: tuple[int, int, int]) -> str:
-    """``1 应发案款 6  2 待认领 2  3 扣押物品 5``, the current view reversed."""
+def view_tabs(current: int, counts: tuple[int | None, int | None, int | None]) -> str:
+    """``1 应发案款 6  2 待认领 2  3 扣押物品 5``, the current view reversed (``…``: not read yet)."""
     parts = []
     for index, (name, count) in enumerate(zip(VIEWS, counts, strict=True)):
-        label = f"{index + 1} {name} {count}"
+        label = f"{index + 1} {name} {'…' if count is None else count}"
         parts.append(f"[reverse]{label}[/]" if index == current else label)
     return "  ".join(parts)
 
@@ -119,11 +119,20 @@ class FundsData:
 
 
 class FundsRead(Message):
-    """The post's rows were read."""
+    """The post's money rows were read (the register follows: ``ItemsRead``)."""
 
     def __init__(self, data: FundsData) -> None:
         super().__init__()
         self.data = data
+
+
+class ItemsRead(Message):
+    """The register of seized items was read: the whole of it, thousands of items on a large court, so it is read
+    once the money rows are on screen."""
+
+    def __init__(self, items: list[ItemRow]) -> None:
+        super().__init__()
+        self.items = items
 
 
 class AccountRead(Message):

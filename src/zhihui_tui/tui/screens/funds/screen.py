@@ -8,6 +8,7 @@ x 冲正, y 延期登记 and n 登记扣押物品 act on the highlighted case; o
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -30,6 +31,7 @@ from zhihui_tui.tui.screens.funds.common import (
     CaseRef,
     FundsData,
     FundsRead,
+    ItemsRead,
     due_cells,
     item_cells,
     unclaimed_cells,
@@ -49,11 +51,18 @@ EMPTY = ("没有待发放的案款", "没有待认领的到账", "尚未登记�
 
 
 def read_funds(ctx: ServiceContext) -> FundsRead:
-    """The three views at once: they are small (money owed, not the whole ledger)."""
-    from zhihui_tui.services.funds import funds_due, property_register, unclaimed_lines
+    """The money views at once: they are small (money owed, not the whole ledger); the register comes next."""
+    from zhihui_tui.services.funds import funds_due, unclaimed_lines
 
     due = [s for s in funds_due(ctx=ctx) if s.case_id is not None]
-    return FundsRead(FundsData(due, unclaimed_lines(ctx=ctx), property_register(ctx=ctx)))
+    return FundsRead(FundsData(due, unclaimed_lines(ctx=ctx), []))
+
+
+def read_items(ctx: ServiceContext) -> ItemsRead:
+    """The register of seized items, whole."""
+    from zhihui_tui.services.funds import property_register
+
+    return ItemsRead(property_register(ctx=ctx))
 
 
 class FundsScreen(SignedInScreen):
@@ -88,6 +97,7 @@ class FundsScreen(SignedInScreen):
         self.view = DUE
         self.data = FundsData([], [], [])
         self.loaded = False
+        self.items_read = False
         self._then = ""  # what to do with the account being read: "account", "disburse"
 
     def compose(self) -> ComposeResult:
@@ -123,7 +133,15 @@ class FundsScreen(SignedInScreen):
         self.run_service(read_funds, action="读取款物管理", done=lambda read: read, group="funds", exclusive=True)
 
     def on_funds_read(self, message: FundsRead) -> None:
-        self.data, self.loaded = message.data, True
+        self.data, self.loaded = replace(message.data, items=self.data.items), True
+        self.show_view()
+        self.call_after_refresh(self.read_items)
+
+    def read_items(self) -> None:
+        self.run_service(read_items, action="读取扣押物品", done=lambda read: read, group="funds-items", exclusive=True)
+
+    def on_items_read(self, message: ItemsRead) -> None:
+        self.data, self.items_read = replace(self.data, items=message.items), True
         self.show_view()
 
     def action_view(self, index: int) -> None:
@@ -148,15 +166,16 @@ class FundsScreen(SignedInScreen):
         else:
             rows = [(str(item.id), item_cells(item)) for item in data.items]
             total = 0
-        table.replace_rows(rows)
-        counts = (len(data.due), len(data.unclaimed), len(data.items))
+        table.replace_rows(rows, first=100)  # a screenful and more now, the rest once it is drawn
+        counts = (len(data.due), len(data.unclaimed), len(data.items) if self.items_read else None)
         self.query_one("#funds-tabs", Static).update(view_tabs(self.view, counts))
         status = (
             f"合计 {format_yuan(total)} 元" + ("  Enter 打开账户  Ctrl+F 其他案件的账户" if self.view == DUE else "")
             if self.view != ITEMS
             else f"在库或处置中 {sum(not i.status.final for i in data.items)} 件  Enter 打开所属案件账户"
         )
-        self.set_status(status if rows else EMPTY[self.view])
+        reading = self.view == ITEMS and not self.items_read
+        self.set_status("正在读取…" if reading else status if rows else EMPTY[self.view])
         self.show_detail()
 
     def set_status(self, text: str) -> None:

@@ -8,6 +8,7 @@ the 邮件号 column (a tracking number means a mailing) and leaves 寄出日 to
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -87,20 +88,24 @@ CSS = """
 
 @dataclass(frozen=True)
 class Desk:
-    """One reading of the desk: the three lists and the counts."""
+    """The desk's counts as last read (待下一步 comes with 送达跟踪)."""
 
-    packs: list[PackRow]
-    attempts: list[AttemptRow]
-    matters: list[ServiceMatterRow]
     load: Caseload
 
 
-class DeskRead(Message):
-    """The desk was read."""
+class ViewRead(Message):
+    """One view's rows were read: 待寄送 first, then 交办事项 with the counts, then 送达跟踪 with 待下一步 (it reads
+    every failed attempt of the court), so the list shown does not wait for the others."""
 
-    def __init__(self, desk: Desk) -> None:
+    def __init__(
+        self,
+        view: View,
+        rows: Sequence[PackRow | AttemptRow | ServiceMatterRow],
+        load: Caseload | None = None,
+        awaiting_next: int | None = None,
+    ) -> None:
         super().__init__()
-        self.desk = desk
+        self.view, self.rows, self.load, self.awaiting_next = view, rows, load, awaiting_next
 
 
 class Acted(Message):
@@ -158,7 +163,8 @@ def summary_text(load: Caseload, *, mine: bool) -> str:
     """The counts line: 待寄送 n（超期 k、未领取 u），待结果 n，待下一步 n，交办 n，我负责 n."""
     text = (
         f"待寄送 {load.packs}（超期 {load.packs_overdue}、未领取 {load.unowned}），"
-        f"待结果 {load.awaiting_result}，待下一步 {load.awaiting_next}，交办 {load.matters}"
+        f"待结果 {load.awaiting_result}，待下一步 {'…' if load.awaiting_next is None else load.awaiting_next}，"
+        f"交办 {load.matters}"
     )
     return f"{text}，我负责 {load.mine}" if mine else text
 

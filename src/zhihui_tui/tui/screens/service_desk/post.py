@@ -7,6 +7,7 @@ them in the view shown, so the director sees a 指派 where the clerks see t 领
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -29,8 +30,8 @@ from zhihui_tui.tui.screens.service_desk.common import (
     PACK_COLUMNS,
     WIDE_FROM,
     Desk,
-    DeskRead,
     View,
+    ViewRead,
     attempt_cells,
     attempt_detail,
     matter_cells,
@@ -63,12 +64,27 @@ KEY_ACTIONS: dict[str, tuple[ServiceAction, frozenset[View]]] = {
 TABLE_IDS = {View.PACKS: "desk-packs", View.ATTEMPTS: "desk-attempts", View.MATTERS: "desk-matters"}
 
 
-def read_desk(ctx: ServiceContext) -> DeskRead:
-    """The three lists and the counts, in the worker."""
-    from zhihui_tui.services.service_desk import attempt_queue, caseload, matter_queue, pack_queue
+PHASES = (View.PACKS, View.MATTERS, View.ATTEMPTS)  # the order the views are read in
 
-    desk = Desk(pack_queue(ctx=ctx), attempt_queue(ctx=ctx), matter_queue(ctx=ctx), caseload(ctx=ctx))
-    return DeskRead(desk)
+
+def read_view(view: View, ctx: ServiceContext) -> ViewRead:
+    """One view's page, in the worker; 交办事项 with the counts but 待下一步, 送达跟踪 with it."""
+    from zhihui_tui.services.service_desk import attempt_queue, awaiting_next, caseload, matter_queue, pack_queue
+
+    if view is View.PACKS:
+        return ViewRead(view, pack_queue(ctx=ctx))
+    if view is View.MATTERS:
+        return ViewRead(view, matter_queue(ctx=ctx), load=caseload(ctx=ctx, failures=False))
+    return ViewRead(view, attempt_queue(ctx=ctx), awaiting_next=awaiting_next(ctx=ctx))
+
+
+def row_key_of(row: PackRow | AttemptRow | ServiceMatterRow) -> str:
+    """A row's key in its table."""
+    from zhihui_tui.services.service_desk import AttemptRow, PackRow
+
+    if isinstance(row, PackRow):
+        return f"p{row.deadline_id}"
+    return f"a{row.id}" if isinstance(row, AttemptRow) else f"m{row.id}"
 
 
 class DeskPost(SignedInScreen):
@@ -93,6 +109,8 @@ class DeskPost(SignedInScreen):
         super().__init__()
         self.view = View.PACKS
         self.desk: Desk | None = None
+        self.awaiting_next: int | None = None  # 待下一步, read with 送达跟踪 (None: not read yet)
+        self.views_read: set[View] = set()
         self.rows: dict[View, dict[str, PackRow | AttemptRow | ServiceMatterRow]] = {v: {} for v in View}
         self.wide = True
         self._may_cache: tuple[Actor, frozenset[ServiceAction]] | None = None
@@ -192,21 +210,44 @@ class DeskPost(SignedInScreen):
         self.detail()
 
     def action_reload(self) -> None:
-        """Read the three lists and the counts again (after every action too)."""
-        self.run_service(read_desk, action=READ_ACTION, done=lambda read: read, group="desk-read", exclusive=True)
+        """Read the lists and the counts again (after every action too), one view after the other."""
+        self.read_view(PHASES[0])
 
-    @on(DeskRead)
-    def show_desk(self, message: DeskRead) -> None:
-        """Every view's rows, the counts, the detail of the row under the cursor."""
-        self.desk = desk = message.desk
-        self.rows[View.PACKS] = {f"p{r.deadline_id}": r for r in desk.packs}
-        self.rows[View.ATTEMPTS] = {f"a{r.id}": r for r in desk.attempts}
-        self.rows[View.MATTERS] = {f"m{r.id}": r for r in desk.matters}
-        for view in View:
-            self.fill(view)
-        self.query_one("#desk-summary", Static).update(summary_text(desk.load, mine=self.may(ServiceAction.TAKE)))
-        self.show_empty()
-        self.detail()
+    def read_view(self, view: View) -> None:
+        """Read ``view``'s page (and what comes with it)."""
+        self.run_service(
+            lambda ctx: read_view(view, ctx),
+            action=READ_ACTION,
+            done=lambda read: read,
+            group=f"desk-read{view.value}",
+            exclusive=True,
+        )
+
+    @on(ViewRead)
+    def show_read(self, message: ViewRead) -> None:
+        """A view's rows and what came with them; then the next view, once these are on screen (read alongside,
+        送达跟踪's thousands of failed attempts held the first page and its frame back)."""
+        view = message.view
+        self.views_read.add(view)
+        self.rows[view] = {row_key_of(row): row for row in message.rows}
+        if message.load is not None:
+            self.desk = Desk(message.load)
+        if view is View.ATTEMPTS:
+            self.awaiting_next = message.awaiting_next
+        self.fill(view)
+        self.show_summary()
+        if view is self.view:
+            self.show_empty()
+            self.detail()
+        following = PHASES.index(view) + 1
+        if following < len(PHASES):
+            self.call_after_refresh(self.read_view, PHASES[following])
+
+    def show_summary(self) -> None:
+        """The counts line, once the desk was read (待下一步 as soon as it is counted)."""
+        if self.desk is not None:
+            load = replace(self.desk.load, awaiting_next=self.awaiting_next)
+            self.query_one("#desk-summary", Static).update(summary_text(load, mine=self.may(ServiceAction.TAKE)))
 
     def fill(self, view: View) -> None:
         """Show ``view``'s rows; the cursor stays on its row, or where it was when that row has left."""
@@ -231,7 +272,7 @@ class DeskPost(SignedInScreen):
         empty = not self.rows[self.view]
         self.table().display = not empty
         placeholder = self.query_one("#desk-empty", Static)
-        placeholder.update(EMPTY[self.view] if self.desk is not None else "正在读取…")
+        placeholder.update(EMPTY[self.view] if self.view in self.views_read else "正在读取…")
         placeholder.display = empty
 
     @staticmethod
