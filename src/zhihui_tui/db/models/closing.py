@@ -64,6 +64,7 @@ class Dossier(Versioned, table=True):
     catalogued, scanned and uploaded by the dossier group, archived."""
 
     __tablename__ = "dossier"
+    __table_args__ = (Index("ix_dossier_archived", "archived_at", "id"),)  # F12: open ones, archived newest first
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="enforcement_case.id", unique=True)

@@ -17,7 +17,7 @@ class FundsEntry(SQLModel, table=True):
 
     __tablename__ = "funds_entry"
     __table_args__ = (
-        Index("ix_funds_entry_case", "case_id", "id"),
+        Index("ix_funds_entry_case", "case_id", "id", "amount_fen"),  # balances summed from the index alone
         Index("ix_funds_entry_day", "occurred_on"),
         Index("uq_funds_entry_reverses", "reverses_id", unique=True),
         Index("uq_funds_entry_statement_line", "statement_line_id", unique=True),
