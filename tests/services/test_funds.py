@@ -22,7 +22,7 @@ from sqlmodel import Session, select
 from tests.conftest import context_for, make_staff
 from tests.services.documents_court import FIRM, LI, ZHANG, filed_case, register
 from zhihui_tui.db.engine import make_engine
-from zhihui_tui.db.models import AuditRecord, Case, FundsEntry, StatementLine
+from zhihui_tui.db.models import AuditRecord, Case, CaseBalance, FundsEntry, StatementLine
 from zhihui_tui.domain.clock import FixedClock
 from zhihui_tui.domain.errors import DomainError, FieldError, FieldErrors
 from zhihui_tui.domain.funds import DisbursementInput, FundsState, Receipt, case_numbers_in, undisbursed
@@ -79,8 +79,12 @@ def pay(c: Court, case_id: int, amount: str, *, payee: str = APPLICANT, approver
 
 
 def balance(c: Court, case_id: int) -> int:
+    """The account's balance summed from its ledger — and the balance the database keeps (migration 0027) agrees."""
     with Session(c.engine) as session:
-        return funds.balance_of(session, case_id)
+        summed = funds.balance_of(session, case_id)
+        kept = session.get(CaseBalance, case_id)
+    assert (kept.balance_fen if kept is not None else 0) == summed
+    return summed
 
 
 # -- the account --------------------------------------------------------------------------------------------------
@@ -305,3 +309,74 @@ def test_unclaimed_money_over_the_new_year_is_claimed_by_the_next_working_day(co
     (line,) = funds.unclaimed_lines(ctx=court.ctx())
     assert line.claim_due == date(2027, 1, 4)  # 1–3 January are the New Year holiday (R-TIME-1)
     assert funds.funds_due(ctx=court.ctx())[0].state is FundsState.UNCLAIMED
+
+
+def _receive_in_process(url: str, case_id: int, clerk: Actor, clock: FixedClock, barrier: Any, queue: Any) -> None:
+    engine = make_engine(url)
+    barrier.wait(timeout=60)
+    try:
+        for n in range(5):
+            raw = funds.ReceiptInput("张三", "", "现场缴纳", "2026-11-20", f"{n + 1}.01")
+            funds.record_receipt(case_id, raw, ctx=context_for(engine, clerk, clock))
+    except Exception as error:
+        queue.put(("raw", repr(error)[:300]))
+    else:
+        queue.put(("ok", ""))
+    engine.dispose()
+
+
+def test_two_clerks_receiving_into_one_account_at_once_keep_its_balance_exact(db_url: str, court: Court) -> None:
+    """The kept balance moves in each entry's own transaction: two processes posting to one account at once
+    leave it equal to the ledger's sum, to the fen."""
+    context = multiprocessing.get_context("spawn")
+    barrier, queue = context.Barrier(2), context.Queue()
+    args = (db_url, court.one, court.clerk, court.clock, barrier, queue)
+    workers = [context.Process(target=_receive_in_process, args=args) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    outcomes = [queue.get(timeout=90) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=10)
+    assert outcomes == [("ok", ""), ("ok", "")], outcomes
+    assert balance(court, court.one) == 2 * (101 + 201 + 301 + 401 + 501)
+
+
+def test_the_due_list_names_exactly_the_accounts_holding_money(court: Court) -> None:
+    receive(court, court.one, "100")
+    receipt = receive(court, court.two, "50")
+    funds.reverse_entry(receipt, "错记", ctx=court.ctx())  # back to zero: no longer holding money
+    due = funds.funds_due(ctx=court.ctx())
+    assert {s.case_id for s in due if s.case_id is not None} == {court.one}
+    assert (balance(court, court.one), balance(court, court.two)) == (10_000, 0)
+
+
+def test_migration_0027_fills_the_kept_balances_from_an_existing_ledger(court: Court) -> None:
+    """Back to 0026 (no kept balances), entries and all; up again: every account's balance is its ledger's sum."""
+    from alembic import command
+
+    from zhihui_tui.db.migrate import _config
+
+    receive(court, court.one, "100.50")
+    receive(court, court.two, "7")
+    pay(court, court.one, "0.50")
+
+    def migrate(step: Any, revision: str) -> None:
+        with court.engine.connect() as connection:
+            config = _config()
+            config.attributes["connection"] = connection
+            step(config, revision)
+            connection.commit()
+
+    migrate(command.downgrade, "0026")
+    with court.engine.connect() as connection:
+        assert "case_balance" not in {name for (name,) in connection.execute(text(_TABLES[court.engine.dialect.name]))}
+    migrate(command.upgrade, "head")
+    assert (balance(court, court.one), balance(court, court.two)) == (10_000, 700)
+    receive(court, court.two, "1")  # and the trigger is back
+    assert balance(court, court.two) == 800
+
+
+_TABLES = {
+    "sqlite": "SELECT name FROM sqlite_master WHERE type = 'table'",
+    "postgresql": "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()",
+}

@@ -41,7 +41,14 @@ from zhihui_tui.db.models.field_work import (
     FieldSearchInvestigator,
 )
 from zhihui_tui.db.models.front_desk import Appointment, CaseMaterial, FilingRejection, LedgerReport, Visit
-from zhihui_tui.db.models.funds import DisbursementDelay, FundsEntry, SeizedItem, SeizedItemStatus, StatementLine
+from zhihui_tui.db.models.funds import (
+    CaseBalance,
+    DisbursementDelay,
+    FundsEntry,
+    SeizedItem,
+    SeizedItemStatus,
+    StatementLine,
+)
 from zhihui_tui.db.models.imports import ImportRun
 from zhihui_tui.db.models.inquiry import AssetFinding, NetworkInquiry, TriageDecision, TriageFlags
 from zhihui_tui.db.models.people import Staff, StaffRole
@@ -58,6 +65,7 @@ __all__ = [
     "AuditRecord",
     "BatchRun",
     "Case",
+    "CaseBalance",
     "CaseMaterial",
     "CaseParty",
     "CaseSequence",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Column, DateTime, Index, Text
+from sqlalchemy import BigInteger, Column, DateTime, Index, Text, text
 from sqlmodel import Field, SQLModel
 
 from zhihui_tui.db.models.base import Versioned
@@ -38,6 +38,25 @@ class FundsEntry(SQLModel, table=True):
     approved_by_id: int | None = Field(default=None, foreign_key="staff.id")  # disbursements
     recorded_by_id: int = Field(foreign_key="staff.id")
     recorded_at: datetime = Field(sa_type=DateTime)
+
+
+class CaseBalance(SQLModel, table=True):
+    """A case account's balance: the sum of its ledger entries, kept by the database (a trigger adds each new entry
+    in the entry's own transaction, migration 0027), so F11 finds the accounts holding money without summing the
+    court's whole ledger. The ledger stays the record: every check on money sums the case's entries."""
+
+    __tablename__ = "case_balance"
+    __table_args__ = (
+        Index(
+            "ix_case_balance_holding",
+            "case_id",
+            sqlite_where=text("balance_fen != 0"),
+            postgresql_where=text("balance_fen != 0"),
+        ),
+    )
+
+    case_id: int = Field(foreign_key="enforcement_case.id", primary_key=True)
+    balance_fen: int = Field(sa_type=BigInteger)
 
 
 class StatementLine(Versioned, table=True):

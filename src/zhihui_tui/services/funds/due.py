@@ -9,12 +9,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from zhihui_tui.db.engine import read_session
-from zhihui_tui.db.models import Case, DisbursementDelay, FundsEntry, StatementLine
+from zhihui_tui.db.models import Case, CaseBalance, DisbursementDelay, FundsEntry, StatementLine
 from zhihui_tui.domain.calendar import WorkCalendar
 from zhihui_tui.domain.funds import EntryKind, FundsState, Receipt, funds_state, undisbursed
 from zhihui_tui.services.context import ServiceContext
@@ -222,18 +221,13 @@ def funds_due(*, ctx: ServiceContext) -> list[DueSum]:
     today = ctx.now().date()
     rule = DueRule(ctx.calendar, ctx.court.disburse_days)
     with read_session(ctx.engine) as session:
-        # The balances first, on the ledger alone in its case order; then the numbers of the few accounts holding
-        # money. Grouped by the case number too, SQLite looked up every entry's case and sorted them all.
-        balances = (
-            select(FundsEntry.case_id)
-            .group_by(col(FundsEntry.case_id))
-            .having(func.sum(FundsEntry.amount_fen) != 0)
-            .subquery()
-        )
+        # The accounts holding money, from the balances the database keeps (a partial index lists those not at
+        # zero), not by summing the court's whole ledger.
         holding = session.exec(
-            select(balances.c.case_id, Case.case_number)
-            .join(Case, col(Case.id) == balances.c.case_id)
-            .order_by(balances.c.case_id)
+            select(CaseBalance.case_id, Case.case_number)
+            .join(Case, col(Case.id) == CaseBalance.case_id)
+            .where(col(CaseBalance.balance_fen) != 0)
+            .order_by(col(CaseBalance.case_id))
         ).all()
         ids = [case_id for case_id, _ in holding]
         entries = _entry_rows(session, ids)
