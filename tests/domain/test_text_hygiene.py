@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from zhihui_tui.db import models
-from zhihui_tui.domain import field_work, filing, reception, search_query, validators
+from zhihui_tui.domain import field_work, filing, phones, reception, search_query, validators
 from zhihui_tui.domain.errors import FieldError
 
 # Text a person might paste, biased towards the characters that change under NFKC or are refused.
@@ -31,9 +31,9 @@ NORMALISERS: dict[str, tuple[Callable[[str], str], int, bool]] = {
     "person name": (validators.normalize_person_name, validators.PERSON_NAME_MAX, False),
     "resident id": (validators.normalize_resident_id, 18, False),
     "credit code": (validators.normalize_credit_code, 18, False),
-    "mobile": (validators.normalize_mobile, 11, False),
-    "landline": (validators.normalize_landline, 32, False),
-    "phone": (validators.normalize_phone, 32, False),
+    "mobile": (phones.normalize_mobile, 11, False),
+    "landline": (phones.normalize_landline, 32, False),
+    "phone": (phones.normalize_phone, 32, False),
     "document number": (filing.normalize_document_number, filing.DOCUMENT_NUMBER_MAX, False),
     "choice": (lambda v: validators.choice_text(v, field="选项"), 40, False),
     "id restriction": (search_query.parse_id_restriction, search_query.MAX_ID_LENGTH, False),

@@ -10,15 +10,13 @@ from hypothesis import strategies as st
 from stdnum.cn import ric, uscc
 
 from zhihui_tui.domain.errors import FieldError
+from zhihui_tui.domain.phones import normalize_landline, normalize_mobile, normalize_phone
 from zhihui_tui.domain.validators import (
     CREDIT_CODE_AUTHORITIES,
     CREDIT_CODE_PUBLISHED_CATEGORIES,
     clean_text,
     normalize_credit_code,
-    normalize_landline,
-    normalize_mobile,
     normalize_person_name,
-    normalize_phone,
     normalize_resident_id,
     parse_date,
 )

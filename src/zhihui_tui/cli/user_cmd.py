@@ -38,8 +38,8 @@ def add(
     mobile: Annotated[str | None, typer.Option("--mobile", help="手机（接待岗不可见）")] = None,
 ) -> None:
     """创建账号；密码从终端读取（两次），或从标准输入的第一行读取。"""
+    from zhihui_tui.domain.phones import normalize_landline, normalize_mobile
     from zhihui_tui.domain.roles import Role, Team, Title, parse_labelled
-    from zhihui_tui.domain.validators import normalize_landline, normalize_mobile
     from zhihui_tui.services.accounts import NewStaff, add_staff, system_actor
 
     roles = tuple(Role.parse(r) for r in role)

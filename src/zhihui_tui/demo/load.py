@@ -23,8 +23,8 @@ from zhihui_tui.domain.calendar import WorkCalendar
 from zhihui_tui.domain.clock import Clock
 from zhihui_tui.domain.filing import checklist_units
 from zhihui_tui.domain.lifecycle import STAGE_LABELS, Stage
+from zhihui_tui.domain.phones import normalize_landline, normalize_mobile
 from zhihui_tui.domain.roles import Role
-from zhihui_tui.domain.validators import normalize_landline, normalize_mobile
 from zhihui_tui.services.accounts import (
     SYSTEM_LOGIN,
     NewStaff,

@@ -7,13 +7,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from zhihui_tui.demo.common import words
-from zhihui_tui.domain.validators import (
-    normalize_credit_code,
-    normalize_landline,
-    normalize_mobile,
-    normalize_person_name,
-    normalize_resident_id,
-)
+from zhihui_tui.domain.phones import normalize_landline, normalize_mobile
+from zhihui_tui.domain.validators import normalize_credit_code, normalize_person_name, normalize_resident_id
 from zhihui_tui.services.cases import NewParty, PartyKind
 
 # ------------------------------------------------------------------------------------------------

@@ -73,7 +73,8 @@ def hash_password(password: str) -> str:
 
 def _check_new_staff(new: NewStaff) -> NewStaff:
     """The account as it will be stored: every text normalised, checked for length and control characters."""
-    from zhihui_tui.domain.validators import clean_text, normalize_landline, normalize_mobile, normalize_person_name
+    from zhihui_tui.domain.phones import normalize_landline, normalize_mobile
+    from zhihui_tui.domain.validators import clean_text, normalize_person_name
 
     login = clean_text(new.login, field="登录名", max_length=32)
     if not login.isascii() or not login.replace("_", "").replace(".", "").isalnum() or not login[0].isalpha():

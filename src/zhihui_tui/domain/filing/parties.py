@@ -24,11 +24,8 @@ from zhihui_tui.domain.filing.forms import (
     optional,
 )
 from zhihui_tui.domain.identity import identify
-from zhihui_tui.domain.validators import (
-    clean_text,
-    normalize_person_name,
-    normalize_phone,
-)
+from zhihui_tui.domain.phones import normalize_phone
+from zhihui_tui.domain.validators import clean_text, normalize_person_name
 
 _KIND_WORDS: dict[str, tuple[str, ...]] = {
     PERSON: ("自然人", "个人", "person"),

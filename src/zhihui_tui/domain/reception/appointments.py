@@ -10,6 +10,7 @@ from zhihui_tui.domain.calendar import (
     WorkCalendar,
 )
 from zhihui_tui.domain.errors import FieldError
+from zhihui_tui.domain.phones import normalize_phone
 from zhihui_tui.domain.reception.inputs import AppointmentInput, CheckedAppointment
 from zhihui_tui.domain.reception.parsing import choice, one_line
 from zhihui_tui.domain.reception.terms import (
@@ -28,10 +29,7 @@ from zhihui_tui.domain.reception.terms import (
     AppointmentChannel,
     AppointmentKind,
 )
-from zhihui_tui.domain.validators import (
-    clean_text,
-    normalize_phone,
-)
+from zhihui_tui.domain.validators import clean_text
 
 # -- R-REC-4: appointments -----------------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from zhihui_tui.domain.calendar import (
 )
 from zhihui_tui.domain.errors import FieldError, FieldErrors, attempt
 from zhihui_tui.domain.identity import ORGANISATION_ID, PERSON_ID, identify
+from zhihui_tui.domain.phones import normalize_phone
 from zhihui_tui.domain.reception.inputs import CheckedVisit, VisitInput
 from zhihui_tui.domain.reception.parsing import choice, one_line
 from zhihui_tui.domain.reception.terms import (
@@ -35,11 +36,7 @@ from zhihui_tui.domain.reception.terms import (
     IdKind,
     VisitPurpose,
 )
-from zhihui_tui.domain.validators import (
-    clean_text,
-    normalize_person_name,
-    normalize_phone,
-)
+from zhihui_tui.domain.validators import clean_text, normalize_person_name
 
 # -- R-REC-5: reception hours and late entries ---------------------------------------------------------------
 
