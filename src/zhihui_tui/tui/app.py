@@ -158,6 +158,7 @@ class ZhihuiApp(HangUpApp):
     def _after_first_frame(self) -> None:
         if self.ready_file:
             announce_first_frame(self.ready_file)
+        gc.enable()  # off from process start (zhihui_tui.__main__): collecting during start-up delays this frame
         self.connect_database()
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="database")
