@@ -8,9 +8,9 @@ the first of each is a warm-up.
 
 Both programs start from bytecode, as an installed copy does (pip compiles Textual's and zhihui's modules when it
 installs them). zhihui's package is compiled before the runs: with ``PYTHONDONTWRITEBYTECODE`` set, an editable
-install would otherwise compile its ~40 start-up modules from source on every run (~35 ms) while Textual's came
-compiled from pip, a gap no user sees. The CPU time is the steadier figure on a shared, busy machine; the verdict
-is on the wall time.
+install would otherwise compile its ~30 start-up modules from source on every run (~13 ms of CPU) while
+Textual's came compiled from pip, a gap no user sees. The CPU time is the steadier figure on a shared, busy
+machine; the verdict is on the wall time.
 
     python benchmarks/startup.py [--runs 10] [--db URL]
 
