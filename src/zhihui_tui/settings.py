@@ -6,9 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from zhihui_tui.domain.case_number import DEFAULT_COURT_CODE
-
 DEFAULT_COURT_NAME = "科尔沁右翼前旗人民法院"
+DEFAULT_COURT_CODE = "内2221"  # the code in its case numbers, （2026）内2221执123号 (R-CASE-2)
 
 
 def data_dir() -> Path:

@@ -26,7 +26,7 @@ def test_textual_is_pinned_to_the_installed_version() -> None:
 def test_default_cell_formatter_still_formats_a_cell() -> None:
     from textual.widgets._data_table import default_cell_formatter
 
-    assert compat.default_cell_formatter is default_cell_formatter
+    assert compat.cell_formatter() is default_cell_formatter
     assert default_cell_formatter("案号", wrap=False, height=1) is not None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import pty
@@ -490,6 +491,21 @@ def test_building_the_app_and_login_screen_imports_no_database_code() -> None:
         "assert not heavy, heavy\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_collection_turned_off_for_start_up_is_on_again_once_the_login_screen_is_drawn(runtime: Runtime) -> None:
+    gc.disable()  # as zhihui_tui.__main__ does before the start-up imports
+    try:
+        app = ZhihuiApp(runtime)
+
+        async def scenario(pilot: Pilot) -> None:
+            await settle(pilot, gc.isenabled, timeout=10)
+            assert isinstance(app.screen, LoginScreen)
+
+        drive(app, scenario)
+        assert gc.isenabled(), "the cyclic garbage collector stayed off after start-up"
+    finally:
+        gc.enable()
 
 
 def _run_in_pty(argv: list[str], env: dict[str, str]) -> tuple[int, int]:

@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from zhihui_tui.domain.errors import FieldError
 from zhihui_tui.domain.lifecycle import CaseType
 
-DEFAULT_COURT_CODE = "内2221"
-
 # Longest type codes first so 执恢 is not read as 执 followed by garbage.
 _TYPES = "|".join(sorted((t.value for t in CaseType), key=len, reverse=True))
 _PATTERN = re.compile(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -35,6 +36,7 @@ def run_terminal_app(db: str | None, as_of: str | None) -> int:
         app.run()
     finally:
         signal.signal(signal.SIGHUP, previous)
+        gc.enable()  # if the app ended before its first frame (``zhihui_tui.__main__`` turned it off)
         runtime.dispose()
     if terminal_fd is not None and not os.isatty(terminal_fd):
         return EXIT_HANGUP  # the terminal went away, whatever Textual made of writing to it

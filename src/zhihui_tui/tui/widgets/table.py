@@ -25,7 +25,9 @@ from textual.render import measure
 from textual.widgets import DataTable as TextualDataTable
 from textual.widgets.data_table import CellType, Column, RowKey
 
-from zhihui_tui.tui.compat import default_cell_formatter
+from zhihui_tui.tui.compat import cell_formatter
+
+default_cell_formatter = cell_formatter()
 
 
 def plain_width(value: object) -> int | None:
