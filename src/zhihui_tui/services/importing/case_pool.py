@@ -75,7 +75,7 @@ def parsed_rows(rows: Rows, parser: RowParser, *, workers: int | None = None) ->
             yield line, row, errors
         return
     chunks = _chunks(head, rows)
-    # This process mostly waits for the workers now: it loads the pinyin tables the search keys need next.
+    # While the first chunks are parsed, this process loads the pinyin tables each row's plan (its search keys) needs.
     threading.Thread(target=_load_pinyin, name="import-pinyin", daemon=True).start()
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(parser,)) as pool:
         window = workers * 2  # bounded: a huge file is not held in memory twice

@@ -7,7 +7,8 @@ anything the build depended on moved since the snapshot: a case number drawn dif
 the tables the build read (``_WATCHED``), on SQLite a new id in a written table. If nothing moved (a clerk's
 visits, calls, findings do not), the built rows go in as they are: bulk inserts, the staged search keys, the
 audit entries hashed onto the chain's head. If something did, the checks and the build run again under the
-lock — slower, never wrong. Lock order (docs/locking.md): import lock, case-number counters, then the audit head.
+lock — slower, never wrong. Lock order (docs/locking.md): the writer queue (SQLite), the import lock, case-number
+counters, then the audit head.
 """
 
 from __future__ import annotations
