@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import desk_court
-from screen_timing import OPENINGS, FrameClock, Opening, settled_after_sign_in, table_shows_rows
+from screen_timing import OPENINGS, FrameClock, Opening, settled_after_sign_in
 from sqlalchemy import Engine, inspect, text
 
 from zhihui_tui.db.engine import make_engine
@@ -118,7 +118,6 @@ async def _until(condition: Callable[[], Any], timeout: float = 60.0) -> None:
 
 async def post_figures(url: str, data_dir: Path, *, prepare_ahead: bool) -> list[tuple[str, Opening]]:
     """Each post opened by its own clerk, in a fresh session: the first opening is the first of the session."""
-    from textual.widgets import DataTable
 
     from zhihui_tui.runtime import Runtime
     from zhihui_tui.settings import CourtSettings
@@ -135,16 +134,8 @@ async def post_figures(url: str, data_dir: Path, *, prepare_ahead: bool) -> list
             await pilot.press(*login, "enter", *desk_court.DEMO_PASSWORD, "enter")
             await _until(lambda a=app: a.actor is not None)
             await settled_after_sign_in(app)
-            for attempt, clear_after in OPENINGS:
-                opening = await frames.opening(key, lambda a=app, s=selector: table_shows_rows(a, s))
+            for attempt, opening in await frames.openings(pilot, key, selector):
                 figures.append((f"{key.upper()} {name}（{login}）{attempt}", opening))
-                await app.workers.wait_for_complete()
-                if clear_after:  # the next opening must read and draw every row again
-                    app.screen.query_one(selector, DataTable).clear()
-                app.switch_mode("home")
-                await pilot.pause()
-                await app.workers.wait_for_complete()
-                await asyncio.sleep(0.3)  # the home screen settles before the next key
         runtime.dispose()
     return figures
 

@@ -32,7 +32,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from screen_timing import OPENINGS, FrameClock, Opening, settled_after_sign_in, table_shows_rows
+from screen_timing import FrameClock, Opening, settled_after_sign_in
 from sqlalchemy import Engine, insert
 
 from zhihui_tui.db.engine import make_engine
@@ -277,7 +277,6 @@ def _deep_id(engine: Engine, table: str = "delegated_matter") -> int:
 
 
 async def _screen_figures(url: str, data_dir: Path, *, prepare_ahead: bool) -> list[tuple[str, Opening]]:
-    from textual.widgets import DataTable
 
     from zhihui_tui.runtime import Runtime
     from zhihui_tui.settings import CourtSettings
@@ -295,16 +294,8 @@ async def _screen_figures(url: str, data_dir: Path, *, prepare_ahead: bool) -> l
             frames = FrameClock(app)
             await _sign_in(pilot, login)
             await settled_after_sign_in(app)
-            for attempt, clear_after in OPENINGS:
-                opening = await frames.opening(key, lambda a=app, t=table_id: table_shows_rows(a, t))
+            for attempt, opening in await frames.openings(pilot, key, table_id):
                 figures.append((f"{key.upper()} {attempt}", opening))
-                await app.workers.wait_for_complete()
-                if clear_after:  # the next opening must read and draw every row again
-                    app.screen.query_one(table_id, DataTable).clear()
-                app.switch_mode("home")
-                await pilot.pause()
-                await app.workers.wait_for_complete()
-                await asyncio.sleep(0.3)  # the home screen settles before the next key
         runtime.dispose()
     return figures
 

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import search_bench
-from screen_timing import OPENINGS, FrameClock, send_key, settled_after_sign_in, table_shows_rows
+from screen_timing import FrameClock, send_key, settled_after_sign_in
 from sqlalchemy import Engine, func, select
 from stdnum.cn import ric
 
@@ -133,18 +133,6 @@ async def _until(condition: Callable[[], Any], timeout: float = 60.0) -> None:
         await asyncio.sleep(0.001)
 
 
-async def _back_home(app: Any, pilot: Any, clear: str | None) -> None:
-    from textual.widgets import DataTable
-
-    await app.workers.wait_for_complete()
-    if clear:  # the next opening must read and draw every row again
-        app.screen.query_one(clear, DataTable).clear()
-    app.switch_mode("home")
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await asyncio.sleep(0.3)  # the home screen settles before the next key
-
-
 async def screen_figures(url: str, data_dir: Path, id_number: str) -> list[str]:
     lines = []
     for prepare_ahead in (True, False):
@@ -170,10 +158,8 @@ async def _open_figures(url: str, data_dir: Path, id_number: str, *, prepare_ahe
         await _until(lambda: app.actor is not None)
         await settled_after_sign_in(app)
         for key, name, selector in (("f2", "接待台账", "#rc-ledger"), ("f3", "立案审查", "#queue")):
-            for attempt, clear_after in OPENINGS:
-                opening = await frames.opening(key, lambda s=selector: table_shows_rows(app, s))
+            for attempt, opening in await frames.openings(pilot, key, selector):
                 lines.append(f"  {key.upper()} {name} {attempt}：{opening.line(OPEN_TARGET_MS)}")
-                await _back_home(app, pilot, selector if clear_after else None)
         if prepare_ahead:
             lines += await search_figures(app, pilot, id_number)
     runtime.dispose()
