@@ -24,7 +24,7 @@ _STAGE_SUFFIX = ".import-stage"
 Payload = TypeVar("Payload")
 
 
-def stages_terms(engine: Engine) -> bool:
+def stages_import(engine: Engine) -> bool:
     """Staging needs a database file to put the scratch file next to (not an in-memory database)."""
     return engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:")
 
@@ -48,7 +48,7 @@ def _remove_stale_scratch(database: Path) -> None:
 StagedTable = tuple[str, tuple[str, ...], Sequence[Sequence[Any]]]  # table name, columns, bound rows
 
 
-class TermStage:
+class ImportStage:
     """The import's search keys, and the rows built before the lock (:meth:`stage_rows`), written to two scratch
     SQLite files (unindexed, no lock on the database), then copied in with one INSERT … SELECT per table inside
     the import's transaction; rows built again under the lock are inserted directly instead.
@@ -71,7 +71,7 @@ class TermStage:
         self.connection: Connection | None = None
         self._writers: dict[Path, BaseProcess | None] = {}
 
-    def __enter__(self) -> TermStage:
+    def __enter__(self) -> ImportStage:
         _remove_stale_scratch(self.database)
         self._writers[self.path] = _start_writer(_write_terms, self.path, self.keys)
         return self

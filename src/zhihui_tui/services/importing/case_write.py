@@ -42,7 +42,7 @@ from zhihui_tui.services.context import Actor, ServiceContext
 from zhihui_tui.services.deadlines import sole_member
 from zhihui_tui.services.importing.case_build import IMPORT_ACTION, WRITTEN, Built, Snapshot, build
 from zhihui_tui.services.importing.case_plan import ImportRow, Plan, plan_rows
-from zhihui_tui.services.importing.case_stage import TermStage, stages_terms
+from zhihui_tui.services.importing.case_stage import ImportStage, stages_import
 from zhihui_tui.services.search import sorted_terms
 from zhihui_tui.services.uow import unit_of_work
 
@@ -92,7 +92,7 @@ def write_cases(
     as_of = ctx.clock.now()  # one moment for the run: the trail's rows store the as_of their hashes were made with
     plan = plan or plan_rows(rows, actor=actor, calendar=ctx.calendar)
     # SQLite: the search keys go to the scratch file from a second process while this one carries on.
-    stage = TermStage(engine, plan.keys) if stages_terms(engine) else None
+    stage = ImportStage(engine, plan.keys) if stages_import(engine) else None
     with stage if stage is not None else nullcontext():
         try:
             return _write(plan, rows, stage, ctx=ctx, as_of=as_of, recheck=recheck, also=also)
@@ -103,7 +103,7 @@ def write_cases(
 def _write(
     plan: Plan,
     rows: Sequence[ImportRow],
-    stage: TermStage | None,
+    stage: ImportStage | None,
     *,
     ctx: ServiceContext,
     as_of: datetime,
@@ -177,7 +177,7 @@ class _Write:
 
 
 def _locked_write(
-    session: Session, write: _Write, *, stage: TermStage | None, pg_ids: dict[str, list[int]] | None
+    session: Session, write: _Write, *, stage: ImportStage | None, pg_ids: dict[str, list[int]] | None
 ) -> bool:
     """Under the locks, in lock order: import lock, counters, (if stale) checks and build again, rows, audit."""
     lock_imports(session)
@@ -213,7 +213,7 @@ def _locked_write(
 
 
 def _insert_built(
-    connection: Connection, write: _Write, built: Built, stage: TermStage | None, *, staged: bool
+    connection: Connection, write: _Write, built: Built, stage: ImportStage | None, *, staged: bool
 ) -> None:
     """The rows: copied from the scratch file when they were staged as built, else inserted in bulk."""
     if stage is not None and staged:
