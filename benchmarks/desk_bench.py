@@ -116,8 +116,11 @@ async def _until(condition: Callable[[], Any], timeout: float = 60.0) -> None:
         await asyncio.sleep(0.002)
 
 
-async def post_figures(url: str, data_dir: Path, *, prepare_ahead: bool) -> list[tuple[str, Opening]]:
-    """Each post opened by its own clerk, in a fresh session: the first opening is the first of the session."""
+async def post_figures(
+    url: str, data_dir: Path, *, prepare_ahead: bool, keys: set[str] | None = None
+) -> list[tuple[str, Opening]]:
+    """Each post (of ``keys``, all by default) opened by its own clerk, in a fresh session: the first opening is
+    the first of the session."""
 
     from zhihui_tui.runtime import Runtime
     from zhihui_tui.settings import CourtSettings
@@ -126,6 +129,8 @@ async def post_figures(url: str, data_dir: Path, *, prepare_ahead: bool) -> list
 
     figures = []
     for key, name, login, selector in POSTS:
+        if keys is not None and key not in keys:
+            continue
         runtime = Runtime(database_url=url, clock=FixedClock(NOW), court=CourtSettings(), data_dir=data_dir)
         app = ZhihuiApp(runtime, prepare_ahead=prepare_ahead)
         async with app.run_test(size=(120, 36)) as pilot:
@@ -156,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", type=Path, help="SQLite file to build or reuse (default: in the temp dir)")
     parser.add_argument("--skip-tui", action="store_true")
     parser.add_argument("--repeat", type=int, default=3, help="sessions per post (their median is reported)")
+    parser.add_argument("--posts", help="comma-separated keys of the posts to open (f4,f10,f11,f12: all)")
     args = parser.parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="desk-bench-"))
     path = args.db or workdir / "desk.db"
@@ -175,13 +181,14 @@ def main(argv: list[str] | None = None) -> int:
     engine.dispose()
     if args.skip_tui:
         return 0
+    keys = set(args.posts.split(",")) if args.posts else None
     missed = 0
     for prepare_ahead in (True, False):
         how = "登录后预先构建岗位界面" if prepare_ahead else "不预先构建（对照）"
         print(f"{how}（{args.repeat} 次会话的中位数，括号内为首帧最快–最慢）：")
         runs: dict[str, list[Opening]] = {}
         for _ in range(args.repeat):
-            for label, opening in asyncio.run(post_figures(url, workdir, prepare_ahead=prepare_ahead)):
+            for label, opening in asyncio.run(post_figures(url, workdir, prepare_ahead=prepare_ahead, keys=keys)):
                 runs.setdefault(label, []).append(opening)
         for label, openings in runs.items():
             opening = median_opening(openings)

@@ -269,6 +269,44 @@ def test_random_postings_keep_the_balance_exact_and_never_negative(court: Court,
         assert balance(court, court.two) == expected >= 0
 
 
+def due_of(c: Court, case_id: int) -> list[tuple[int | None, int, date, date]]:
+    return sorted(
+        (s.receipt_id, s.amount_fen, s.arrived, s.due) for s in funds.funds_due(ctx=c.ctx()) if s.case_id == case_id
+    )
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    moves=st.lists(
+        st.tuples(st.sampled_from(["in", "in", "out", "undo"]), st.integers(1, 3_000_000), st.integers(0, 9)),
+        max_size=14,
+    )
+)
+def test_the_due_list_reads_only_the_newest_receipts_and_agrees_with_the_whole_ledger(
+    court: Court, moves: list[tuple[str, int, int]]
+) -> None:
+    """``funds_due`` reads of each account only the newest live receipts that cover its balance; what it lists
+    is what first in, first out over the account's whole ledger (``account_view``) leaves, receipts arriving out
+    of order and reversals included."""
+    entries: list[int] = []
+    for move, fen, day in moves:
+        amount = f"{fen // 100}.{fen % 100:02d}"
+        try:
+            if move == "in":
+                entries.append(receive(court, court.two, amount, day=f"2026-11-{11 + day}"))
+            elif move == "out":
+                entries.append(pay(court, court.two, amount))
+            elif entries:
+                funds.reverse_entry(entries.pop(), "测试冲正", ctx=court.ctx())
+        except DomainError:
+            pass
+        whole = sorted(
+            (s.receipt_id, s.amount_fen, s.arrived, s.due) for s in funds.account_view(court.two, ctx=court.ctx()).due
+        )
+        assert due_of(court, court.two) == whole
+        assert sum(fen for _, fen, _, _ in whole) == balance(court, court.two)
+
+
 def _pay_in_process(
     url: str, case_id: int, approver: int, clerk: Actor, clock: FixedClock, barrier: Any, queue: Any
 ) -> None:

@@ -14,6 +14,7 @@ from tui_court import drive, settle, sign_in, steady_cursors, type_text
 
 from zhihui_tui.db.engine import make_engine
 from zhihui_tui.db.models import FundsEntry
+from zhihui_tui.domain.money import format_yuan
 from zhihui_tui.runtime import Runtime
 from zhihui_tui.services.demo import DEMO_PASSWORD
 from zhihui_tui.tui.app import ZhihuiApp
@@ -150,5 +151,64 @@ def test_ctrl_f_opens_the_account_of_any_filed_case(demo_runtime: Runtime) -> No
         await settle(pilot, lambda: isinstance(pilot.app.screen, AccountScreen))
         account = pilot.app.screen
         assert isinstance(account, AccountScreen) and account.view.case_number == number
+
+    drive(demo_runtime, scenario)
+
+
+def receive_many(runtime: Runtime, count: int) -> None:
+    """``count`` receipts at the counter into the demo court's filed cases, each a sum due of its own."""
+    from datetime import timedelta
+
+    from sqlmodel import col
+
+    from tests.conftest import context_for
+    from zhihui_tui.db.models import Case
+    from zhihui_tui.services import funds
+    from zhihui_tui.services.accounts import actor_for
+
+    engine = make_engine(runtime.database_url)
+    ctx = context_for(engine, actor_for(engine, CLERK), runtime.clock)
+    with Session(engine) as session:
+        cases = session.exec(select(Case.id).where(col(Case.case_number).is_not(None)).limit(20)).all()
+    today = runtime.clock.now().date()
+    for n in range(count):
+        day = today - timedelta(days=n % 5)
+        raw = funds.ReceiptInput("张三", "", "现场缴纳", day.isoformat(), f"{n + 1}.00")
+        funds.record_receipt(cases[n % len(cases)] or 0, raw, ctx=ctx)
+    engine.dispose()
+
+
+def test_a_long_due_list_pages_in_as_the_cursor_reaches_its_last_row(demo_runtime: Runtime) -> None:
+    from zhihui_tui.tui.screens.funds.screen import PAGE_ROWS
+
+    receive_many(demo_runtime, 2 * PAGE_ROWS + 50)
+
+    async def scenario(pilot: Pilot) -> None:
+        screen = await open_funds(pilot)
+        due = screen.data.due
+        assert len(due) > 2 * PAGE_ROWS + 50
+        await settle(pilot, lambda: screen.table.row_count == PAGE_ROWS)
+        tabs = str(screen.query_one("#funds-tabs", Static).render())
+        assert f"应发案款 {len(due)}" in tabs  # the count is the whole list's
+        total = f"合计 {format_yuan(sum(s.amount_fen for s in due))} 元"
+        assert total in str(screen.query_one("#funds-status", Static).render())
+        await pilot.press("ctrl+end")
+        await settle(pilot, lambda: screen.table.row_count == 2 * PAGE_ROWS)
+        await pilot.press("down")  # on the row that joined first: its record, not one of the first page's
+        await settle(pilot)
+        assert screen.current() is due[PAGE_ROWS]
+        await pilot.press("ctrl+end", "ctrl+end")
+        await settle(pilot, lambda: screen.table.row_count == len(due))
+        keys = [row.value for row in screen.table.rows]
+        assert keys == [f"{s.case_id}:{s.receipt_id}" for s in due]  # each once, in the list's order
+        await pilot.press("ctrl+end")
+        await settle(pilot)
+        assert screen.table.row_count == len(due) and screen.limit == 3 * PAGE_ROWS
+        await pilot.press("r")  # read again: the rows paged in stay in
+        await settle(pilot)
+        assert screen.table.row_count == len(due)
+        await pilot.press("3", "1")  # another view and back: the first page again
+        await settle(pilot)
+        assert screen.table.row_count == PAGE_ROWS
 
     drive(demo_runtime, scenario)

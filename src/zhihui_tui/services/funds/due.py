@@ -9,13 +9,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select as sa_select
+from sqlalchemy import BigInteger, Date, Integer, String, column, text
 from sqlmodel import Session, col, select
 
 from zhihui_tui.db.engine import read_session
-from zhihui_tui.db.models import Case, CaseBalance, DisbursementDelay, FundsEntry, StatementLine
+from zhihui_tui.db.models import Case, DisbursementDelay, FundsEntry, StatementLine
 from zhihui_tui.domain.calendar import WorkCalendar
-from zhihui_tui.domain.funds import EntryKind, FundsState, Receipt, funds_state, undisbursed
+from zhihui_tui.domain.funds import EntryKind, FundsState, Receipt, Undisbursed, funds_state, undisbursed
 from zhihui_tui.services.context import ServiceContext
 from zhihui_tui.services.errors import NotFound
 from zhihui_tui.services.funds.accounts import applicant_names
@@ -81,40 +81,58 @@ def _entries(session: Session, case_ids: list[int]) -> dict[int, list[FundsEntry
     return found
 
 
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    """What the deadlines need of an entry: the due list reads thousands of them, ten times as fast as objects."""
-
-    id: int
-    case_id: int
-    kind: str
-    amount_fen: int
-    occurred_on: date
-    counterparty: str
-    reverses_id: int | None
-
-
-_ENTRY_COLUMNS = (
-    col(FundsEntry.id),
-    col(FundsEntry.case_id),
-    col(FundsEntry.kind),
-    col(FundsEntry.amount_fen),
-    col(FundsEntry.occurred_on),
-    col(FundsEntry.counterparty),
-    col(FundsEntry.reverses_id),
+# The receipts still (partly) to pay out of every account holding money, newest first, and nothing older: FIFO
+# pays the oldest receipts first, so of an account's live receipts only the newest ones whose sum reaches its
+# balance can have anything left, and the rest need not leave the database (at 1,000,000 cases: 2,600 of 3,700
+# entries read, and 3 ms of Python instead of 35). ``undisbursed`` still decides what is left of each. CROSS JOIN
+# makes SQLite start from the accounts holding money (``ix_case_balance_holding``); without statistics it scanned
+# the whole ledger instead. PostgreSQL plans it as any inner join.
+_HOLDING_RECEIPTS = text(
+    """
+    SELECT case_id, case_number, balance_fen, id, occurred_on, amount_fen, counterparty FROM (
+        SELECT e.case_id, c.case_number, b.balance_fen, e.id, e.occurred_on, e.amount_fen, e.counterparty,
+               SUM(e.amount_fen) OVER (
+                   PARTITION BY e.case_id ORDER BY e.occurred_on DESC, e.id DESC ROWS UNBOUNDED PRECEDING
+               ) AS newer_fen
+        FROM case_balance b
+        CROSS JOIN funds_entry e
+        JOIN enforcement_case c ON c.id = b.case_id
+        WHERE e.case_id = b.case_id AND b.balance_fen != 0 AND e.kind = :receipt
+          AND NOT EXISTS (SELECT 1 FROM funds_entry r WHERE r.reverses_id = e.id)
+    ) AS live
+    WHERE newer_fen - amount_fen < balance_fen
+    ORDER BY case_id, occurred_on, id
+    """
+).columns(
+    column("case_id", Integer),
+    column("case_number", String),
+    column("balance_fen", BigInteger),
+    column("id", Integer),
+    column("occurred_on", Date),
+    column("amount_fen", BigInteger),
+    column("counterparty", String),
 )
 
 
-def _entry_rows(session: Session, case_ids: list[int]) -> dict[int, list[_Entry]]:
-    found: dict[int, list[_Entry]] = defaultdict(list)
-    for start in range(0, len(case_ids), _CHUNK):
-        query = (
-            sa_select(*_ENTRY_COLUMNS)
-            .where(col(FundsEntry.case_id).in_(case_ids[start : start + _CHUNK]))
-            .order_by(col(FundsEntry.id))
-        )
-        for entry_id, case_id, kind, amount, occurred_on, counterparty, reverses in session.connection().execute(query):
-            found[case_id].append(_Entry(entry_id or 0, case_id, kind, amount, occurred_on, counterparty, reverses))
+@dataclass
+class _Holding:
+    """An account holding money: its newest live receipts, enough to cover its balance."""
+
+    number: str
+    balance_fen: int
+    receipts: list[Receipt]
+    payers: dict[int, str]
+
+
+def _holding(session: Session) -> dict[int, _Holding]:
+    found: dict[int, _Holding] = {}
+    rows = session.connection().execute(_HOLDING_RECEIPTS, {"receipt": EntryKind.RECEIPT.value})
+    for case_id, number, balance, entry_id, occurred_on, amount, payer in rows:
+        account = found.get(case_id)
+        if account is None:
+            account = found[case_id] = _Holding(number or "", balance, [], {})
+        account.receipts.append(Receipt(entry_id, occurred_on, amount))
+        account.payers[entry_id] = payer
     return found
 
 
@@ -130,7 +148,7 @@ def _delays(session: Session, case_ids: list[int]) -> dict[int, str]:
 def _case_due(
     case_id: int,
     number: str,
-    entries: Sequence[FundsEntry | _Entry],
+    entries: Sequence[FundsEntry],
     delays: dict[int, str],
     today: date,
     due_on: DueRule,
@@ -139,25 +157,32 @@ def _case_due(
     live = [e for e in entries if e.id not in reversed_ids and e.kind != EntryKind.REVERSAL.value]
     receipts = [Receipt(e.id or 0, e.occurred_on, e.amount_fen) for e in live if e.kind == EntryKind.RECEIPT.value]
     paid = -sum(e.amount_fen for e in live if e.kind == EntryKind.DISBURSEMENT.value)
-    payers = {e.id: e.counterparty for e in live}
-    sums = []
-    for left in undisbursed(receipts, paid):
-        due = due_on(left.arrived)
-        sums.append(
-            DueSum(
-                case_id=case_id,
-                case_number=number,
-                receipt_id=left.entry_id,
-                statement_line_id=None,
-                payer=payers.get(left.entry_id, ""),
-                arrived=left.arrived,
-                due=due,
-                amount_fen=left.amount_fen,
-                state=funds_state(due, today),
-                delay_reason=delays.get(left.entry_id),
-            )
-        )
-    return sums
+    payers = {e.id or 0: e.counterparty for e in live}
+    return [_due_sum(case_id, number, left, payers, delays, today, due_on) for left in undisbursed(receipts, paid)]
+
+
+def _due_sum(
+    case_id: int,
+    number: str,
+    left: Undisbursed,
+    payers: dict[int, str],
+    delays: dict[int, str],
+    today: date,
+    due_on: DueRule,
+) -> DueSum:
+    due = due_on(left.arrived)
+    return DueSum(
+        case_id=case_id,
+        case_number=number,
+        receipt_id=left.entry_id,
+        statement_line_id=None,
+        payer=payers.get(left.entry_id, ""),
+        arrived=left.arrived,
+        due=due,
+        amount_fen=left.amount_fen,
+        state=funds_state(due, today),
+        delay_reason=delays.get(left.entry_id),
+    )
 
 
 class DueRule:
@@ -221,24 +246,16 @@ def funds_due(*, ctx: ServiceContext) -> list[DueSum]:
     today = ctx.now().date()
     rule = DueRule(ctx.calendar, ctx.court.disburse_days)
     with read_session(ctx.engine) as session:
-        # The accounts holding money, from the balances the database keeps (a partial index lists those not at
-        # zero), not by summing the court's whole ledger.
-        holding = session.exec(
-            select(CaseBalance.case_id, Case.case_number)
-            .join(Case, col(Case.id) == CaseBalance.case_id)
-            .where(col(CaseBalance.balance_fen) != 0)
-            .order_by(col(CaseBalance.case_id))
-        ).all()
-        ids = [case_id for case_id, _ in holding]
-        entries = _entry_rows(session, ids)
-        delays = _delays(session, ids)
+        holding = _holding(session)
+        delays = _delays(session, list(holding))
         unclaimed = session.exec(
             select(StatementLine).where(col(StatementLine.case_id).is_(None)).order_by(col(StatementLine.claim_due))
         ).all()
     sums = [
-        s
-        for case_id, number in holding
-        for s in _case_due(case_id, number or "", entries[case_id], delays, today, rule)
+        _due_sum(case_id, account.number, left, account.payers, delays, today, rule)
+        for case_id, account in holding.items()
+        # what the older receipts (not read) and these settled, first in first out: all but the balance
+        for left in undisbursed(account.receipts, sum(r.amount_fen for r in account.receipts) - account.balance_fen)
     ]
     sums += [_unclaimed(line, today) for line in unclaimed]
     order = {FundsState.OVERDUE: 0, FundsState.UNCLAIMED: 1, FundsState.DUE_SOON: 2, FundsState.OPEN: 3}

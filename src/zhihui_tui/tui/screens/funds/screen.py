@@ -4,6 +4,10 @@ Views: 1 应发案款 (what is to be paid out, overdue first, 期限 coloured by
 claimed yet, with their 3-day deadline; c 认领 asks for the case number), 3 扣押物品 (the register; s changes an
 item's 处置状态). Enter on a case row opens its account, Ctrl+F any filed case's. Keys i 登记到账, d 发放,
 x 冲正, y 延期登记 and n 登记扣押物品 act on the highlighted case; only the keys the service allows are shown.
+
+A view shows its first :data:`PAGE_ROWS` rows and the next ones as the cursor reaches the last, as F3's queue
+does: a court of a million cases owes 2,500 sums and holds 5,000 seized items, and putting every one in the table
+kept the screen busy for half a second after its first frame.
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ if TYPE_CHECKING:
     from zhihui_tui.tui.service_calls import Failure
 
 EMPTY = ("没有待发放的案款", "没有待认领的到账", "尚未登记扣押物品")
+PAGE_ROWS = 200
 
 
 def read_funds(ctx: ServiceContext) -> FundsRead:
@@ -99,6 +104,8 @@ class FundsScreen(SignedInScreen):
         self.loaded = False
         self.items_read = False
         self._then = ""  # what to do with the account being read: "account", "disburse"
+        self.limit = PAGE_ROWS  # rows of the view in the table: a page more each time the cursor reaches the last
+        self.shown: dict[str, Any] = {}  # the page's records by row key
 
     def compose(self) -> ComposeResult:
         yield self.make_header()
@@ -142,41 +149,73 @@ class FundsScreen(SignedInScreen):
 
     def on_items_read(self, message: ItemsRead) -> None:
         self.data, self.items_read = replace(self.data, items=message.items), True
-        self.show_view()
+        if self.view == ITEMS:
+            self.show_view()
+        else:  # the money rows shown are unchanged: only the register's count is new
+            self.show_tabs()
 
     def action_view(self, index: int) -> None:
         if index != self.view:
-            self.view = index
+            self.view, self.limit = index, PAGE_ROWS
             self.table.clear(columns=True)
             self.show_view()
             self.refresh_bindings()
 
+    def records(self) -> list[tuple[str, Any]]:
+        """The view's records with their row keys, in the order shown."""
+        if self.view == DUE:
+            return [(f"{s.case_id}:{s.receipt_id}", s) for s in self.data.due]
+        if self.view == UNCLAIMED:
+            return [(str(line.id), line) for line in self.data.unclaimed]
+        return [(str(item.id), item) for item in self.data.items]
+
+    def cells(self, record: Any) -> tuple[str | Text, ...]:
+        if self.view == DUE:
+            return due_cells(record)
+        if self.view == UNCLAIMED:
+            return unclaimed_cells(record, self.shell.runtime.clock.now().date())
+        return item_cells(record)
+
     def show_view(self) -> None:
-        table, data = self.table, self.data
+        table, records = self.table, self.records()
         if not table.columns:
             table.add_columns(*COLUMNS[self.view])
             table.flex_column(FLEX[self.view])
-        today = self.shell.runtime.clock.now().date()
-        if self.view == DUE:
-            rows = [(f"{s.case_id}:{s.receipt_id}", due_cells(s)) for s in data.due]
-            total = sum(s.amount_fen for s in data.due)
-        elif self.view == UNCLAIMED:
-            rows = [(str(line.id), unclaimed_cells(line, today)) for line in data.unclaimed]
-            total = sum(line.amount_fen for line in data.unclaimed)
-        else:
-            rows = [(str(item.id), item_cells(item)) for item in data.items]
-            total = 0
-        table.replace_rows(rows, first=100)  # a screenful and more now, the rest once it is drawn
+        shown = records[: self.limit]
+        self.shown = dict(shown)
+        table.replace_rows(((key, self.cells(record)) for key, record in shown), first=100)
+        self.show_tabs()
+        self.set_status(self.status_text(records))
+        self.show_detail()
+
+    def show_tabs(self) -> None:
+        data = self.data
         counts = (len(data.due), len(data.unclaimed), len(data.items) if self.items_read else None)
         self.query_one("#funds-tabs", Static).update(view_tabs(self.view, counts))
-        status = (
-            f"合计 {format_yuan(total)} 元" + ("  Enter 打开账户  Ctrl+F 其他案件的账户" if self.view == DUE else "")
-            if self.view != ITEMS
-            else f"在库或处置中 {sum(not i.status.final for i in data.items)} 件  Enter 打开所属案件账户"
-        )
-        reading = self.view == ITEMS and not self.items_read
-        self.set_status("正在读取…" if reading else status if rows else EMPTY[self.view])
-        self.show_detail()
+
+    def page_in(self) -> None:
+        """The cursor on the last row in the table: the view's next :data:`PAGE_ROWS` rows join it."""
+        table = self.table
+        if not table.row_count or table.cursor_row < table.row_count - 1 or table.row_count < len(self.shown):
+            return  # not on the last row, or the rows read are still going in
+        more = self.records()[self.limit : self.limit + PAGE_ROWS]
+        if not more:
+            return
+        self.limit += PAGE_ROWS
+        self.shown.update(more)
+        for key, record in more:
+            table.add_row(*self.cells(record), key=key)
+
+    def status_text(self, records: list[tuple[str, Any]]) -> str:
+        if self.view == ITEMS:
+            if not self.items_read:
+                return "正在读取…"
+            held = sum(not item.status.final for _, item in records)
+            return f"在库或处置中 {held} 件  Enter 打开所属案件账户" if records else EMPTY[ITEMS]
+        if not records:
+            return EMPTY[self.view]
+        total = format_yuan(sum(record.amount_fen for _, record in records))
+        return f"合计 {total} 元" + ("  Enter 打开账户  Ctrl+F 其他案件的账户" if self.view == DUE else "")
 
     def set_status(self, text: str) -> None:
         self.query_one("#funds-status", Static).update(text)
@@ -194,13 +233,7 @@ class FundsScreen(SignedInScreen):
     def current(self) -> Any:
         """The highlighted row's record in the view shown (None when the view is empty)."""
         key = self.current_key()
-        if key is None:
-            return None
-        if self.view == DUE:
-            return next((s for s in self.data.due if f"{s.case_id}:{s.receipt_id}" == key), None)
-        if self.view == UNCLAIMED:
-            return next((line for line in self.data.unclaimed if str(line.id) == key), None)
-        return next((item for item in self.data.items if str(item.id) == key), None)
+        return None if key is None else self.shown.get(key)
 
     def current_case(self) -> CaseRef | None:
         row = self.current()
@@ -209,6 +242,10 @@ class FundsScreen(SignedInScreen):
         return CaseRef(row.case_id, row.case_number or "")
 
     @on(DataTable.RowHighlighted, "#funds-table")
+    def row_highlighted(self) -> None:
+        self.show_detail()
+        self.page_in()
+
     def show_detail(self) -> None:
         row, text = self.current(), ""
         if row is not None and self.view == DUE:
