@@ -273,7 +273,6 @@ def test_a_return_needs_the_next_way_and_the_next_mailing_another_address(court:
     assert line.next_attempt is NextAttempt.ANOTHER_ADDRESS  # the failure waits for its next way
     assert desk.awaiting_next(ctx=court.ctx(court.clerk)) == 1
     assert desk.caseload(ctx=court.ctx(court.clerk)).awaiting_next == 1
-    assert desk.caseload(ctx=court.ctx(court.clerk), failures=False).awaiting_next is None  # the screen's first half
     assert respondents(court, court.one)[0].next_method is ServiceMethod.MAIL
     with refused_at("送达地址", "不同的地址"):
         mail(court, court.one, party.party_id, GOOD[1])
