@@ -34,6 +34,7 @@ from screen_timing import OPENINGS, FrameClock, Opening, settled_after_sign_in
 from sqlalchemy import Engine, inspect, text
 
 from zhihui_tui.db.engine import make_engine
+from zhihui_tui.db.migrate import upgrade
 from zhihui_tui.domain.clock import FixedClock
 from zhihui_tui.services.accounts import actor_for
 
@@ -172,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
         counts = desk_court.build(engine, args.cases)
         print(f"建库 {args.cases:,} 件：{time.perf_counter() - start:.1f} s")
         print("  " + "，".join(f"{table} {n:,}" for table, n in counts.items()))
+    else:  # a court built before the newest migration: brought to head (migrations fill their kept tables)
+        upgrade(engine, no_backup=True)
     with engine.connect() as conn:
         cases = conn.execute(text("SELECT count(*) FROM enforcement_case")).scalar() or 0
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())

@@ -18,6 +18,7 @@ Every filed case was mailed its pack (one attempt per respondent, 6 % returned a
 service has its 查控结果反馈信息表 (0–3 findings); one case in seven has a case account (receipts, all paid out
 but for the newest, a few reversed); one in two hundred had movable property seized. At 1,000,000 cases that is
 about 1.5 M parties, 1.4 M mailings, 1.2 M findings, 2.3 M steps, 0.8 M dossiers and 0.5 M ledger entries.
+The tables the database keeps (case balances, the attempts awaiting the desk) follow the rows by its triggers.
 """
 
 from __future__ import annotations

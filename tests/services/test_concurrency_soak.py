@@ -40,6 +40,7 @@ from sqlmodel import col, select
 
 from tests.conftest import CALENDAR, FIXED_NOW
 from tests.services.documents_court import SETTINGS
+from tests.services.pending_check import computed_pending, kept_pending
 from tests.services.soak_clerks import Plan, clerk
 from tests.services.test_importing import add_account, csv_text, row
 from zhihui_tui.db.engine import make_engine, read_session
@@ -323,6 +324,7 @@ def test_eight_clerks_and_the_batch_commands_at_once(court: Court, tmp_path: Pat
     _check_case_numbers(court, outcomes)
     _check_money(court, outcomes)
     _check_visits_and_findings(court, outcomes)
+    assert kept_pending(engine) == computed_pending(engine)  # 送达跟踪 as the database keeps it (migration 0028)
     with read_session(engine) as session:
         assert verify(session).ok
 

@@ -53,7 +53,7 @@ from zhihui_tui.db.models.imports import ImportRun
 from zhihui_tui.db.models.inquiry import AssetFinding, NetworkInquiry, TriageDecision, TriageFlags
 from zhihui_tui.db.models.people import Staff, StaffRole
 from zhihui_tui.db.models.runs import BatchRun
-from zhihui_tui.db.models.service import ServiceAttempt
+from zhihui_tui.db.models.service import PendingAttempt, ServiceAttempt
 
 __all__ = [
     "Agent",
@@ -87,6 +87,7 @@ __all__ = [
     "LedgerReport",
     "NetworkInquiry",
     "Party",
+    "PendingAttempt",
     "PrintRun",
     "SearchCase",
     "SearchTerm",

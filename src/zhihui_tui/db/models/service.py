@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import Column, DateTime, Index, Text, text
-from sqlmodel import Field
+from sqlmodel import Field, SQLModel
 
 from zhihui_tui.db.models.base import Versioned
 
@@ -58,3 +58,19 @@ class ServiceAttempt(Versioned, table=True):
     result_by_id: int | None = Field(default=None, foreign_key="staff.id")
     next_attempt: str | None = Field(default=None, max_length=16)  # NextAttempt, after a failed result
     note: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class PendingAttempt(SQLModel, table=True):
+    """An attempt awaiting the desk, kept by the database (triggers on ``service_attempt``, migration 0028): one
+    awaiting its result, or a failed one (退回、地址不详) whose recipient — the same case, respondent and matter —
+    has no later attempt yet. 送达跟踪 and 待下一步 read these few rows instead of looking for a later attempt of
+    every failed mailing of the court. ``sent_on`` is the attempt's, copied, for the list's order.
+
+    The triggers follow what the desk does to an attempt: it is inserted, and its result recorded once. An
+    attempt's recipient (case, respondent, matter) is never changed and an attempt never deleted."""
+
+    __tablename__ = "pending_attempt"
+    __table_args__ = (Index("ix_pending_attempt_sent", "sent_on", "attempt_id"),)
+
+    attempt_id: int = Field(foreign_key="service_attempt.id", primary_key=True)
+    sent_on: date

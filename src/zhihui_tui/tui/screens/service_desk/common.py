@@ -88,24 +88,20 @@ CSS = """
 
 @dataclass(frozen=True)
 class Desk:
-    """The desk's counts as last read (待下一步 comes with 送达跟踪)."""
+    """The desk's counts as last read."""
 
     load: Caseload
 
 
 class ViewRead(Message):
-    """One view's rows were read: 待寄送 first, then 交办事项 with the counts, then 送达跟踪 with 待下一步 (it reads
-    every failed attempt of the court), so the list shown does not wait for the others."""
+    """One view's rows were read: 待寄送 first, then 交办事项 with the counts, then 送达跟踪, so the list shown does
+    not wait for the others."""
 
     def __init__(
-        self,
-        view: View,
-        rows: Sequence[PackRow | AttemptRow | ServiceMatterRow],
-        load: Caseload | None = None,
-        awaiting_next: int | None = None,
+        self, view: View, rows: Sequence[PackRow | AttemptRow | ServiceMatterRow], load: Caseload | None = None
     ) -> None:
         super().__init__()
-        self.view, self.rows, self.load, self.awaiting_next = view, rows, load, awaiting_next
+        self.view, self.rows, self.load = view, rows, load
 
 
 class Acted(Message):
@@ -163,7 +159,7 @@ def summary_text(load: Caseload, *, mine: bool) -> str:
     """The counts line: 待寄送 n（超期 k、未领取 u），待结果 n，待下一步 n，交办 n，我负责 n."""
     text = (
         f"待寄送 {load.packs}（超期 {load.packs_overdue}、未领取 {load.unowned}），"
-        f"待结果 {load.awaiting_result}，待下一步 {'…' if load.awaiting_next is None else load.awaiting_next}，"
+        f"待结果 {load.awaiting_result}，待下一步 {load.awaiting_next}，"
         f"交办 {load.matters}"
     )
     return f"{text}，我负责 {load.mine}" if mine else text

@@ -7,7 +7,6 @@ them in the view shown, so the director sees a 指派 where the clerks see t 领
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -68,14 +67,14 @@ PHASES = (View.PACKS, View.MATTERS, View.ATTEMPTS)  # the order the views are re
 
 
 def read_view(view: View, ctx: ServiceContext) -> ViewRead:
-    """One view's page, in the worker; 交办事项 with the counts but 待下一步, 送达跟踪 with it."""
-    from zhihui_tui.services.service_desk import attempt_queue, awaiting_next, caseload, matter_queue, pack_queue
+    """One view's page, in the worker; 交办事项 with the counts."""
+    from zhihui_tui.services.service_desk import attempt_queue, caseload, matter_queue, pack_queue
 
     if view is View.PACKS:
         return ViewRead(view, pack_queue(ctx=ctx))
     if view is View.MATTERS:
-        return ViewRead(view, matter_queue(ctx=ctx), load=caseload(ctx=ctx, failures=False))
-    return ViewRead(view, attempt_queue(ctx=ctx), awaiting_next=awaiting_next(ctx=ctx))
+        return ViewRead(view, matter_queue(ctx=ctx), load=caseload(ctx=ctx))
+    return ViewRead(view, attempt_queue(ctx=ctx))
 
 
 def row_key_of(row: PackRow | AttemptRow | ServiceMatterRow) -> str:
@@ -109,7 +108,6 @@ class DeskPost(SignedInScreen):
         super().__init__()
         self.view = View.PACKS
         self.desk: Desk | None = None
-        self.awaiting_next: int | None = None  # 待下一步, read with 送达跟踪 (None: not read yet)
         self.views_read: set[View] = set()
         self.rows: dict[View, dict[str, PackRow | AttemptRow | ServiceMatterRow]] = {v: {} for v in View}
         self.wide = True
@@ -226,14 +224,12 @@ class DeskPost(SignedInScreen):
     @on(ViewRead)
     def show_read(self, message: ViewRead) -> None:
         """A view's rows and what came with them; then the next view, once these are on screen (read alongside,
-        送达跟踪's thousands of failed attempts held the first page and its frame back)."""
+        the others' queries held the first page and its frame back)."""
         view = message.view
         self.views_read.add(view)
         self.rows[view] = {row_key_of(row): row for row in message.rows}
         if message.load is not None:
             self.desk = Desk(message.load)
-        if view is View.ATTEMPTS:
-            self.awaiting_next = message.awaiting_next
         self.fill(view)
         self.show_summary()
         if view is self.view:
@@ -244,10 +240,11 @@ class DeskPost(SignedInScreen):
             self.call_after_refresh(self.read_view, PHASES[following])
 
     def show_summary(self) -> None:
-        """The counts line, once the desk was read (待下一步 as soon as it is counted)."""
+        """The counts line, once the desk was read."""
         if self.desk is not None:
-            load = replace(self.desk.load, awaiting_next=self.awaiting_next)
-            self.query_one("#desk-summary", Static).update(summary_text(load, mine=self.may(ServiceAction.TAKE)))
+            self.query_one("#desk-summary", Static).update(
+                summary_text(self.desk.load, mine=self.may(ServiceAction.TAKE))
+            )
 
     def fill(self, view: View) -> None:
         """Show ``view``'s rows; the cursor stays on its row, or where it was when that row has left."""
