@@ -1,12 +1,12 @@
 """The attempts awaiting the service desk as the database keeps them (``pending_attempt``, migration 0028) against
 the same set computed from ``service_attempt`` the way 送达跟踪 found them before: attempts awaiting a result,
-and failed ones with no later attempt for the same recipient (case, respondent, matter)."""
+and failed ones with no later attempt for the same recipient (the case's respondent, else the matter)."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Engine, and_, exists, func
+from sqlalchemy import Engine, and_, exists
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -17,13 +17,16 @@ from zhihui_tui.domain.mailing import ServiceResult
 def computed_pending(engine: Engine) -> set[tuple[int, date]]:
     """(attempt id, sent on) of every attempt awaiting the desk, computed with a later-attempt subquery."""
     later = aliased(ServiceAttempt)
+    same_respondent = col(ServiceAttempt.party_id).is_not(None) & (col(later.party_id) == ServiceAttempt.party_id)
+    same_matter = and_(
+        col(ServiceAttempt.party_id).is_(None),
+        col(later.party_id).is_(None),
+        col(later.matter_id) == ServiceAttempt.matter_id,
+    )
     superseded = exists().where(
         col(later.case_id) == col(ServiceAttempt.case_id),
         col(later.id) > col(ServiceAttempt.id),
-        and_(
-            func.coalesce(later.party_id, 0) == func.coalesce(ServiceAttempt.party_id, 0),
-            func.coalesce(later.matter_id, 0) == func.coalesce(ServiceAttempt.matter_id, 0),
-        ),
+        same_respondent | same_matter,
     )
     failed = [r.value for r in ServiceResult if not r.served]
     awaits = col(ServiceAttempt.result).is_(None) | (col(ServiceAttempt.result).in_(failed) & ~superseded)

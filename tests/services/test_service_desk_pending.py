@@ -113,8 +113,10 @@ def test_a_public_notice_awaits_its_thirty_days_and_leaves_when_served(court: De
         MatterRequest(c.one, MatterKind.PUBLIC_NOTICE, "被执行人下落不明，请公告送达", "2027-01-29"),
         ctx=c.ctx(c.handler),
     )
+    assert listed(c) == [mailed] and desk.awaiting_next(ctx=c.ctx(c.clerk)) == 1
     notice = send(c, desk.Target(c.one, party_id=party.party_id, matter_id=matter), "公告送达", "人民法院公告网")
-    assert notice in listed(c)
+    # the notice is the respondent's next way: the failed mailing no longer waits for one
+    assert listed(c) == [notice] and desk.awaiting_next(ctx=c.ctx(c.clerk)) == 0 and mailed not in pending(c.engine)
     c.clock.at = datetime(2027, 1, 4, 9, 0)
     outcome = result(c, notice, "送达", day="2026-12-28")
     assert outcome.case_served and notice not in pending(c.engine)
