@@ -212,3 +212,24 @@ def test_a_long_due_list_pages_in_as_the_cursor_reaches_its_last_row(demo_runtim
         assert screen.table.row_count == PAGE_ROWS
 
     drive(demo_runtime, scenario)
+
+
+def test_the_money_read_ahead_at_sign_in_shows_at_once_and_then_what_arrived_meanwhile(demo_runtime: Runtime) -> None:
+    """Built ahead after sign-in, F11 reads its money views off screen too; the opening shows them at once and
+    reads them again, so a receipt recorded in between joins the due list."""
+    app = ZhihuiApp(demo_runtime)
+
+    async def scenario(pilot: Pilot) -> None:
+        await sign_in(pilot, login=CLERK, password=DEMO_PASSWORD)
+        await settle(pilot, lambda: "post-f11" in app._screen_stacks)
+        funds = app._screen_stacks["post-f11"][0]
+        assert isinstance(funds, FundsScreen) and funds is not app.screen
+        ahead = funds.table.row_count
+        assert funds.loaded and ahead == len(funds.data.due) > 0  # read and drawn off screen
+        receive_many(demo_runtime, 1)
+        await pilot.press("f11")
+        assert app.screen is funds
+        await settle(pilot, lambda: funds.table.row_count == ahead + 1)
+        assert len(funds.data.due) == ahead + 1
+
+    drive(app, scenario, (120, 36))

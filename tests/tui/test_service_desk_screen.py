@@ -313,3 +313,35 @@ def test_matter_rows_are_read(demo_runtime: Runtime) -> None:
         assert matters and screen.check_action("mail", ()) and not screen.check_action("generate", ())
 
     drive(demo_runtime, scenario)
+
+
+def test_the_desk_read_ahead_at_sign_in_shows_at_once_and_then_what_changed_meanwhile(demo_runtime: Runtime) -> None:
+    """Built ahead after sign-in, the post reads its views off screen too; the opening shows them at once and
+    reads them again, so a pack taken at another terminal in between shows its new owner."""
+    app = ZhihuiApp(demo_runtime)
+
+    async def scenario(pilot: Pilot) -> None:
+        await sign_in(pilot, login=CLERK, password=DEMO_PASSWORD)
+        await settle(pilot, lambda: "post-f10" in app._screen_stacks)
+        desk = app._screen_stacks["post-f10"][0]
+        assert isinstance(desk, ServiceDeskScreen) and desk is not app.screen
+        table = desk.table(View.PACKS)
+        assert desk.desk is not None and table.row_count == len(packs(desk)) > 0  # read and drawn off screen
+        key, row = next((k, r) for k, r in packs(desk).items() if not r.owner)
+        engine = make_engine(demo_runtime.database_url)
+        other = ServiceContext(
+            engine=engine,
+            clock=demo_runtime.clock,
+            calendar=load_calendar(None),
+            actor=actor_for(engine, "songda2"),
+            court=demo_runtime.court,
+            data_dir=demo_runtime.data_dir,
+        )
+        take_item(ItemKey(ItemKind.PACK, row.deadline_id), ctx=other)
+        engine.dispose()
+        await pilot.press("f10")
+        assert app.screen is desk
+        await settle(pilot, lambda: packs(desk)[key].owner == "乌日娜")
+        assert "乌日娜" in cell(desk, key, "负责人")
+
+    drive(app, scenario, (120, 36))

@@ -26,6 +26,7 @@ from zhihui_tui.services.funds.property import (
     items_of_case,
     property_register,
     register_item,
+    register_size,
 )
 from zhihui_tui.services.funds.rules import FundsAction, allowed_actions
 from zhihui_tui.services.funds.statement import StatementResult, claim, import_statement, unclaimed_lines
@@ -55,6 +56,7 @@ __all__ = [
     "record_receipt",
     "register_delay",
     "register_item",
+    "register_size",
     "reverse_entry",
     "unclaimed_lines",
 ]

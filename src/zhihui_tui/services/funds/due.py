@@ -136,6 +136,17 @@ def _holding(session: Session) -> dict[int, _Holding]:
     return found
 
 
+# The delays registered on the receipts of the accounts holding money, started from those accounts as above.
+_HOLDING_DELAYS = text(
+    "SELECT d.receipt_id, d.reason FROM case_balance b CROSS JOIN disbursement_delay d "
+    "WHERE d.case_id = b.case_id AND b.balance_fen != 0 ORDER BY d.id"
+)
+
+
+def _holding_delays(session: Session) -> dict[int, str]:
+    return {receipt: reason for receipt, reason in session.connection().execute(_HOLDING_DELAYS)}  # latest wins
+
+
 def _delays(session: Session, case_ids: list[int]) -> dict[int, str]:
     rows = session.exec(
         select(DisbursementDelay.receipt_id, DisbursementDelay.reason)
@@ -247,7 +258,7 @@ def funds_due(*, ctx: ServiceContext) -> list[DueSum]:
     rule = DueRule(ctx.calendar, ctx.court.disburse_days)
     with read_session(ctx.engine) as session:
         holding = _holding(session)
-        delays = _delays(session, list(holding))
+        delays = _holding_delays(session)
         unclaimed = session.exec(
             select(StatementLine).where(col(StatementLine.case_id).is_(None)).order_by(col(StatementLine.claim_due))
         ).all()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -164,6 +164,13 @@ def property_register(*, ctx: ServiceContext, open_only: bool = False) -> list[I
     final = [s.value for s in ItemStatus if s.final]
     with read_session(ctx.engine) as session:
         return _rows(session, *([col(SeizedItem.status).not_in(final)] if open_only else []))
+
+
+def register_size(*, ctx: ServiceContext) -> int:
+    """How many items the register holds (the 款物 post's tab counts them before it reads them)."""
+    require_action(ctx.actor, FundsAction.VIEW)
+    with read_session(ctx.engine) as session:
+        return int(session.exec(select(func.count()).select_from(SeizedItem)).one())
 
 
 def item_history(item_id: int, *, ctx: ServiceContext) -> list[StatusLine]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any, ClassVar
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import events
 from textual.binding import Binding, BindingType
@@ -26,7 +28,14 @@ from zhihui_tui.tui.widgets.header import CourtHeader
 from zhihui_tui.tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
+    from rich.text import Text
+    from textual.widgets import Static
+
+    from zhihui_tui.services.context import ServiceContext
     from zhihui_tui.services.search import CaseHit
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 POST_GROUP = Binding.Group("岗位")
 PREPARE_LAYOUT_ROUNDS = 4
@@ -48,6 +57,15 @@ def post_bindings() -> list[Binding]:
         )
         for post in POSTS
     ]
+
+
+def show_text(static: Static, content: str | Text) -> None:
+    """``static.update(content)`` unless it shows that already: a post reads its rows again at every opening, and
+    a line set again to the same words would still be laid out and drawn again."""
+    from zhihui_tui.tui.widgets.table import comparable
+
+    if comparable(static.content) != comparable(content):
+        static.update(content)
 
 
 def case_label(hit: CaseHit) -> str:
@@ -109,6 +127,19 @@ class SignedInScreen(ServiceCaller, Screen[None]):
             if not layout_required(self):
                 break
         draw_hidden(self)  # each widget keeps the lines it drew; the opening repaints the screen from them
+
+    async def read_ahead(self, call: Callable[[ServiceContext], T]) -> T | None:
+        """For a post built ahead (:meth:`prepare_hidden`): its first rows read off screen too, so the first
+        opening shows them at once while it reads them again (lines and rows left alone when unchanged). None
+        when the post was opened meanwhile (its own read is the fresher) or the read failed (the opening reads
+        again and says what went wrong)."""
+        shell = self.shell
+        try:
+            result = await asyncio.to_thread(lambda: call(shell.service_context()))
+        except Exception:
+            log.warning("reading %s ahead failed", self.SCREEN_NAME, exc_info=True)
+            return None
+        return None if self.is_current else result
 
     @property
     def shell(self) -> Shell:

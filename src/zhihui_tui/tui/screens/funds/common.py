@@ -115,11 +115,12 @@ class FundsData:
 
     due: list[DueSum]
     unclaimed: list[StatementLine]
-    items: list[ItemRow]
+    items: list[ItemRow]  # read when the register's view is shown
+    items_size: int | None  # the register's size, read with the money (None: not read yet)
 
 
 class FundsRead(Message):
-    """The post's money rows were read (the register follows: ``ItemsRead``)."""
+    """The post's money rows were read, and the register's size (its rows come when shown: ``ItemsRead``)."""
 
     def __init__(self, data: FundsData) -> None:
         super().__init__()
@@ -128,7 +129,7 @@ class FundsRead(Message):
 
 class ItemsRead(Message):
     """The register of seized items was read: the whole of it, thousands of items on a large court, so it is read
-    once the money rows are on screen."""
+    only when its view is shown."""
 
     def __init__(self, items: list[ItemRow]) -> None:
         super().__init__()

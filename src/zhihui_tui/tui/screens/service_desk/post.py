@@ -17,7 +17,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from zhihui_tui.services.service_desk import ServiceAction, allowed_actions
-from zhihui_tui.tui.screens.base import SignedInScreen
+from zhihui_tui.tui.screens.base import SignedInScreen, show_text
 from zhihui_tui.tui.screens.service_desk.common import (
     ATTEMPT_COLUMNS,
     CSS,
@@ -221,10 +221,24 @@ class DeskPost(SignedInScreen):
             exclusive=True,
         )
 
+    async def prepare_hidden(self) -> None:
+        """Built ahead after sign-in: every view read and drawn off screen as well (see ``read_ahead``)."""
+        reads = await self.read_ahead(lambda ctx: [read_view(view, ctx) for view in PHASES])
+        for read in reads or ():
+            self.apply_read(read)
+        await super().prepare_hidden()
+
     @on(ViewRead)
     def show_read(self, message: ViewRead) -> None:
         """A view's rows and what came with them; then the next view, once these are on screen (read alongside,
         the others' queries held the first page and its frame back)."""
+        self.apply_read(message)
+        following = PHASES.index(message.view) + 1
+        if following < len(PHASES):
+            self.call_after_refresh(self.read_view, PHASES[following])
+
+    def apply_read(self, message: ViewRead) -> None:
+        """Show a view's rows and the counts that came with them (nothing is redrawn that did not change)."""
         view = message.view
         self.views_read.add(view)
         self.rows[view] = {row_key_of(row): row for row in message.rows}
@@ -235,16 +249,12 @@ class DeskPost(SignedInScreen):
         if view is self.view:
             self.show_empty()
             self.detail()
-        following = PHASES.index(view) + 1
-        if following < len(PHASES):
-            self.call_after_refresh(self.read_view, PHASES[following])
 
     def show_summary(self) -> None:
         """The counts line, once the desk was read."""
         if self.desk is not None:
-            self.query_one("#desk-summary", Static).update(
-                summary_text(self.desk.load, mine=self.may(ServiceAction.TAKE))
-            )
+            summary = summary_text(self.desk.load, mine=self.may(ServiceAction.TAKE))
+            show_text(self.query_one("#desk-summary", Static), summary)
 
     def fill(self, view: View) -> None:
         """Show ``view``'s rows; the cursor stays on its row, or where it was when that row has left."""
@@ -269,7 +279,7 @@ class DeskPost(SignedInScreen):
         empty = not self.rows[self.view]
         self.table().display = not empty
         placeholder = self.query_one("#desk-empty", Static)
-        placeholder.update(EMPTY[self.view] if self.view in self.views_read else "正在读取…")
+        show_text(placeholder, EMPTY[self.view] if self.view in self.views_read else "正在读取…")
         placeholder.display = empty
 
     @staticmethod
@@ -297,4 +307,4 @@ class DeskPost(SignedInScreen):
             text = attempt_detail(row)
         else:
             text = matter_detail(row)
-        self.query_one("#desk-detail", Static).update(text)
+        show_text(self.query_one("#desk-detail", Static), text)
