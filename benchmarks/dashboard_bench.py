@@ -19,7 +19,8 @@ for open cases, done for closed ones. Then it times, as of 2026-11-27 09:30:
     python benchmarks/dashboard_bench.py                        # 1,000,000 cases
     python benchmarks/dashboard_bench.py --cases 200000 --db /tmp/d.db
 
-Targets: the dashboard opens in under 300 ms; supervise --json under 10 s and 300 MB; stats monthly under 10 s.
+Targets: the dashboard shows today's panels within 100 ms of F9 (issue 16; issue 15 asked 300 ms); supervise --json
+under 10 s and 300 MB; stats monthly under 10 s.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ from zhihui_tui.domain.clock import FixedClock
 from zhihui_tui.domain.roles import Role
 from zhihui_tui.services.accounts import actor_for, hash_password
 
-OPEN_TARGET_MS = 300.0
+OPEN_TARGET_MS = 100.0  # issue 16: every post's first frame with rows (issue 15 asked 300 ms of the dashboard)
 SUPERVISE_TARGET_S, SUPERVISE_TARGET_MB, MONTHLY_TARGET_S = 10.0, 300.0, 10.0
 NOW = datetime(2026, 11, 27, 9, 30)
 FIRST_FILED = datetime(2020, 1, 6, 9)

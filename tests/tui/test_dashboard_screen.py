@@ -210,3 +210,23 @@ def test_drill_down_snapshot(snap_compare: SnapCompare, demo_runtime: Runtime, s
         await settle(pilot, lambda: isinstance(pilot.app.screen, DrillScreen) and pilot.app.screen.rows is not None)
 
     assert snap_compare(ZhihuiApp(demo_runtime), terminal_size=size, run_before=run_before)
+
+
+def test_todays_panels_are_read_ahead_at_sign_in_and_the_month_when_opened(demo_runtime: Runtime) -> None:
+    """Built ahead after sign-in, F9 reads today's panels off screen too (the month's long read waits for the
+    opening); the opening reads today again and then the month."""
+    app = ZhihuiApp(demo_runtime)
+
+    async def scenario(pilot: Pilot) -> None:
+        await sign_in(pilot, login=GENERAL_AFFAIRS, password=DEMO_PASSWORD)
+        await settle(pilot, lambda: "post-f9" in app._screen_stacks)
+        board = app._screen_stacks["post-f9"][0]
+        assert isinstance(board, DashboardScreen) and board is not app.screen
+        people = board.query_one("#people", DataTable)
+        assert board.today is not None and people.row_count == len(board.today.people) > 0
+        assert board.dashboard is None  # the month is not read off screen
+        await pilot.press("f9")
+        await settle(pilot, lambda: board.dashboard is not None)
+        assert app.screen is board and board.query_one("#trend", DataTable).row_count == 12
+
+    drive(app, scenario, (120, 36))

@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
-from zhihui_tui.tui.screens.base import SignedInScreen
+from zhihui_tui.tui.screens.base import SignedInScreen, show_text
 from zhihui_tui.tui.screens.dashboard.common import (
     COLUMNS,
     CSS,
@@ -140,6 +140,16 @@ class DashboardScreen(SignedInScreen):
 
     # -- loading ------------------------------------------------------------------------------------------------
 
+    async def prepare_hidden(self) -> None:
+        """Built ahead after sign-in: today's panels are read and drawn off screen as well (``read_ahead``); the
+        month's figures are read when the post is opened."""
+        from zhihui_tui.services.dashboard import load_today
+
+        read = await self.read_ahead(lambda ctx: TodayLoaded(load_today(ctx=ctx)))
+        if read is not None:
+            self.show_today(read)
+        await super().prepare_hidden()
+
     def on_screen_resume(self) -> None:
         if self.in_drill:  # back from a drill-down: the numbers were read a moment ago
             self.in_drill = False
@@ -170,16 +180,17 @@ class DashboardScreen(SignedInScreen):
         today = self.today = message.today
         self.dashboard = None
         day = today.today
-        self.query_one("#dash-title", Static).update(f"综合看板 {day:%Y-%m-%d} 周{WEEKDAYS[day.weekday()]}")
+        show_text(self.query_one("#dash-title", Static), f"综合看板 {day:%Y-%m-%d} 周{WEEKDAYS[day.weekday()]}")
         self.figures.clear()
         self._fill("posts", tally_rows(today.posts, "posts"))
         self._fill("people", tally_rows(today.people, "people"))
         self._fill("caseload", caseload_rows(today.caseload))
         self._fill("month", pending_rows("month"))
         self._fill("trend", pending_rows("trend"))
-        self.query_one("#spark", Static).update(PENDING)
+        show_text(self.query_one("#spark", Static), PENDING)
         self._describe_focused()
-        self.call_after_refresh(self._read_month)  # once today's rows are drawn: the month's read is long
+        if self.is_current:  # once today's rows are drawn: the month's read is long
+            self.call_after_refresh(self._read_month)
 
     def _read_month(self) -> None:
         from zhihui_tui.services.dashboard import load_month
@@ -279,4 +290,4 @@ class DashboardScreen(SignedInScreen):
         self.app.push_screen(DrillScreen(figure, self.open_case_page))
 
     def say(self, text: str) -> None:
-        self.query_one("#dash-status", Static).update(text)
+        show_text(self.query_one("#dash-status", Static), text)
