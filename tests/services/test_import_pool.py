@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -12,7 +14,7 @@ from tests.services.test_importing import GOOD_ROWS, add_account, row, write_csv
 from zhihui_tui.domain.clock import FixedClock
 from zhihui_tui.domain.roles import Role, Team, Title
 from zhihui_tui.services.accounts import system_actor
-from zhihui_tui.services.importing import case_pool
+from zhihui_tui.services.importing import case_pool, cases
 from zhihui_tui.services.importing.cases import ImportResult, import_cases
 
 
@@ -50,3 +52,33 @@ def test_a_clean_file_parsed_by_workers_goes_in(
     add_account(engine, clock, "jing01", Role.HANDLER, "孙立军", team=Team.INTENSIVE.value, title=Title.JUDGE.value)
     result = _import(engine, write_csv(tmp_path / "cases.csv", GOOD_ROWS), clock)
     assert result.ok and result.imported == len(GOOD_ROWS)
+
+
+def test_rows_from_the_workers_equal_rows_parsed_here(
+    engine: Engine, clock: FixedClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers send each parsed row as its classes' field values (``case_pool._by_fields``): what comes back is
+    equal, field for field and class for class, to what this process parses — numbers, bases, agents and all."""
+    add_account(engine, clock, "kuai01", Role.HANDLER, "王建国", team=Team.FAST.value, title=Title.JUDGE.value)
+    add_account(engine, clock, "jing01", Role.HANDLER, "孙立军", team=Team.INTENSIVE.value, title=Title.JUDGE.value)
+    path = write_csv(tmp_path / "cases.csv", GOOD_ROWS)
+    seen: list[list[Any]] = []
+    original = case_pool.parsed_rows
+
+    def kept(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        rows = list(original(*args, **kwargs))
+        seen.append(rows)
+        return iter(rows)
+
+    monkeypatch.setattr(cases, "parsed_rows", kept)
+    monkeypatch.setattr(case_pool, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(case_pool, "CHUNK_ROWS", 2)
+    for workers in (2, 1):
+        monkeypatch.setattr(case_pool, "worker_count", lambda n=workers: n)
+        result = import_cases(path, ctx=context_for(engine, system_actor(engine), clock), dry_run=True)
+        assert result.ok and result.imported == len(GOOD_ROWS)
+    from_workers, here = seen
+    assert from_workers == here and len(here) == len(GOOD_ROWS)
+    assert [type(r.case) for _, r, _ in from_workers] == [type(r.case) for _, r, _ in here]
+    assert any(r is not None and r.number is not None for _, r, _ in here)  # a given 案号 made the trip
+    assert any(r is not None and r.case.basis is not None for _, r, _ in here)

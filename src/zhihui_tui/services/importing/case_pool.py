@@ -8,14 +8,20 @@ costs more to start than it saves below a few thousand rows.
 
 from __future__ import annotations
 
+import copyreg
 import gc
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import fields
 from itertools import islice
+from operator import attrgetter
+from typing import Any
 
+from zhihui_tui.domain.case_number import CaseNumber
 from zhihui_tui.domain.pinyin import char_initials
+from zhihui_tui.services.cases import NewAgent, NewBasis, NewCase, NewParty
 from zhihui_tui.services.importing.case_fields import ParsedRow
 from zhihui_tui.services.importing.case_rows import RowParser
 from zhihui_tui.services.importing.table import Cell, RowError, Rows
@@ -30,10 +36,25 @@ Parsed = tuple[int, ParsedRow | None, list[RowError]]  # line, the row (None whe
 _worker_parser: RowParser | None = None
 
 
+# What a parsed row is made of. A worker sends each as its class and field values, rebuilt by calling the class:
+# pickle's default for a dataclass (a new object, then its __dict__ set from a pickled dict) costs this process a
+# third more to read back, and this process is the parse's bottleneck (it plans each row as it comes).
+_ROW_CLASSES: tuple[type[Any], ...] = (ParsedRow, NewCase, NewParty, NewBasis, NewAgent, CaseNumber)
+
+
+def _by_fields(cls: type[Any]) -> Callable[[Any], tuple[type[Any], tuple[Any, ...]]]:
+    names = [f.name for f in fields(cls)]
+    assert all(f.init for f in fields(cls)), f"{cls.__name__}: every field must be an argument"
+    values = attrgetter(*names)
+    return lambda obj: (cls, values(obj))
+
+
 def _init_worker(parser: RowParser) -> None:
     global _worker_parser
     _worker_parser = parser
     gc.disable()  # a worker lives for one import: its chunks' objects are freed by reference counting (gc_pause)
+    for cls in _ROW_CLASSES:  # in the worker only: this process unpickles with the classes as they are
+        copyreg.pickle(cls, _by_fields(cls))
 
 
 def _parse_chunk(chunk: Chunk) -> list[Parsed]:

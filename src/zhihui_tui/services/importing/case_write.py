@@ -115,13 +115,15 @@ def _write(
     engine, actor, clock, court_code = ctx.engine, ctx.actor, ctx.clock, ctx.court.court_code
     snapshot, pg_ids = _checked_snapshot(engine, plan, rows, court_code, recheck)
     built = build(plan, rows, snapshot, actor=actor, pg_ids=pg_ids, dialect=engine.dialect)
-    # PostgreSQL: the audit entries are dumped on a second thread while the server takes the rows in (they are
-    # needed only at the audit head). SQLite: dumped here while a forked process writes the built rows to their
-    # scratch file (a thread would fight the driver's executemany for the GIL and slow both down).
+    # The audit entries are needed only at the audit head, so they are dumped on a second thread meanwhile.
+    # PostgreSQL: while the server takes the rows in. SQLite with a stage: while this thread waits for the scratch
+    # files' writers and the database copies the staged rows in (single INSERT … SELECT statements: sqlite3 lets
+    # go of the GIL while they run); the rows writer is forked before that thread starts. An unstaged SQLite
+    # import dumps them here (a thread would fight the driver's executemany for the GIL and slow both down).
     if stage is not None:
         stage.stage_rows([(t.name, c, v) for t, c, v in built.tables])  # written meanwhile by a second process
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-audit") as dumper:
-        if engine.dialect.name == "postgresql":
+        if engine.dialect.name == "postgresql" or stage is not None:
             prepared = dumper.submit(audit.prepare, built.entries, as_of=as_of)
         else:
             prepared = Future()
