@@ -5,11 +5,13 @@ from __future__ import annotations
 import gc
 import time
 
+from test_filing_queue_paging import add_backlog
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 from tui_court import run_scenario, settle, sign_in
 
 from zhihui_tui.runtime import Runtime
+from zhihui_tui.services.filing import QUEUE_PAGE
 from zhihui_tui.tui.app import ZhihuiApp
 from zhihui_tui.tui.posts import post_for_key
 
@@ -24,7 +26,7 @@ async def _built_ahead(app: ZhihuiApp, modes: set[str], timeout: float = 15.0) -
         await app.workers.wait_for_complete()
 
 
-def test_her_posts_are_built_after_sign_in_and_read_nothing_until_opened(runtime: Runtime) -> None:
+def test_her_posts_are_built_after_sign_in_and_f3_reads_its_queue_ahead(runtime: Runtime) -> None:
     app = ZhihuiApp(runtime)
 
     async def scenario(pilot: Pilot) -> None:
@@ -34,15 +36,16 @@ def test_her_posts_are_built_after_sign_in_and_read_nothing_until_opened(runtime
         assert set(app._screen_stacks) - {"_default", "home"} == HER_POSTS  # only the posts she may open
         filing = app._screen_stacks["post-f3"][0]
         queue = filing.query_one("#queue", DataTable)
-        assert queue.row_count == 0  # built, styled and laid out, but its rows are read on opening
+        assert queue.row_count == 1  # built, styled, laid out and its first page read (read_ahead)
         assert filing.query("#form Input")  # the deferred receiving form was built ahead too
 
         assert gc.get_freeze_count() > 0  # what start-up built is left out of later collections
 
+        add_backlog(runtime.database_url)  # applications received at another window meanwhile
         await pilot.press("f3")
-        await settle(pilot, lambda: queue.row_count > 0)
         assert app.screen is filing  # the screen built ahead, not a second one
-        assert queue.row_count == 1  # 李秀兰's application, received 11-24
+        await settle(pilot, lambda: queue.row_count == QUEUE_PAGE)  # the opening read the queue again
+        assert "李秀兰" in str(queue.get_row_at(0))  # received 11-24: still first, the backlog came after
 
     run_scenario(app, scenario, (120, 36))
 

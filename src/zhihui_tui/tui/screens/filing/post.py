@@ -21,7 +21,7 @@ from zhihui_tui.domain.errors import FieldError
 from zhihui_tui.domain.filing import acts_for_applicant, draft_errors, missing_items
 from zhihui_tui.domain.lifecycle import Stage
 from zhihui_tui.services.filing import FilingAction, allowed_actions
-from zhihui_tui.tui.screens.base import SignedInScreen
+from zhihui_tui.tui.screens.base import SignedInScreen, show_text
 from zhihui_tui.tui.screens.filing.common import EMPTY_QUEUE, ORIGINAL_FIELD, READING, ready_text
 from zhihui_tui.tui.screens.filing.drafts import filing_draft, restore_filing
 from zhihui_tui.tui.screens.filing.form import FilingForm, FormState
@@ -159,12 +159,17 @@ class FilingPost(SignedInScreen):
             self.refresh_bindings()
 
     async def prepare_hidden(self) -> None:
-        await self.ensure_form()  # built ahead, off screen: nothing is held back
+        """Built ahead after sign-in: the queue's first page is read and drawn off screen too (``read_ahead``),
+        and the receiving form is built, so nothing is held back."""
+        read = await self.read_ahead(lambda ctx: read_queue(ctx, None))
+        if read is not None:
+            self.show_queue(QueueLoaded(read))
+        await self.ensure_form()
         await super().prepare_hidden()
 
     def set_status(self, text: str) -> None:
         self.status_text = text
-        self.query_one("#fil-status", Static).update(text)
+        show_text(self.query_one("#fil-status", Static), text)
 
     def display_failure(self, action: str, failure: Failure) -> None:
         """In the status line (after what F9 saved first, if it did), at the field it names, and notified."""

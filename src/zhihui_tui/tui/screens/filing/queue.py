@@ -34,10 +34,13 @@ class QueueTable(DataTable[Text | str]):
         self.next_after: QueueKey | None = None  # where the next page of the queue starts
 
     def show(self, page: FilingQueuePage, *, more: bool) -> None:
-        """A fresh first page, or (``more``) the next page below the rows shown."""
+        """A fresh first page (nothing redrawn when it is the page shown), or (``more``) the next page below the
+        rows shown."""
         if not more:
-            self.clear()
-            self.shown = {}
+            self.shown = {str(row.case_id): row for row in page.rows}
+            self.replace_rows((key, queue_cells(row)) for key, row in self.shown.items())
+            self.next_after = page.next_after
+            return
         for row in page.rows:
             key = str(row.case_id)
             if key in self.shown:
@@ -62,20 +65,9 @@ class PendingTable(DataTable[str]):
         self.shown: dict[str, PendingRejection] = {}
 
     def show(self, rows: list[PendingRejection]) -> None:
-        self.clear()
-        self.shown = {}
-        for row in rows:
-            key = str(row.rejection_id)
-            self.shown[key] = row
-            self.add_row(
-                f"{row.received_at:%m-%d}",
-                row.category.label,
-                short(row.applicants, 10),
-                short(row.respondents, 8),
-                row.proposed_by,
-                short(row.reasons, 30),
-                key=key,
-            )
+        """The proposals (nothing redrawn when they are those shown)."""
+        self.shown = {str(row.rejection_id): row for row in rows}
+        self.replace_rows((key, pending_cells(row)) for key, row in self.shown.items())
 
     def chosen(self) -> PendingRejection | None:
         """The proposal under the cursor, if any."""
@@ -83,3 +75,14 @@ class PendingTable(DataTable[str]):
             return None
         key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value or ""
         return self.shown.get(key)
+
+
+def pending_cells(row: PendingRejection) -> tuple[str, ...]:
+    return (
+        f"{row.received_at:%m-%d}",
+        row.category.label,
+        short(row.applicants, 10),
+        short(row.respondents, 8),
+        row.proposed_by,
+        short(row.reasons, 30),
+    )
