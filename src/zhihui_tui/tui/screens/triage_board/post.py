@@ -19,7 +19,7 @@ from textual.widgets import Static
 from zhihui_tui.domain.lifecycle import Stage
 from zhihui_tui.domain.triage import flag_text
 from zhihui_tui.services.triage import TriageAction, allowed_actions, first_view
-from zhihui_tui.tui.screens.base import SignedInScreen
+from zhihui_tui.tui.screens.base import SignedInScreen, show_text
 from zhihui_tui.tui.screens.triage_board.common import (
     COLUMNS,
     CSS,
@@ -156,16 +156,31 @@ class BoardPost(SignedInScreen):
         if table.row_count:
             table.move_cursor(row=min(cursor, table.row_count - 1))
 
+    async def prepare_hidden(self) -> None:
+        """Built ahead after sign-in: the first view's first page is read and drawn off screen too
+        (``read_ahead``); the opening reads it again."""
+        self.choose_view()
+        stage = self.stage
+        show_text(self.query_one("#board-title", Static), view_tabs(stage))
+        read = await self.read_ahead(lambda ctx: read_page(ctx, stage, None))
+        if read is not None:
+            self.show_page(read)
+        await super().prepare_hidden()
+
     def on_screen_resume(self) -> None:
         if self.in_dialog:  # back from this screen's own dialog: keep the board (and its optimistic rows)
             self.in_dialog = False
             return
+        self.choose_view()
+        self.action_reload()
+
+    def choose_view(self) -> None:
+        """The view a person starts on, once: the chief on 局长指定, where he rules."""
         actor = self.shell.actor
         if not self.view_chosen and actor is not None:
             self.view_chosen = True
-            self.stage = first_view(actor)  # the chief starts on 局长指定, where he rules
+            self.stage = first_view(actor)
             self.refresh_bindings()
-        self.action_reload()
 
     def display_failure(self, action: str, failure: Failure) -> None:
         """A page that could not be read: say so in the summary (r reads again); then the one notification."""
@@ -179,8 +194,9 @@ class BoardPost(SignedInScreen):
     def action_reload(self) -> None:
         self.marked.clear()
         self.done.clear()
-        self.query_one("#board-title", Static).update(view_tabs(self.stage))
-        self.query_one("#board-summary", Static).update("正在读取…")
+        show_text(self.query_one("#board-title", Static), view_tabs(self.stage))
+        if not self.rows:  # rows shown stay, with their count, until the new page replaces them
+            show_text(self.query_one("#board-summary", Static), "正在读取…")
         self.load_page(None)
 
     def action_view(self, key: str) -> None:
@@ -204,11 +220,11 @@ class BoardPost(SignedInScreen):
         if message.stage is not self.stage:
             return  # an answer for a view already left
         table = self.table
-        if not message.append:
-            table.clear()
-            self.rows.clear()
-            self.order.clear()
-        for row in message.page.rows:
+        if not message.append:  # a fresh first page: nothing redrawn when it is the page shown
+            self.rows = {row.case_id: row for row in message.page.rows}
+            self.order = list(self.rows)
+            table.replace_rows((str(case_id), self.cells(row)) for case_id, row in self.rows.items())
+        for row in message.page.rows if message.append else ():
             if row.case_id in self.rows:
                 continue
             self.rows[row.case_id] = row
@@ -218,7 +234,7 @@ class BoardPost(SignedInScreen):
         empty = not self.rows
         table.display = not empty
         placeholder = self.query_one("#board-empty", Static)
-        placeholder.update(EMPTY[self.stage])
+        show_text(placeholder, EMPTY[self.stage])
         placeholder.display = empty
         self.summary()
         self.detail()
@@ -243,7 +259,7 @@ class BoardPost(SignedInScreen):
             text += f"，已标记 {len(self.marked)} 件"
         if done:
             text += f"，本次已处理 {done} 件"
-        self.query_one("#board-summary", Static).update(text)
+        show_text(self.query_one("#board-summary", Static), text)
 
     def refresh_row(self, case_id: int) -> None:
         """Show the row's cells again (marked, ruled, put back)."""
@@ -270,10 +286,10 @@ class BoardPost(SignedInScreen):
         blocking = f"  排除快执：{'；'.join(extra)}" if extra else ""
         escalated = escalation_line(row)  # first: the chief reads why it came to him before the system's reasons
         lead = f"{row.case_number} {escalated}  " if escalated else f"{row.case_number} "
-        self.query_one("#board-detail", Static).update(f"{lead}{proposal_line(row.proposal)}{blocking}")
+        show_text(self.query_one("#board-detail", Static), f"{lead}{proposal_line(row.proposal)}{blocking}")
         editable = row.stage is Stage.INQUIRED and row.case_id not in self.done
         hint = "  （f 修改）" if editable else ""
-        self.query_one("#board-flags", Static).update(f"分流事实：{flag_text(row.flags)}{hint}")
+        show_text(self.query_one("#board-flags", Static), f"分流事实：{flag_text(row.flags)}{hint}")
 
     def current(self) -> BoardRow | None:
         """The highlighted case, if any."""
