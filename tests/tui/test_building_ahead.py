@@ -7,7 +7,7 @@ import time
 
 from test_filing_queue_paging import add_backlog
 from textual.pilot import Pilot
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 from tui_court import run_scenario, settle, sign_in
 
 from zhihui_tui.runtime import Runtime
@@ -38,6 +38,8 @@ def test_her_posts_are_built_after_sign_in_and_f3_reads_its_queue_ahead(runtime:
         queue = filing.query_one("#queue", DataTable)
         assert queue.row_count == 1  # built, styled, laid out and its first page read (read_ahead)
         assert filing.query("#form Input")  # the deferred receiving form was built ahead too
+        reception = app._screen_stacks["post-f2"][0]
+        assert str(reception.query_one("#rc-counts", Static).content).startswith("今日 ")  # the ledger, read ahead
 
         assert gc.get_freeze_count() > 0  # what start-up built is left out of later collections
 

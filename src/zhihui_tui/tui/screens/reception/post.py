@@ -20,7 +20,7 @@ from textual.widgets.option_list import Option
 from zhihui_tui.domain.reception import F_CASE, F_LATE_REASON, IdKind
 from zhihui_tui.services.reception import ReceptionAction, allowed_actions, visitor_cases
 from zhihui_tui.tui.drafts import RESTORED, fill_fields
-from zhihui_tui.tui.screens.base import SignedInScreen
+from zhihui_tui.tui.screens.base import SignedInScreen, show_text
 from zhihui_tui.tui.screens.reception.booking import BookingScreen
 from zhihui_tui.tui.screens.reception.common import (
     CASE_HINT,
@@ -122,6 +122,13 @@ class ReceptionScreen(SignedInScreen):
 
     def on_mount(self) -> None:
         self.query_one("#rc-cases", OptionList).display = False
+
+    async def prepare_hidden(self) -> None:
+        """Built ahead after sign-in: today's ledger is read and drawn off screen too (``read_ahead``)."""
+        read = await self.read_ahead(read_ledger)
+        if read is not None:
+            self.show_ledger(LedgerLoaded(*read))
+        await super().prepare_hidden()
 
     def on_screen_resume(self) -> None:
         self.action_reload()
@@ -347,7 +354,7 @@ class ReceptionScreen(SignedInScreen):
     @on(LedgerLoaded)
     def show_ledger(self, message: LedgerLoaded) -> None:
         self.show_notice(message.notice)
-        self.query_one("#rc-counts", Static).update(counts_text(message.ledger))
+        show_text(self.query_one("#rc-counts", Static), counts_text(message.ledger))
         table = self.query_one("#rc-ledger", DataTable)
         table.replace_rows((str(row.visit_id), ledger_cells(row)) for row in message.ledger.rows)
 
@@ -358,9 +365,9 @@ class ReceptionScreen(SignedInScreen):
     def show_notice(self, notice: Notice) -> None:
         """The banner (a warning from 16:45) and the late-entry reason marked required after 17:00."""
         banner = self.query_one("#rc-banner", Static)
-        banner.update(notice.text)
+        show_text(banner, notice.text)
         banner.set_class(notice.warning, "-warning")
         self.late_why = notice.late_why
         late_row = self.query_one("#rc-late").parent
         assert late_row is not None
-        late_row.query_one(".rc-label", Static).update(f"{F_LATE_REASON}*" if notice.late_why else F_LATE_REASON)
+        show_text(late_row.query_one(".rc-label", Static), f"{F_LATE_REASON}*" if notice.late_why else F_LATE_REASON)
