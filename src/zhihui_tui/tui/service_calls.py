@@ -18,6 +18,7 @@ A cancelled worker (the screen went away, a newer call replaced it) posts nothin
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -167,6 +168,22 @@ class ServiceCaller:
                 node.post_message(message)
 
         return node.run_worker(body, name=action, group=group, exclusive=exclusive, thread=True, exit_on_error=False)
+
+    async def read_ahead(self, call: Callable[[ServiceContext], T], show: Callable[[T], object]) -> None:
+        """For a post built ahead (``SignedInScreen.prepare_hidden``): ``call`` run in a thread and its result
+        given to ``show``, so the first opening shows the post's rows at once while it reads them again (lines
+        and rows left alone when unchanged). Nothing is shown when the post was opened meanwhile (its own read is
+        the fresher) or the read failed: the opening reads again and says what went wrong then."""
+        node = self._service_node()
+        shell = shell_of(node)
+        try:
+            result = await asyncio.to_thread(lambda: call(shell.service_context()))
+        except Exception as error:
+            if describe(error, "读取").kind is FailureKind.UNEXPECTED:
+                log.warning("reading ahead failed", exc_info=error)
+            return
+        if not node.screen.is_current:
+            show(result)
 
     def _service_node(self) -> Widget:
         assert isinstance(self, Widget), "ServiceCaller is mixed into a screen or widget"

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import logging
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.binding import Binding, BindingType
@@ -31,11 +29,7 @@ if TYPE_CHECKING:
     from rich.text import Text
     from textual.widgets import Static
 
-    from zhihui_tui.services.context import ServiceContext
     from zhihui_tui.services.search import CaseHit
-
-log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 POST_GROUP = Binding.Group("岗位")
 PREPARE_LAYOUT_ROUNDS = 4
@@ -127,19 +121,6 @@ class SignedInScreen(ServiceCaller, Screen[None]):
             if not layout_required(self):
                 break
         draw_hidden(self)  # each widget keeps the lines it drew; the opening repaints the screen from them
-
-    async def read_ahead(self, call: Callable[[ServiceContext], T]) -> T | None:
-        """For a post built ahead (:meth:`prepare_hidden`): its first rows read off screen too, so the first
-        opening shows them at once while it reads them again (lines and rows left alone when unchanged). None
-        when the post was opened meanwhile (its own read is the fresher) or the read failed (the opening reads
-        again and says what went wrong)."""
-        shell = self.shell
-        try:
-            result = await asyncio.to_thread(lambda: call(shell.service_context()))
-        except Exception:
-            log.warning("reading %s ahead failed", self.SCREEN_NAME, exc_info=True)
-            return None
-        return None if self.is_current else result
 
     @property
     def shell(self) -> Shell:

@@ -16,7 +16,7 @@ from textual.widgets import Input, Select, Static
 
 from zhihui_tui.domain.field_work import CENTRE_SOURCES, CounterSource, CounterTaskForm, Institution, Receipt
 from zhihui_tui.tui.drafts import row_from, row_json
-from zhihui_tui.tui.screens.base import SignedInScreen
+from zhihui_tui.tui.screens.base import SignedInScreen, show_text
 from zhihui_tui.tui.screens.forms import PAGE, FormScreen, short
 from zhihui_tui.tui.screens.paging import KeysetPaging, paging_bindings
 from zhihui_tui.tui.widgets.table import DataTable
@@ -196,6 +196,12 @@ class CounterScreen(KeysetPaging, SignedInScreen):
             parts.append(f"[reverse]{label}[/]" if inst is self.institution else label)
         return "  ".join(parts)
 
+    async def prepare_hidden(self) -> None:
+        """Built ahead after sign-in: the first page is read and drawn off screen too (``read_ahead``)."""
+        institution = self.institution
+        await self.read_ahead(lambda ctx: QueueRead(read_queue(ctx, institution, None)), self.on_queue_read)
+        await super().prepare_hidden()
+
     def on_screen_resume(self) -> None:
         self.action_reload()
 
@@ -221,12 +227,12 @@ class CounterScreen(KeysetPaging, SignedInScreen):
         self._counts = queue.counts
         self._rows = {str(row.id): row for row in queue.rows}
         self.query_one("#tasks", DataTable).replace_rows((key, task_cells(row)) for key, row in self._rows.items())
-        self.query_one("#ct-tabs", Static).update(self.tabs_text())
+        show_text(self.query_one("#ct-tabs", Static), self.tabs_text())
         self.set_status(f"{queue.institution.label}：第 {self.page_number} 页")
         self.show_detail()
 
     def set_status(self, text: str) -> None:
-        self.query_one("#ct-status", Static).update(text)
+        show_text(self.query_one("#ct-status", Static), text)
 
     def display_failure(self, action: str, failure: Failure) -> None:
         """In the status line and notified (a refused take names the missing card there)."""
@@ -243,7 +249,7 @@ class CounterScreen(KeysetPaging, SignedInScreen):
     def show_detail(self) -> None:
         row = self.current()
         text = f"要求：{short(row.requirements, 70)}" if row else ""
-        self.query_one("#ct-detail", Static).update(text)
+        show_text(self.query_one("#ct-detail", Static), text)
 
     def action_take(self) -> None:
         from zhihui_tui.services.counter import take_task

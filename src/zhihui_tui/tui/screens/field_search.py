@@ -17,7 +17,7 @@ from textual.widgets import Input, ProgressBar, Select, SelectionList, Static
 from textual.worker import get_current_worker
 
 from zhihui_tui.domain.field_work import AttachmentKind, SearchRegistration
-from zhihui_tui.tui.screens.base import SignedInScreen
+from zhihui_tui.tui.screens.base import SignedInScreen, show_text
 from zhihui_tui.tui.screens.forms import PAGE, FormScreen, short
 from zhihui_tui.tui.screens.paging import KeysetPaging, paging_bindings
 from zhihui_tui.tui.shell import shell_of
@@ -251,6 +251,12 @@ class FieldSearchScreen(KeysetPaging, SignedInScreen):
             yield Static("正在读取…", id="fs-status", markup=False)
         yield self.make_footer()
 
+    async def prepare_hidden(self) -> None:
+        """Built ahead after sign-in: the queue's first page is read and drawn off screen too (``read_ahead``)."""
+        finished = self.finished
+        await self.read_ahead(lambda ctx: QueueRead(read_queue(ctx, None, finished)), self.on_queue_read)
+        await super().prepare_hidden()
+
     def on_screen_resume(self) -> None:
         self.action_reload()
 
@@ -292,9 +298,9 @@ class FieldSearchScreen(KeysetPaging, SignedInScreen):
         self._team, self._roster_text = queue.team, queue.roster_text
         self._rows = {str(row.matter_id): row for row in queue.rows}
         self.query_one("#queue", DataTable).replace_rows((key, search_cells(row)) for key, row in self._rows.items())
-        self.query_one("#fs-roster", Static).update(self._roster_text)
+        show_text(self.query_one("#fs-roster", Static), self._roster_text)
         note = f"{'已办结' if self.finished else '待办'} 第 {self.page_number} 页，{len(queue.rows)} 项（t 切换）"
-        self.query_one("#fs-status", Static).update(note)
+        show_text(self.query_one("#fs-status", Static), note)
         self.show_detail()
 
     def display_failure(self, action: str, failure: Failure) -> None:
@@ -313,7 +319,7 @@ class FieldSearchScreen(KeysetPaging, SignedInScreen):
         row = self.current()
         detail = self.query_one("#fs-detail", Static)
         if row is None:
-            detail.update("")
+            show_text(detail, "")
             return
         text = f"要求：{short(row.requirements, 70)}"
         if row.search_id is not None:
@@ -323,7 +329,7 @@ class FieldSearchScreen(KeysetPaging, SignedInScreen):
                 f"{row.target_names}"
             )
             self.load_attachments(row.search_id, text)
-        detail.update(text)
+        show_text(detail, text)
 
     def load_attachments(self, search_id: int, head: str) -> None:
         from zhihui_tui.services.attachments import list_attachments
@@ -334,7 +340,7 @@ class FieldSearchScreen(KeysetPaging, SignedInScreen):
         self.run_service(read, action="读取附件", done=lambda read: read, group="attachments", exclusive=True)
 
     def on_attachments_read(self, message: AttachmentsRead) -> None:
-        self.query_one("#fs-detail", Static).update(f"{message.head}\n{attachment_lines(message.items)}")
+        show_text(self.query_one("#fs-detail", Static), f"{message.head}\n{attachment_lines(message.items)}")
 
     def action_register(self) -> None:
         row = self.current()

@@ -145,9 +145,7 @@ class DashboardScreen(SignedInScreen):
         month's figures are read when the post is opened."""
         from zhihui_tui.services.dashboard import load_today
 
-        read = await self.read_ahead(lambda ctx: TodayLoaded(load_today(ctx=ctx)))
-        if read is not None:
-            self.show_today(read)
+        await self.read_ahead(lambda ctx: TodayLoaded(load_today(ctx=ctx)), self.show_today)
         await super().prepare_hidden()
 
     def on_screen_resume(self) -> None:

@@ -161,9 +161,7 @@ class FilingPost(SignedInScreen):
     async def prepare_hidden(self) -> None:
         """Built ahead after sign-in: the queue's first page is read and drawn off screen too (``read_ahead``),
         and the receiving form is built, so nothing is held back."""
-        read = await self.read_ahead(lambda ctx: read_queue(ctx, None))
-        if read is not None:
-            self.show_queue(QueueLoaded(read))
+        await self.read_ahead(lambda ctx: QueueLoaded(read_queue(ctx, None)), self.show_queue)
         await self.ensure_form()
         await super().prepare_hidden()
 

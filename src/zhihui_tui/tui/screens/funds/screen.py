@@ -136,9 +136,7 @@ class FundsScreen(SignedInScreen):
 
     async def prepare_hidden(self) -> None:
         """Built ahead after sign-in: the money views are read and drawn off screen as well (see read_ahead)."""
-        read = await self.read_ahead(read_funds)
-        if read is not None:
-            self.on_funds_read(read)
+        await self.read_ahead(read_funds, self.on_funds_read)
         await super().prepare_hidden()
 
     def on_screen_resume(self) -> None:

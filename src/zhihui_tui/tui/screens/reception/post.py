@@ -125,9 +125,7 @@ class ReceptionScreen(SignedInScreen):
 
     async def prepare_hidden(self) -> None:
         """Built ahead after sign-in: today's ledger is read and drawn off screen too (``read_ahead``)."""
-        read = await self.read_ahead(read_ledger)
-        if read is not None:
-            self.show_ledger(LedgerLoaded(*read))
+        await self.read_ahead(lambda ctx: LedgerLoaded(*read_ledger(ctx)), self.show_ledger)
         await super().prepare_hidden()
 
     def on_screen_resume(self) -> None:
@@ -277,7 +275,7 @@ class ReceptionScreen(SignedInScreen):
                 self.set_error(key, reason)
             self.say(f"未保存：{'、'.join(label for label, _reason in failure.fields)}有误", error=True)
             self.unsaved_keys = {key for key, _label, _reason in marked}
-            self.focus_field(marked[0][0])
+            focus_field(self, marked[0][0])
         if failure.kind is not FailureKind.REFUSED:
             super().display_failure(action, failure)
 
@@ -293,16 +291,6 @@ class ReceptionScreen(SignedInScreen):
             self.unsaved_keys.discard(key)
             if not self.unsaved_keys:  # every field it named was typed in again
                 self.say("")
-
-    def focus_field(self, key: str) -> None:
-        """Put the cursor in the field of error line ``key`` and scroll the error into view."""
-        selector = FOCUS_TARGETS.get(key)
-        if selector is None:
-            return
-        widget = self.query_one(selector)
-        if widget.display:
-            widget.focus()
-        self.query_one(f"#err-{key}").scroll_visible()
 
     def set_error(self, key: str, text: str) -> None:
         """Show ``text`` on the error line ``#err-<key>`` (hidden when empty)."""
@@ -371,3 +359,14 @@ class ReceptionScreen(SignedInScreen):
         late_row = self.query_one("#rc-late").parent
         assert late_row is not None
         show_text(late_row.query_one(".rc-label", Static), f"{F_LATE_REASON}*" if notice.late_why else F_LATE_REASON)
+
+
+def focus_field(screen: ReceptionScreen, key: str) -> None:
+    """Put the cursor in the field of error line ``key`` and scroll the error into view."""
+    selector = FOCUS_TARGETS.get(key)
+    if selector is None:
+        return
+    widget = screen.query_one(selector)
+    if widget.display:
+        widget.focus()
+    screen.query_one(f"#err-{key}").scroll_visible()

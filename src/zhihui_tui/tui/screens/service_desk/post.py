@@ -223,9 +223,7 @@ class DeskPost(SignedInScreen):
 
     async def prepare_hidden(self) -> None:
         """Built ahead after sign-in: every view read and drawn off screen as well (see ``read_ahead``)."""
-        reads = await self.read_ahead(lambda ctx: [read_view(view, ctx) for view in PHASES])
-        for read in reads or ():
-            self.apply_read(read)
+        await self.read_ahead(lambda ctx: [read_view(view, ctx) for view in PHASES], self.apply_reads)
         await super().prepare_hidden()
 
     @on(ViewRead)
@@ -236,6 +234,10 @@ class DeskPost(SignedInScreen):
         following = PHASES.index(message.view) + 1
         if following < len(PHASES):
             self.call_after_refresh(self.read_view, PHASES[following])
+
+    def apply_reads(self, reads: list[ViewRead]) -> None:
+        for read in reads:
+            self.apply_read(read)
 
     def apply_read(self, message: ViewRead) -> None:
         """Show a view's rows and the counts that came with them (nothing is redrawn that did not change)."""

@@ -162,9 +162,7 @@ class BoardPost(SignedInScreen):
         self.choose_view()
         stage = self.stage
         show_text(self.query_one("#board-title", Static), view_tabs(stage))
-        read = await self.read_ahead(lambda ctx: read_page(ctx, stage, None))
-        if read is not None:
-            self.show_page(read)
+        await self.read_ahead(lambda ctx: read_page(ctx, stage, None), self.show_page)
         await super().prepare_hidden()
 
     def on_screen_resume(self) -> None:

@@ -22,6 +22,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from zhihui_tui.services.field_rules import FieldAction, allowed_actions
+from zhihui_tui.tui.screens.base import show_text
 from zhihui_tui.tui.screens.case_history import CaseHistoryRead
 from zhihui_tui.tui.screens.forms import PAGE, ReasonScreen
 from zhihui_tui.tui.screens.paging import KeysetPaging, paging_bindings
@@ -132,6 +133,11 @@ class WorkbenchScreen(KeysetPaging, ClosingKeys):
         if not self.is_handler:
             self.query_one("#desk" if self.is_desk else "#approvals").focus()
 
+    async def prepare_hidden(self) -> None:
+        """Built ahead after sign-in: the desk's first page is read and drawn off screen too (``read_ahead``)."""
+        await self.read_ahead(lambda ctx: DeskRead(read_desk(ctx, None)), self.on_desk_read)
+        await super().prepare_hidden()
+
     def on_screen_resume(self) -> None:
         self.action_reload()
 
@@ -186,7 +192,7 @@ class WorkbenchScreen(KeysetPaging, ClosingKeys):
         self.query_one(f"#{table_id}", DataTable).replace_rows(rows)
 
     def set_status(self, text: str) -> None:
-        self.query_one("#wb-status", Static).update(text)
+        show_text(self.query_one("#wb-status", Static), text)
 
     def display_failure(self, action: str, failure: Failure) -> None:
         """In the status line (``r`` reads again), and notified."""
