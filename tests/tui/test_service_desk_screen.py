@@ -100,22 +100,27 @@ def test_a_clerk_takes_an_unowned_pack(demo_runtime: Runtime) -> None:
     drive(demo_runtime, scenario)
 
 
+def taken_elsewhere(runtime: Runtime, row: PackRow) -> None:
+    """乌日娜 (songda2) takes the pack at her own terminal."""
+    engine = make_engine(runtime.database_url)
+    other = ServiceContext(
+        engine=engine,
+        clock=runtime.clock,
+        calendar=load_calendar(None),
+        actor=actor_for(engine, "songda2"),
+        court=runtime.court,
+        data_dir=runtime.data_dir,
+    )
+    take_item(ItemKey(ItemKind.PACK, row.deadline_id), ctx=other)
+    engine.dispose()
+
+
 def test_a_pack_taken_meanwhile_by_another_clerk_is_refused_with_the_services_message(demo_runtime: Runtime) -> None:
     async def scenario(pilot: Pilot) -> None:
         screen = await open_desk(pilot)
         key, row = next((k, r) for k, r in packs(screen).items() if not r.owner)
         await put_cursor(pilot, screen, key)
-        engine = make_engine(demo_runtime.database_url)
-        other = ServiceContext(
-            engine=engine,
-            clock=demo_runtime.clock,
-            calendar=load_calendar(None),
-            actor=actor_for(engine, "songda2"),
-            court=demo_runtime.court,
-            data_dir=demo_runtime.data_dir,
-        )
-        take_item(ItemKey(ItemKind.PACK, row.deadline_id), ctx=other)  # 乌日娜 takes it at her terminal first
-        engine.dispose()
+        taken_elsewhere(demo_runtime, row)  # 乌日娜 takes it at her terminal first
         await pilot.press("t")
         status = screen.query_one("#desk-status", Static)
         await settle(pilot, lambda: "songda2" in str(status.render()))  # ConcurrentEdit names who saved first
@@ -328,17 +333,7 @@ def test_the_desk_read_ahead_at_sign_in_shows_at_once_and_then_what_changed_mean
         table = desk.table(View.PACKS)
         assert desk.desk is not None and table.row_count == len(packs(desk)) > 0  # read and drawn off screen
         key, row = next((k, r) for k, r in packs(desk).items() if not r.owner)
-        engine = make_engine(demo_runtime.database_url)
-        other = ServiceContext(
-            engine=engine,
-            clock=demo_runtime.clock,
-            calendar=load_calendar(None),
-            actor=actor_for(engine, "songda2"),
-            court=demo_runtime.court,
-            data_dir=demo_runtime.data_dir,
-        )
-        take_item(ItemKey(ItemKind.PACK, row.deadline_id), ctx=other)
-        engine.dispose()
+        taken_elsewhere(demo_runtime, row)
         await pilot.press("f10")
         assert app.screen is desk
         await settle(pilot, lambda: packs(desk)[key].owner == "乌日娜")
