@@ -42,7 +42,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from screen_timing import FrameClock, Opening, settled_after_sign_in, table_shows_rows
+from screen_timing import FrameClock, Opening, settled_after_sign_in, table_shows_rows, until
 from sqlalchemy import Engine, insert, inspect, text
 
 from zhihui_tui.db.engine import make_engine
@@ -260,14 +260,6 @@ def command_figures(url: str) -> None:
     )
 
 
-async def _until(condition: Callable[[], bool], timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the app did not get there in time")
-        await asyncio.sleep(0.01)
-
-
 async def _open_dashboard(app: Any, frames: FrameClock) -> tuple[Opening, float]:
     """F9: the opening until today's panels show, and the milliseconds until the month's figures were in."""
     month_in: list[float] = []
@@ -279,7 +271,7 @@ async def _open_dashboard(app: Any, frames: FrameClock) -> tuple[Opening, float]
 
     start = time.perf_counter()
     opening = await frames.opening("f9", shown)
-    await _until(lambda: bool(shown() and month_in))
+    await until(lambda: bool(shown() and month_in))
     return opening, (month_in[0] - start) * 1000
 
 
@@ -294,9 +286,9 @@ async def screen_figures(url: str, data_dir: Path) -> list[tuple[str, Opening, f
     app = ZhihuiApp(runtime)
     figures = []
     async with app.run_test(size=(120, 36)) as pilot:
-        await _until(lambda: app.db_state is not DatabaseState.CONNECTING)
+        await until(lambda: app.db_state is not DatabaseState.CONNECTING)
         await pilot.press(*"zonghe1", "enter", *PASSWORD, "enter")
-        await _until(lambda: app.actor is not None)  # a schema behind the code refuses the sign-in: no wait forever
+        await until(lambda: app.actor is not None)  # a schema behind the code refuses the sign-in: no wait forever
         await settled_after_sign_in(app)
         frames = FrameClock(app)
         for attempt in ("首次打开", "再次打开"):

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import desk_court
-from screen_timing import OPENINGS, FrameClock, Opening, settled_after_sign_in
+from screen_timing import OPENINGS, FrameClock, Opening, settled_after_sign_in, timed_service, until
 from sqlalchemy import Engine, inspect, text
 
 from zhihui_tui.db.engine import make_engine
@@ -62,17 +62,6 @@ def verdict(opening: Opening) -> str:
 # -- the services ------------------------------------------------------------------------------------------------
 
 
-def _timed(fn: Callable[[], Any], runs: int = 20) -> tuple[float, float, Any]:
-    result = fn()  # warm the connection pool and the page cache
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1], result
-
-
 def service_figures(engine: Engine) -> list[str]:
     from zhihui_tui.services.calendar_data import load_calendar
     from zhihui_tui.services.closing import dossier_queue
@@ -100,21 +89,13 @@ def service_figures(engine: Engine) -> list[str]:
     ]
     lines = []
     for label, fn in checks:
-        median, p95, result = _timed(fn)
+        median, p95, result = timed_service(fn, 20)
         rows = len(result) if hasattr(result, "__len__") else "—"
         lines.append(f"{label:<34} 中位数 {median:7.1f} ms，p95 {p95:7.1f} ms，{rows} 行")
     return lines
 
 
 # -- the terminal --------------------------------------------------------------------------------------------
-
-
-async def _until(condition: Callable[[], Any], timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the screen did not show its rows in time")
-        await asyncio.sleep(0.002)
 
 
 async def post_figures(
@@ -136,9 +117,9 @@ async def post_figures(
         app = ZhihuiApp(runtime, prepare_ahead=prepare_ahead)
         async with app.run_test(size=(120, 36)) as pilot:
             frames = FrameClock(app)
-            await _until(lambda a=app: a.db_state is not DatabaseState.CONNECTING)
+            await until(lambda a=app: a.db_state is not DatabaseState.CONNECTING)
             await pilot.press(*login, "enter", *desk_court.DEMO_PASSWORD, "enter")
-            await _until(lambda a=app: a.actor is not None)
+            await until(lambda a=app: a.actor is not None)
             await settled_after_sign_in(app)
             for attempt, opening in await frames.openings(pilot, key, selector):
                 figures.append((f"{key.upper()} {name}（{login}）{attempt}", opening))

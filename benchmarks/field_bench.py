@@ -32,7 +32,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from screen_timing import FrameClock, Opening, settled_after_sign_in
+from screen_timing import FrameClock, Opening, settled_after_sign_in, timed_service, until
 from sqlalchemy import Engine, insert
 
 from zhihui_tui.db.engine import make_engine
@@ -214,17 +214,6 @@ def build(engine: Engine, cases: int, open_matters: int) -> dict[str, list[int]]
 # -- timing the services -------------------------------------------------------------------------------------
 
 
-def _timed(fn: Callable[[], Any], runs: int = 30) -> tuple[float, float, Any]:
-    fn()  # warm the connection pool and the page cache
-    samples, result = [], None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1], result
-
-
 def _ctx(engine: Engine, actor: Actor) -> ServiceContext:
     """The context a terminal session builds after sign-in, on the benchmark's fixed clock."""
     from zhihui_tui.services.calendar_data import load_calendar
@@ -262,7 +251,7 @@ def service_figures(engine: Engine) -> list[tuple[str, float, float, int]]:
     ]
     figures = []
     for label, fn in checks:
-        median, p95, result = _timed(fn)
+        median, p95, result = timed_service(fn, 30)
         figures.append((label, median, p95, len(result) if hasattr(result, "__len__") else 0))
     return figures
 
@@ -303,18 +292,10 @@ async def _screen_figures(url: str, data_dir: Path, *, prepare_ahead: bool) -> l
 async def _sign_in(pilot: Any, login: str) -> None:
     from zhihui_tui.tui.connect import DatabaseState
 
-    await _until(pilot, lambda: pilot.app.db_state is not DatabaseState.CONNECTING)
+    await until(lambda: pilot.app.db_state is not DatabaseState.CONNECTING)
     await pilot.press(*login, "enter", *PASSWORD, "enter")
-    await _until(pilot, lambda: pilot.app.actor is not None)
+    await until(lambda: pilot.app.actor is not None)
     await pilot.app.workers.wait_for_complete()
-
-
-async def _until(pilot: Any, condition: Callable[[], Any], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the screen did not show its rows in time")
-        await asyncio.sleep(0.002)
 
 
 async def _upload_figures(url: str, data_dir: Path, video: Path) -> dict[str, float]:

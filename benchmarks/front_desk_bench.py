@@ -28,13 +28,12 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import search_bench
-from screen_timing import FrameClock, send_key, settled_after_sign_in
+from screen_timing import FrameClock, send_key, settled_after_sign_in, until
 from sqlalchemy import Engine, func, select
 from stdnum.cn import ric
 
@@ -125,14 +124,6 @@ def _application(i: int) -> NewCase:
 # -- the terminal --------------------------------------------------------------------------------------------
 
 
-async def _until(condition: Callable[[], Any], timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the screen did not show its rows in time")
-        await asyncio.sleep(0.001)
-
-
 async def screen_figures(url: str, data_dir: Path, id_number: str) -> list[str]:
     lines = []
     for prepare_ahead in (True, False):
@@ -153,9 +144,9 @@ async def _open_figures(url: str, data_dir: Path, id_number: str, *, prepare_ahe
     lines = []
     async with app.run_test(size=(120, 36)) as pilot:
         frames = FrameClock(app)
-        await _until(lambda: app.db_state is not DatabaseState.CONNECTING)
+        await until(lambda: app.db_state is not DatabaseState.CONNECTING)
         await pilot.press(*CLERK, "enter", *PASSWORD, "enter")
-        await _until(lambda: app.actor is not None)
+        await until(lambda: app.actor is not None)
         await settled_after_sign_in(app)
         for key, name, selector in (("f2", "接待台账", "#rc-ledger"), ("f3", "立案审查", "#queue")):
             for attempt, opening in await frames.openings(pilot, key, selector):
@@ -174,17 +165,17 @@ async def search_figures(app: Any, pilot: Any, id_number: str) -> list[str]:
 
     lines = []
     send_key(app, "ctrl+f")
-    await _until(lambda: isinstance(app.screen, CaseSearchScreen))
+    await until(lambda: isinstance(app.screen, CaseSearchScreen))
     await pilot.pause()
     screen = app.screen
     box, table = screen.query_one(Input), screen.query_one(DataTable)
     for kind, query in [*QUERIES.items(), ("滚动用", SCROLL_QUERY)]:
         text = query or id_number
         box.value = ""
-        await _until(lambda: screen.query_text == "" and table.row_count == 0)
+        await until(lambda: screen.query_text == "" and table.row_count == 0)
         start = time.perf_counter()
         box.insert_text_at_cursor(text)  # as pasted: one query, as after the last key (no typing pause to wait out)
-        await _until(lambda t=text: screen.query_text == t and table.row_count > 0)
+        await until(lambda t=text: screen.query_text == t and table.row_count > 0)
         elapsed = (time.perf_counter() - start) * 1000
         lines.append(
             f"查找“{text}”（{kind}）：最后一键 → 首页 {table.row_count} 行上屏 {elapsed:6.1f} ms"
@@ -198,7 +189,7 @@ async def search_figures(app: Any, pilot: Any, id_number: str) -> list[str]:
         row = table.cursor_row
         start = time.perf_counter()
         send_key(app, "down")
-        await _until(lambda r=row: table.cursor_row != r)
+        await until(lambda r=row: table.cursor_row != r)
         samples.append((time.perf_counter() - start) * 1000)
         await asyncio.sleep(0.03)  # a held key repeats about 30 times a second
         await app.workers.wait_for_complete()

@@ -15,6 +15,7 @@ two figures:
 from __future__ import annotations
 
 import asyncio
+import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -143,3 +144,25 @@ async def back_home(app: Any, pilot: Any, clear: str | None) -> None:
     await pilot.pause()
     await app.workers.wait_for_complete()
     await asyncio.sleep(0.3)  # the home screen settles before the next key
+
+
+async def until(condition: Callable[[], Any], timeout: float = 60.0) -> None:
+    """Wait for ``condition`` (polled every :data:`POLL_SECONDS`), or fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the app did not get there in time")
+        await asyncio.sleep(POLL_SECONDS)
+
+
+def timed_service(fn: Callable[[], Any], runs: int) -> tuple[float, float, Any]:
+    """A service call's median and p95 in milliseconds over ``runs`` calls after one to warm the connection pool
+    and the page cache, and its last result."""
+    result = fn()
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1], result

@@ -30,7 +30,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from screen_timing import FrameClock, Opening, send_key, settled_after_sign_in, table_shows_rows
+from screen_timing import FrameClock, Opening, send_key, settled_after_sign_in, table_shows_rows, until
 from sqlalchemy import Engine, insert
 
 from zhihui_tui.db.engine import make_engine
@@ -200,14 +200,6 @@ def service_figures(engine: Engine) -> list[tuple[str, float, float]]:
     ]
 
 
-async def _until(condition: Callable[[], Any], timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the screen did not show its rows in time")
-        await asyncio.sleep(0.001)
-
-
 async def screen_figures(url: str, data_dir: Path) -> dict[str, Any]:
     from textual.widgets import DataTable
 
@@ -220,9 +212,9 @@ async def screen_figures(url: str, data_dir: Path) -> dict[str, Any]:
     app = ZhihuiApp(runtime)
     figures: dict[str, Any] = {}
     async with app.run_test(size=(120, 36)) as pilot:
-        await _until(lambda: app.db_state is not DatabaseState.CONNECTING)
+        await until(lambda: app.db_state is not DatabaseState.CONNECTING)
         await pilot.press(*"zhuren", "enter", *PASSWORD, "enter")
-        await _until(lambda: app.actor is not None)
+        await until(lambda: app.actor is not None)
         await settled_after_sign_in(app)
         frames = FrameClock(app)
 
@@ -238,7 +230,7 @@ async def screen_figures(url: str, data_dir: Path) -> dict[str, Any]:
             app.screen.query_one("#board", DataTable).clear()
             start = time.perf_counter()
             send_key(app, "f1")  # for comparison: a screen with no database work at all (the help dialog)
-            await _until(lambda: type(app.screen).__name__ == "HelpScreen")
+            await until(lambda: type(app.screen).__name__ == "HelpScreen")
             await pilot.pause()
             figures[f"对照：F1 帮助弹窗（{attempt}）"] = (time.perf_counter() - start) * 1000
             await pilot.press("escape")
@@ -247,7 +239,7 @@ async def screen_figures(url: str, data_dir: Path) -> dict[str, Any]:
             await app.workers.wait_for_complete()
             await asyncio.sleep(0.3)
         await pilot.press("f5")
-        await _until(lambda: board_rows() > 0)
+        await until(lambda: board_rows() > 0)
         await app.workers.wait_for_complete()
         await asyncio.sleep(0.3)  # the opening's own frames are drawn (timed above); then the director reads
         table = app.screen.query_one("#board", DataTable)
@@ -257,7 +249,7 @@ async def screen_figures(url: str, data_dir: Path) -> dict[str, Any]:
             key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
             start = time.perf_counter()
             send_key(app, "a")
-            await _until(lambda k=key: str(table.get_cell(k, table.ordered_columns[5].key)).startswith("✔"))
+            await until(lambda k=key: str(table.get_cell(k, table.ordered_columns[5].key)).startswith("✔"))
             samples.append((time.perf_counter() - start) * 1000)
             await asyncio.sleep(0.05)  # a director's pace: 20 keys a second
         await app.workers.wait_for_complete()
