@@ -94,8 +94,8 @@ def _keys(engine: Engine) -> list[tuple[str, str, int, int]]:
 def test_files_written_by_second_processes_hold_what_is_written_here(
     sqlite_engine: Engine, clock: FixedClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Forked writers run (their pids differ) for the keys and the rows, and the import they stage equals one
-    staged in this process (no fork available)."""
+    """Forked writers run (their pids differ) for the keys, the rows and the audit entries, and the import they
+    stage equals one staged in this process (no fork available), its trail included."""
     writers: list[int | None] = []
     start = case_import_stage._start_writer
 
@@ -106,7 +106,7 @@ def test_files_written_by_second_processes_hold_what_is_written_here(
 
     monkeypatch.setattr(case_import_stage, "_start_writer", spy)
     assert _import(sqlite_engine, write_csv(tmp_path / "cases.csv", GOOD_ROWS), clock).imported == len(GOOD_ROWS)
-    assert len(writers) == 2 and os.getpid() not in writers and None not in writers
+    assert len(writers) == 3 and os.getpid() not in writers and None not in writers
     forked = _tables(sqlite_engine)
 
     here = make_engine(f"sqlite:///{tmp_path / 'here.db'}")
@@ -116,16 +116,23 @@ def test_files_written_by_second_processes_hold_what_is_written_here(
     monkeypatch.setattr(case_import_stage, "_start_writer", lambda _write, _path, _payload: None)
     assert _import(here, write_csv(tmp_path / "again.csv", GOOD_ROWS), clock).imported == len(GOOD_ROWS)
     assert forked["search_term"] and forked["enforcement_case"] and _tables(here) == forked
+    assert len(forked["audit_record"]) > len(GOOD_ROWS)
+    for engine in (sqlite_engine, here):
+        with read_session(engine) as session:
+            assert verify(session).ok
 
 
 def _tables(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
     """The staged tables' rows, in a stable order (the rows' own ids and stamps included)."""
     names = ("search_term", "enforcement_case", "party", "case_party", "stage_change", "deadline", "search_case")
+    trail = "SELECT id, as_of, actor_login, action, entity, entity_id, before, after FROM audit_record"
     with engine.connect() as connection:
-        return {
+        tables = {
             name: [tuple(row) for row in connection.execute(text(f"SELECT * FROM {name} ORDER BY 1, 2, 3, 4"))]
             for name in names
         }
+        tables["audit_record"] = [tuple(row) for row in connection.execute(text(f"{trail} ORDER BY id"))]
+    return tables
 
 
 def test_a_failed_writer_is_replaced_by_this_process(

@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -109,7 +110,7 @@ class PreparedEntry:
 
 
 _TAIL = '"id": 0, "recorded_at": ""}'
-_COLUMNS = (
+RECORD_COLUMNS = (
     "id", "recorded_at", "as_of", "actor_login", "action", "entity", "entity_id", "before", "after", "prev_hash",
     "hash",
 )  # fmt: skip
@@ -155,10 +156,61 @@ def prepare(entries: list[AuditEntry], *, as_of: datetime) -> list[PreparedEntry
     return prepared
 
 
+StoredEntry = tuple[str, str, str, str | None, str | None, str | None]  # actor_login … after, as prepared
+
+
+def heads_of(stored: Iterable[StoredEntry], *, as_of: datetime) -> Iterator[bytes]:
+    """The :attr:`PreparedEntry.head` of entries already dumped (and stored), worked out again from their fields."""
+    plain_as_of = str(plain_value(as_of))
+    for actor_login, action, entity, entity_id, before, after in stored:
+        yield canonical_head(
+            action=action,
+            actor_login=actor_login,
+            after=after,
+            as_of=plain_as_of,
+            before=before,
+            entity=entity,
+            entity_id=entity_id,
+        ).encode()
+
+
 def append(session: Session, entries: list[AuditEntry], *, as_of: datetime) -> None:
     """Append entries to the chain with Core inserts (safe inside a flush)."""
     if entries:
         append_prepared(session, prepare(entries, as_of=as_of), as_of=as_of)
+
+
+@dataclass(frozen=True)
+class ChainStart:
+    """The chain's head as an append finds it under the lock: the rows go after ``last_id``, hashed onto ``prev``."""
+
+    last_id: int
+    prev: str
+    key: bytes
+    keyed_from: int  # rows from this id on are keyed (HMAC); earlier ones were plain SHA-256 (before 0009)
+    recorded_at: datetime
+
+
+def chain_start(session: Session) -> ChainStart:
+    """Take the chain's head (PostgreSQL: its lock) and the key new rows are signed with."""
+    last_id, prev = _chain_head(session)
+    keyed_from = _keyed_from(session) or 1
+    key = _write_key(session, last_id, keyed_from)
+    return ChainStart(last_id, prev, key, keyed_from, datetime.now().replace(microsecond=0))
+
+
+def chain_links(start: ChainStart, heads: Iterable[bytes]) -> list[tuple[str, str]]:
+    """(prev_hash, hash) of each new row, in order, from its :attr:`PreparedEntry.head`."""
+    tail = f', "recorded_at": "{plain_value(start.recorded_at)}"}}'.encode()
+    key, keyed_from, prev = start.key, start.keyed_from, start.prev
+    links = []
+    for position, head in enumerate(heads, start=start.last_id + 1):
+        message = b"".join((prev.encode(), head, b'"id": ', str(position).encode(), tail))
+        digest = hmac.digest(key, message, "sha256") if position >= keyed_from else hashlib.sha256(message).digest()
+        link = (prev, digest.hex())
+        links.append(link)
+        prev = link[1]
+    return links
 
 
 def append_prepared(session: Session, prepared: list[PreparedEntry], *, as_of: datetime) -> None:
@@ -166,16 +218,11 @@ def append_prepared(session: Session, prepared: list[PreparedEntry], *, as_of: d
     the same hashes :func:`row_hash` gives, without dumping anything again."""
     if not prepared:
         return
-    last_id, prev = _chain_head(session)
-    keyed_from = _keyed_from(session) or 1
-    key = _write_key(session, last_id, keyed_from)
-    recorded_at = datetime.now().replace(microsecond=0)
-    tail = f', "recorded_at": "{plain_value(recorded_at)}"}}'.encode()
-    rows = []
-    for position, entry in enumerate(prepared, start=last_id + 1):
-        message = b"".join((prev.encode(), entry.head, b'"id": ', str(position).encode(), tail))
-        digest = hmac.digest(key, message, "sha256") if position >= keyed_from else hashlib.sha256(message).digest()
-        row = (position, recorded_at, as_of, entry.actor_login, entry.action, entry.entity, entry.entity_id)
-        rows.append((*row, entry.before, entry.after, prev, digest.hex()))
-        prev = rows[-1][-1]
-    insert_rows(session.connection(), AuditRecord.__table__, _COLUMNS, rows)  # type: ignore[attr-defined]
+    start = chain_start(session)
+    links = chain_links(start, [entry.head for entry in prepared])
+    first = start.last_id + 1
+    rows = [
+        (position, start.recorded_at, as_of, e.actor_login, e.action, e.entity, e.entity_id, e.before, e.after, *link)
+        for position, (e, link) in enumerate(zip(prepared, links, strict=True), start=first)
+    ]
+    insert_rows(session.connection(), AuditRecord.__table__, RECORD_COLUMNS, rows)  # type: ignore[attr-defined]

@@ -1,7 +1,8 @@
 """SQLite: the case import's rows staged in scratch files next to the database, with no lock held, and copied
 in with one INSERT … SELECT per table inside the import's write transaction, so a clerk waits less. Forked
-processes write them while this one builds the rest. The files never outlive the import (a killed run's files are
-removed by the next)."""
+processes write them while this one builds the rest. The audit entries are staged too, without their chain
+hashes: those are known only under the lock, and are worked out on a thread while the rows are copied. The files
+never outlive the import (a killed run's files are removed by the next)."""
 
 from __future__ import annotations
 
@@ -10,16 +11,24 @@ import os
 import secrets
 import sqlite3
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import datetime
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine
 
+from zhihui_tui.db.bulk import bind_rows
+from zhihui_tui.db.models import AuditRecord
+from zhihui_tui.services import audit
 from zhihui_tui.services.search import CaseKeys, sorted_terms
 
 STAGE_SCHEMA = "import_stage"  # the search keys' file, attached
 ROWS_SCHEMA = "import_rows"  # the built rows' file, attached
+AUDIT_SCHEMA = "import_audit"  # the audit entries' file, attached
+_SCHEMAS = (STAGE_SCHEMA, ROWS_SCHEMA, AUDIT_SCHEMA)
+_ENTRY_COLUMNS = ("actor_login", "action", "entity", "entity_id", "before", "after")
 _STAGE_SUFFIX = ".import-stage"
 Payload = TypeVar("Payload")
 
@@ -46,6 +55,8 @@ def _remove_stale_scratch(database: Path) -> None:
 
 
 StagedTable = tuple[str, tuple[str, ...], Sequence[Sequence[Any]]]  # table name, columns, bound rows
+StagedAudit = tuple[list[audit.AuditEntry], datetime]  # the entries, the as_of they are recorded with
+Links = list[tuple[str, str]]  # (prev_hash, hash) of each staged audit entry, in order
 
 
 class ImportStage:
@@ -67,7 +78,9 @@ class ImportStage:
         stem = f".{self.database.name}.{os.getpid()}-{secrets.token_hex(4)}"
         self.path = self.database.with_name(f"{stem}{_STAGE_SUFFIX}")
         self.rows_path = self.database.with_name(f"{stem}-rows{_STAGE_SUFFIX}")
+        self.audit_path = self.database.with_name(f"{stem}-audit{_STAGE_SUFFIX}")
         self.tables: Sequence[StagedTable] = ()
+        self.audit: StagedAudit = ([], datetime.min)
         self.connection: Connection | None = None
         self._writers: dict[Path, BaseProcess | None] = {}
 
@@ -84,6 +97,12 @@ class ImportStage:
         self.tables = tables
         self._writers[self.rows_path] = _start_writer(_write_tables, self.rows_path, tables)
 
+    def stage_audit(self, entries: list[audit.AuditEntry], *, as_of: datetime) -> None:
+        """The audit entries, dumped and written to their file from now on (by a second process: this one is
+        free meanwhile)."""
+        self.audit = (entries, as_of)
+        self._writers[self.audit_path] = _start_writer(_write_audit, self.audit_path, self.audit)
+
     def attach(self) -> Connection:
         """Once everything is built: both files written (waited for), attached to a pooled connection, which is
         returned for the write transaction."""
@@ -92,11 +111,13 @@ class ImportStage:
                 _write_terms(self.path, self.keys)
             if not self._written_elsewhere(self.rows_path):
                 _write_tables(self.rows_path, self.tables)
+            if not self._written_elsewhere(self.audit_path):
+                _write_audit(self.audit_path, self.audit)
             self.connection = self.engine.connect()
             raw = self.connection.connection.driver_connection
             assert raw is not None
-            raw.execute(f"ATTACH DATABASE ? AS {STAGE_SCHEMA}", (str(self.path),))
-            raw.execute(f"ATTACH DATABASE ? AS {ROWS_SCHEMA}", (str(self.rows_path),))
+            for schema, path in zip(_SCHEMAS, (self.path, self.rows_path, self.audit_path), strict=True):
+                raw.execute(f"ATTACH DATABASE ? AS {schema}", (str(path),))
         except BaseException:
             self._close()
             raise
@@ -127,6 +148,35 @@ class ImportStage:
                 f"INSERT INTO main.{name} ({names}) SELECT {names} FROM {ROWS_SCHEMA}.{name} ORDER BY rowid"
             )
 
+    def hash_audit(self, start: audit.ChainStart) -> Future[Links]:
+        """Inside the write transaction, once the chain's head is taken: the staged entries' hashes, worked out on a
+        thread while this one copies the rows in (the copies run in SQLite with the GIL let go)."""
+        hasher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-chain")
+        try:
+            return hasher.submit(_audit_links, self.audit_path, start, self.audit[1])
+        finally:
+            hasher.shutdown(wait=False)  # the thread ends with its one task
+
+    def copy_audit(self, start: audit.ChainStart, links: Links) -> None:
+        """Inside the write transaction: the staged entries after the chain's head, with their hashes."""
+        assert self.connection is not None
+        raw = self.connection.connection.driver_connection
+        assert raw is not None
+        table = AuditRecord.__table__  # type: ignore[attr-defined]
+        moments = [(start.recorded_at, self.audit[1])]
+        ((recorded_at, as_of),) = bind_rows(self.connection.dialect, table, ("recorded_at", "as_of"), moments)
+        raw.execute("CREATE TEMP TABLE import_chain (prev_hash TEXT, hash TEXT)")
+        try:
+            raw.executemany("INSERT INTO temp.import_chain VALUES (?, ?)", links)
+            raw.execute(
+                f"INSERT INTO main.audit_record ({', '.join(audit.RECORD_COLUMNS)}) "
+                f"SELECT e.rowid + ?, ?, ?, {', '.join('e.' + c for c in _ENTRY_COLUMNS)}, c.prev_hash, c.hash "
+                f"FROM {AUDIT_SCHEMA}.entry AS e JOIN temp.import_chain AS c ON c.rowid = e.rowid ORDER BY e.rowid",
+                (start.last_id, recorded_at, as_of),
+            )
+        finally:
+            raw.execute("DROP TABLE temp.import_chain")
+
     def _close(self) -> None:
         """Stop the writers still running, roll back anything left open, detach (or drop the connection if that
         fails), delete the files."""
@@ -143,15 +193,15 @@ class ImportStage:
                         connection.rollback()
                     raw = connection.connection.driver_connection
                     assert raw is not None
-                    for schema in (STAGE_SCHEMA, ROWS_SCHEMA):
+                    for schema in _SCHEMAS:
                         raw.execute(f"DETACH DATABASE {schema}")
                 except Exception:
                     connection.invalidate()  # never hand a connection with a scratch file attached to the pool
                 finally:
                     connection.close()
         finally:
-            self.path.unlink(missing_ok=True)
-            self.rows_path.unlink(missing_ok=True)
+            for path in (self.path, self.rows_path, self.audit_path):
+                path.unlink(missing_ok=True)
 
 
 def _scratch(path: Path) -> sqlite3.Connection:
@@ -187,6 +237,35 @@ def _write_tables(path: Path, tables: Sequence[StagedTable]) -> None:
             marks = ", ".join("?" for _ in columns)
             scratch.executemany(f"INSERT INTO {name} VALUES ({marks})", rows)
         scratch.execute("COMMIT")
+    finally:
+        scratch.close()
+
+
+def _write_audit(path: Path, staged: StagedAudit) -> None:
+    """The audit entries dumped (:func:`audit.prepare`), as they will be stored."""
+    entries, as_of = staged
+    scratch = _scratch(path)
+    try:
+        scratch.execute(f"CREATE TABLE entry ({', '.join(_ENTRY_COLUMNS)})")
+        scratch.execute("BEGIN")
+        scratch.executemany(
+            "INSERT INTO entry VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                (e.actor_login, e.action, e.entity, e.entity_id, e.before, e.after)
+                for e in audit.prepare(entries, as_of=as_of)
+            ),
+        )
+        scratch.execute("COMMIT")
+    finally:
+        scratch.close()
+
+
+def _audit_links(path: Path, start: audit.ChainStart, as_of: datetime) -> Links:
+    """The staged entries' (prev_hash, hash), read from their file on a connection of this thread's own."""
+    scratch = sqlite3.connect(path)
+    try:
+        stored = scratch.execute(f"SELECT {', '.join(_ENTRY_COLUMNS)} FROM entry ORDER BY rowid")
+        return audit.chain_links(start, audit.heads_of(stored, as_of=as_of))
     finally:
         scratch.close()
 

@@ -115,17 +115,18 @@ def _write(
     engine, actor, clock, court_code = ctx.engine, ctx.actor, ctx.clock, ctx.court.court_code
     snapshot, pg_ids = _checked_snapshot(engine, plan, rows, court_code, recheck)
     built = build(plan, rows, snapshot, actor=actor, pg_ids=pg_ids, dialect=engine.dialect)
-    # The audit entries are needed only at the audit head, so they are dumped on a second thread meanwhile.
-    # PostgreSQL: while the server takes the rows in. SQLite with a stage: while this thread waits for the scratch
-    # files' writers and the database copies the staged rows in (single INSERT … SELECT statements: sqlite3 lets
-    # go of the GIL while they run); the rows writer is forked before that thread starts. An unstaged SQLite
-    # import dumps them here (a thread would fight the driver's executemany for the GIL and slow both down).
+    # The audit entries are needed only at the audit head. SQLite with a stage: a second process dumps and stages
+    # them while the first writes the rows (both forked before any thread starts). PostgreSQL: they are dumped on a
+    # second thread while the server takes the rows in. An unstaged SQLite import dumps them here (a thread would
+    # fight the driver's executemany for the GIL and slow both down).
+    prepared: Future[list[audit.PreparedEntry]] | None = None
     if stage is not None:
-        stage.stage_rows([(t.name, c, v) for t, c, v in built.tables])  # written meanwhile by a second process
+        stage.stage_rows([(t.name, c, v) for t, c, v in built.tables])
+        stage.stage_audit(built.entries, as_of=as_of)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-audit") as dumper:
-        if engine.dialect.name == "postgresql" or stage is not None:
+        if engine.dialect.name == "postgresql":
             prepared = dumper.submit(audit.prepare, built.entries, as_of=as_of)
-        else:
+        elif stage is None:
             prepared = Future()
             prepared.set_result(audit.prepare(built.entries, as_of=as_of))
         write = _Write(
@@ -170,7 +171,7 @@ class _Write:
     rows: Sequence[ImportRow]
     snapshot: Snapshot
     built: Built
-    prepared: Future[list[audit.PreparedEntry]]  # ``built``'s audit entries, dumped
+    prepared: Future[list[audit.PreparedEntry]] | None  # ``built``'s audit entries, dumped (None: staged)
     actor: Actor
     as_of: datetime
     court_code: str
@@ -200,17 +201,25 @@ def _locked_write(
         )
     connection = session.connection()
     sqlite = connection.dialect.name == "sqlite"
+    # SQLite holds one write lock for all of it, so the audit head can be taken before the rows go in: the staged
+    # entries are hashed onto it meanwhile. Nothing in between appends to the trail (the rows are plain inserts).
+    chain = audit.chain_start(session) if stage is not None and planned else None
+    links = stage.hash_audit(chain) if stage is not None and chain is not None else None
     if sqlite:  # room for search_term, its keys land all over the index
         connection.exec_driver_sql(f"PRAGMA cache_size=-{_BULK_CACHE_KIB}")
     try:
         _insert_built(connection, write, built, stage, staged=planned)
+        if write.also is not None:
+            write.also(connection)
+        if stage is not None and chain is not None and links is not None:
+            stage.copy_audit(chain, links.result())
+        else:  # the audit head: the last lock
+            prepared = write.prepared if planned else None
+            entries = prepared.result() if prepared else audit.prepare(built.entries, as_of=write.as_of)
+            audit.append_prepared(session, entries, as_of=write.as_of)
     finally:
         if sqlite:
             connection.exec_driver_sql("PRAGMA cache_size=-2000")  # SQLite's default, for the pooled connection
-    if write.also is not None:
-        write.also(connection)
-    entries = write.prepared.result() if planned else audit.prepare(built.entries, as_of=write.as_of)
-    audit.append_prepared(session, entries, as_of=write.as_of)  # the audit head: the last lock
     return planned
 
 
