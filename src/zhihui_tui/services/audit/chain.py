@@ -135,27 +135,6 @@ def canonical_head(
     )
 
 
-def prepare(entries: list[AuditEntry], *, as_of: datetime) -> list[PreparedEntry]:
-    """Dump every entry once, outside any lock (the canonical text :func:`row_hash` hashes, minus its tail)."""
-    plain_as_of = str(plain_value(as_of))
-    prepared = []
-    for entry in entries:
-        before, after = _dump(entry.before), _dump(entry.after)
-        head = canonical_head(
-            action=entry.action,
-            actor_login=entry.actor_login,
-            after=after,
-            as_of=plain_as_of,
-            before=before,
-            entity=entry.entity,
-            entity_id=entry.entity_id,
-        ).encode()
-        prepared.append(
-            PreparedEntry(entry.actor_login, entry.action, entry.entity, entry.entity_id, before, after, head)
-        )
-    return prepared
-
-
 StoredEntry = tuple[str, str, str, str | None, str | None, str | None]  # actor_login … after, as prepared
 
 
@@ -172,6 +151,18 @@ def heads_of(stored: Iterable[StoredEntry], *, as_of: datetime) -> Iterator[byte
             entity=entity,
             entity_id=entity_id,
         ).encode()
+
+
+def prepare(entries: list[AuditEntry], *, as_of: datetime) -> list[PreparedEntry]:
+    """Dump every entry once, outside any lock (the canonical text :func:`row_hash` hashes, minus its tail)."""
+    stored = list(dumped(entries))
+    return [PreparedEntry(*entry, head) for entry, head in zip(stored, heads_of(stored, as_of=as_of), strict=True)]
+
+
+def dumped(entries: Iterable[AuditEntry]) -> Iterator[StoredEntry]:
+    """Each entry as it is stored: its before and after as canonical JSON."""
+    for e in entries:
+        yield e.actor_login, e.action, e.entity, e.entity_id, _dump(e.before), _dump(e.after)
 
 
 def append(session: Session, entries: list[AuditEntry], *, as_of: datetime) -> None:

@@ -242,18 +242,16 @@ def _write_tables(path: Path, tables: Sequence[StagedTable]) -> None:
 
 
 def _write_audit(path: Path, staged: StagedAudit) -> None:
-    """The audit entries dumped (:func:`audit.prepare`), as they will be stored."""
-    entries, as_of = staged
+    """The audit entries dumped, as they will be stored (the heads their hashes are made of are worked out again
+    under the lock, from what is stored: :func:`_audit_links`)."""
+    entries, _as_of = staged
     scratch = _scratch(path)
     try:
         scratch.execute(f"CREATE TABLE entry ({', '.join(_ENTRY_COLUMNS)})")
         scratch.execute("BEGIN")
         scratch.executemany(
             "INSERT INTO entry VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                (e.actor_login, e.action, e.entity, e.entity_id, e.before, e.after)
-                for e in audit.prepare(entries, as_of=as_of)
-            ),
+            audit.dumped(entries),
         )
         scratch.execute("COMMIT")
     finally:
