@@ -74,6 +74,29 @@ def test_scratch_file_is_gone_after_an_error_in_the_write(
         assert connection.execute(text("SELECT count(*) FROM enforcement_case")).scalar_one() == 0
 
 
+def test_a_failure_while_hashing_the_staged_trail_writes_nothing(
+    sqlite_engine: Engine, clock: FixedClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The chain's hashes are worked out on a thread under the lock: its failure reaches the import, which rolls
+    back whole and leaves no scratch file behind."""
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("hashing failed")
+
+    monkeypatch.setattr(case_import_stage.audit, "chain_links", broken)
+    with pytest.raises(RuntimeError, match="hashing failed"):
+        _import(sqlite_engine, write_csv(tmp_path / "cases.csv", GOOD_ROWS), clock)
+    assert _scratch(tmp_path) == []
+    with sqlite_engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM enforcement_case")).scalar_one() == 0
+        assert (
+            connection.execute(text("SELECT count(*) FROM audit_record WHERE entity = 'enforcement_case'")).scalar_one()
+            == 0
+        )
+    with read_session(sqlite_engine) as session:
+        assert verify(session).ok
+
+
 def test_a_scratch_file_left_by_a_killed_import_is_removed_next_run(
     sqlite_engine: Engine, clock: FixedClock, tmp_path: Path
 ) -> None:

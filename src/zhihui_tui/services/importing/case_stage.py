@@ -11,7 +11,7 @@ import os
 import secrets
 import sqlite3
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from datetime import datetime
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -83,6 +83,7 @@ class ImportStage:
         self.audit: StagedAudit = ([], datetime.min)
         self.connection: Connection | None = None
         self._writers: dict[Path, BaseProcess | None] = {}
+        self._hashing: Future[Links] | None = None
 
     def __enter__(self) -> ImportStage:
         _remove_stale_scratch(self.database)
@@ -153,9 +154,10 @@ class ImportStage:
         thread while this one copies the rows in (the copies run in SQLite with the GIL let go)."""
         hasher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-chain")
         try:
-            return hasher.submit(_audit_links, self.audit_path, start, self.audit[1])
+            self._hashing = hasher.submit(_audit_links, self.audit_path, start, self.audit[1])
         finally:
-            hasher.shutdown(wait=False)  # the thread ends with its one task
+            hasher.shutdown(wait=False)  # the thread ends with its one task (waited for on the way out)
+        return self._hashing
 
     def copy_audit(self, start: audit.ChainStart, links: Links) -> None:
         """Inside the write transaction: the staged entries after the chain's head, with their hashes."""
@@ -178,13 +180,15 @@ class ImportStage:
             raw.execute("DROP TABLE temp.import_chain")
 
     def _close(self) -> None:
-        """Stop the writers still running, roll back anything left open, detach (or drop the connection if that
-        fails), delete the files."""
+        """Stop the writers still running (and let the hashing thread finish), roll back anything left open,
+        detach (or drop the connection if that fails), delete the files."""
         writers, self._writers = self._writers, {}
         for writer in writers.values():
             if writer is not None:
                 writer.kill()
                 writer.join()
+        if self._hashing is not None:  # still reading the audit file when the write failed
+            wait([self._hashing])
         connection, self.connection = self.connection, None
         try:
             if connection is not None:
