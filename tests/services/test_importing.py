@@ -337,6 +337,26 @@ def test_each_bad_row_is_reported_and_nothing_is_saved(
     assert case_count(engine) == before
 
 
+def test_progress_says_when_the_write_begins_and_ends_and_only_for_a_clean_file(
+    engine: Engine, clock: FixedClock, system: Actor, handlers: dict[str, Actor], tmp_path: Path
+) -> None:
+    """An operator at a terminal sees the write begin (the database checks and the transaction take seconds on a
+    large file) and end; a file with a bad row, or a dry run, never reaches the write."""
+    ctx = context_for(engine, system, clock)
+
+    def phases(path: Path, *, dry_run: bool = False) -> list[tuple[str, int]]:
+        seen: list[tuple[str, int]] = []
+        import_cases(path, ctx=ctx, progress=lambda phase, count: seen.append((phase, count)), dry_run=dry_run)
+        return seen
+
+    bad = write_csv(tmp_path / "bad.csv", [*GOOD_ROWS, row(执行标的="abc")])
+    assert phases(bad) == []
+    good = write_csv(tmp_path / "cases.csv", GOOD_ROWS)
+    assert phases(good, dry_run=True) == []
+    assert phases(good) == [("正在写入", len(GOOD_ROWS)), ("已写入", len(GOOD_ROWS))]
+    assert case_count(engine) == len(GOOD_ROWS)
+
+
 def test_every_bad_row_is_listed_with_its_physical_line(
     engine: Engine, run: Callable[[Path], ImportResult], tmp_path: Path
 ) -> None:

@@ -131,6 +131,8 @@ def _import_cases(path: Path, *, ctx: ServiceContext, progress: Progress | None,
                 record_run, kind=CASES, sha256=checksum, path=Path(path), rows=count, imported=len(parsed), ctx=ctx
             )
             plan = planner.plan() if planner is not None else None
+            if progress:  # the checks against the database and the write: seconds on a large file
+                progress("正在写入", len(parsed))
             write_cases(
                 parsed, ctx=ctx, recheck=lambda session: database_errors(session, parsed), also=ledger, plan=plan
             )
@@ -139,7 +141,7 @@ def _import_cases(path: Path, *, ctx: ServiceContext, progress: Progress | None,
     if errors:
         ordered = tuple(sorted(errors, key=lambda e: e.line))  # stable: a row's problems keep column order
         return ImportResult(rows=count, imported=0, allocated=0, errors=ordered, ignored_columns=ignored)
-    if progress:
+    if progress and not dry_run:  # a dry run wrote nothing
         progress("已写入", len(parsed))
     allocated = sum(1 for p in parsed if p.number is None and p.case.filed_at is not None)
     return ImportResult(count, len(parsed), allocated, ignored_columns=ignored, dry_run=dry_run)
