@@ -60,16 +60,17 @@ Links = list[tuple[str, str]]  # (prev_hash, hash) of each staged audit entry, i
 
 
 class ImportStage:
-    """The import's search keys, and the rows built before the lock (:meth:`stage_rows`), written to two scratch
-    SQLite files (unindexed, no lock on the database), then copied in with one INSERT … SELECT per table inside
-    the import's transaction; rows built again under the lock are inserted directly instead.
+    """The import's search keys, the rows built before the lock (:meth:`stage_rows`) and their audit entries
+    (:meth:`stage_audit`), written to three scratch SQLite files (unindexed, no lock on the database), then copied
+    in with one INSERT … SELECT per table inside the import's transaction; rows built again under the lock are
+    inserted directly instead (and their audit entries appended as any bulk write's are).
 
     Each file is written by a forked process while this one works on: the keys from the moment the stage is
-    entered (this one checks and builds meanwhile), the rows once built (this one dumps the audit entries
-    meanwhile) — the machine's second core is otherwise idle once the parse is done. Where fork is not
-    available, or such a process failed, the file is written here. The files are attached to the one pooled
-    connection the import writes with (ATTACH cannot run in a transaction, so before the first statement),
-    detached before that connection goes back to the pool and deleted on every way out."""
+    entered (this one checks and builds meanwhile), the rows and the audit entries once built, side by side on
+    the machine's two cores. Where fork is not available, or such a process failed, the file is written here.
+    The files are attached to the one pooled connection the import writes with (ATTACH cannot run in a
+    transaction, so before the first statement), detached before that connection goes back to the pool and
+    deleted on every way out."""
 
     def __init__(self, engine: Engine, keys: list[CaseKeys]) -> None:
         self.engine = engine
@@ -105,7 +106,7 @@ class ImportStage:
         self._writers[self.audit_path] = _start_writer(_write_audit, self.audit_path, self.audit)
 
     def attach(self) -> Connection:
-        """Once everything is built: both files written (waited for), attached to a pooled connection, which is
+        """Once everything is built: every file written (waited for), attached to a pooled connection, which is
         returned for the write transaction."""
         try:
             if not self._written_elsewhere(self.path):
@@ -253,10 +254,7 @@ def _write_audit(path: Path, staged: StagedAudit) -> None:
     try:
         scratch.execute(f"CREATE TABLE entry ({', '.join(_ENTRY_COLUMNS)})")
         scratch.execute("BEGIN")
-        scratch.executemany(
-            "INSERT INTO entry VALUES (?, ?, ?, ?, ?, ?)",
-            audit.dumped(entries),
-        )
+        scratch.executemany("INSERT INTO entry VALUES (?, ?, ?, ?, ?, ?)", audit.dumped(entries))
         scratch.execute("COMMIT")
     finally:
         scratch.close()

@@ -115,8 +115,8 @@ def _write(
     engine, actor, clock, court_code = ctx.engine, ctx.actor, ctx.clock, ctx.court.court_code
     snapshot, pg_ids = _checked_snapshot(engine, plan, rows, court_code, recheck)
     built = build(plan, rows, snapshot, actor=actor, pg_ids=pg_ids, dialect=engine.dialect)
-    # The audit entries are needed only at the audit head. SQLite with a stage: a second process dumps and stages
-    # them while the first writes the rows (both forked before any thread starts). PostgreSQL: they are dumped on a
+    # The audit entries are needed only at the audit head. SQLite with a stage: one forked process dumps and stages
+    # them while another writes the rows (both forked before any thread starts). PostgreSQL: they are dumped on a
     # second thread while the server takes the rows in. An unstaged SQLite import dumps them here (a thread would
     # fight the driver's executemany for the GIL and slow both down).
     prepared: Future[list[audit.PreparedEntry]] | None = None
