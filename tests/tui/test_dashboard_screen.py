@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from tui_court import drive, settle, sign_in
+from tui_court import built_ahead, drive, settle, sign_in
 
 from zhihui_tui.runtime import Runtime
 from zhihui_tui.services import dashboard as dashboard_service
@@ -219,9 +219,7 @@ def test_todays_panels_are_read_ahead_at_sign_in_and_the_month_when_opened(demo_
 
     async def scenario(pilot: Pilot) -> None:
         await sign_in(pilot, login=GENERAL_AFFAIRS, password=DEMO_PASSWORD)
-        await settle(pilot, lambda: "post-f9" in app._screen_stacks)
-        board = app._screen_stacks["post-f9"][0]
-        assert isinstance(board, DashboardScreen) and board is not app.screen
+        board = await built_ahead(pilot, "post-f9", DashboardScreen)
         people = board.query_one("#people", DataTable)
         assert board.today is not None and people.row_count == len(board.today.people) > 0
         assert board.dashboard is None  # the month is not read off screen

@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import Session, func, select
 from textual.pilot import Pilot
 from textual.widgets import Static
-from tui_court import drive, settle, sign_in, steady_cursors, type_text
+from tui_court import built_ahead, drive, settle, sign_in, steady_cursors, type_text
 
 from zhihui_tui.db.engine import make_engine
 from zhihui_tui.db.models import FundsEntry
@@ -221,9 +221,7 @@ def test_the_money_read_ahead_at_sign_in_shows_at_once_and_then_what_arrived_mea
 
     async def scenario(pilot: Pilot) -> None:
         await sign_in(pilot, login=CLERK, password=DEMO_PASSWORD)
-        await settle(pilot, lambda: "post-f11" in app._screen_stacks)
-        funds = app._screen_stacks["post-f11"][0]
-        assert isinstance(funds, FundsScreen) and funds is not app.screen
+        funds = await built_ahead(pilot, "post-f11", FundsScreen)
         ahead = funds.table.row_count
         assert funds.loaded and ahead == len(funds.data.due) > 0  # read and drawn off screen
         receive_many(demo_runtime, 1)

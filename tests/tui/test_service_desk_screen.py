@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import Session, col, select
 from textual.pilot import Pilot
 from textual.widgets import Static
-from tui_court import drive, settle, sign_in, steady_cursors, type_text
+from tui_court import built_ahead, drive, settle, sign_in, steady_cursors, type_text
 
 from zhihui_tui.db.engine import make_engine
 from zhihui_tui.db.models import Case, CaseParty, Deadline, Party, ServiceAttempt
@@ -327,9 +327,7 @@ def test_the_desk_read_ahead_at_sign_in_shows_at_once_and_then_what_changed_mean
 
     async def scenario(pilot: Pilot) -> None:
         await sign_in(pilot, login=CLERK, password=DEMO_PASSWORD)
-        await settle(pilot, lambda: "post-f10" in app._screen_stacks)
-        desk = app._screen_stacks["post-f10"][0]
-        assert isinstance(desk, ServiceDeskScreen) and desk is not app.screen
+        desk = await built_ahead(pilot, "post-f10", ServiceDeskScreen)
         table = desk.table(View.PACKS)
         assert desk.desk is not None and table.row_count == len(packs(desk)) > 0  # read and drawn off screen
         key, row = next((k, r) for k, r in packs(desk).items() if not r.owner)

@@ -395,15 +395,13 @@ def test_a_refused_ruling_puts_the_row_back_and_the_next_one_is_written(post_run
 def test_the_board_is_read_ahead_at_sign_in_on_the_view_its_person_starts_on(post_runtime: Runtime) -> None:
     """Built ahead after sign-in, F5 reads its first page off screen too, on the view the person starts on (the
     chief: 局长指定); the opening shows it and reads it again without redrawing rows that did not change."""
-    from tui_court import sign_in
+    from tui_court import built_ahead, sign_in
 
     app = ZhihuiApp(post_runtime)
 
     async def scenario(pilot: Pilot) -> None:
         await sign_in(pilot, login=CHIEF)
-        await settle(pilot, lambda: "post-f5" in app._screen_stacks)
-        board = app._screen_stacks["post-f5"][0]
-        assert isinstance(board, TriageBoardScreen) and board is not app.screen
+        board = await built_ahead(pilot, "post-f5", TriageBoardScreen)
         assert board.stage is Stage.ESCALATED and board.table.row_count == len(board.rows) > 0
         ahead = [row.key.value for row in board.table.ordered_rows]
         await pilot.press("f5")

@@ -12,9 +12,11 @@ import contextlib
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from typing import TypeVar
 
 from textual.app import App
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import DataTable, Input
 from textual.worker import WorkerCancelled
 
@@ -139,6 +141,18 @@ async def sign_in(pilot: Pilot, login: str = CLERK_LOGIN, password: str = PASSWO
     await type_text(pilot, password)
     await pilot.press("enter")
     await settle(pilot)
+
+
+PostScreen = TypeVar("PostScreen", bound=Screen[object])
+
+
+async def built_ahead(pilot: Pilot, post: str, kind: type[PostScreen]) -> PostScreen:
+    """The post's screen (``"post-f10"``) as sign-in built it ahead, waited for: of ``kind``, and not the one shown."""
+    app = pilot.app
+    await settle(pilot, lambda: post in app._screen_stacks)
+    screen = app._screen_stacks[post][0]
+    assert isinstance(screen, kind) and screen is not app.screen
+    return screen
 
 
 def build_demo_court(url: str) -> None:
