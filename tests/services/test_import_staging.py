@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 
 from tests.conftest import context_for
-from tests.services.test_importing import GOOD_ROWS, add_account, write_csv
+from tests.services.test_importing import GOOD_ROWS, add_account, row, write_csv
 from zhihui_tui.db.engine import make_engine, read_session
 from zhihui_tui.db.migrate import upgrade
 from zhihui_tui.domain.clock import FixedClock
@@ -176,3 +180,38 @@ def test_a_failed_writer_is_replaced_by_this_process(
     assert linked == cases == len(GOOD_ROWS)
     with read_session(sqlite_engine) as session:
         assert verify(session).ok
+
+
+def test_the_wal_is_checkpointed_after_the_write_lock_is_let_go_not_inside_the_commit(
+    sqlite_engine: Engine, clock: FixedClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A checkpoint inside the import's COMMIT copies its frames into the database file while the writer queue is
+    held, and every clerk queued waits for it (a 20,000-row import: ~90 MB, 0.1–0.5 s). It runs once the
+    transaction is over; the pooled connection goes back with its own automatic checkpoints."""
+
+    @event.listens_for(sqlite_engine, "connect")
+    def checkpoint_every_commit(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.execute("PRAGMA wal_autocheckpoint=1")
+
+    sqlite_engine.dispose()
+    database = tmp_path / "zhihui.db"
+    with closing(sqlite3.connect(database)) as raw:  # everything so far in the database file, none in the WAL
+        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    sizes: dict[str, int] = {}
+    importing: list[Any] = []  # the import's pooled connection
+    transaction = case_import_write.unit_of_work
+
+    @contextmanager
+    def watched(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        sizes["begin"] = database.stat().st_size
+        with transaction(*args, **kwargs) as session:
+            importing.append(session.connection().connection.driver_connection)
+            yield session
+        sizes["committed"] = database.stat().st_size
+
+    monkeypatch.setattr(case_import_write, "unit_of_work", watched)
+    rows = [row() for _ in range(300)]  # 300 cases of one pair of parties, each on a basis of its own
+    assert _import(sqlite_engine, write_csv(tmp_path / "cases.csv", rows), clock).imported == len(rows)
+    assert sizes["committed"] == sizes["begin"]  # the commit wrote the WAL only
+    assert database.stat().st_size > sizes["committed"]  # then the checkpoint copied it in
+    assert importing[0].execute("PRAGMA wal_autocheckpoint").fetchone() == (1,)  # back as the engine set it

@@ -85,6 +85,7 @@ class ImportStage:
         self.connection: Connection | None = None
         self._writers: dict[Path, BaseProcess | None] = {}
         self._hashing: Future[Links] | None = None
+        self._autocheckpoint = 1000  # SQLite's default; the connection's own is read when it is attached
 
     def __enter__(self) -> ImportStage:
         _remove_stale_scratch(self.database)
@@ -120,6 +121,11 @@ class ImportStage:
             assert raw is not None
             for schema, path in zip(_SCHEMAS, (self.path, self.rows_path, self.audit_path), strict=True):
                 raw.execute(f"ATTACH DATABASE ? AS {schema}", (str(path),))
+            # The commit would otherwise checkpoint the import's tens of MB of WAL frames into the database before
+            # it returns, inside the writer queue: every clerk waiting would wait for that too. It is done once the
+            # queue is left (:func:`_checkpoint`), beside whoever writes next.
+            (self._autocheckpoint,) = raw.execute("PRAGMA wal_autocheckpoint").fetchone()
+            raw.execute("PRAGMA wal_autocheckpoint=0")
         except BaseException:
             self._close()
             raise
@@ -198,6 +204,7 @@ class ImportStage:
                         connection.rollback()
                     raw = connection.connection.driver_connection
                     assert raw is not None
+                    _checkpoint(raw, self._autocheckpoint)
                     for schema in _SCHEMAS:
                         raw.execute(f"DETACH DATABASE {schema}")
                 except Exception:
@@ -207,6 +214,16 @@ class ImportStage:
         finally:
             for path in (self.path, self.rows_path, self.audit_path):
                 path.unlink(missing_ok=True)
+
+
+def _checkpoint(raw: Any, autocheckpoint: int) -> None:
+    """After the write transaction, out of the writer queue: the WAL frames it added copied into the database file
+    (PASSIVE: clerks read and write meanwhile; what a reader still needs is left to the next checkpoint), and the
+    connection's automatic checkpoints back on before it goes back to the pool."""
+    try:
+        raw.execute("PRAGMA main.wal_checkpoint(PASSIVE)")
+    finally:
+        raw.execute(f"PRAGMA wal_autocheckpoint={int(autocheckpoint)}")
 
 
 def _scratch(path: Path) -> sqlite3.Connection:
